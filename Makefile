@@ -1,0 +1,215 @@
+#
+# Copyright 2026, the sel4ft authors
+#
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Top-level build. `make help` lists the targets and variables.
+
+SEL4FT_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+.DEFAULT_GOAL := all
+include $(SEL4FT_DIR)/lib/sel4ft.mk
+include $(SEL4FT_DIR)/examples/sdk.mk
+
+BUILD_DIR ?= build
+override BUILD_DIR := $(abspath $(BUILD_DIR))
+PREFIX ?= /usr/local
+DESTDIR ?=
+HOST_CC ?= cc
+EXAMPLE ?= hello
+EXAMPLES := hello
+QEMU_TEST_CONFIGS ?= debug release
+QEMU_TIMEOUT ?= 60
+PYTHON ?= /usr/bin/python3
+SEL4FT_VERSION := $(shell sed -n 's/^#define SEL4FT_VERSION_STRING "\(.*\)"/\1/p' include/sel4ft/sel4ft.h)
+
+HOST_CFLAGS := -std=gnu11 $(SEL4FT_WARNINGS) -O2 -g -I$(SEL4FT_INCLUDE) -MD -MP
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HAVE_CROSS := $(shell command -v $(TOOLCHAIN)-gcc >/dev/null 2>&1 && echo yes)
+
+HOST_LIB := $(BUILD_DIR)/host/libsel4ft.a
+SAN_LIB := $(BUILD_DIR)/host-san/libsel4ft.a
+PD_LIB := $(BUILD_DIR)/pd/libsel4ft.a
+PD_PORT_LIB := $(BUILD_DIR)/pd/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/libsel4ft_microkit.a
+HOST_SRCS := $(SEL4FT_CORE_SRCS) $(SEL4FT_LINUX_SRCS)
+
+UNIT_TESTS := error fmt logring rpc fault os_linux
+UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
+UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
+
+.PHONY: all help lib check unit-tests install-test examples qemu qemu-test install install-lib install-includes \
+	docs sdk clean format pd-lib
+
+all: lib
+
+help:
+	@echo "Targets:"
+	@echo "  make              host library (+ aarch64 PD library when $(TOOLCHAIN)-gcc exists, + Microkit port with an SDK)"
+	@echo "  make check        unit tests (plain and ASan/UBSan), install test, QEMU tests when an SDK is found"
+	@echo "  make examples     build every example system (needs the SDK)"
+	@echo "  make qemu EXAMPLE=hello   build and boot one example in QEMU; the log is saved under $(BUILD_DIR)/logs"
+	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
+	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers and sel4ft.pc"
+	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
+	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
+	@echo "Variables: MICROKIT_SDK MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(MICROKIT_CONFIG)"
+	@echo "           BUILD_DIR=$(BUILD_DIR) TOOLCHAIN=$(TOOLCHAIN) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "SDK: $(if $(SEL4FT_HAVE_SDK),$(MICROKIT_SDK),none found)"
+
+# Libraries ------------------------------------------------------------------
+
+lib: $(HOST_LIB) $(SAN_LIB)
+ifeq ($(HAVE_CROSS),yes)
+lib: $(PD_LIB)
+ifeq ($(SEL4FT_HAVE_SDK),yes)
+lib: $(PD_PORT_LIB)
+else
+lib: ; @echo "note: Microkit port (libsel4ft_microkit.a) not built: no Microkit SDK found (see 'make help')."
+endif
+else
+lib: ; @echo "note: aarch64 PD library not built: no $(TOOLCHAIN)-gcc on PATH (Debian: gcc-aarch64-linux-gnu)."
+endif
+
+pd-lib: $(PD_LIB)
+
+$(BUILD_DIR)/host/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD_DIR)/host-san/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(HOST_LIB): $(addprefix $(BUILD_DIR)/host/,$(HOST_SRCS:.c=.o))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SAN_LIB): $(addprefix $(BUILD_DIR)/host-san/,$(HOST_SRCS:.c=.o))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD_DIR)/pd/obj/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(TOOLCHAIN)-gcc $(SEL4FT_PD_CFLAGS) -MD -MP -c $< -o $@
+
+$(PD_LIB): $(addprefix $(BUILD_DIR)/pd/obj/,$(SEL4FT_PD_SRCS:.c=.o))
+	@rm -f $@
+	$(TOOLCHAIN)-ar rcs $@ $^
+
+$(BUILD_DIR)/pd/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/%.o: lib/%.c | sdk-check
+	@mkdir -p $(dir $@)
+	$(TOOLCHAIN)-gcc $(SEL4FT_PD_CFLAGS) -isystem $(MICROKIT_BOARD_DIR)/include -MD -MP -c $< -o $@
+
+$(PD_PORT_LIB): $(addprefix $(BUILD_DIR)/pd/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/,$(SEL4FT_MICROKIT_SRCS:.c=.o))
+	@rm -f $@
+	$(TOOLCHAIN)-ar rcs $@ $^
+
+# Tests ----------------------------------------------------------------------
+
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+$(BUILD_DIR)/tests/test_%: tests/unit/test_%.c $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(HOST_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+
+$(BUILD_DIR)/tests-san/test_%: tests/unit/test_%.c $(SAN_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/unit $< $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+
+RESULTS_DIR := $(BUILD_DIR)/results
+
+unit-tests: $(UNIT_BINS) $(UNIT_SAN_BINS)
+	@$(PYTHON) tests/run_unit.py --results $(RESULTS_DIR) $(UNIT_BINS) $(UNIT_SAN_BINS)
+
+install-test: lib
+	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
+		MICROKIT_CONFIG=$(MICROKIT_CONFIG) TOOLCHAIN=$(TOOLCHAIN) HAVE_SDK=$(SEL4FT_HAVE_SDK) sh tests/install/run.sh
+
+# Every stage runs (-k) even when an earlier one fails; the last line totals them all.
+CHECK_STAGES := unit install $(if $(SEL4FT_HAVE_SDK),qemu)
+QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(EXAMPLES)))
+
+check:
+	@rm -rf $(RESULTS_DIR)
+	@$(MAKE) --no-print-directory -k unit-tests install-test $(if $(SEL4FT_HAVE_SDK),qemu-test); status=$$?; \
+	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
+	echo "== make check summary"; \
+	$(PYTHON) tests/summary.py $(RESULTS_DIR) --expect "$(CHECK_STAGES)" \
+		$(if $(SEL4FT_HAVE_SDK),,--skipped "qemu=$(QEMU_TEST_COUNT)") && [ $$status -eq 0 ]
+
+# Examples and QEMU ------------------------------------------------------------
+
+example_build_dir = $(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(2)/$(1)
+
+examples: sdk-check
+	@for ex in $(EXAMPLES); do \
+		$(MAKE) --no-print-directory -C examples/$$ex MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
+			MICROKIT_CONFIG=$(MICROKIT_CONFIG) TOOLCHAIN=$(TOOLCHAIN) \
+			BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/$$ex || exit 1; \
+	done
+
+qemu: sdk-check
+	@if [ ! -d examples/$(EXAMPLE) ]; then echo "error: EXAMPLE=$(EXAMPLE) is not one of: $(EXAMPLES)" >&2; exit 1; fi
+	@$(MAKE) --no-print-directory -C examples/$(EXAMPLE) MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
+		MICROKIT_CONFIG=$(MICROKIT_CONFIG) TOOLCHAIN=$(TOOLCHAIN) \
+		BUILD_DIR=$(call example_build_dir,$(EXAMPLE),$(MICROKIT_CONFIG))
+	$(PYTHON) tests/qemu/run.py --image $(call example_build_dir,$(EXAMPLE),$(MICROKIT_CONFIG))/loader.img \
+		--expect tests/qemu/$(EXAMPLE).expect --config $(MICROKIT_CONFIG) --name $(EXAMPLE) \
+		--log-dir $(BUILD_DIR)/logs --timeout $(QEMU_TIMEOUT) --live
+
+qemu-test: sdk-check
+	@for config in $(QEMU_TEST_CONFIGS); do for ex in $(EXAMPLES); do \
+		$(MAKE) --no-print-directory -C examples/$$ex MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
+			MICROKIT_CONFIG=$$config TOOLCHAIN=$(TOOLCHAIN) \
+			BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$$config/$$ex >/dev/null || exit 1; \
+	done; done
+	@$(PYTHON) tests/qemu/qemu_test.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) \
+		--configs "$(QEMU_TEST_CONFIGS)" --examples "$(EXAMPLES)" --timeout $(QEMU_TIMEOUT) --results $(RESULTS_DIR)
+
+# Install ----------------------------------------------------------------------
+
+LIBDIR := $(PREFIX)/lib
+INCLUDEDIR := $(PREFIX)/include
+PUBLIC_HEADERS := $(filter-out include/sel4ft/os_linux.h,$(wildcard include/sel4ft/*.h))
+
+install: install-lib install-includes
+
+install-lib: $(PD_LIB) $(if $(SEL4FT_HAVE_SDK),$(PD_PORT_LIB)) sel4ft.pc.in
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 644 $(PD_LIB) $(DESTDIR)$(LIBDIR)/
+	$(if $(SEL4FT_HAVE_SDK),install -m 644 $(PD_PORT_LIB) $(DESTDIR)$(LIBDIR)/,@echo "note: no Microkit SDK: the port library libsel4ft_microkit.a was not installed; PDs cannot link until it is.")
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+		-e 's|@VERSION@|$(SEL4FT_VERSION)|g' -e 's|@BOARD@|$(MICROKIT_BOARD)|g' -e 's|@CONFIG@|$(MICROKIT_CONFIG)|g' \
+		sel4ft.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/sel4ft.pc
+
+install-includes:
+	install -d $(DESTDIR)$(INCLUDEDIR)/sel4ft
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/sel4ft/
+
+# Docs, SDK, housekeeping --------------------------------------------------------
+
+docs:
+	@command -v doxygen >/dev/null || { echo "error: doxygen not found (Debian: apt-get install doxygen)" >&2; exit 1; }
+	@mkdir -p $(BUILD_DIR)/docs
+	@(cat doc/Doxyfile; echo "OUTPUT_DIRECTORY = $(BUILD_DIR)/docs") | doxygen - > $(BUILD_DIR)/docs/doxygen.log
+	@echo "API docs: $(BUILD_DIR)/docs/html/index.html"
+
+SDK_URL := https://github.com/seL4/microkit/releases/download/$(MICROKIT_SDK_VERSION)/microkit-sdk-$(MICROKIT_SDK_VERSION)-linux-x86-64.tar.gz
+sdk:
+	@mkdir -p sdk
+	@echo "Downloading $(SDK_URL)"
+	@if ! curl -fL --connect-timeout 20 -o sdk/microkit-sdk.tar.gz "$(SDK_URL)"; then \
+		rm -f sdk/microkit-sdk.tar.gz; \
+		echo "error: could not download the Microkit SDK (no internet access?)." >&2; \
+		echo "       Fetch $(SDK_URL) elsewhere, unpack it into ./sdk/ or /opt/, or set MICROKIT_SDK." >&2; \
+		exit 1; \
+	fi
+	tar -C sdk -xzf sdk/microkit-sdk.tar.gz && rm sdk/microkit-sdk.tar.gz
+	@test -x sdk/microkit-sdk-$(MICROKIT_SDK_VERSION)/bin/microkit && echo "SDK ready: sdk/microkit-sdk-$(MICROKIT_SDK_VERSION)"
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD_DIR)
+
+-include $(shell find $(BUILD_DIR)/host $(BUILD_DIR)/host-san $(BUILD_DIR)/pd $(BUILD_DIR)/tests $(BUILD_DIR)/tests-san -name '*.d' 2>/dev/null)

@@ -1,0 +1,69 @@
+#
+# Copyright 2026, the sel4ft authors
+#
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Rules shared by the example systems. An example's Makefile sets
+#   SYSTEM      the system description, e.g. hello.system
+#   PDS         the program images it builds, e.g. hello (makes hello.elf)
+#   <pd>_SRCS   each image's C sources, relative to the example folder
+# and includes this file. Variables: MICROKIT_SDK, MICROKIT_BOARD,
+# MICROKIT_CONFIG, TOOLCHAIN, BUILD_DIR.
+
+EXAMPLE_DIR := $(abspath $(dir $(firstword $(MAKEFILE_LIST))))
+EXAMPLE := $(notdir $(EXAMPLE_DIR))
+SEL4FT_DIR := $(abspath $(EXAMPLE_DIR)/../..)
+.DEFAULT_GOAL := all
+
+include $(SEL4FT_DIR)/lib/sel4ft.mk
+include $(SEL4FT_DIR)/examples/sdk.mk
+
+BUILD_DIR ?= $(SEL4FT_DIR)/build/examples/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/$(EXAMPLE)
+override BUILD_DIR := $(abspath $(BUILD_DIR))
+
+CC := $(TOOLCHAIN)-gcc
+LD := $(TOOLCHAIN)-ld
+AR := $(TOOLCHAIN)-ar
+CFLAGS := $(SEL4FT_PD_CFLAGS) -isystem $(MICROKIT_BOARD_DIR)/include -I$(SEL4FT_DIR)/examples/common -MD -MP
+LIBGCC = $(shell $(CC) -print-libgcc-file-name)
+
+IMAGE := $(BUILD_DIR)/loader.img
+REPORT := $(BUILD_DIR)/report.txt
+LIBSEL4FT := $(BUILD_DIR)/libsel4ft.a
+LIB_OBJS := $(addprefix $(BUILD_DIR)/sel4ft/,$(SEL4FT_PD_SRCS:.c=.o) $(SEL4FT_MICROKIT_SRCS:.c=.o))
+
+.PHONY: all image clean
+all: image
+image: $(IMAGE)
+
+$(BUILD_DIR)/sel4ft/%.o: $(SEL4FT_LIB_DIR)/%.c | sdk-check
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIBSEL4FT): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c | sdk-check
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD_DIR)/obj/common/%.o: $(SEL4FT_DIR)/examples/common/%.c | sdk-check
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# One image per PD: its objects, then the library, then libmicrokit and libgcc.
+define PD_template
+$(BUILD_DIR)/$(1).elf: $(addprefix $(BUILD_DIR)/obj/,$($(1)_SRCS:.c=.o)) $(LIBSEL4FT)
+	$(LD) -L$(MICROKIT_BOARD_DIR)/lib $$(filter %.o,$$^) $(LIBSEL4FT) -lmicrokit $$(LIBGCC) -Tmicrokit.ld -o $$@
+endef
+$(foreach pd,$(PDS),$(eval $(call PD_template,$(pd))))
+
+$(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(EXAMPLE_DIR)/$(SYSTEM) | sdk-check
+	$(MICROKIT_TOOL) $(EXAMPLE_DIR)/$(SYSTEM) --search-path $(BUILD_DIR) --board $(MICROKIT_BOARD) \
+		--config $(MICROKIT_CONFIG) -o $@ -r $(REPORT)
+
+clean:
+	rm -rf $(BUILD_DIR)
+
+-include $(shell find $(BUILD_DIR) -name '*.d' 2>/dev/null)

@@ -1,0 +1,138 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * @defgroup os Port layer
+ * @brief The only way library code reaches the operating system.
+ *
+ * Two backends implement this header, chosen at build time: `lib/os_microkit.c`
+ * for protection domains on seL4 Microkit, and `lib/os_linux.c` for host tests
+ * and the Linux baseline. Nothing else in the library calls Microkit or seL4.
+ * @{
+ */
+
+/** A Microkit channel id (0..SEL4FT_OS_MAX_CHANNEL). */
+typedef uint32_t sel4ft_channel_t;
+
+/** A Microkit child PD id, as the parent's system description gives it. */
+typedef uint32_t sel4ft_child_t;
+
+/** The largest channel id Microkit accepts. */
+#define SEL4FT_OS_MAX_CHANNEL 61u
+
+/** The number of message registers a protected procedure call carries each way. */
+#define SEL4FT_OS_MAX_MRS 64u
+
+/** An IPC message tag: the label and the number of message registers in use. */
+typedef struct sel4ft_msginfo {
+    uint64_t label; /**< Protocol-defined label. */
+    uint32_t count; /**< Message registers in use, 0..SEL4FT_OS_MAX_MRS. */
+} sel4ft_msginfo_t;
+
+/**
+ * @brief Signal a notification channel.
+ * @param ch A channel this PD may notify. An invalid channel is reported by the
+ *        backend and ignored (Microkit prints it in debug builds).
+ */
+void sel4ft_os_notify(sel4ft_channel_t ch);
+
+/**
+ * @brief Make a protected procedure call and wait for its reply.
+ *
+ * Set the request's message registers with sel4ft_os_mr_set() first; read the
+ * reply's with sel4ft_os_mr_get() afterwards.
+ * @param ch A channel on which this PD may call.
+ * @param msg The request tag.
+ * @return The reply tag. Label 0 with count 0 means no reply (invalid channel).
+ */
+sel4ft_msginfo_t sel4ft_os_ppcall(sel4ft_channel_t ch, sel4ft_msginfo_t msg);
+
+/**
+ * @brief Set a message register of the next call or reply.
+ * @param index 0..SEL4FT_OS_MAX_MRS-1; larger indices are ignored.
+ * @param value The value.
+ */
+void sel4ft_os_mr_set(uint32_t index, uint64_t value);
+
+/**
+ * @brief Read a message register of the message just received.
+ * @param index 0..SEL4FT_OS_MAX_MRS-1; larger indices read as 0.
+ * @return The register's value.
+ */
+uint64_t sel4ft_os_mr_get(uint32_t index);
+
+/**
+ * @brief Read the free-running system counter.
+ * @return Counter ticks since an arbitrary origin (CNTPCT_EL0 on aarch64,
+ *         CLOCK_MONOTONIC nanoseconds on Linux).
+ */
+uint64_t sel4ft_os_ticks(void);
+
+/**
+ * @brief The counter's frequency.
+ * @return Ticks per second (CNTFRQ_EL0 on aarch64, 1000000000 on Linux).
+ */
+uint64_t sel4ft_os_tick_hz(void);
+
+/**
+ * @brief Write bytes to the console.
+ *
+ * On Microkit the bytes go to the PL011 UART when sel4ft_os_console_use_pl011()
+ * was called (works in every kernel configuration), else to the kernel's debug
+ * console (debug configuration only). On Linux they go to standard error.
+ * @param text The bytes; need not be NUL-terminated.
+ * @param length How many bytes to write.
+ */
+void sel4ft_os_console_write(const char *text, size_t length);
+
+/**
+ * @brief Send console output straight to a PL011 UART mapped into this PD.
+ *
+ * Map the UART's page uncached (`cached="false"`). Newlines are expanded to
+ * CR LF. Only one PD of a system should drive the UART.
+ * @param base The virtual address of the UART's registers; 0 restores the default.
+ * @return 0, or -SEL4FT_ENOTSUP where there is no UART (Linux).
+ */
+int sel4ft_os_console_use_pl011(uintptr_t base);
+
+/**
+ * @brief This PD's name.
+ * @return The name from the system description (Microkit), or the name set
+ *         with sel4ft_os_set_name() (Linux). Never NULL.
+ */
+const char *sel4ft_os_name(void);
+
+/**
+ * @brief Restart a stopped or faulted child PD from a clean stack.
+ *
+ * Unlike microkit_pd_restart(), which sets only the program counter, this also
+ * resets the stack pointer, so the child does not run on what its crashed
+ * incarnation left behind.
+ * @param child The child's id.
+ * @param entry The entry point (SEL4FT_OS_PD_ENTRY for Microkit's `_start`).
+ * @param stack_top The initial stack pointer (SEL4FT_OS_PD_STACK_TOP).
+ * @return 0, -SEL4FT_EIO if the kernel refused, or -SEL4FT_ENOTSUP (Linux).
+ */
+int sel4ft_os_child_restart(sel4ft_child_t child, uintptr_t entry, uintptr_t stack_top);
+
+/**
+ * @brief Stop (suspend) a child PD.
+ * @param child The child's id.
+ * @return 0, -SEL4FT_EIO if the kernel refused, or -SEL4FT_ENOTSUP (Linux).
+ */
+int sel4ft_os_child_stop(sel4ft_child_t child);
+
+/** Microkit's entry point for every PD image (`_start`, placed by microkit.ld). */
+#define SEL4FT_OS_PD_ENTRY 0x200000u
+
+/** The initial stack top the Microkit 2.0.1 tool gives every PD on aarch64. */
+#define SEL4FT_OS_PD_STACK_TOP 0x10000000000ull
+
+/** @} */

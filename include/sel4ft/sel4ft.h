@@ -1,0 +1,20 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#pragma once
+
+/* Umbrella header: every portable module of the library. PDs that need the
+ * Microkit conversions include <sel4ft/microkit.h> as well. */
+
+#include <sel4ft/error.h>
+#include <sel4ft/fence.h>
+#include <sel4ft/fmt.h>
+#include <sel4ft/os.h>
+#include <sel4ft/logring.h>
+#include <sel4ft/rpc.h>
+#include <sel4ft/fault.h>
+
+/** The library's version as a string. */
+#define SEL4FT_VERSION_STRING "0.1.0"

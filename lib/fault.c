@@ -1,0 +1,229 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <sel4ft/error.h>
+#include <sel4ft/fault.h>
+#include <sel4ft/fmt.h>
+
+#include "internal.h"
+
+/* aarch64 ESR fields (Arm ARM D17.2.37). */
+#define ESR_EC_SHIFT 26
+#define ESR_EC_MASK 0x3fu
+#define ESR_FSC_MASK 0x3fu
+#define ESR_WNR_BIT (1u << 6)
+#define EC_INSTRUCTION_ABORT_LOWER 0x20u
+#define EC_INSTRUCTION_ABORT_SAME 0x21u
+#define EC_DATA_ABORT_LOWER 0x24u
+#define EC_DATA_ABORT_SAME 0x25u
+
+static const char *const kind_names[SEL4FT_FAULT_KIND_NUM] = {
+    [SEL4FT_FAULT_NULL] = "null fault",
+    [SEL4FT_FAULT_CAP] = "cap fault",
+    [SEL4FT_FAULT_UNKNOWN_SYSCALL] = "unknown syscall",
+    [SEL4FT_FAULT_USER_EXCEPTION] = "user exception",
+    [SEL4FT_FAULT_DEBUG] = "debug exception",
+    [SEL4FT_FAULT_TIMEOUT] = "timeout fault",
+    [SEL4FT_FAULT_VM] = "VM fault",
+    [SEL4FT_FAULT_VGIC_MAINTENANCE] = "VGIC maintenance",
+    [SEL4FT_FAULT_VCPU] = "VCPU fault",
+    [SEL4FT_FAULT_VPPI] = "VPPI event",
+};
+
+static const char *const exception_classes[64] = {
+    [0x00] = "unknown reason (undefined instruction)",
+    [0x01] = "trapped WFI or WFE",
+    [0x03] = "trapped AArch32 MCR or MRC",
+    [0x07] = "trapped SIMD or floating-point access",
+    [0x0e] = "illegal execution state",
+    [0x11] = "SVC in AArch32",
+    [0x15] = "SVC in AArch64",
+    [0x16] = "HVC in AArch64",
+    [0x17] = "SMC in AArch64",
+    [0x18] = "trapped MSR, MRS or system instruction",
+    [0x19] = "trapped SVE access",
+    [0x20] = "instruction abort from a lower exception level",
+    [0x21] = "instruction abort at the same exception level",
+    [0x22] = "PC alignment fault",
+    [0x24] = "data abort from a lower exception level",
+    [0x25] = "data abort at the same exception level",
+    [0x26] = "SP alignment fault",
+    [0x28] = "AArch32 floating-point exception",
+    [0x2c] = "AArch64 floating-point exception",
+    [0x2f] = "SError interrupt",
+    [0x30] = "breakpoint from a lower exception level",
+    [0x31] = "breakpoint at the same exception level",
+    [0x32] = "software step from a lower exception level",
+    [0x33] = "software step at the same exception level",
+    [0x34] = "watchpoint from a lower exception level",
+    [0x35] = "watchpoint at the same exception level",
+    [0x38] = "AArch32 BKPT instruction",
+    [0x3c] = "BRK instruction",
+};
+
+static const char *const fault_statuses[64] = {
+    [0x00] = "address size fault, level 0",
+    [0x01] = "address size fault, level 1",
+    [0x02] = "address size fault, level 2",
+    [0x03] = "address size fault, level 3",
+    [0x04] = "translation fault, level 0",
+    [0x05] = "translation fault, level 1",
+    [0x06] = "translation fault, level 2",
+    [0x07] = "translation fault, level 3",
+    [0x08] = "access flag fault, level 0",
+    [0x09] = "access flag fault, level 1",
+    [0x0a] = "access flag fault, level 2",
+    [0x0b] = "access flag fault, level 3",
+    [0x0c] = "permission fault, level 0",
+    [0x0d] = "permission fault, level 1",
+    [0x0e] = "permission fault, level 2",
+    [0x0f] = "permission fault, level 3",
+    [0x10] = "synchronous external abort",
+    [0x11] = "synchronous tag check fault",
+    [0x13] = "synchronous external abort on table walk, level -1",
+    [0x14] = "synchronous external abort on table walk, level 0",
+    [0x15] = "synchronous external abort on table walk, level 1",
+    [0x16] = "synchronous external abort on table walk, level 2",
+    [0x17] = "synchronous external abort on table walk, level 3",
+    [0x18] = "synchronous parity or ECC error",
+    [0x1c] = "parity or ECC error on table walk, level 0",
+    [0x1d] = "parity or ECC error on table walk, level 1",
+    [0x1e] = "parity or ECC error on table walk, level 2",
+    [0x1f] = "parity or ECC error on table walk, level 3",
+    [0x21] = "alignment fault",
+    [0x22] = "granule protection fault",
+    [0x30] = "TLB conflict abort",
+    [0x31] = "unsupported atomic hardware update",
+    [0x34] = "implementation defined fault (lockdown)",
+    [0x35] = "implementation defined fault (unsupported exclusive or atomic access)",
+};
+
+const char *sel4ft_fault_kind_str(uint32_t kind)
+{
+    return kind < SEL4FT_FAULT_KIND_NUM ? kind_names[kind] : "unknown fault";
+}
+
+const char *sel4ft_fault_exception_class_str(uint32_t exception_class)
+{
+    const char *s = exception_class < 64 ? exception_classes[exception_class] : NULL;
+    return s != NULL ? s : "unallocated exception class";
+}
+
+const char *sel4ft_fault_status_str(uint32_t status_code)
+{
+    const char *s = status_code < 64 ? fault_statuses[status_code] : NULL;
+    return s != NULL ? s : "reserved fault status code";
+}
+
+static void set_esr(sel4ft_fault_t *fault, uint64_t esr)
+{
+    fault->esr = esr;
+    fault->has_esr = true;
+    fault->exception_class = (uint32_t)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+}
+
+int sel4ft_fault_decode(uint64_t label, const uint64_t *mrs, uint32_t count, sel4ft_fault_t *fault)
+{
+    if (fault == NULL || (mrs == NULL && count != 0)) {
+        return -SEL4FT_EINVAL;
+    }
+    sel4ft_zero_(fault, sizeof(*fault));
+    fault->kind = label > UINT32_MAX ? UINT32_MAX : (uint32_t)label;
+
+    /* Registers the kernel did not send read as zero. */
+#define MR_(i) ((uint32_t)(i) < count ? mrs[(i)] : 0)
+    switch (label) {
+    case SEL4FT_FAULT_CAP:
+        fault->ip = MR_(0);
+        fault->address = MR_(1);
+        fault->detail = MR_(3); /* lookup failure type */
+        break;
+    case SEL4FT_FAULT_UNKNOWN_SYSCALL:
+        fault->ip = MR_(8);
+        fault->sp = MR_(9);
+        fault->detail = MR_(12); /* the syscall number */
+        break;
+    case SEL4FT_FAULT_USER_EXCEPTION:
+        fault->ip = MR_(0);
+        fault->sp = MR_(1);
+        /* On aarch64 the kernel sends the whole ESR as the exception number. */
+        set_esr(fault, MR_(3));
+        fault->detail = MR_(4);
+        break;
+    case SEL4FT_FAULT_DEBUG:
+        fault->ip = MR_(0);
+        fault->detail = MR_(1);
+        fault->address = MR_(2);
+        break;
+    case SEL4FT_FAULT_TIMEOUT:
+        fault->detail = MR_(1); /* budget consumed */
+        break;
+    case SEL4FT_FAULT_VM:
+        fault->ip = MR_(0);
+        fault->address = MR_(1);
+        fault->is_instruction = MR_(2) != 0;
+        set_esr(fault, MR_(3));
+        fault->status_code = (uint32_t)fault->esr & ESR_FSC_MASK;
+        if (!fault->is_instruction && (fault->exception_class == EC_DATA_ABORT_LOWER ||
+                                       fault->exception_class == EC_DATA_ABORT_SAME)) {
+            fault->is_write = (fault->esr & ESR_WNR_BIT) != 0;
+        }
+        break;
+    case SEL4FT_FAULT_VCPU:
+        set_esr(fault, MR_(0));
+        break;
+    case SEL4FT_FAULT_VGIC_MAINTENANCE:
+    case SEL4FT_FAULT_VPPI:
+        fault->detail = MR_(0);
+        break;
+    default:
+        return -SEL4FT_EBADMSG;
+    }
+#undef MR_
+    return 0;
+}
+
+int sel4ft_fault_format(const sel4ft_fault_t *fault, const char *pd_name, char *buffer, size_t size)
+{
+    if (fault == NULL) {
+        return -SEL4FT_EINVAL;
+    }
+    const char *name = pd_name != NULL ? pd_name : "?";
+    const char *kind = sel4ft_fault_kind_str(fault->kind);
+    unsigned long ip = (unsigned long)fault->ip;
+    unsigned long address = (unsigned long)fault->address;
+    unsigned ec = fault->exception_class;
+
+    switch (fault->kind) {
+    case SEL4FT_FAULT_VM: {
+        const char *access = fault->is_instruction ? "instruction fetch from" : fault->is_write ? "write to" : "read of";
+        return sel4ft_fmt(buffer, size, "%s: %s: %s 0x%lx at ip 0x%lx: %s [EC 0x%02x %s, FSC 0x%02x]", name, kind,
+                          access, address, ip, sel4ft_fault_status_str(fault->status_code), ec,
+                          sel4ft_fault_exception_class_str(ec), fault->status_code);
+    }
+    case SEL4FT_FAULT_USER_EXCEPTION:
+        return sel4ft_fmt(buffer, size, "%s: %s: %s at ip 0x%lx, sp 0x%lx [EC 0x%02x, ESR 0x%lx]", name, kind,
+                          sel4ft_fault_exception_class_str(ec), ip, (unsigned long)fault->sp, ec,
+                          (unsigned long)fault->esr);
+    case SEL4FT_FAULT_VCPU:
+        return sel4ft_fmt(buffer, size, "%s: %s: %s [EC 0x%02x, ESR 0x%lx]", name, kind,
+                          sel4ft_fault_exception_class_str(ec), ec, (unsigned long)fault->esr);
+    case SEL4FT_FAULT_CAP:
+        return sel4ft_fmt(buffer, size, "%s: %s: invoked capability 0x%lx at ip 0x%lx (lookup failure type %lu)",
+                          name, kind, address, ip, (unsigned long)fault->detail);
+    case SEL4FT_FAULT_UNKNOWN_SYSCALL:
+        return sel4ft_fmt(buffer, size, "%s: %s: syscall %ld at ip 0x%lx, sp 0x%lx", name, kind,
+                          (long)fault->detail, ip, (unsigned long)fault->sp);
+    case SEL4FT_FAULT_TIMEOUT:
+        return sel4ft_fmt(buffer, size, "%s: %s: budget exhausted (consumed %lu)", name, kind,
+                          (unsigned long)fault->detail);
+    case SEL4FT_FAULT_DEBUG:
+        return sel4ft_fmt(buffer, size, "%s: %s: reason %lu at ip 0x%lx, address 0x%lx", name, kind,
+                          (unsigned long)fault->detail, ip, address);
+    default:
+        return sel4ft_fmt(buffer, size, "%s: %s (label %u) at ip 0x%lx, detail 0x%lx", name, kind,
+                          (unsigned)fault->kind, ip, (unsigned long)fault->detail);
+    }
+}

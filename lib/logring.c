@@ -1,0 +1,306 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <sel4ft/error.h>
+#include <sel4ft/fence.h>
+#include <sel4ft/fmt.h>
+#include <sel4ft/logring.h>
+#include <sel4ft/os.h>
+
+#include "internal.h"
+
+uint32_t sel4ft_logring_capacity(size_t region_size)
+{
+    if (region_size < SEL4FT_LOGRING_REGION_MIN) {
+        return 0;
+    }
+    size_t slots = (region_size - sizeof(sel4ft_logring_control_t)) / sizeof(sel4ft_logring_slot_t);
+    if (slots > (1u << 24)) {
+        slots = 1u << 24;
+    }
+    uint32_t capacity = 1;
+    while ((size_t)capacity * 2 <= slots) {
+        capacity *= 2;
+    }
+    return capacity;
+}
+
+static int attach(void *region, size_t region_size, uint32_t *mask)
+{
+    if (region == NULL || !sel4ft_is_aligned_(region, 8)) {
+        return -SEL4FT_EINVAL;
+    }
+    uint32_t capacity = sel4ft_logring_capacity(region_size);
+    if (capacity < 2) {
+        return -SEL4FT_EINVAL;
+    }
+    *mask = capacity - 1;
+    return 0;
+}
+
+int sel4ft_logring_producer_init(sel4ft_logring_producer_t *producer, void *region, size_t region_size,
+                                 sel4ft_channel_t channel)
+{
+    uint32_t mask;
+
+    if (producer == NULL || attach(region, region_size, &mask) != 0) {
+        return -SEL4FT_EINVAL;
+    }
+    sel4ft_logring_control_t *control = region;
+    producer->control = control;
+    producer->slots = (sel4ft_logring_slot_t *)(control + 1);
+    producer->mask = mask;
+    producer->channel = channel;
+
+    /* Pairs with the store-release of magic below, by an earlier incarnation of this producer. */
+    uint32_t magic = sel4ft_load_acquire_u32(&control->magic);
+    /* Pairs with the consumer's store-release of tail after it copied a slot out. */
+    uint32_t tail = sel4ft_load_acquire_u32(&control->tail);
+
+    if (magic == SEL4FT_LOGRING_MAGIC && sel4ft_load_relaxed_u32(&control->version) == SEL4FT_LOGRING_VERSION) {
+        /* A restarted producer: keep what the consumer has not read yet. */
+        uint32_t head = sel4ft_load_relaxed_u32(&control->head);
+        if (head - tail > mask + 1) {
+            /* Our own earlier incarnation left an impossible head: start empty rather than publish garbage. */
+            head = tail;
+            sel4ft_store_release_u32(&control->head, head);
+        }
+        producer->head = head;
+        producer->dropped = sel4ft_load_relaxed_u32(&control->dropped);
+    } else {
+        /* A fresh ring. wants_signal is left alone: the consumer may already be waiting. */
+        producer->head = tail;
+        producer->dropped = 0;
+        sel4ft_store_relaxed_u32(&control->head, tail);
+        sel4ft_store_relaxed_u32(&control->dropped, 0);
+        sel4ft_store_relaxed_u32(&control->version, SEL4FT_LOGRING_VERSION);
+        /* Pairs with the consumer's load-acquire of magic: head and version are visible first. */
+        sel4ft_store_release_u32(&control->magic, SEL4FT_LOGRING_MAGIC);
+    }
+    producer->sequence = producer->head + producer->dropped;
+    return 0;
+}
+
+/* Claim the next slot, or count a drop. */
+static sel4ft_logring_slot_t *claim(sel4ft_logring_producer_t *producer)
+{
+    /* Pairs with the consumer's store-release of tail: the slot's old contents were copied out. */
+    uint32_t tail = sel4ft_load_acquire_u32(&producer->control->tail);
+
+    if (producer->head - tail > producer->mask) {
+        producer->dropped++;
+        producer->sequence++;
+        sel4ft_store_relaxed_u32(&producer->control->dropped, producer->dropped);
+        return NULL;
+    }
+    return &producer->slots[producer->head & producer->mask];
+}
+
+static void publish(sel4ft_logring_producer_t *producer, sel4ft_logring_slot_t *slot, uint32_t level,
+                    uint32_t length)
+{
+    slot->time = sel4ft_os_ticks();
+    slot->sequence = producer->sequence++;
+    slot->level = (uint16_t)level;
+    slot->length = (uint16_t)length;
+
+    producer->head++;
+    /* Pairs with the consumer's load-acquire of head: the slot's contents are visible first. */
+    sel4ft_store_release_u32(&producer->control->head, producer->head);
+
+    /* Pairs with the fence in sel4ft_logring_consumer_arm(): either it sees the new head, or we see its request. */
+    sel4ft_fence_full();
+    if (sel4ft_load_relaxed_u32(&producer->control->wants_signal) != 0) {
+        sel4ft_store_relaxed_u32(&producer->control->wants_signal, 0);
+        sel4ft_os_notify(producer->channel);
+    }
+}
+
+int sel4ft_logring_write(sel4ft_logring_producer_t *producer, uint32_t level, const char *text, size_t length)
+{
+    if (producer == NULL || producer->control == NULL || text == NULL || level >= SEL4FT_LOG_LEVEL_NUM) {
+        return -SEL4FT_EINVAL;
+    }
+    sel4ft_logring_slot_t *slot = claim(producer);
+    if (slot == NULL) {
+        return -SEL4FT_ENOSPC;
+    }
+    if (length > SEL4FT_LOGRING_TEXT_MAX) {
+        length = SEL4FT_LOGRING_TEXT_MAX;
+    }
+    sel4ft_copy_(slot->text, text, length);
+    publish(producer, slot, level, (uint32_t)length);
+    return 0;
+}
+
+int sel4ft_logring_vprintf(sel4ft_logring_producer_t *producer, uint32_t level, const char *format, va_list args)
+{
+    if (producer == NULL || producer->control == NULL || format == NULL || level >= SEL4FT_LOG_LEVEL_NUM) {
+        return -SEL4FT_EINVAL;
+    }
+    sel4ft_logring_slot_t *slot = claim(producer);
+    if (slot == NULL) {
+        return -SEL4FT_ENOSPC;
+    }
+    /* Format in place; the terminating NUL takes the last byte, so at most TEXT_MAX - 1 characters. */
+    int n = sel4ft_vfmt(slot->text, sizeof(slot->text), format, args);
+    uint32_t length = n < 0 ? 0 : (uint32_t)n;
+    if (length > SEL4FT_LOGRING_TEXT_MAX - 1) {
+        length = SEL4FT_LOGRING_TEXT_MAX - 1;
+    }
+    publish(producer, slot, level, length);
+    return 0;
+}
+
+int sel4ft_logring_printf(sel4ft_logring_producer_t *producer, uint32_t level, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    int err = sel4ft_logring_vprintf(producer, level, format, args);
+    va_end(args);
+    return err;
+}
+
+uint32_t sel4ft_logring_producer_dropped(const sel4ft_logring_producer_t *producer)
+{
+    return producer == NULL ? 0 : producer->dropped;
+}
+
+int sel4ft_logring_consumer_init(sel4ft_logring_consumer_t *consumer, void *region, size_t region_size,
+                                 const char *source)
+{
+    uint32_t mask;
+
+    if (consumer == NULL || attach(region, region_size, &mask) != 0) {
+        return -SEL4FT_EINVAL;
+    }
+    sel4ft_zero_(consumer, sizeof(*consumer));
+    consumer->control = region;
+    consumer->slots = (const sel4ft_logring_slot_t *)(consumer->control + 1);
+    consumer->mask = mask;
+    consumer->source = source != NULL ? source : "?";
+    /* Resume where an earlier incarnation stopped; a bad value is caught by the index check in read. */
+    consumer->tail = sel4ft_load_relaxed_u32(&consumer->control->tail);
+    return 0;
+}
+
+/* The producer has initialised the ring with a layout this consumer understands. */
+static bool ring_ready(const sel4ft_logring_control_t *control)
+{
+    /* Pairs with the producer's store-release of magic at init. */
+    return sel4ft_load_acquire_u32(&control->magic) == SEL4FT_LOGRING_MAGIC &&
+           sel4ft_load_relaxed_u32(&control->version) == SEL4FT_LOGRING_VERSION;
+}
+
+static void resynchronise(sel4ft_logring_consumer_t *consumer, uint32_t head)
+{
+    consumer->protocol_errors++;
+    consumer->tail = head;
+    sel4ft_store_release_u32(&consumer->control->tail, head);
+}
+
+int sel4ft_logring_read(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record)
+{
+    if (consumer == NULL || consumer->control == NULL || record == NULL) {
+        return -SEL4FT_EINVAL;
+    }
+    sel4ft_logring_control_t *control = consumer->control;
+
+    if (!ring_ready(control)) {
+        return -SEL4FT_EAGAIN;
+    }
+    /* Pairs with the producer's store-release of head in publish(). */
+    uint32_t head = sel4ft_load_acquire_u32(&control->head);
+    uint32_t available = head - consumer->tail;
+    if (available == 0) {
+        return -SEL4FT_EAGAIN;
+    }
+    if (available > consumer->mask + 1) {
+        /* More than a ring's worth, or a head behind our tail: the indices are garbage. */
+        resynchronise(consumer, head);
+        return -SEL4FT_EPROTO;
+    }
+
+    /* Copy first, then validate the copy: the producer may change the slot at any time. */
+    sel4ft_logring_slot_t copy;
+    sel4ft_copy_(&copy, &consumer->slots[consumer->tail & consumer->mask], sizeof(copy));
+    consumer->tail++;
+    /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
+    sel4ft_store_release_u32(&control->tail, consumer->tail);
+
+    if (copy.level >= SEL4FT_LOG_LEVEL_NUM || copy.length > SEL4FT_LOGRING_TEXT_MAX) {
+        consumer->malformed++;
+        return -SEL4FT_EBADMSG;
+    }
+    record->time = copy.time;
+    record->sequence = copy.sequence;
+    record->level = copy.level;
+    record->source = consumer->source;
+    record->length = copy.length;
+    for (uint32_t i = 0; i < copy.length; i++) {
+        char c = copy.text[i];
+        record->text[i] = (c >= 0x20 && c <= 0x7e) ? c : '?';
+    }
+    record->text[copy.length] = '\0';
+    consumer->received++;
+    return 0;
+}
+
+int sel4ft_logring_drain(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_fn_t handler, void *context,
+                         uint32_t budget)
+{
+    if (consumer == NULL || handler == NULL) {
+        return -SEL4FT_EINVAL;
+    }
+    int delivered = 0;
+    sel4ft_log_record_t record;
+
+    for (uint32_t taken = 0; taken < budget; taken++) {
+        int err = sel4ft_logring_read(consumer, &record);
+        if (err == 0) {
+            handler(context, &record);
+            delivered++;
+        } else if (err == -SEL4FT_EAGAIN || err == -SEL4FT_EINVAL) {
+            break;
+        }
+        /* Malformed records and resynchronisations were counted; carry on. */
+    }
+    return delivered;
+}
+
+bool sel4ft_logring_consumer_arm(sel4ft_logring_consumer_t *consumer)
+{
+    if (consumer == NULL || consumer->control == NULL) {
+        return true;
+    }
+    sel4ft_logring_control_t *control = consumer->control;
+
+    sel4ft_store_relaxed_u32(&control->wants_signal, 1);
+    /* Pairs with the fence in publish(): either the producer sees our request, or we see its head. */
+    sel4ft_fence_full();
+    /* A ring its producer has not initialised yet is empty; its first record will see the request. */
+    if (!ring_ready(control)) {
+        return true;
+    }
+    uint32_t head = sel4ft_load_acquire_u32(&control->head);
+    return head == consumer->tail;
+}
+
+uint32_t sel4ft_logring_consumer_dropped(sel4ft_logring_consumer_t *consumer)
+{
+    if (consumer == NULL || consumer->control == NULL) {
+        return 0;
+    }
+    uint32_t dropped = sel4ft_load_relaxed_u32(&consumer->control->dropped);
+    consumer->dropped_seen = dropped;
+    return dropped;
+}
+
+const char *sel4ft_log_level_str(uint32_t level)
+{
+    static const char *const names[SEL4FT_LOG_LEVEL_NUM] = { "ERROR", "WARN", "INFO", "DEBUG" };
+
+    return level < SEL4FT_LOG_LEVEL_NUM ? names[level] : "?";
+}

@@ -1,0 +1,116 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/* The port on Linux: for host tests and the baseline. Never used on seL4. */
+
+#define _POSIX_C_SOURCE 200809L
+
+#include <time.h>
+#include <unistd.h>
+
+#include <sel4ft/error.h>
+#include <sel4ft/os.h>
+#include <sel4ft/os_linux.h>
+
+static sel4ft_os_linux_hooks_t hooks;
+static const char *pd_name = "host";
+static _Thread_local uint64_t message_registers[SEL4FT_OS_MAX_MRS];
+
+void sel4ft_os_linux_set_hooks(const sel4ft_os_linux_hooks_t *new_hooks)
+{
+    if (new_hooks != NULL) {
+        hooks = *new_hooks;
+    } else {
+        hooks = (sel4ft_os_linux_hooks_t){ 0 };
+    }
+}
+
+void sel4ft_os_linux_set_name(const char *name)
+{
+    pd_name = name != NULL ? name : "host";
+}
+
+void sel4ft_os_notify(sel4ft_channel_t ch)
+{
+    if (hooks.notify != NULL && ch <= SEL4FT_OS_MAX_CHANNEL) {
+        hooks.notify(hooks.context, ch);
+    }
+}
+
+sel4ft_msginfo_t sel4ft_os_ppcall(sel4ft_channel_t ch, sel4ft_msginfo_t msg)
+{
+    if (hooks.ppcall == NULL || ch > SEL4FT_OS_MAX_CHANNEL || msg.count > SEL4FT_OS_MAX_MRS) {
+        return (sel4ft_msginfo_t){ 0, 0 };
+    }
+    return hooks.ppcall(hooks.context, ch, msg);
+}
+
+void sel4ft_os_mr_set(uint32_t index, uint64_t value)
+{
+    if (index < SEL4FT_OS_MAX_MRS) {
+        message_registers[index] = value;
+    }
+}
+
+uint64_t sel4ft_os_mr_get(uint32_t index)
+{
+    return index < SEL4FT_OS_MAX_MRS ? message_registers[index] : 0;
+}
+
+uint64_t sel4ft_os_ticks(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+uint64_t sel4ft_os_tick_hz(void)
+{
+    return 1000000000u;
+}
+
+void sel4ft_os_console_write(const char *text, size_t length)
+{
+    if (hooks.console != NULL) {
+        hooks.console(hooks.context, text, length);
+        return;
+    }
+    while (length > 0) {
+        ssize_t n = write(STDERR_FILENO, text, length);
+        if (n <= 0) {
+            return;
+        }
+        text += n;
+        length -= (size_t)n;
+    }
+}
+
+int sel4ft_os_console_use_pl011(uintptr_t base)
+{
+    (void)base;
+    return -SEL4FT_ENOTSUP;
+}
+
+const char *sel4ft_os_name(void)
+{
+    return pd_name;
+}
+
+int sel4ft_os_child_restart(sel4ft_child_t child, uintptr_t entry, uintptr_t stack_top)
+{
+    if (hooks.child_restart == NULL) {
+        return -SEL4FT_ENOTSUP;
+    }
+    return hooks.child_restart(hooks.context, child, entry, stack_top);
+}
+
+int sel4ft_os_child_stop(sel4ft_child_t child)
+{
+    if (hooks.child_stop == NULL) {
+        return -SEL4FT_ENOTSUP;
+    }
+    return hooks.child_stop(hooks.context, child);
+}

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Copyright 2026, the sel4ft authors
+#
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Install the library into a scratch prefix, then build (and with an SDK, boot)
+# a PD that lives outside the repository using only pkg-config and the SDK.
+# Environment: BUILD_DIR, RESULTS_DIR, MICROKIT_SDK, MICROKIT_BOARD, MICROKIT_CONFIG, TOOLCHAIN, HAVE_SDK.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+work="$BUILD_DIR/install-test"
+stage="$work/stage"
+prefix=/opt/sel4ft-test
+passed=0
+failed=0
+
+ok() { echo "[  OK  ] install: $1"; passed=$((passed + 1)); }
+bad() { echo "[ FAIL ] install: $1"; failed=$((failed + 1)); }
+finish() {
+    echo "install: $passed passed, $failed failed"
+    mkdir -p "$RESULTS_DIR" && echo "$passed $failed 0" > "$RESULTS_DIR/install.txt"
+    [ "$failed" -eq 0 ]
+    exit $?
+}
+
+rm -rf "$work"
+mkdir -p "$work"
+if make -s -C "$top" install PREFIX="$prefix" DESTDIR="$stage" > "$work/install.log" 2>&1; then
+    ok "make install PREFIX=$prefix DESTDIR=$stage"
+else
+    bad "make install failed (see $work/install.log)"
+    finish
+fi
+
+for f in lib/libsel4ft.a lib/pkgconfig/sel4ft.pc include/sel4ft/sel4ft.h include/sel4ft/logring.h; do
+    [ -f "$stage$prefix/$f" ] || { bad "missing $prefix/$f"; finish; }
+done
+[ ! -e "$stage$prefix/include/sel4ft/os_linux.h" ] || bad "host-only header os_linux.h was installed"
+ok "files installed under $prefix"
+
+export PKG_CONFIG_PATH="$stage$prefix/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$stage"
+cflags=$(pkg-config --cflags sel4ft) && libs=$(pkg-config --libs sel4ft) && pd_cflags=$(pkg-config --variable=pd_cflags sel4ft)
+if [ -z "$cflags" ] || [ -z "$libs" ]; then
+    bad "pkg-config --cflags --libs sel4ft gave nothing"
+    finish
+fi
+ok "pkg-config: $cflags $libs"
+
+if [ "${HAVE_SDK:-}" != yes ]; then
+    # Without the SDK a PD cannot include microkit.h; check the installed headers compile freestanding.
+    printf '#include <sel4ft/sel4ft.h>\nint probe(void) { return sel4ft_logring_capacity(4096); }\n' > "$work/core.c"
+    if "$TOOLCHAIN-gcc" $pd_cflags $cflags -Wall -Wextra -Werror -c "$work/core.c" -o "$work/core.o"; then
+        ok "installed headers compile for a freestanding PD (no SDK: link and boot not tried)"
+    else
+        bad "installed headers do not compile freestanding"
+    fi
+    finish
+fi
+
+board_dir="$MICROKIT_SDK/board/$MICROKIT_BOARD/$MICROKIT_CONFIG"
+out="$work/probe"
+mkdir -p "$out"
+if "$TOOLCHAIN-gcc" $pd_cflags $cflags -isystem "$board_dir/include" -Wall -Wextra -Werror -O2 \
+        -c "$here/probe/probe.c" -o "$out/probe.o" &&
+   "$TOOLCHAIN-ld" -L"$board_dir/lib" "$out/probe.o" $libs -lmicrokit -Tmicrokit.ld -o "$out/probe.elf" &&
+   "$MICROKIT_SDK/bin/microkit" "$here/probe/probe.system" --search-path "$out" --board "$MICROKIT_BOARD" \
+        --config "$MICROKIT_CONFIG" -o "$out/loader.img" -r "$out/report.txt" > "$out/build.log" 2>&1; then
+    ok "out-of-tree PD built with pkg-config and the SDK alone"
+else
+    bad "out-of-tree PD failed to build"
+    finish
+fi
+
+if /usr/bin/python3 "$top/tests/qemu/run.py" --image "$out/loader.img" --expect "$here/probe.expect" \
+        --name install-probe --config "$MICROKIT_CONFIG" --log-dir "$BUILD_DIR/logs/qemu-test" --timeout 60 \
+        > "$out/qemu.log" 2>&1; then
+    ok "out-of-tree PD boots on seL4 in QEMU and prints through the installed library"
+else
+    bad "out-of-tree PD did not boot as expected:"
+    sed 's/^/         /' "$out/qemu.log" | tail -15
+fi
+finish

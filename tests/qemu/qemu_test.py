@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+# Copyright 2026, the sel4ft authors
+#
+# SPDX-License-Identifier: BSD-2-Clause
+"""Boot every example in every config in QEMU and check each serial log (`make qemu-test`)."""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import qemu  # noqa: E402
+import results  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--build-dir", required=True)
+    parser.add_argument("--board", required=True)
+    parser.add_argument("--configs", required=True)
+    parser.add_argument("--examples", required=True)
+    parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--results")
+    args = parser.parse_args()
+
+    passed = failed = 0
+    log_dir = os.path.join(args.build_dir, "logs", "qemu-test")
+    for config in args.configs.split():
+        for example in args.examples.split():
+            name = f"{example} ({config})"
+            image = os.path.join(args.build_dir, "examples", args.board, config, example, "loader.img")
+            expectations = qemu.load_expectations(os.path.join(HERE, example + ".expect"), config)
+            log_path = qemu.log_path_for(log_dir, example, config)
+            try:
+                lines, finished, seconds = qemu.boot(image, log_path, args.timeout, expectations.done)
+            except FileNotFoundError as e:
+                print(f"[ FAIL ] {name}: {e}")
+                failed += 1
+                continue
+            problems = qemu.check(lines, expectations, finished, args.timeout)
+            if problems:
+                failed += 1
+                print(f"[ FAIL ] {name} ({seconds:.1f} s), log {log_path}:")
+                for problem in problems:
+                    print("         " + problem)
+                print("         last lines of the serial log:")
+                for line in lines[-15:]:
+                    print("         | " + line)
+            else:
+                passed += 1
+                print(f"[  OK  ] {name} ({seconds:.1f} s, {len(lines)} lines), log {log_path}", flush=True)
+    print(f"qemu: {passed} passed, {failed} failed", flush=True)
+    results.record(args.results, "qemu", passed, failed)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
