@@ -16,7 +16,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 HOST_CC ?= cc
 EXAMPLE ?= hello
-EXAMPLES := hello
+EXAMPLES := hello ipc_demo fault_tolerance
 QEMU_TEST_CONFIGS ?= debug release
 QEMU_TIMEOUT ?= 60
 PYTHON ?= /usr/bin/python3
@@ -32,7 +32,7 @@ PD_LIB := $(BUILD_DIR)/pd/libsel4ft.a
 PD_PORT_LIB := $(BUILD_DIR)/pd/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/libsel4ft_microkit.a
 HOST_SRCS := $(SEL4FT_CORE_SRCS) $(SEL4FT_LINUX_SRCS)
 
-UNIT_TESTS := error fmt logring rpc fault os_linux
+UNIT_TESTS := error fmt logring rpc fault faultmon os_linux
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 

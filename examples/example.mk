@@ -24,7 +24,7 @@ override BUILD_DIR := $(abspath $(BUILD_DIR))
 CC := $(TOOLCHAIN)-gcc
 LD := $(TOOLCHAIN)-ld
 AR := $(TOOLCHAIN)-ar
-CFLAGS := $(SEL4FT_PD_CFLAGS) -isystem $(MICROKIT_BOARD_DIR)/include -I$(SEL4FT_DIR)/examples/common -MD -MP
+CFLAGS := $(SEL4FT_PD_CFLAGS) -isystem $(MICROKIT_BOARD_DIR)/include -I$(EXAMPLE_DIR) -I$(SEL4FT_DIR)/examples/common -MD -MP
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
 
 IMAGE := $(BUILD_DIR)/loader.img

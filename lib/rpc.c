@@ -120,8 +120,13 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
     sel4ft_msginfo_t answer = sel4ft_os_ppcall(client->channel, (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REQUEST, 0 });
 
     if (answer.label == SEL4FT_RPC_LABEL_REJECT) {
-        uint32_t status = (uint32_t)sel4ft_os_mr_get(0);
+        uint64_t status_word = sel4ft_os_mr_get(0);
         uint64_t epoch = sel4ft_os_mr_get(1);
+        /* A refusal that claims success, or a status outside the protocol, is not a refusal we understand. */
+        if (status_word == SEL4FT_RPC_OK || status_word >= SEL4FT_RPC_STATUS_NUM) {
+            return -SEL4FT_EPEER;
+        }
+        uint32_t status = (uint32_t)status_word;
         *reply = (sel4ft_rpc_reply_t){ .status = status, .length = 0, .request_id = request_id, .epoch = epoch };
         if (status == SEL4FT_RPC_PEER_RESTARTED || status == SEL4FT_RPC_STALE_EPOCH) {
             client->epoch = epoch;
@@ -141,6 +146,9 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
     if (header.request_id != request_id || header.opcode != opcode) {
         return -SEL4FT_EMISMATCH;
     }
+    if (header.status >= SEL4FT_RPC_STATUS_NUM) {
+        return -SEL4FT_EBADMSG;
+    }
     if (header.status == SEL4FT_RPC_STALE_EPOCH || header.status == SEL4FT_RPC_PEER_RESTARTED) {
         client->epoch = header.epoch;
         *reply = (sel4ft_rpc_reply_t){ header.status, 0, request_id, header.epoch };
@@ -149,7 +157,10 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
     if (header.length > reply_capacity) {
         return -SEL4FT_ENOSPC;
     }
-    sel4ft_copy_(reply_payload, client->region + sizeof(header), header.length);
+    /* reply_payload may be NULL when reply_capacity is 0; memcpy(NULL, ..., 0) is still undefined. */
+    if (header.length != 0) {
+        sel4ft_copy_(reply_payload, client->region + sizeof(header), header.length);
+    }
     client->epoch = header.epoch;
     *reply = (sel4ft_rpc_reply_t){ header.status, header.length, request_id, header.epoch };
     return 0;

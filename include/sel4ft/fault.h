@@ -42,7 +42,7 @@ typedef struct sel4ft_fault {
     uint64_t address;      /**< VM fault: the address accessed. Cap fault: the capability address. */
     uint64_t sp;           /**< User exception / unknown syscall: the stack pointer. */
     uint64_t esr;          /**< The exception syndrome (ESR/HSR) where the kernel provides it, else 0. */
-    uint64_t detail;       /**< Kind-specific: cap fault lookup type, syscall number, timeout badge. */
+    uint64_t detail;       /**< Kind-specific: cap fault lookup type, syscall number, timeout budget consumed. */
     uint32_t exception_class; /**< ESR bits 31:26. */
     uint32_t status_code;  /**< ESR bits 5:0 for aborts: the fault status code (DFSC/IFSC). */
     bool has_esr;          /**< The esr field is meaningful. */

@@ -45,7 +45,7 @@
 #define SEL4FT_LOG_LEVEL_NUM 4u
 
 /** The bytes of text one record holds (longer text is truncated). */
-#define SEL4FT_LOGRING_TEXT_MAX 112u
+#define SEL4FT_LOGRING_TEXT_MAX 240u
 
 /** "S4LR": marks a control block that a producer has initialised. */
 #define SEL4FT_LOGRING_MAGIC 0x524c3453u
@@ -74,7 +74,7 @@ typedef struct sel4ft_logring_slot {
     char text[SEL4FT_LOGRING_TEXT_MAX];  /**< Not NUL-terminated. */
 } sel4ft_logring_slot_t;
 
-_Static_assert(sizeof(sel4ft_logring_slot_t) == 128, "slot size is fixed");
+_Static_assert(sizeof(sel4ft_logring_slot_t) == 256, "slot size is fixed");
 _Static_assert(sizeof(sel4ft_logring_slot_t) % 8 == 0, "slots stay 8-byte aligned");
 
 /** The smallest region that holds a ring (control block and two slots). */

@@ -179,10 +179,12 @@ int sel4ft_rpc_call(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t lengt
  * @return 0 when a well-formed reply arrived (look at reply->status);
  *         -SEL4FT_ESTALE when the server restarted (the request was not applied;
  *         the client adopted the new epoch: write the payload again and retry
- *         under the same id); -SEL4FT_EBADMSG for a malformed reply;
+ *         under the same id); -SEL4FT_EBADMSG for a malformed reply (bad
+ *         magic, version or length, or a status outside sel4ft_rpc_status_t);
  *         -SEL4FT_EMISMATCH when the reply answers another request;
  *         -SEL4FT_ENOSPC when the reply payload does not fit @p reply_capacity;
- *         -SEL4FT_EPEER when the server answered outside the protocol;
+ *         -SEL4FT_EPEER when the server answered outside the protocol (an
+ *         unknown label, or a refusal whose status is OK or unknown);
  *         -SEL4FT_E2BIG when @p length exceeds the capacity; -SEL4FT_EINVAL.
  */
 int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_t opcode, uint32_t length,

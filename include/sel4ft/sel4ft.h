@@ -15,6 +15,7 @@
 #include <sel4ft/logring.h>
 #include <sel4ft/rpc.h>
 #include <sel4ft/fault.h>
+#include <sel4ft/faultmon.h>
 
 /** The library's version as a string. */
 #define SEL4FT_VERSION_STRING "0.1.0"

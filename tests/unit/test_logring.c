@@ -23,10 +23,10 @@
 #include <sel4ft/os_linux.h>
 
 #define CHANNEL 7u
-/* A region with room for 8 slots: 64 + 8 * 128 bytes. */
+/* A region with room for 8 slots: the control block and 8 slots. */
 #define SMALL_REGION (sizeof(sel4ft_logring_control_t) + 8 * sizeof(sel4ft_logring_slot_t))
 
-static _Alignas(64) uint8_t region[4096];
+static _Alignas(64) uint8_t region[8192];
 static unsigned notifications;
 static sel4ft_channel_t last_channel;
 
@@ -74,8 +74,8 @@ static void test_capacity(void **state)
     assert_int_equal(sel4ft_logring_capacity(SMALL_REGION), 8);
     /* 7 slots fit: rounded down to 4. */
     assert_int_equal(sel4ft_logring_capacity(SMALL_REGION - 1), 4);
-    /* 4 KiB: (4096 - 64) / 128 = 31 slots -> 16. */
-    assert_int_equal(sel4ft_logring_capacity(4096), 16);
+    /* 16 KiB: (16384 - 64) / 256 = 63 slots -> 32. */
+    assert_int_equal(sel4ft_logring_capacity(16384), 32);
 }
 
 static void test_init_rejects_bad_arguments(void **state)

@@ -12,7 +12,7 @@
 
 uintptr_t uart_base;
 
-static _Alignas(64) uint8_t ring[1024];
+static _Alignas(64) uint8_t ring[2048];
 
 void init(void)
 {

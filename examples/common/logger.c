@@ -1,0 +1,116 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/* The logger: drains one sel4ft log ring per producer and owns the PL011 UART,
+ * so logs appear in every kernel configuration. The example's logger_config.h
+ * names the rings and their channels:
+ *   #define LOGGER_RINGS(X) X(client, 0) X(server, 1)
+ *   #define LOGGER_FINISH_CHANNEL 9     (a notification that means "print the summary")
+ * Each ring `name` comes with setvar symbols name_log and name_log_size. */
+
+#include <microkit.h>
+
+#include <sel4ft/sel4ft.h>
+
+#include "logger_config.h"
+
+uintptr_t uart_base;
+
+#define DECLARE_RING(name, channel) uintptr_t name##_log, name##_log_size;
+LOGGER_RINGS(DECLARE_RING)
+
+typedef struct {
+    const char *name;
+    sel4ft_channel_t channel;
+    const uintptr_t *region;
+    const uintptr_t *size;
+    sel4ft_logring_consumer_t consumer;
+    bool attached;
+} ring_t;
+
+#define RING_ENTRY(name, channel) { #name, channel, &name##_log, &name##_log_size, { 0 }, false },
+static ring_t rings[] = { LOGGER_RINGS(RING_ENTRY) };
+#define RING_COUNT (sizeof(rings) / sizeof(rings[0]))
+
+/* The most slots to take from one ring per notification: a flooding producer cannot starve the others. */
+#define DRAIN_BUDGET 256u
+
+static void print_record(void *context, const sel4ft_log_record_t *record)
+{
+    (void)context;
+    sel4ft_printf("%s|%s: %s\n", record->source, sel4ft_log_level_str(record->level), record->text);
+}
+
+static void drain(ring_t *ring)
+{
+    if (!ring->attached) {
+        return;
+    }
+    for (uint32_t budget = DRAIN_BUDGET; budget > 0; budget--) {
+        sel4ft_logring_drain(&ring->consumer, print_record, NULL, DRAIN_BUDGET);
+        /* Ask for a notification, then make sure nothing slipped in meanwhile. */
+        if (sel4ft_logring_consumer_arm(&ring->consumer)) {
+            return;
+        }
+    }
+}
+
+static void summary(void)
+{
+    char line[200];
+    int used = sel4ft_fmt(line, sizeof(line), "summary: records");
+    uint64_t dropped = 0, malformed = 0, protocol_errors = 0;
+
+    for (uint32_t i = 0; i < RING_COUNT; i++) {
+        sel4ft_logring_consumer_t *c = &rings[i].consumer;
+        if (used >= 0 && (size_t)used < sizeof(line)) {
+            used += sel4ft_fmt(line + used, sizeof(line) - (size_t)used, " %s %lu", rings[i].name,
+                               (unsigned long)c->received);
+        }
+        dropped += sel4ft_logring_consumer_dropped(c);
+        malformed += c->malformed;
+        protocol_errors += c->protocol_errors;
+    }
+    sel4ft_printf("logger|INFO: %s; dropped %lu, malformed %lu, protocol errors %lu\n", line,
+                  (unsigned long)dropped, (unsigned long)malformed, (unsigned long)protocol_errors);
+}
+
+void init(void)
+{
+    sel4ft_os_console_use_pl011(uart_base);
+    for (uint32_t i = 0; i < RING_COUNT; i++) {
+        int err = sel4ft_logring_consumer_init(&rings[i].consumer, (void *)*rings[i].region, *rings[i].size,
+                                               rings[i].name);
+        if (err != 0) {
+            sel4ft_printf("logger|ERROR: ring '%s': %s\n", rings[i].name, sel4ft_strerror(err));
+            continue;
+        }
+        rings[i].attached = true;
+    }
+    sel4ft_printf("logger|INFO: ready: %u log rings, console on the PL011 UART\n", (unsigned)RING_COUNT);
+    for (uint32_t i = 0; i < RING_COUNT; i++) {
+        drain(&rings[i]);
+    }
+}
+
+void notified(microkit_channel ch)
+{
+    if (ch == LOGGER_FINISH_CHANNEL) {
+        for (uint32_t i = 0; i < RING_COUNT; i++) {
+            drain(&rings[i]);
+        }
+        summary();
+        sel4ft_printf("logger|INFO: done\n");
+        return;
+    }
+    for (uint32_t i = 0; i < RING_COUNT; i++) {
+        if (rings[i].channel == ch) {
+            drain(&rings[i]);
+            return;
+        }
+    }
+    sel4ft_printf("logger|WARN: notification on channel %u, which no ring uses\n", ch);
+}

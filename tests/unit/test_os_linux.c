@@ -1,0 +1,490 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/* Unit tests for the Linux port of sel4ft/os.h and its hooks. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sel4ft/error.h>
+#include <sel4ft/os.h>
+#include <sel4ft/os_linux.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* What the hooks saw. */
+static struct {
+    unsigned notify_calls;
+    sel4ft_channel_t notified[16];
+    unsigned ppcall_calls;
+    sel4ft_channel_t ppcall_channel;
+    sel4ft_msginfo_t ppcall_message;
+    uint64_t ppcall_mr0_seen;
+    unsigned console_calls;
+    char console[256];
+    size_t console_length;
+    unsigned restart_calls;
+    sel4ft_child_t restart_child;
+    uintptr_t restart_entry;
+    uintptr_t restart_stack_top;
+    unsigned stop_calls;
+    sel4ft_child_t stop_child;
+    int result; /* what the child-control hooks return */
+    void *context_seen;
+} record;
+
+static void hook_notify(void *context, sel4ft_channel_t channel)
+{
+    record.context_seen = context;
+    if (record.notify_calls < ARRAY_SIZE(record.notified)) {
+        record.notified[record.notify_calls] = channel;
+    }
+    record.notify_calls++;
+}
+
+static sel4ft_msginfo_t hook_ppcall(void *context, sel4ft_channel_t channel, sel4ft_msginfo_t message)
+{
+    record.context_seen = context;
+    record.ppcall_calls++;
+    record.ppcall_channel = channel;
+    record.ppcall_message = message;
+    /* The callee sees the caller's registers and answers in them. */
+    record.ppcall_mr0_seen = sel4ft_os_mr_get(0);
+    sel4ft_os_mr_set(0, record.ppcall_mr0_seen + 1);
+    sel4ft_os_mr_set(1, 0xfeed);
+    return (sel4ft_msginfo_t) { message.label + 1, 2 };
+}
+
+static void hook_console(void *context, const char *text, size_t length)
+{
+    record.context_seen = context;
+    record.console_calls++;
+    assert_true(record.console_length + length <= sizeof(record.console));
+    memcpy(record.console + record.console_length, text, length);
+    record.console_length += length;
+}
+
+static int hook_child_restart(void *context, sel4ft_child_t child, uintptr_t entry, uintptr_t stack_top)
+{
+    record.context_seen = context;
+    record.restart_calls++;
+    record.restart_child = child;
+    record.restart_entry = entry;
+    record.restart_stack_top = stack_top;
+    return record.result;
+}
+
+static int hook_child_stop(void *context, sel4ft_child_t child)
+{
+    record.context_seen = context;
+    record.stop_calls++;
+    record.stop_child = child;
+    return record.result;
+}
+
+static const sel4ft_os_linux_hooks_t all_hooks = {
+    .notify = hook_notify,
+    .ppcall = hook_ppcall,
+    .console = hook_console,
+    .child_restart = hook_child_restart,
+    .child_stop = hook_child_stop,
+    .context = &record,
+};
+
+static void clear_registers(void)
+{
+    for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
+        sel4ft_os_mr_set(i, 0);
+    }
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&record, 0, sizeof(record));
+    sel4ft_os_linux_set_hooks(NULL);
+    sel4ft_os_linux_set_name(NULL);
+    clear_registers();
+    return 0;
+}
+
+static int setup_with_hooks(void **state)
+{
+    setup(state);
+    sel4ft_os_linux_set_hooks(&all_hooks);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sel4ft_os_linux_set_hooks(NULL);
+    sel4ft_os_linux_set_name(NULL);
+    return 0;
+}
+
+/* Message registers */
+
+static void test_message_registers(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
+        sel4ft_os_mr_set(i, 0x1000000000000000ull + i * 0x0101);
+    }
+    for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
+        assert_int_equal(sel4ft_os_mr_get(i), 0x1000000000000000ull + i * 0x0101);
+    }
+    sel4ft_os_mr_set(5, UINT64_MAX);
+    assert_int_equal(sel4ft_os_mr_get(5), UINT64_MAX);
+    assert_int_equal(sel4ft_os_mr_get(4), 0x1000000000000000ull + 4 * 0x0101);
+    assert_int_equal(sel4ft_os_mr_get(6), 0x1000000000000000ull + 6 * 0x0101);
+}
+
+static void test_message_registers_out_of_range(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
+        sel4ft_os_mr_set(i, i);
+    }
+    static const uint32_t beyond[] = { SEL4FT_OS_MAX_MRS, SEL4FT_OS_MAX_MRS + 1, 1000, UINT32_MAX };
+    for (size_t i = 0; i < ARRAY_SIZE(beyond); i++) {
+        sel4ft_os_mr_set(beyond[i], 0xbad);
+        assert_int_equal(sel4ft_os_mr_get(beyond[i]), 0);
+    }
+    /* The ignored writes landed nowhere. */
+    for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
+        assert_int_equal(sel4ft_os_mr_get(i), i);
+    }
+}
+
+typedef struct {
+    uint64_t initial[SEL4FT_OS_MAX_MRS];
+    uint64_t after[SEL4FT_OS_MAX_MRS];
+} thread_registers_t;
+
+static void *register_thread(void *argument)
+{
+    thread_registers_t *result = argument;
+    for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
+        result->initial[i] = sel4ft_os_mr_get(i);
+    }
+    for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
+        sel4ft_os_mr_set(i, 0xb000 + i);
+    }
+    for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
+        result->after[i] = sel4ft_os_mr_get(i);
+    }
+    return NULL;
+}
+
+static void test_message_registers_per_thread(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
+        sel4ft_os_mr_set(i, 0xa000 + i);
+    }
+
+    thread_registers_t result;
+    memset(&result, 0xff, sizeof(result));
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, register_thread, &result), 0);
+    assert_int_equal(pthread_join(thread, NULL), 0);
+
+    for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
+        /* A new thread starts with its own, zeroed registers... */
+        assert_int_equal(result.initial[i], 0);
+        /* ...sees its own writes... */
+        assert_int_equal(result.after[i], 0xb000 + i);
+        /* ...and leaves this thread's alone. */
+        assert_int_equal(sel4ft_os_mr_get(i), 0xa000 + i);
+    }
+}
+
+/* Time */
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec now;
+    assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &now), 0);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+static void test_tick_hz(void **state)
+{
+    (void)state;
+    assert_int_equal(sel4ft_os_tick_hz(), 1000000000u);
+}
+
+static void test_ticks_monotonic(void **state)
+{
+    (void)state;
+    uint64_t previous = sel4ft_os_ticks();
+    for (int i = 0; i < 10000; i++) {
+        uint64_t now = sel4ft_os_ticks();
+        assert_true(now >= previous);
+        previous = now;
+    }
+
+    /* The ticks are CLOCK_MONOTONIC nanoseconds: they fall between two readings of it. */
+    uint64_t before = monotonic_ns();
+    uint64_t ticks = sel4ft_os_ticks();
+    uint64_t after = monotonic_ns();
+    assert_in_range(ticks, before, after);
+
+    /* 2 ms of sleep is at least 2 ms of ticks. */
+    uint64_t start = sel4ft_os_ticks();
+    struct timespec pause = { 0, 2000000 };
+    while (nanosleep(&pause, &pause) != 0) { }
+    uint64_t elapsed = sel4ft_os_ticks() - start;
+    assert_true(elapsed >= 2000000u);
+    assert_true(elapsed < 10ull * 1000000000u);
+}
+
+/* Notifications */
+
+static void test_notify_hook(void **state)
+{
+    (void)state;
+    sel4ft_os_notify(0);
+    sel4ft_os_notify(7);
+    sel4ft_os_notify(SEL4FT_OS_MAX_CHANNEL);
+    assert_int_equal(record.notify_calls, 3);
+    assert_int_equal(record.notified[0], 0);
+    assert_int_equal(record.notified[1], 7);
+    assert_int_equal(record.notified[2], SEL4FT_OS_MAX_CHANNEL);
+    assert_ptr_equal(record.context_seen, &record);
+
+    /* Channels Microkit does not have are not delivered. */
+    sel4ft_os_notify(SEL4FT_OS_MAX_CHANNEL + 1);
+    sel4ft_os_notify(1000);
+    sel4ft_os_notify(UINT32_MAX);
+    assert_int_equal(record.notify_calls, 3);
+}
+
+static void test_notify_without_hook(void **state)
+{
+    (void)state;
+    /* Installed, then removed: the old hook must not be called any more. */
+    sel4ft_os_linux_set_hooks(&all_hooks);
+    sel4ft_os_notify(1);
+    assert_int_equal(record.notify_calls, 1);
+
+    sel4ft_os_linux_set_hooks(NULL);
+    sel4ft_os_notify(1);
+    sel4ft_os_notify(SEL4FT_OS_MAX_CHANNEL);
+    assert_int_equal(record.notify_calls, 1);
+}
+
+/* Protected procedure calls */
+
+static void test_ppcall_without_hook(void **state)
+{
+    (void)state;
+    sel4ft_os_mr_set(0, 55);
+    sel4ft_msginfo_t answer = sel4ft_os_ppcall(3, (sel4ft_msginfo_t) { 0x1234, 1 });
+    assert_int_equal(answer.label, 0);
+    assert_int_equal(answer.count, 0);
+    assert_int_equal(record.ppcall_calls, 0);
+}
+
+static void test_ppcall_hook(void **state)
+{
+    (void)state;
+    sel4ft_os_mr_set(0, 41);
+    sel4ft_msginfo_t answer = sel4ft_os_ppcall(9, (sel4ft_msginfo_t) { 0x5f401, 1 });
+
+    assert_int_equal(record.ppcall_calls, 1);
+    assert_int_equal(record.ppcall_channel, 9);
+    assert_int_equal(record.ppcall_message.label, 0x5f401);
+    assert_int_equal(record.ppcall_message.count, 1);
+    assert_ptr_equal(record.context_seen, &record);
+    /* The callee read the caller's register and the caller reads the callee's answer. */
+    assert_int_equal(record.ppcall_mr0_seen, 41);
+    assert_int_equal(answer.label, 0x5f402);
+    assert_int_equal(answer.count, 2);
+    assert_int_equal(sel4ft_os_mr_get(0), 42);
+    assert_int_equal(sel4ft_os_mr_get(1), 0xfeed);
+}
+
+static void test_ppcall_rejected_before_hook(void **state)
+{
+    (void)state;
+    /* A channel Microkit does not have. */
+    sel4ft_msginfo_t answer = sel4ft_os_ppcall(SEL4FT_OS_MAX_CHANNEL + 1, (sel4ft_msginfo_t) { 1, 0 });
+    assert_int_equal(answer.label, 0);
+    assert_int_equal(answer.count, 0);
+    /* More registers than a message has. */
+    answer = sel4ft_os_ppcall(1, (sel4ft_msginfo_t) { 1, SEL4FT_OS_MAX_MRS + 1 });
+    assert_int_equal(answer.label, 0);
+    assert_int_equal(record.ppcall_calls, 0);
+
+    /* The limits themselves are fine. */
+    answer = sel4ft_os_ppcall(SEL4FT_OS_MAX_CHANNEL, (sel4ft_msginfo_t) { 1, SEL4FT_OS_MAX_MRS });
+    assert_int_equal(answer.label, 2);
+    assert_int_equal(record.ppcall_calls, 1);
+}
+
+/* Console */
+
+static void test_console_hook(void **state)
+{
+    (void)state;
+    sel4ft_os_console_write("hello", 5);
+    assert_int_equal(record.console_calls, 1);
+    assert_int_equal(record.console_length, 5);
+    assert_memory_equal(record.console, "hello", 5);
+    assert_ptr_equal(record.context_seen, &record);
+
+    /* Bytes need not be NUL-terminated; only `length` of them go out. */
+    const char text[] = { 'a', 'b', 'c', 'd' };
+    sel4ft_os_console_write(text, 3);
+    assert_int_equal(record.console_length, 8);
+    assert_memory_equal(record.console, "helloabc", 8);
+
+    /* Embedded NULs pass through. */
+    sel4ft_os_console_write("x\0y", 3);
+    assert_int_equal(record.console_length, 11);
+    assert_memory_equal(record.console + 8, "x\0y", 3);
+}
+
+static void test_console_default_is_stderr(void **state)
+{
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    int saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0);
+    assert_true(dup2(fds[1], STDERR_FILENO) >= 0);
+
+    sel4ft_os_console_write("to stderr\n", 10);
+
+    assert_true(dup2(saved, STDERR_FILENO) >= 0);
+    close(saved);
+    close(fds[1]);
+    char buffer[32];
+    ssize_t n = read(fds[0], buffer, sizeof(buffer));
+    close(fds[0]);
+    assert_int_equal(n, 10);
+    assert_memory_equal(buffer, "to stderr\n", 10);
+    assert_int_equal(record.console_calls, 0);
+}
+
+static void test_console_use_pl011(void **state)
+{
+    (void)state;
+    assert_int_equal(sel4ft_os_console_use_pl011(0x9000000), -SEL4FT_ENOTSUP);
+    assert_int_equal(sel4ft_os_console_use_pl011(0), -SEL4FT_ENOTSUP);
+
+    /* Output still goes where it went before. */
+    sel4ft_os_linux_set_hooks(&all_hooks);
+    sel4ft_os_console_write("ok", 2);
+    assert_int_equal(record.console_length, 2);
+}
+
+/* Child control */
+
+static void test_child_control_without_hooks(void **state)
+{
+    (void)state;
+    assert_int_equal(sel4ft_os_child_restart(1, SEL4FT_OS_PD_ENTRY, SEL4FT_OS_PD_STACK_TOP), -SEL4FT_ENOTSUP);
+    assert_int_equal(sel4ft_os_child_stop(1), -SEL4FT_ENOTSUP);
+    assert_int_equal(record.restart_calls, 0);
+    assert_int_equal(record.stop_calls, 0);
+}
+
+static void test_child_control_with_hooks(void **state)
+{
+    (void)state;
+    record.result = 0;
+    assert_int_equal(sel4ft_os_child_restart(4, SEL4FT_OS_PD_ENTRY, SEL4FT_OS_PD_STACK_TOP), 0);
+    assert_int_equal(record.restart_calls, 1);
+    assert_int_equal(record.restart_child, 4);
+    assert_int_equal(record.restart_entry, SEL4FT_OS_PD_ENTRY);
+    assert_int_equal(record.restart_stack_top, SEL4FT_OS_PD_STACK_TOP);
+    assert_ptr_equal(record.context_seen, &record);
+
+    assert_int_equal(sel4ft_os_child_stop(6), 0);
+    assert_int_equal(record.stop_calls, 1);
+    assert_int_equal(record.stop_child, 6);
+
+    /* The hooks' results come back unchanged. */
+    record.result = -SEL4FT_EIO;
+    assert_int_equal(sel4ft_os_child_restart(2, 0x1234, 0x5678), -SEL4FT_EIO);
+    assert_int_equal(record.restart_entry, 0x1234);
+    assert_int_equal(record.restart_stack_top, 0x5678);
+    assert_int_equal(sel4ft_os_child_stop(3), -SEL4FT_EIO);
+    assert_int_equal(record.restart_calls, 2);
+    assert_int_equal(record.stop_calls, 2);
+}
+
+static void test_hooks_are_copied(void **state)
+{
+    (void)state;
+    sel4ft_os_linux_hooks_t hooks = { .child_stop = hook_child_stop, .context = &record };
+    sel4ft_os_linux_set_hooks(&hooks);
+    /* Changing the caller's struct afterwards changes nothing. */
+    hooks.child_stop = NULL;
+    hooks.context = NULL;
+    record.result = 17;
+    assert_int_equal(sel4ft_os_child_stop(5), 17);
+    assert_ptr_equal(record.context_seen, &record);
+
+    /* Hooks left NULL take their defaults. */
+    assert_int_equal(sel4ft_os_child_restart(5, 0, 0), -SEL4FT_ENOTSUP);
+    assert_int_equal(sel4ft_os_ppcall(1, (sel4ft_msginfo_t) { 1, 0 }).label, 0);
+}
+
+/* Name */
+
+static void test_os_name(void **state)
+{
+    (void)state;
+    assert_string_equal(sel4ft_os_name(), "host");
+
+    static const char name[] = "server";
+    sel4ft_os_linux_set_name(name);
+    assert_ptr_equal(sel4ft_os_name(), name);
+    assert_string_equal(sel4ft_os_name(), "server");
+
+    sel4ft_os_linux_set_name("client");
+    assert_string_equal(sel4ft_os_name(), "client");
+
+    sel4ft_os_linux_set_name(NULL);
+    assert_non_null(sel4ft_os_name());
+    assert_string_equal(sel4ft_os_name(), "host");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_message_registers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_message_registers_out_of_range, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_message_registers_per_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tick_hz, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ticks_monotonic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_notify_hook, setup_with_hooks, teardown),
+        cmocka_unit_test_setup_teardown(test_notify_without_hook, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ppcall_without_hook, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ppcall_hook, setup_with_hooks, teardown),
+        cmocka_unit_test_setup_teardown(test_ppcall_rejected_before_hook, setup_with_hooks, teardown),
+        cmocka_unit_test_setup_teardown(test_console_hook, setup_with_hooks, teardown),
+        cmocka_unit_test_setup_teardown(test_console_default_is_stderr, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_console_use_pl011, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_child_control_without_hooks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_child_control_with_hooks, setup_with_hooks, teardown),
+        cmocka_unit_test_setup_teardown(test_hooks_are_copied, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_os_name, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1218 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/*
+ * Unit tests for the request/reply protocol, end to end on the host.
+ *
+ * The Linux port's PPC hook plays the kernel: it runs the server's
+ * sel4ft_rpc_server_handle() in the caller's thread, so the server sees the
+ * client's message registers (they are thread-local), as a passive server on
+ * seL4 would. Other hooks play a hostile server that writes garbage replies.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sel4ft/error.h>
+#include <sel4ft/os.h>
+#include <sel4ft/os_linux.h>
+#include <sel4ft/rpc.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define CANARY        0xa5
+
+#define REGION_SIZE        4096u
+#define HEADER_SIZE        ((uint32_t)sizeof(sel4ft_rpc_header_t))
+#define CAPACITY           (REGION_SIZE - HEADER_SIZE)
+#define CHANNEL            3u
+#define SMALL_CHANNEL      7u
+#define UNATTACHED_CHANNEL 5u
+#define FIRST_REQUEST_ID   100u
+
+/* The test service's operations. */
+enum {
+    OP_ECHO = 1, /* reply with the request payload */
+    OP_ADD = 2, /* two uint32 -> their uint32 sum */
+    OP_DIVIDE = 3, /* two uint32 -> quotient; INVALID_ARGUMENT for a zero divisor or a bad length */
+    OP_OVERCLAIM = 4, /* buggy: claims a reply longer than the region */
+    OP_BAD_STATUS = 5, /* buggy: returns a status outside the protocol */
+    OP_REPLY_BYTES = 6, /* one uint32 n -> n bytes of 'r' */
+    OP_INSPECT = 7, /* checks that the payload it sees is a private copy */
+    OP_UNKNOWN = 999,
+};
+
+/* Shared memory: the region each client shares with the server. */
+static uint8_t region[REGION_SIZE] __attribute__((aligned(8)));
+static uint8_t small_region[SEL4FT_RPC_REGION_MIN] __attribute__((aligned(8)));
+/* The server's private buffer. */
+static uint8_t scratch[CAPACITY];
+
+static sel4ft_rpc_server_t server;
+static sel4ft_rpc_client_t client;
+
+/* What the handler saw. */
+static struct {
+    unsigned calls;
+    sel4ft_channel_t channel;
+    uint16_t opcode;
+    uint32_t length;
+    uint64_t request_id;
+    const uint8_t *payload;
+    uint8_t *response_payload;
+    uint32_t response_capacity;
+    bool payload_stable; /* OP_INSPECT: the payload did not change when the region did */
+} seen;
+
+/* What the kernel hook saw. */
+static struct {
+    unsigned calls;
+    sel4ft_channel_t channel;
+    sel4ft_msginfo_t message;
+} kernel;
+
+static uint32_t get_u32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, sizeof(v));
+}
+
+static uint32_t service(void *context, const sel4ft_rpc_request_t *request, sel4ft_rpc_response_t *response)
+{
+    assert_ptr_equal(context, &seen);
+    seen.calls++;
+    seen.channel = request->channel;
+    seen.opcode = request->opcode;
+    seen.length = request->length;
+    seen.request_id = request->request_id;
+    seen.payload = request->payload;
+    seen.response_payload = response->payload;
+    seen.response_capacity = response->capacity;
+    /* The default reply is empty. */
+    assert_int_equal(response->length, 0);
+
+    switch (request->opcode) {
+    case OP_ECHO:
+        if (request->length > response->capacity) {
+            return SEL4FT_RPC_TOO_LARGE;
+        }
+        memcpy(response->payload, request->payload, request->length);
+        response->length = request->length;
+        return SEL4FT_RPC_OK;
+    case OP_ADD:
+        if (request->length != 8) {
+            return SEL4FT_RPC_INVALID_ARGUMENT;
+        }
+        put_u32(response->payload, get_u32(request->payload) + get_u32(request->payload + 4));
+        response->length = 4;
+        return SEL4FT_RPC_OK;
+    case OP_DIVIDE:
+        if (request->length != 8 || get_u32(request->payload + 4) == 0) {
+            return SEL4FT_RPC_INVALID_ARGUMENT;
+        }
+        put_u32(response->payload, get_u32(request->payload) / get_u32(request->payload + 4));
+        response->length = 4;
+        return SEL4FT_RPC_OK;
+    case OP_OVERCLAIM:
+        response->length = response->capacity + 1;
+        return SEL4FT_RPC_OK;
+    case OP_BAD_STATUS:
+        response->length = 1;
+        response->payload[0] = 'x';
+        return SEL4FT_RPC_STATUS_NUM + 3;
+    case OP_REPLY_BYTES: {
+        uint32_t n = get_u32(request->payload);
+        if (request->length != 4 || n > response->capacity) {
+            return SEL4FT_RPC_INVALID_ARGUMENT;
+        }
+        memset(response->payload, 'r', n);
+        response->length = n;
+        return SEL4FT_RPC_OK;
+    }
+    case OP_INSPECT: {
+        /* A client rewriting the shared payload while the server works must not change what the server sees. */
+        uint8_t before[16];
+        memcpy(before, request->payload, sizeof(before));
+        memset(region + HEADER_SIZE, 'X', 16);
+        seen.payload_stable = memcmp(before, request->payload, sizeof(before)) == 0;
+        return SEL4FT_RPC_OK;
+    }
+    default:
+        return SEL4FT_RPC_UNKNOWN_OPERATION;
+    }
+}
+
+/* The kernel: carry the PPC to the server, in this thread. */
+static sel4ft_msginfo_t kernel_ppcall(void *context, sel4ft_channel_t channel, sel4ft_msginfo_t message)
+{
+    kernel.calls++;
+    kernel.channel = channel;
+    kernel.message = message;
+    return sel4ft_rpc_server_handle(context, channel, message);
+}
+
+static void install_kernel(sel4ft_msginfo_t (*ppcall)(void *, sel4ft_channel_t, sel4ft_msginfo_t))
+{
+    sel4ft_os_linux_hooks_t hooks = { .ppcall = ppcall, .context = &server };
+    sel4ft_os_linux_set_hooks(&hooks);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(region, 0, sizeof(region));
+    memset(small_region, 0, sizeof(small_region));
+    memset(scratch, 0, sizeof(scratch));
+    memset(&seen, 0, sizeof(seen));
+    memset(&kernel, 0, sizeof(kernel));
+    assert_int_equal(sel4ft_rpc_server_init(&server, service, &seen, 1, scratch, sizeof(scratch)), 0);
+    assert_int_equal(sel4ft_rpc_server_attach(&server, CHANNEL, region, sizeof(region)), 0);
+    assert_int_equal(sel4ft_rpc_server_attach(&server, SMALL_CHANNEL, small_region, sizeof(small_region)), 0);
+    assert_int_equal(sel4ft_rpc_client_init(&client, region, sizeof(region), CHANNEL, FIRST_REQUEST_ID), 0);
+    install_kernel(kernel_ppcall);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sel4ft_os_linux_set_hooks(NULL);
+    return 0;
+}
+
+/* Put bytes into the next request's payload. */
+static void set_payload(const void *bytes, size_t length)
+{
+    assert_true(length <= sel4ft_rpc_client_capacity(&client));
+    memcpy(sel4ft_rpc_client_payload(&client), bytes, length);
+}
+
+static void set_two_u32(uint32_t a, uint32_t b)
+{
+    uint8_t payload[8];
+    put_u32(payload, a);
+    put_u32(payload + 4, b);
+    set_payload(payload, sizeof(payload));
+}
+
+static void assert_all_canary(const uint8_t *bytes, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        assert_int_equal(bytes[i], CANARY);
+    }
+}
+
+/* Header */
+
+static void test_header_round_trip(void **state)
+{
+    (void)state;
+    uint8_t buffer[128] __attribute__((aligned(8)));
+    memset(buffer, CANARY, sizeof(buffer));
+
+    sel4ft_rpc_header_write(buffer, 0xbeef, 5, 10, 0x1122334455667788ull, 9);
+    /* Only the 32-byte header is written. */
+    assert_all_canary(buffer + HEADER_SIZE, sizeof(buffer) - HEADER_SIZE);
+    /* The magic reads "S4RP" in memory (little-endian). */
+    assert_memory_equal(buffer, "S4RP", 4);
+
+    sel4ft_rpc_header_t header;
+    memset(&header, 0, sizeof(header));
+    assert_int_equal(sel4ft_rpc_header_read(buffer, sizeof(buffer), &header), 0);
+    assert_int_equal(header.magic, SEL4FT_RPC_MAGIC);
+    assert_int_equal(header.version, SEL4FT_RPC_VERSION);
+    assert_int_equal(header.opcode, 0xbeef);
+    assert_int_equal(header.status, 5);
+    assert_int_equal(header.length, 10);
+    assert_int_equal(header.request_id, 0x1122334455667788ull);
+    assert_int_equal(header.epoch, 9);
+
+    /* Fields at their protocol offsets. */
+    assert_int_equal(offsetof(sel4ft_rpc_header_t, magic), 0);
+    assert_int_equal(offsetof(sel4ft_rpc_header_t, version), 4);
+    assert_int_equal(offsetof(sel4ft_rpc_header_t, opcode), 6);
+    assert_int_equal(offsetof(sel4ft_rpc_header_t, status), 8);
+    assert_int_equal(offsetof(sel4ft_rpc_header_t, length), 12);
+    assert_int_equal(offsetof(sel4ft_rpc_header_t, request_id), 16);
+    assert_int_equal(offsetof(sel4ft_rpc_header_t, epoch), 24);
+    assert_int_equal(get_u32(buffer + 12), 10);
+}
+
+static void test_header_read_bad_magic_and_version(void **state)
+{
+    (void)state;
+    sel4ft_rpc_header_t header;
+
+    sel4ft_rpc_header_write(region, 1, 0, 0, 1, 1);
+    region[0] ^= 0x01;
+    assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), -SEL4FT_EBADMSG);
+
+    sel4ft_rpc_header_write(region, 1, 0, 0, 1, 1);
+    uint16_t version = SEL4FT_RPC_VERSION + 1;
+    memcpy(region + offsetof(sel4ft_rpc_header_t, version), &version, sizeof(version));
+    assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), -SEL4FT_EBADMSG);
+
+    version = 0;
+    memcpy(region + offsetof(sel4ft_rpc_header_t, version), &version, sizeof(version));
+    assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), -SEL4FT_EBADMSG);
+
+    /* All zeroes: not a message. */
+    memset(region, 0, HEADER_SIZE);
+    assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), -SEL4FT_EBADMSG);
+}
+
+static void test_header_read_length_limit(void **state)
+{
+    (void)state;
+    sel4ft_rpc_header_t header;
+
+    sel4ft_rpc_header_write(region, 1, 0, CAPACITY, 1, 1);
+    assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), 0);
+    assert_int_equal(header.length, CAPACITY);
+
+    sel4ft_rpc_header_write(region, 1, 0, CAPACITY + 1, 1, 1);
+    assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), -SEL4FT_E2BIG);
+
+    sel4ft_rpc_header_write(region, 1, 0, UINT32_MAX, 1, 1);
+    assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), -SEL4FT_E2BIG);
+
+    /* The limit comes from the size the caller passes, not from the message. */
+    sel4ft_rpc_header_write(region, 1, 0, 33, 1, 1);
+    assert_int_equal(sel4ft_rpc_header_read(region, 64, &header), -SEL4FT_E2BIG);
+    sel4ft_rpc_header_write(region, 1, 0, 32, 1, 1);
+    assert_int_equal(sel4ft_rpc_header_read(region, 64, &header), 0);
+}
+
+static void test_header_read_invalid_arguments(void **state)
+{
+    (void)state;
+    sel4ft_rpc_header_t header;
+    sel4ft_rpc_header_write(region, 1, 0, 0, 1, 1);
+
+    assert_int_equal(sel4ft_rpc_header_read(NULL, REGION_SIZE, &header), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, NULL), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_header_read(region, 0, &header), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_header_read(region, HEADER_SIZE, &header), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_header_read(region, SEL4FT_RPC_REGION_MIN - 1, &header), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_header_read(region, SEL4FT_RPC_REGION_MIN, &header), 0);
+    assert_int_equal(sel4ft_rpc_header_read(region, SEL4FT_RPC_REGION_MAX + 1, &header), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_header_read(region, SIZE_MAX, &header), -SEL4FT_EINVAL);
+
+    /* The largest region, really allocated. */
+    uint8_t *large = aligned_alloc(8, SEL4FT_RPC_REGION_MAX);
+    assert_non_null(large);
+    sel4ft_rpc_header_write(large, 1, 0, SEL4FT_RPC_REGION_MAX - HEADER_SIZE, 1, 1);
+    assert_int_equal(sel4ft_rpc_header_read(large, SEL4FT_RPC_REGION_MAX, &header), 0);
+    assert_int_equal(header.length, SEL4FT_RPC_REGION_MAX - HEADER_SIZE);
+    free(large);
+}
+
+/* Set-up validation */
+
+static void test_client_init(void **state)
+{
+    (void)state;
+    sel4ft_rpc_client_t c;
+
+    memset(&c, CANARY, sizeof(c));
+    assert_int_equal(sel4ft_rpc_client_init(&c, region, sizeof(region), 61, 7), 0);
+    assert_ptr_equal(c.region, region);
+    assert_int_equal(c.capacity, CAPACITY);
+    assert_int_equal(sel4ft_rpc_client_capacity(&c), CAPACITY);
+    assert_ptr_equal(sel4ft_rpc_client_payload(&c), region + HEADER_SIZE);
+    assert_int_equal(c.channel, 61);
+    assert_int_equal(c.next_request_id, 7);
+    assert_int_equal(c.epoch, 0);
+
+    assert_int_equal(sel4ft_rpc_client_init(&c, small_region, SEL4FT_RPC_REGION_MIN, 0, 1), 0);
+    assert_int_equal(sel4ft_rpc_client_capacity(&c), SEL4FT_RPC_REGION_MIN - HEADER_SIZE);
+}
+
+static void test_client_init_invalid(void **state)
+{
+    (void)state;
+    sel4ft_rpc_client_t c;
+
+    assert_int_equal(sel4ft_rpc_client_init(NULL, region, sizeof(region), 1, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_client_init(&c, NULL, sizeof(region), 1, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_client_init(&c, region + 1, sizeof(region) - 8, 1, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_client_init(&c, region + 4, sizeof(region) - 8, 1, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_client_init(&c, region + 8, sizeof(region) - 8, 1, 1), 0);
+    assert_int_equal(sel4ft_rpc_client_init(&c, region, SEL4FT_RPC_REGION_MIN - 1, 1, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_client_init(&c, region, 0, 1, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_client_init(&c, region, SEL4FT_RPC_REGION_MAX + 1, 1, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_client_init(&c, region, sizeof(region), SEL4FT_OS_MAX_CHANNEL + 1, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_client_init(&c, region, sizeof(region), UINT32_MAX, 1), -SEL4FT_EINVAL);
+}
+
+static void test_server_init(void **state)
+{
+    (void)state;
+    sel4ft_rpc_server_t s;
+    uint8_t buffer[100];
+
+    memset(&s, CANARY, sizeof(s));
+    assert_int_equal(sel4ft_rpc_server_init(&s, service, &seen, 3, buffer, sizeof(buffer)), 0);
+    assert_ptr_equal(s.handler, service);
+    assert_ptr_equal(s.context, &seen);
+    assert_int_equal(s.epoch, 3);
+    assert_ptr_equal(s.scratch, buffer);
+    assert_int_equal(s.scratch_size, sizeof(buffer));
+    assert_int_equal(s.requests, 0);
+    assert_int_equal(s.rejected, 0);
+    /* No channel has a region until one is attached. */
+    for (uint32_t ch = 0; ch <= SEL4FT_OS_MAX_CHANNEL; ch++) {
+        assert_null(s.regions[ch].region);
+    }
+}
+
+static void test_server_init_invalid(void **state)
+{
+    (void)state;
+    sel4ft_rpc_server_t s;
+
+    assert_int_equal(sel4ft_rpc_server_init(NULL, service, NULL, 1, scratch, sizeof(scratch)), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_init(&s, NULL, NULL, 1, scratch, sizeof(scratch)), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_init(&s, service, NULL, 0, scratch, sizeof(scratch)), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_init(&s, service, NULL, 1, NULL, sizeof(scratch)), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_init(&s, service, NULL, 1, scratch, 0), -SEL4FT_EINVAL);
+    assert_int_equal(
+        sel4ft_rpc_server_init(&s, service, NULL, 1, scratch, (size_t)SEL4FT_RPC_REGION_MAX + 1), -SEL4FT_EINVAL);
+}
+
+static void test_server_attach_invalid(void **state)
+{
+    (void)state;
+    sel4ft_rpc_server_t s;
+    uint8_t small_scratch[100];
+    assert_int_equal(sel4ft_rpc_server_init(&s, service, &seen, 1, small_scratch, sizeof(small_scratch)), 0);
+
+    assert_int_equal(sel4ft_rpc_server_attach(NULL, 1, region, 128), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_attach(&s, SEL4FT_OS_MAX_CHANNEL + 1, region, 128), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_attach(&s, UINT32_MAX, region, 128), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_attach(&s, 1, NULL, 128), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region + 4, 128), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region, SEL4FT_RPC_REGION_MIN - 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region, SEL4FT_RPC_REGION_MAX + 1), -SEL4FT_EINVAL);
+    /* The region's payload capacity must fit the scratch buffer: 4064 > 100. */
+    assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region, sizeof(region)), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region, HEADER_SIZE + sizeof(small_scratch) + 1), -SEL4FT_EINVAL);
+    for (uint32_t ch = 0; ch <= SEL4FT_OS_MAX_CHANNEL; ch++) {
+        assert_null(s.regions[ch].region);
+    }
+
+    /* Exactly the scratch size fits; the highest channel works. */
+    assert_int_equal(
+        sel4ft_rpc_server_attach(&s, SEL4FT_OS_MAX_CHANNEL, region, HEADER_SIZE + sizeof(small_scratch)), 0);
+    assert_ptr_equal(s.regions[SEL4FT_OS_MAX_CHANNEL].region, region);
+    assert_int_equal(s.regions[SEL4FT_OS_MAX_CHANNEL].size, HEADER_SIZE + sizeof(small_scratch));
+}
+
+/* Calls that work */
+
+static void test_call_echo(void **state)
+{
+    (void)state;
+    uint8_t reply_payload[64];
+    sel4ft_rpc_reply_t reply;
+    memset(reply_payload, CANARY, sizeof(reply_payload));
+    set_payload("hello", 5);
+
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 5, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(reply.length, 5);
+    assert_memory_equal(reply_payload, "hello", 5);
+    assert_all_canary(reply_payload + 5, sizeof(reply_payload) - 5);
+    assert_int_equal(reply.request_id, FIRST_REQUEST_ID);
+    assert_int_equal(reply.epoch, 1);
+    assert_int_equal(client.epoch, 1);
+    assert_int_equal(client.next_request_id, FIRST_REQUEST_ID + 1);
+
+    /* The request went through the kernel once, as a request on the client's channel. */
+    assert_int_equal(kernel.calls, 1);
+    assert_int_equal(kernel.channel, CHANNEL);
+    assert_int_equal(kernel.message.label, SEL4FT_RPC_LABEL_REQUEST);
+
+    /* The handler saw the request. */
+    assert_int_equal(seen.calls, 1);
+    assert_int_equal(seen.channel, CHANNEL);
+    assert_int_equal(seen.opcode, OP_ECHO);
+    assert_int_equal(seen.length, 5);
+    assert_int_equal(seen.request_id, FIRST_REQUEST_ID);
+    assert_ptr_equal(seen.response_payload, region + HEADER_SIZE);
+    assert_int_equal(seen.response_capacity, CAPACITY);
+    assert_int_equal(server.requests, 1);
+    assert_int_equal(server.rejected, 0);
+}
+
+static void test_call_add(void **state)
+{
+    (void)state;
+    uint8_t reply_payload[4];
+    sel4ft_rpc_reply_t reply;
+
+    for (uint32_t i = 0; i < 5; i++) {
+        set_two_u32(1000 * i, 7);
+        assert_int_equal(sel4ft_rpc_call(&client, OP_ADD, 8, reply_payload, sizeof(reply_payload), &reply), 0);
+        assert_int_equal(reply.status, SEL4FT_RPC_OK);
+        assert_int_equal(reply.length, 4);
+        assert_int_equal(get_u32(reply_payload), 1000 * i + 7);
+        assert_int_equal(reply.request_id, FIRST_REQUEST_ID + i);
+        assert_int_equal(seen.request_id, FIRST_REQUEST_ID + i);
+        assert_int_equal(client.next_request_id, FIRST_REQUEST_ID + i + 1);
+    }
+    /* uint32 arithmetic wraps. */
+    set_two_u32(UINT32_MAX, 2);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ADD, 8, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(get_u32(reply_payload), 1);
+    assert_int_equal(server.requests, 6);
+}
+
+static void test_call_invalid_argument(void **state)
+{
+    (void)state;
+    uint8_t reply_payload[4];
+    sel4ft_rpc_reply_t reply;
+
+    set_two_u32(10, 0);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_DIVIDE, 8, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_INVALID_ARGUMENT);
+    assert_int_equal(reply.length, 0);
+
+    set_two_u32(10, 3);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_DIVIDE, 7, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_INVALID_ARGUMENT);
+
+    assert_int_equal(sel4ft_rpc_call(&client, OP_DIVIDE, 8, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(get_u32(reply_payload), 3);
+    assert_int_equal(seen.calls, 3);
+}
+
+static void test_call_empty_reply_without_buffer(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+
+    /* No reply buffer at all: fine while the reply carries no payload. */
+    set_two_u32(1, 0);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_DIVIDE, 8, NULL, 0, &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_INVALID_ARGUMENT);
+    assert_int_equal(reply.length, 0);
+
+    /* A payload where none fits. */
+    set_two_u32(6, 2);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_DIVIDE, 8, NULL, 0, &reply), -SEL4FT_ENOSPC);
+}
+
+static void test_call_unknown_operation(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[8];
+
+    assert_int_equal(sel4ft_rpc_call(&client, OP_UNKNOWN, 0, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_UNKNOWN_OPERATION);
+    assert_int_equal(reply.length, 0);
+    assert_int_equal(seen.calls, 1);
+    assert_int_equal(seen.opcode, OP_UNKNOWN);
+}
+
+static void test_call_buggy_handler(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[CAPACITY + 8];
+    sel4ft_rpc_header_t header;
+
+    /* A handler that claims more reply bytes than the region holds gets INTERNAL_ERROR and an empty reply. */
+    assert_int_equal(sel4ft_rpc_call(&client, OP_OVERCLAIM, 0, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(seen.calls, 1);
+    assert_int_equal(reply.status, SEL4FT_RPC_INTERNAL_ERROR);
+    assert_int_equal(reply.length, 0);
+    assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), 0);
+    assert_int_equal(header.length, 0);
+    assert_int_equal(header.status, SEL4FT_RPC_INTERNAL_ERROR);
+
+    /* A status outside the protocol is turned into INTERNAL_ERROR, and its payload dropped. */
+    assert_int_equal(sel4ft_rpc_call(&client, OP_BAD_STATUS, 0, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_INTERNAL_ERROR);
+    assert_int_equal(reply.length, 0);
+}
+
+static void test_request_ids_echoed(void **state)
+{
+    (void)state;
+    static const uint64_t ids[] = { 0, 1, 2, 0x7fffffffffffffffull, 0x8000000000000000ull, UINT64_MAX, 42 };
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[8];
+
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+        set_payload("id", 2);
+        assert_int_equal(
+            sel4ft_rpc_call_id(&client, ids[i], OP_ECHO, 2, reply_payload, sizeof(reply_payload), &reply), 0);
+        assert_int_equal(reply.status, SEL4FT_RPC_OK);
+        assert_int_equal(reply.request_id, ids[i]);
+        assert_int_equal(seen.request_id, ids[i]);
+        /* The id in the region's reply header is the request's. */
+        sel4ft_rpc_header_t header;
+        assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), 0);
+        assert_int_equal(header.request_id, ids[i]);
+        /* Explicit ids do not consume the client's counter. */
+        assert_int_equal(client.next_request_id, FIRST_REQUEST_ID);
+    }
+}
+
+static void test_reply_too_large_for_caller(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[100 + 16];
+    uint8_t n[4];
+
+    put_u32(n, 100);
+    set_payload(n, sizeof(n));
+    memset(reply_payload, CANARY, sizeof(reply_payload));
+    assert_int_equal(sel4ft_rpc_call(&client, OP_REPLY_BYTES, 4, reply_payload, 99, &reply), -SEL4FT_ENOSPC);
+    assert_int_equal(seen.calls, 1);
+    /* Nothing was copied. */
+    assert_all_canary(reply_payload, sizeof(reply_payload));
+
+    /* Exactly enough room. */
+    set_payload(n, sizeof(n));
+    assert_int_equal(sel4ft_rpc_call(&client, OP_REPLY_BYTES, 4, reply_payload, 100, &reply), 0);
+    assert_int_equal(reply.length, 100);
+    assert_int_equal(reply_payload[0], 'r');
+    assert_int_equal(reply_payload[99], 'r');
+    assert_all_canary(reply_payload + 100, 16);
+}
+
+static void test_request_too_large(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    static uint8_t reply_payload[CAPACITY];
+
+    assert_int_equal(
+        sel4ft_rpc_call(&client, OP_ECHO, CAPACITY + 1, reply_payload, sizeof(reply_payload), &reply), -SEL4FT_E2BIG);
+    assert_int_equal(sel4ft_rpc_call_id(&client, 9, OP_ECHO, UINT32_MAX, reply_payload, sizeof(reply_payload), &reply),
+        -SEL4FT_E2BIG);
+    /* The server was never called. */
+    assert_int_equal(kernel.calls, 0);
+    assert_int_equal(seen.calls, 0);
+
+    /* The whole capacity works. */
+    memset(sel4ft_rpc_client_payload(&client), 'z', CAPACITY);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, CAPACITY, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(reply.length, CAPACITY);
+    assert_int_equal(reply_payload[0], 'z');
+    assert_int_equal(reply_payload[CAPACITY - 1], 'z');
+}
+
+static void test_call_invalid_arguments(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[8];
+    sel4ft_rpc_client_t unset;
+    memset(&unset, 0, sizeof(unset));
+
+    assert_int_equal(sel4ft_rpc_call(NULL, OP_ECHO, 0, reply_payload, sizeof(reply_payload), &reply), -SEL4FT_EINVAL);
+    assert_int_equal(
+        sel4ft_rpc_call_id(NULL, 1, OP_ECHO, 0, reply_payload, sizeof(reply_payload), &reply), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 0, reply_payload, sizeof(reply_payload), NULL), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 0, NULL, 8, &reply), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_call(&unset, OP_ECHO, 0, reply_payload, sizeof(reply_payload), &reply), -SEL4FT_EINVAL);
+    assert_int_equal(kernel.calls, 0);
+    assert_int_equal(seen.calls, 0);
+}
+
+static void test_two_clients_on_separate_channels(void **state)
+{
+    (void)state;
+    sel4ft_rpc_client_t small_client;
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[64];
+    const uint32_t small_capacity = SEL4FT_RPC_REGION_MIN - HEADER_SIZE;
+    assert_int_equal(sel4ft_rpc_client_init(&small_client, small_region, sizeof(small_region), SMALL_CHANNEL, 500), 0);
+
+    memset(sel4ft_rpc_client_payload(&small_client), 's', small_capacity);
+    assert_int_equal(
+        sel4ft_rpc_call(&small_client, OP_ECHO, small_capacity, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(reply.length, small_capacity);
+    assert_int_equal(reply.request_id, 500);
+    assert_int_equal(seen.channel, SMALL_CHANNEL);
+    assert_int_equal(seen.response_capacity, small_capacity);
+    assert_ptr_equal(seen.response_payload, small_region + HEADER_SIZE);
+    assert_int_equal(
+        sel4ft_rpc_call(&small_client, OP_ECHO, small_capacity + 1, reply_payload, sizeof(reply_payload), &reply),
+        -SEL4FT_E2BIG);
+
+    /* The other client's region was not touched. */
+    for (size_t i = 0; i < sizeof(region); i++) {
+        assert_int_equal(region[i], 0);
+    }
+
+    set_payload("big", 3);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(seen.channel, CHANNEL);
+    assert_memory_equal(reply_payload, "big", 3);
+}
+
+/* The handler's view of the payload */
+
+static void test_handler_payload_is_private_copy(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    set_payload("0123456789abcdef", 16);
+
+    assert_int_equal(sel4ft_rpc_call(&client, OP_INSPECT, 16, NULL, 0, &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(seen.calls, 1);
+    /* The payload pointer is in the server's scratch buffer, not in the shared region. */
+    assert_ptr_equal(seen.payload, scratch);
+    assert_true((uintptr_t)seen.payload + seen.length <= (uintptr_t)scratch + sizeof(scratch));
+    assert_true((uintptr_t)seen.payload + seen.length <= (uintptr_t)region
+        || (uintptr_t)seen.payload >= (uintptr_t)region + sizeof(region));
+    /* Rewriting the shared region in the middle of the handler did not change what it saw. */
+    assert_true(seen.payload_stable);
+    assert_memory_equal(scratch, "0123456789abcdef", 16);
+}
+
+/* Hostile requests: written straight into the region, bypassing the client */
+
+/* Make a PPC as a client would, with whatever is in the region, and check the server refused it. */
+static void assert_rejected(uint64_t label, uint32_t status)
+{
+    uint8_t before[REGION_SIZE];
+    memcpy(before, region, sizeof(before));
+    uint64_t requests = server.requests;
+    uint64_t rejected = server.rejected;
+    sel4ft_os_mr_set(0, 0xdead);
+    sel4ft_os_mr_set(1, 0xdead);
+
+    sel4ft_msginfo_t answer = sel4ft_os_ppcall(CHANNEL, (sel4ft_msginfo_t) { label, 0 });
+    assert_int_equal(kernel.calls, 1);
+    assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
+    assert_int_equal(sel4ft_os_mr_get(0), status);
+    assert_int_equal(sel4ft_os_mr_get(1), server.epoch);
+    assert_int_equal(seen.calls, 0);
+    assert_int_equal(server.requests, requests);
+    assert_int_equal(server.rejected, rejected + 1);
+    /* A refusal leaves the region alone. */
+    assert_memory_equal(region, before, sizeof(before));
+}
+
+static void test_hostile_request_bad_magic(void **state)
+{
+    (void)state;
+    sel4ft_rpc_header_write(region, OP_ECHO, 0, 4, 1, 1);
+    region[3] = 'Q';
+    assert_rejected(SEL4FT_RPC_LABEL_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
+}
+
+static void test_hostile_request_bad_version(void **state)
+{
+    (void)state;
+    sel4ft_rpc_header_write(region, OP_ECHO, 0, 4, 1, 1);
+    uint16_t version = 0xffff;
+    memcpy(region + offsetof(sel4ft_rpc_header_t, version), &version, sizeof(version));
+    assert_rejected(SEL4FT_RPC_LABEL_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
+}
+
+static void test_hostile_request_huge_length(void **state)
+{
+    (void)state;
+    sel4ft_rpc_header_write(region, OP_ECHO, 0, UINT32_MAX, 1, 1);
+    assert_rejected(SEL4FT_RPC_LABEL_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
+}
+
+static void test_hostile_request_length_one_past_capacity(void **state)
+{
+    (void)state;
+    sel4ft_rpc_header_write(region, OP_ECHO, 0, CAPACITY + 1, 1, 1);
+    assert_rejected(SEL4FT_RPC_LABEL_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
+}
+
+static void test_hostile_request_nonzero_status(void **state)
+{
+    (void)state;
+    sel4ft_rpc_header_write(region, OP_ECHO, SEL4FT_RPC_OK + 1, 4, 1, 1);
+    assert_rejected(SEL4FT_RPC_LABEL_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
+}
+
+static void test_request_with_wrong_label(void **state)
+{
+    (void)state;
+    /* A well-formed header does not make up for a label that is not a request. */
+    sel4ft_rpc_header_write(region, OP_ECHO, 0, 4, 1, 1);
+    assert_rejected(SEL4FT_RPC_LABEL_REPLY, SEL4FT_RPC_BAD_MESSAGE);
+
+    memset(&kernel, 0, sizeof(kernel));
+    assert_rejected(0, SEL4FT_RPC_BAD_MESSAGE);
+
+    memset(&kernel, 0, sizeof(kernel));
+    assert_rejected(0x1234, SEL4FT_RPC_BAD_MESSAGE);
+}
+
+static void test_hostile_request_random_headers(void **state)
+{
+    (void)state;
+    /* Random headers, some made nearly valid: the server never crashes and runs the handler only on valid ones. */
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (unsigned i = 0; i < 2000; i++) {
+        for (size_t j = 0; j < HEADER_SIZE; j++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            region[j] = (uint8_t)x;
+        }
+        if (i % 2 == 0) {
+            uint32_t magic = SEL4FT_RPC_MAGIC;
+            uint16_t version = SEL4FT_RPC_VERSION;
+            memcpy(region, &magic, sizeof(magic));
+            memcpy(region + 4, &version, sizeof(version));
+        }
+        if (i % 4 == 0) {
+            uint32_t status = 0;
+            memcpy(region + 8, &status, sizeof(status));
+        }
+        if (i % 8 == 0) {
+            /* Lengths around the capacity, some just past it. */
+            uint32_t length = (uint32_t)(x % (CAPACITY + 64));
+            memcpy(region + 12, &length, sizeof(length));
+        }
+        if (i % 16 == 0) {
+            uint64_t epoch = i % 32 == 0 ? 0 : server.epoch;
+            memcpy(region + 24, &epoch, sizeof(epoch));
+        }
+        sel4ft_rpc_header_t header;
+        memcpy(&header, region, sizeof(header));
+        bool valid = header.magic == SEL4FT_RPC_MAGIC && header.version == SEL4FT_RPC_VERSION && header.status == 0
+            && header.length <= CAPACITY;
+        bool fresh = header.epoch == 0 || header.epoch == server.epoch;
+
+        unsigned calls = seen.calls;
+        sel4ft_msginfo_t answer = sel4ft_os_ppcall(CHANNEL, (sel4ft_msginfo_t) { SEL4FT_RPC_LABEL_REQUEST, 0 });
+        if (!valid) {
+            assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
+            assert_int_equal(sel4ft_os_mr_get(0), SEL4FT_RPC_BAD_MESSAGE);
+            assert_int_equal(seen.calls, calls);
+        } else {
+            assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REPLY);
+            assert_int_equal(seen.calls, calls + (fresh ? 1 : 0));
+            sel4ft_rpc_header_t reply;
+            assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &reply), 0);
+            assert_int_equal(reply.request_id, header.request_id);
+            if (!fresh) {
+                assert_int_equal(reply.status, SEL4FT_RPC_STALE_EPOCH);
+            }
+        }
+    }
+    assert_true(seen.calls > 0);
+    assert_true(server.rejected > 0);
+}
+
+static void test_no_region(void **state)
+{
+    (void)state;
+    sel4ft_rpc_client_t stranger;
+    sel4ft_rpc_reply_t reply;
+    static uint8_t stranger_region[256] __attribute__((aligned(8)));
+    assert_int_equal(
+        sel4ft_rpc_client_init(&stranger, stranger_region, sizeof(stranger_region), UNATTACHED_CHANNEL, 1), 0);
+
+    memcpy(sel4ft_rpc_client_payload(&stranger), "hi", 2);
+    assert_int_equal(sel4ft_rpc_call(&stranger, OP_ECHO, 2, NULL, 0, &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_NO_REGION);
+    assert_int_equal(reply.length, 0);
+    assert_int_equal(reply.request_id, 1);
+    assert_int_equal(reply.epoch, 1);
+    assert_int_equal(kernel.channel, UNATTACHED_CHANNEL);
+    assert_int_equal(seen.calls, 0);
+    assert_int_equal(server.rejected, 1);
+
+    /* Channels beyond the table are refused the same way, without reading past it. */
+    static const sel4ft_channel_t beyond[] = { SEL4FT_OS_MAX_CHANNEL + 1, 1000, UINT32_MAX };
+    for (size_t i = 0; i < ARRAY_SIZE(beyond); i++) {
+        sel4ft_msginfo_t answer
+            = sel4ft_rpc_server_handle(&server, beyond[i], (sel4ft_msginfo_t) { SEL4FT_RPC_LABEL_REQUEST, 0 });
+        assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
+        assert_int_equal(sel4ft_os_mr_get(0), SEL4FT_RPC_NO_REGION);
+    }
+    assert_int_equal(seen.calls, 0);
+}
+
+/* Epochs */
+
+static void test_stale_epoch_after_restart(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[16];
+
+    set_payload("one", 3);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(client.epoch, 1);
+    assert_int_equal(seen.calls, 1);
+
+    /* The server restarts: a new incarnation with epoch 2 and the same configuration. */
+    assert_int_equal(sel4ft_rpc_server_init(&server, service, &seen, 2, scratch, sizeof(scratch)), 0);
+    assert_int_equal(sel4ft_rpc_server_attach(&server, CHANNEL, region, sizeof(region)), 0);
+
+    set_payload("two", 3);
+    uint64_t id = client.next_request_id;
+    memset(reply_payload, CANARY, sizeof(reply_payload));
+    assert_int_equal(
+        sel4ft_rpc_call(&client, OP_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), -SEL4FT_ESTALE);
+    assert_int_equal(reply.status, SEL4FT_RPC_STALE_EPOCH);
+    assert_int_equal(reply.epoch, 2);
+    assert_int_equal(reply.request_id, id);
+    assert_int_equal(client.epoch, 2);
+    /* The request was not applied. */
+    assert_int_equal(seen.calls, 1);
+    assert_all_canary(reply_payload, sizeof(reply_payload));
+
+    /* Retry under the same id, with the payload written again. */
+    set_payload("two", 3);
+    assert_int_equal(sel4ft_rpc_call_id(&client, id, OP_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(reply.request_id, id);
+    assert_int_equal(reply.epoch, 2);
+    assert_memory_equal(reply_payload, "two", 3);
+    assert_int_equal(seen.calls, 2);
+    assert_int_equal(seen.request_id, id);
+    assert_int_equal(client.next_request_id, id + 1);
+
+    /* And the client goes on under the new epoch. */
+    set_payload("three", 5);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 5, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(seen.calls, 3);
+}
+
+static void test_new_client_adopts_epoch(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+
+    /* A client that has seen no epoch (0) is served by any incarnation. */
+    assert_int_equal(sel4ft_rpc_server_init(&server, service, &seen, 7, scratch, sizeof(scratch)), 0);
+    assert_int_equal(sel4ft_rpc_server_attach(&server, CHANNEL, region, sizeof(region)), 0);
+    assert_int_equal(client.epoch, 0);
+
+    assert_int_equal(sel4ft_rpc_call(&client, OP_UNKNOWN, 0, NULL, 0, &reply), 0);
+    assert_int_equal(reply.epoch, 7);
+    assert_int_equal(client.epoch, 7);
+    assert_int_equal(seen.calls, 1);
+}
+
+static void test_old_epoch_from_newer_client_refused(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+
+    /* A client that believes in a later epoch than the server's is refused too: any mismatch is stale. */
+    client.epoch = 5;
+    assert_int_equal(sel4ft_rpc_call(&client, OP_UNKNOWN, 0, NULL, 0, &reply), -SEL4FT_ESTALE);
+    assert_int_equal(reply.status, SEL4FT_RPC_STALE_EPOCH);
+    assert_int_equal(client.epoch, 1);
+    assert_int_equal(seen.calls, 0);
+}
+
+/* A hostile server */
+
+enum hostile_mode {
+    HOSTILE_NONE, /* a correct reply, to show the hook itself works */
+    HOSTILE_BAD_MAGIC,
+    HOSTILE_BAD_VERSION,
+    HOSTILE_WRONG_ID,
+    HOSTILE_WRONG_OPCODE,
+    HOSTILE_HUGE_LENGTH,
+    HOSTILE_LENGTH_PAST_REGION,
+    HOSTILE_LABEL_ZERO,
+    HOSTILE_LABEL_UNKNOWN,
+    HOSTILE_LABEL_REQUEST,
+    HOSTILE_REJECT_RESTARTED,
+    HOSTILE_REJECT_STALE,
+    HOSTILE_REJECT_OTHER,
+    HOSTILE_REPLY_STALE,
+};
+
+static enum hostile_mode hostile_mode;
+
+#define HOSTILE_EPOCH     1u
+#define HOSTILE_NEW_EPOCH 9u
+#define HOSTILE_REPLY     "RRRRRRRR"
+
+/* Reads the client's request, then writes a reply broken in one way. */
+static sel4ft_msginfo_t hostile_ppcall(void *context, sel4ft_channel_t channel, sel4ft_msginfo_t message)
+{
+    (void)context;
+    kernel.calls++;
+    kernel.channel = channel;
+    kernel.message = message;
+
+    sel4ft_rpc_header_t request;
+    memcpy(&request, region, sizeof(request));
+    uint64_t id = request.request_id;
+    uint16_t opcode = request.opcode;
+    const sel4ft_msginfo_t reply_tag = { SEL4FT_RPC_LABEL_REPLY, 0 };
+    const sel4ft_msginfo_t reject_tag = { SEL4FT_RPC_LABEL_REJECT, 2 };
+
+    memcpy(region + HEADER_SIZE, HOSTILE_REPLY, 8);
+    sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_OK, 8, id, HOSTILE_EPOCH);
+    switch (hostile_mode) {
+    case HOSTILE_NONE:
+        return reply_tag;
+    case HOSTILE_BAD_MAGIC:
+        region[0] = 'X';
+        return reply_tag;
+    case HOSTILE_BAD_VERSION:
+        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_OK, 8, id, HOSTILE_EPOCH);
+        region[offsetof(sel4ft_rpc_header_t, version)] = 77;
+        return reply_tag;
+    case HOSTILE_WRONG_ID:
+        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_OK, 8, id + 1, HOSTILE_EPOCH);
+        return reply_tag;
+    case HOSTILE_WRONG_OPCODE:
+        sel4ft_rpc_header_write(region, (uint16_t)(opcode + 1), SEL4FT_RPC_OK, 8, id, HOSTILE_EPOCH);
+        return reply_tag;
+    case HOSTILE_HUGE_LENGTH:
+        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_OK, UINT32_MAX, id, HOSTILE_EPOCH);
+        return reply_tag;
+    case HOSTILE_LENGTH_PAST_REGION:
+        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_OK, CAPACITY + 1, id, HOSTILE_EPOCH);
+        return reply_tag;
+    case HOSTILE_LABEL_ZERO:
+        return (sel4ft_msginfo_t) { 0, 0 };
+    case HOSTILE_LABEL_UNKNOWN:
+        return (sel4ft_msginfo_t) { 0x5f4ff, 0 };
+    case HOSTILE_LABEL_REQUEST:
+        return (sel4ft_msginfo_t) { SEL4FT_RPC_LABEL_REQUEST, 0 };
+    case HOSTILE_REJECT_RESTARTED:
+        sel4ft_os_mr_set(0, SEL4FT_RPC_PEER_RESTARTED);
+        sel4ft_os_mr_set(1, HOSTILE_NEW_EPOCH);
+        return reject_tag;
+    case HOSTILE_REJECT_STALE:
+        sel4ft_os_mr_set(0, SEL4FT_RPC_STALE_EPOCH);
+        sel4ft_os_mr_set(1, HOSTILE_NEW_EPOCH);
+        return reject_tag;
+    case HOSTILE_REJECT_OTHER:
+        sel4ft_os_mr_set(0, SEL4FT_RPC_BAD_MESSAGE);
+        sel4ft_os_mr_set(1, HOSTILE_EPOCH);
+        return reject_tag;
+    case HOSTILE_REPLY_STALE:
+        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_STALE_EPOCH, 8, id, HOSTILE_NEW_EPOCH);
+        return reply_tag;
+    }
+    return reply_tag;
+}
+
+static int hostile_setup(void **state)
+{
+    setup(state);
+    install_kernel(hostile_ppcall);
+    hostile_mode = HOSTILE_NONE;
+    return 0;
+}
+
+/* One call against the hostile server; returns sel4ft_rpc_call()'s result, checks what must hold on failure. */
+static int hostile_call(enum hostile_mode mode, sel4ft_rpc_reply_t *reply)
+{
+    uint8_t reply_payload[16];
+    memset(reply_payload, CANARY, sizeof(reply_payload));
+    memset(reply, CANARY, sizeof(*reply));
+    hostile_mode = mode;
+    uint64_t epoch = client.epoch;
+
+    set_payload("request", 7);
+    int err = sel4ft_rpc_call(&client, OP_ECHO, 7, reply_payload, sizeof(reply_payload), reply);
+    assert_int_equal(kernel.message.label, SEL4FT_RPC_LABEL_REQUEST);
+    if (err == 0 && reply->length != 0) {
+        assert_memory_equal(reply_payload, HOSTILE_REPLY, reply->length);
+    } else {
+        /* Nothing from a bad reply reaches the caller's buffer. */
+        assert_all_canary(reply_payload, sizeof(reply_payload));
+    }
+    if (err != 0 && err != -SEL4FT_ESTALE) {
+        /* A reply that failed validation teaches the client nothing. */
+        assert_int_equal(client.epoch, epoch);
+    }
+    return err;
+}
+
+static void test_hostile_server_good_reply(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    assert_int_equal(hostile_call(HOSTILE_NONE, &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(reply.length, 8);
+    assert_int_equal(reply.request_id, FIRST_REQUEST_ID);
+    assert_int_equal(client.epoch, HOSTILE_EPOCH);
+}
+
+static void test_hostile_server_malformed_reply(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    assert_int_equal(hostile_call(HOSTILE_BAD_MAGIC, &reply), -SEL4FT_EBADMSG);
+    assert_int_equal(hostile_call(HOSTILE_BAD_VERSION, &reply), -SEL4FT_EBADMSG);
+    assert_int_equal(hostile_call(HOSTILE_HUGE_LENGTH, &reply), -SEL4FT_EBADMSG);
+    assert_int_equal(hostile_call(HOSTILE_LENGTH_PAST_REGION, &reply), -SEL4FT_EBADMSG);
+    assert_int_equal(client.epoch, 0);
+}
+
+static void test_hostile_server_mismatched_reply(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    assert_int_equal(hostile_call(HOSTILE_WRONG_ID, &reply), -SEL4FT_EMISMATCH);
+    assert_int_equal(hostile_call(HOSTILE_WRONG_OPCODE, &reply), -SEL4FT_EMISMATCH);
+    assert_int_equal(client.epoch, 0);
+}
+
+static void test_hostile_server_wrong_label(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    assert_int_equal(hostile_call(HOSTILE_LABEL_ZERO, &reply), -SEL4FT_EPEER);
+    assert_int_equal(hostile_call(HOSTILE_LABEL_UNKNOWN, &reply), -SEL4FT_EPEER);
+    assert_int_equal(hostile_call(HOSTILE_LABEL_REQUEST, &reply), -SEL4FT_EPEER);
+    assert_int_equal(client.epoch, 0);
+}
+
+static void test_hostile_server_reject(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+
+    assert_int_equal(hostile_call(HOSTILE_REJECT_OTHER, &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_BAD_MESSAGE);
+    assert_int_equal(reply.length, 0);
+    assert_int_equal(reply.request_id, FIRST_REQUEST_ID);
+
+    assert_int_equal(hostile_call(HOSTILE_REJECT_RESTARTED, &reply), -SEL4FT_ESTALE);
+    assert_int_equal(reply.status, SEL4FT_RPC_PEER_RESTARTED);
+    assert_int_equal(reply.epoch, HOSTILE_NEW_EPOCH);
+    assert_int_equal(reply.request_id, FIRST_REQUEST_ID + 1);
+    assert_int_equal(client.epoch, HOSTILE_NEW_EPOCH);
+
+    client.epoch = 1;
+    assert_int_equal(hostile_call(HOSTILE_REJECT_STALE, &reply), -SEL4FT_ESTALE);
+    assert_int_equal(reply.status, SEL4FT_RPC_STALE_EPOCH);
+    assert_int_equal(client.epoch, HOSTILE_NEW_EPOCH);
+
+    client.epoch = 1;
+    assert_int_equal(hostile_call(HOSTILE_REPLY_STALE, &reply), -SEL4FT_ESTALE);
+    assert_int_equal(reply.status, SEL4FT_RPC_STALE_EPOCH);
+    assert_int_equal(reply.length, 0);
+    assert_int_equal(client.epoch, HOSTILE_NEW_EPOCH);
+}
+
+static void test_no_kernel_hook(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+
+    /* Without a PPC hook the port answers label 0: the client reports that no peer answered. */
+    sel4ft_os_linux_set_hooks(NULL);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 0, NULL, 0, &reply), -SEL4FT_EPEER);
+    assert_int_equal(seen.calls, 0);
+}
+
+/* Status names */
+
+static void test_status_str(void **state)
+{
+    (void)state;
+    static const char *const names[SEL4FT_RPC_STATUS_NUM] = {
+        [SEL4FT_RPC_OK] = "SEL4FT_RPC_OK",
+        [SEL4FT_RPC_BAD_MESSAGE] = "SEL4FT_RPC_BAD_MESSAGE",
+        [SEL4FT_RPC_UNKNOWN_OPERATION] = "SEL4FT_RPC_UNKNOWN_OPERATION",
+        [SEL4FT_RPC_INVALID_ARGUMENT] = "SEL4FT_RPC_INVALID_ARGUMENT",
+        [SEL4FT_RPC_NOT_FOUND] = "SEL4FT_RPC_NOT_FOUND",
+        [SEL4FT_RPC_NO_SPACE] = "SEL4FT_RPC_NO_SPACE",
+        [SEL4FT_RPC_TOO_LARGE] = "SEL4FT_RPC_TOO_LARGE",
+        [SEL4FT_RPC_STALE_EPOCH] = "SEL4FT_RPC_STALE_EPOCH",
+        [SEL4FT_RPC_PEER_RESTARTED] = "SEL4FT_RPC_PEER_RESTARTED",
+        [SEL4FT_RPC_NO_REGION] = "SEL4FT_RPC_NO_REGION",
+        [SEL4FT_RPC_INTERNAL_ERROR] = "SEL4FT_RPC_INTERNAL_ERROR",
+    };
+    for (uint32_t status = 0; status < SEL4FT_RPC_STATUS_NUM; status++) {
+        assert_non_null(names[status]);
+        assert_string_equal(sel4ft_rpc_status_str(status), names[status]);
+    }
+    static const uint32_t unknown[] = { SEL4FT_RPC_STATUS_NUM, SEL4FT_RPC_STATUS_NUM + 1, 1000, UINT32_MAX };
+    for (size_t i = 0; i < ARRAY_SIZE(unknown); i++) {
+        assert_string_equal(sel4ft_rpc_status_str(unknown[i]), "unknown status");
+    }
+}
+
+#define TEST(f)         cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define HOSTILE_TEST(f) cmocka_unit_test_setup_teardown(f, hostile_setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        TEST(test_header_round_trip),
+        TEST(test_header_read_bad_magic_and_version),
+        TEST(test_header_read_length_limit),
+        TEST(test_header_read_invalid_arguments),
+        TEST(test_client_init),
+        TEST(test_client_init_invalid),
+        TEST(test_server_init),
+        TEST(test_server_init_invalid),
+        TEST(test_server_attach_invalid),
+        TEST(test_call_echo),
+        TEST(test_call_add),
+        TEST(test_call_invalid_argument),
+        TEST(test_call_empty_reply_without_buffer),
+        TEST(test_call_unknown_operation),
+        TEST(test_call_buggy_handler),
+        TEST(test_request_ids_echoed),
+        TEST(test_reply_too_large_for_caller),
+        TEST(test_request_too_large),
+        TEST(test_call_invalid_arguments),
+        TEST(test_two_clients_on_separate_channels),
+        TEST(test_handler_payload_is_private_copy),
+        TEST(test_hostile_request_bad_magic),
+        TEST(test_hostile_request_bad_version),
+        TEST(test_hostile_request_huge_length),
+        TEST(test_hostile_request_length_one_past_capacity),
+        TEST(test_hostile_request_nonzero_status),
+        TEST(test_request_with_wrong_label),
+        TEST(test_hostile_request_random_headers),
+        TEST(test_no_region),
+        TEST(test_stale_epoch_after_restart),
+        TEST(test_new_client_adopts_epoch),
+        TEST(test_old_epoch_from_newer_client_refused),
+        HOSTILE_TEST(test_hostile_server_good_reply),
+        HOSTILE_TEST(test_hostile_server_malformed_reply),
+        HOSTILE_TEST(test_hostile_server_mismatched_reply),
+        HOSTILE_TEST(test_hostile_server_wrong_label),
+        HOSTILE_TEST(test_hostile_server_reject),
+        TEST(test_no_kernel_hook),
+        TEST(test_status_str),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
