@@ -16,7 +16,11 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 HOST_CC ?= cc
 EXAMPLE ?= hello
-EXAMPLES := hello ipc_demo fault_tolerance
+EXAMPLES := hello ipc_demo fault_tolerance recovery
+# Every system the QEMU tests boot: an example, or example:variant for examples built in variants.
+RECOVERY_SCENARIOS := escalate server_crash hang checkpoint
+QEMU_SYSTEMS := hello ipc_demo fault_tolerance $(addprefix recovery:,$(RECOVERY_SCENARIOS))
+SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
 QEMU_TIMEOUT ?= 60
 PYTHON ?= /usr/bin/python3
@@ -32,7 +36,7 @@ PD_LIB := $(BUILD_DIR)/pd/libsel4ft.a
 PD_PORT_LIB := $(BUILD_DIR)/pd/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/libsel4ft_microkit.a
 HOST_SRCS := $(SEL4FT_CORE_SRCS) $(SEL4FT_LINUX_SRCS)
 
-UNIT_TESTS := error fmt logring rpc fault faultmon os_linux
+UNIT_TESTS := error fmt logring rpc fault faultmon supervisor checkpoint dedup restart os_linux
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
@@ -47,6 +51,7 @@ help:
 	@echo "  make check        unit tests (plain and ASan/UBSan), install test, QEMU tests when an SDK is found"
 	@echo "  make examples     build every example system (needs the SDK)"
 	@echo "  make qemu EXAMPLE=hello   build and boot one example in QEMU; the log is saved under $(BUILD_DIR)/logs"
+	@echo "  make qemu EXAMPLE=recovery SCENARIO=server_crash   (scenarios: $(RECOVERY_SCENARIOS))"
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
 	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers and sel4ft.pc"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
@@ -126,7 +131,7 @@ install-test: lib
 
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
 CHECK_STAGES := unit install $(if $(SEL4FT_HAVE_SDK),qemu)
-QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(EXAMPLES)))
+QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS)))
 
 check:
 	@rm -rf $(RESULTS_DIR)
@@ -138,32 +143,40 @@ check:
 
 # Examples and QEMU ------------------------------------------------------------
 
-example_build_dir = $(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(2)/$(1)
+# $(call system_make,example,variant,config): build one system.
+system_dir = $(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(3)/$(1)$(if $(2),-$(2))
+system_make = $(MAKE) --no-print-directory -C examples/$(1) MICROKIT_SDK=$(MICROKIT_SDK) \
+	MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(3) TOOLCHAIN=$(TOOLCHAIN) $(if $(2),SCENARIO=$(2)) \
+	BUILD_DIR=$(call system_dir,$(1),$(2),$(3))
+# Shell loop over QEMU_SYSTEMS: sets ex, variant and label (ex or ex-variant) for each, then builds it for $$config.
+for_each_system = for system in $(QEMU_SYSTEMS); do ex=$${system%%:*}; variant=$${system\#$$ex}; \
+	variant=$${variant\#:}; label=$$ex$${variant:+-$$variant};
+shell_system_make = $(MAKE) --no-print-directory -C examples/$$ex MICROKIT_SDK=$(MICROKIT_SDK) \
+	MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$$config TOOLCHAIN=$(TOOLCHAIN) $${variant:+SCENARIO=$$variant} \
+	BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$$config/$$label
 
 examples: sdk-check
-	@for ex in $(EXAMPLES); do \
-		$(MAKE) --no-print-directory -C examples/$$ex MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
-			MICROKIT_CONFIG=$(MICROKIT_CONFIG) TOOLCHAIN=$(TOOLCHAIN) \
-			BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/$$ex || exit 1; \
+	@config=$(MICROKIT_CONFIG); $(for_each_system) \
+		echo "== $$label ($$config)"; \
+		$(shell_system_make) >/dev/null || exit 1; \
 	done
+	@echo "built: $(QEMU_SYSTEMS) ($(MICROKIT_CONFIG)) under $(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)"
 
 qemu: sdk-check
 	@if [ ! -d examples/$(EXAMPLE) ]; then echo "error: EXAMPLE=$(EXAMPLE) is not one of: $(EXAMPLES)" >&2; exit 1; fi
-	@$(MAKE) --no-print-directory -C examples/$(EXAMPLE) MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
-		MICROKIT_CONFIG=$(MICROKIT_CONFIG) TOOLCHAIN=$(TOOLCHAIN) \
-		BUILD_DIR=$(call example_build_dir,$(EXAMPLE),$(MICROKIT_CONFIG))
-	$(PYTHON) tests/qemu/run.py --image $(call example_build_dir,$(EXAMPLE),$(MICROKIT_CONFIG))/loader.img \
-		--expect tests/qemu/$(EXAMPLE).expect --config $(MICROKIT_CONFIG) --name $(EXAMPLE) \
-		--log-dir $(BUILD_DIR)/logs --timeout $(QEMU_TIMEOUT) --live
+	@if [ "$(EXAMPLE)" = recovery ] && [ -z "$(filter $(SCENARIO),$(RECOVERY_SCENARIOS))" ]; then \
+		echo "error: EXAMPLE=recovery needs SCENARIO= one of: $(RECOVERY_SCENARIOS)" >&2; exit 1; fi
+	@$(call system_make,$(EXAMPLE),$(SCENARIO),$(MICROKIT_CONFIG))
+	$(PYTHON) tests/qemu/run.py --image $(call system_dir,$(EXAMPLE),$(SCENARIO),$(MICROKIT_CONFIG))/loader.img \
+		--expect tests/qemu/$(EXAMPLE)$(if $(SCENARIO),-$(SCENARIO)).expect --config $(MICROKIT_CONFIG) \
+		--name $(EXAMPLE)$(if $(SCENARIO),-$(SCENARIO)) --log-dir $(BUILD_DIR)/logs --timeout $(QEMU_TIMEOUT) --live
 
 qemu-test: sdk-check
-	@for config in $(QEMU_TEST_CONFIGS); do for ex in $(EXAMPLES); do \
-		$(MAKE) --no-print-directory -C examples/$$ex MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
-			MICROKIT_CONFIG=$$config TOOLCHAIN=$(TOOLCHAIN) \
-			BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$$config/$$ex >/dev/null || exit 1; \
+	@for config in $(QEMU_TEST_CONFIGS); do $(for_each_system) \
+		$(shell_system_make) >/dev/null || exit 1; \
 	done; done
 	@$(PYTHON) tests/qemu/qemu_test.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) \
-		--configs "$(QEMU_TEST_CONFIGS)" --examples "$(EXAMPLES)" --timeout $(QEMU_TIMEOUT) --results $(RESULTS_DIR)
+		--configs "$(QEMU_TEST_CONFIGS)" --systems "$(QEMU_SYSTEMS)" --timeout $(QEMU_TIMEOUT) --results $(RESULTS_DIR)
 
 # Install ----------------------------------------------------------------------
 

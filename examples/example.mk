@@ -7,6 +7,7 @@
 #   SYSTEM      the system description, e.g. hello.system
 #   PDS         the program images it builds, e.g. hello (makes hello.elf)
 #   <pd>_SRCS   each image's C sources, relative to the example folder
+#   VARIANT, EXAMPLE_CFLAGS  (optional) a build variant's name and its compiler flags
 # and includes this file. Variables: MICROKIT_SDK, MICROKIT_BOARD,
 # MICROKIT_CONFIG, TOOLCHAIN, BUILD_DIR.
 
@@ -18,13 +19,14 @@ SEL4FT_DIR := $(abspath $(EXAMPLE_DIR)/../..)
 include $(SEL4FT_DIR)/lib/sel4ft.mk
 include $(SEL4FT_DIR)/examples/sdk.mk
 
-BUILD_DIR ?= $(SEL4FT_DIR)/build/examples/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/$(EXAMPLE)
+# An example with variants (VARIANT, EXAMPLE_CFLAGS set by its Makefile) builds each in its own folder.
+BUILD_DIR ?= $(SEL4FT_DIR)/build/examples/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/$(EXAMPLE)$(if $(VARIANT),-$(VARIANT))
 override BUILD_DIR := $(abspath $(BUILD_DIR))
 
 CC := $(TOOLCHAIN)-gcc
 LD := $(TOOLCHAIN)-ld
 AR := $(TOOLCHAIN)-ar
-CFLAGS := $(SEL4FT_PD_CFLAGS) -isystem $(MICROKIT_BOARD_DIR)/include -I$(EXAMPLE_DIR) -I$(SEL4FT_DIR)/examples/common -MD -MP
+CFLAGS := $(SEL4FT_PD_CFLAGS) -isystem $(MICROKIT_BOARD_DIR)/include -I$(EXAMPLE_DIR) -I$(SEL4FT_DIR)/examples/common -MD -MP $(EXAMPLE_CFLAGS)
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
 
 IMAGE := $(BUILD_DIR)/loader.img

@@ -5,12 +5,22 @@
  */
 #include <sel4ft/error.h>
 #include <sel4ft/faultmon.h>
+#include <sel4ft/fence.h>
 #include <sel4ft/fmt.h>
 
 #include "internal.h"
 
 /* The most message registers a fault message carries (unknown syscall: 13). */
 #define FAULT_MRS_MAX 16u
+
+/* With no policy: restart at once, every time, without limit. */
+static const sel4ft_supervisor_policy_t restart_always = {
+    .max_restarts = SEL4FT_SUPERVISOR_HISTORY,
+    .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
+    .window_ticks = 1,
+    .backoff_first_ticks = 0,
+    .backoff_max_ticks = 0,
+};
 
 int sel4ft_faultmon_init(sel4ft_faultmon_t *monitor, sel4ft_logring_producer_t *log)
 {
@@ -19,6 +29,7 @@ int sel4ft_faultmon_init(sel4ft_faultmon_t *monitor, sel4ft_logring_producer_t *
     }
     sel4ft_zero_(monitor, sizeof(*monitor));
     monitor->log = log;
+    monitor->tick_hz = sel4ft_os_tick_hz();
     return 0;
 }
 
@@ -26,15 +37,25 @@ int sel4ft_faultmon_add_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child,
                               const sel4ft_faultmon_child_config_t *config)
 {
     if (monitor == NULL || config == NULL || config->name == NULL || child >= SEL4FT_FAULTMON_MAX_CHILDREN ||
-        config->on_fault >= SEL4FT_FAULTMON_ACTION_NUM ||
-        (config->dependents >> (SEL4FT_OS_MAX_CHANNEL + 1)) != 0) {
+        config->on_fault >= SEL4FT_FAULTMON_ACTION_NUM || config->channel > SEL4FT_OS_MAX_CHANNEL ||
+        (config->dependents >> (SEL4FT_OS_MAX_CHANNEL + 1)) != 0 ||
+        (config->policy != NULL && sel4ft_supervisor_policy_check(config->policy) != 0)) {
         return -SEL4FT_EINVAL;
     }
     sel4ft_faultmon_child_t *record = &monitor->children[child];
     sel4ft_zero_(record, sizeof(*record));
     record->config = *config;
+    record->policy = config->policy != NULL ? *config->policy : restart_always;
+    record->config.policy = &record->policy;
+    sel4ft_supervisor_state_init(&record->supervision);
     record->state = SEL4FT_FAULTMON_RUNNING;
     return 0;
+}
+
+void sel4ft_faultmon_set_heartbeat_period(sel4ft_faultmon_t *monitor, uint64_t period, uint64_t now)
+{
+    monitor->heartbeat_period = period;
+    monitor->next_heartbeat = period != 0 ? now + period : 0;
 }
 
 const sel4ft_faultmon_child_t *sel4ft_faultmon_child(const sel4ft_faultmon_t *monitor, sel4ft_child_t child)
@@ -55,6 +76,12 @@ const char *sel4ft_faultmon_action_str(uint32_t action)
     default:
         return "?";
     }
+}
+
+const char *sel4ft_faultmon_state_str(uint32_t state)
+{
+    static const char *const names[] = { "unwatched", "running", "stopped", "waiting to restart", "restarting" };
+    return state < SEL4FT_ARRAY_SIZE_(names) ? names[state] : "?";
 }
 
 sel4ft_faultmon_action_t sel4ft_faultmon_decide(const sel4ft_faultmon_t *monitor, sel4ft_child_t child,
@@ -81,7 +108,7 @@ static void log_line(sel4ft_faultmon_t *monitor, uint32_t level, const char *for
     if (monitor->log != NULL) {
         sel4ft_logring_vprintf(monitor->log, level, format, args);
     } else {
-        char line[160];
+        char line[SEL4FT_LOGRING_TEXT_MAX];
         int n = sel4ft_vfmt(line, sizeof(line), format, args);
         if (n > 0) {
             size_t length = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
@@ -90,6 +117,20 @@ static void log_line(sel4ft_faultmon_t *monitor, uint32_t level, const char *for
         }
     }
     va_end(args);
+}
+
+/* Ticks as microseconds with three decimals, for the log. */
+typedef struct {
+    unsigned long whole;
+    unsigned long thousandths;
+} micros_t;
+
+static micros_t to_micros(const sel4ft_faultmon_t *monitor, uint64_t ticks)
+{
+    uint64_t hz = monitor->tick_hz != 0 ? monitor->tick_hz : 1;
+    /* ticks * 1e9 / hz would overflow for ticks above ~1.8e10; such delays are printed in whole microseconds. */
+    uint64_t nanos = ticks < (UINT64_MAX / 1000000000u) ? ticks * 1000000000u / hz : ticks / hz * 1000000000u;
+    return (micros_t){ (unsigned long)(nanos / 1000), (unsigned long)(nanos % 1000) };
 }
 
 static void tell_dependents(uint64_t dependents)
@@ -101,8 +142,104 @@ static void tell_dependents(uint64_t dependents)
     }
 }
 
+static void stop_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child)
+{
+    if (sel4ft_os_child_stop(child) != 0) {
+        monitor->action_errors++;
+    }
+}
+
+/* Restart now; the child counts as recovering until it says it serves again. */
+static void restart_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child)
+{
+    sel4ft_faultmon_child_t *record = &monitor->children[child];
+    int err = sel4ft_os_child_restart(child, SEL4FT_OS_PD_ENTRY, SEL4FT_OS_PD_STACK_TOP);
+    if (err != 0) {
+        monitor->action_errors++;
+        record->state = SEL4FT_FAULTMON_STOPPED;
+        log_line(monitor, SEL4FT_LOG_ERROR, "%s: restart FAILED (%s): left stopped", record->config.name,
+                 sel4ft_strerror(err));
+        return;
+    }
+    record->restarts++;
+    record->restart_at = 0;
+    record->missed_beats = 0;
+    record->state = SEL4FT_FAULTMON_RESTARTING;
+}
+
+static void escalate(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_supervisor_decision_t *decision)
+{
+    sel4ft_faultmon_child_t *record = &monitor->children[child];
+    uint32_t group = record->config.group;
+
+    if (decision->escalation == SEL4FT_SUPERVISOR_ESCALATE_GROUP && group != 0) {
+        log_line(monitor, SEL4FT_LOG_ERROR, "%s: %s (%u restarts in the window, incarnation %u): restarting group %u",
+                 record->config.name, decision->reason, decision->restarts_in_window, decision->incarnation, group);
+        for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+            sel4ft_faultmon_child_t *member = &monitor->children[i];
+            if (member->state == SEL4FT_FAULTMON_UNWATCHED || member->config.group != group) {
+                continue;
+            }
+            /* A fresh start for the whole group: the members' histories start over too. */
+            sel4ft_supervisor_reset(&member->supervision);
+            member->supervision.incarnation++;
+            member->failure_ticks = record->failure_ticks;
+            restart_child(monitor, i);
+            tell_dependents(member->config.dependents);
+        }
+        return;
+    }
+    stop_child(monitor, child);
+    record->state = SEL4FT_FAULTMON_STOPPED;
+    log_line(monitor, SEL4FT_LOG_ERROR, "%s: %s (%u restarts in the window, incarnation %u): stopped for good, "
+             "telling dependents", record->config.name, decision->reason, decision->restarts_in_window,
+             decision->incarnation);
+    tell_dependents(record->config.dependents);
+}
+
+/* A child failed (fault or hang): apply its action and policy. */
+static void on_failure(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t now, bool known_fault)
+{
+    sel4ft_faultmon_child_t *record = &monitor->children[child];
+    record->failure_ticks = now;
+
+    if (record->config.on_fault == SEL4FT_FAULTMON_STOP || !known_fault) {
+        stop_child(monitor, child);
+        record->state = SEL4FT_FAULTMON_STOPPED;
+        log_line(monitor, SEL4FT_LOG_WARN, "%s: stopped (failure %lu, incarnation %u), telling dependents",
+                 record->config.name, (unsigned long)record->supervision.failures + 1,
+                 record->supervision.incarnation);
+        record->supervision.failures++;
+        tell_dependents(record->config.dependents);
+        return;
+    }
+
+    sel4ft_supervisor_decision_t decision = sel4ft_supervisor_on_failure(&record->policy, &record->supervision, now);
+    if (decision.action == SEL4FT_SUPERVISOR_ESCALATE) {
+        escalate(monitor, child, &decision);
+        return;
+    }
+    if (decision.delay_ticks == 0) {
+        log_line(monitor, SEL4FT_LOG_WARN, "%s: restarting now as incarnation %u (restart %u in the window): %s",
+                 record->config.name, decision.incarnation, decision.restarts_in_window, decision.reason);
+        restart_child(monitor, child);
+    } else {
+        /* Stop it while it waits, so the kernel does not hold an unanswered fault or a spinning thread. */
+        stop_child(monitor, child);
+        record->state = SEL4FT_FAULTMON_WAITING;
+        record->restart_at = now + decision.delay_ticks;
+        micros_t delay = to_micros(monitor, decision.delay_ticks);
+        log_line(monitor, SEL4FT_LOG_WARN,
+                 "%s: restarting in %lu ticks (%lu.%03lu us) as incarnation %u (restart %u in the window): %s",
+                 record->config.name, (unsigned long)decision.delay_ticks, delay.whole, delay.thousandths,
+                 decision.incarnation, decision.restarts_in_window, decision.reason);
+    }
+    tell_dependents(record->config.dependents);
+}
+
 bool sel4ft_faultmon_handle(sel4ft_faultmon_t *monitor, sel4ft_child_t child, sel4ft_msginfo_t message)
 {
+    uint64_t now = sel4ft_os_ticks();
     uint64_t mrs[FAULT_MRS_MAX];
     uint32_t count = message.count < FAULT_MRS_MAX ? message.count : FAULT_MRS_MAX;
     sel4ft_fault_t fault;
@@ -116,37 +253,100 @@ bool sel4ft_faultmon_handle(sel4ft_faultmon_t *monitor, sel4ft_child_t child, se
     monitor->faults++;
 
     bool known = child < SEL4FT_FAULTMON_MAX_CHILDREN && monitor->children[child].state != SEL4FT_FAULTMON_UNWATCHED;
-    sel4ft_faultmon_child_t *record = known ? &monitor->children[child] : NULL;
-    const char *name = known ? record->config.name : "unknown child";
+    const char *name = known ? monitor->children[child].config.name : "unknown child";
     sel4ft_fault_format(&fault, name, line, sizeof(line));
     log_line(monitor, SEL4FT_LOG_ERROR, "%s", line);
 
-    sel4ft_faultmon_action_t action = sel4ft_faultmon_decide(monitor, child, &fault);
-    int err = action == SEL4FT_FAULTMON_RESTART
-                  ? sel4ft_os_child_restart(child, SEL4FT_OS_PD_ENTRY, SEL4FT_OS_PD_STACK_TOP)
-                  : sel4ft_os_child_stop(child);
-    if (err != 0) {
-        monitor->action_errors++;
-    }
-
     if (!known) {
         monitor->unknown_children++;
+        stop_child(monitor, child);
         log_line(monitor, SEL4FT_LOG_ERROR, "fault from child %u, which this monitor does not watch: stopped",
                  (unsigned)child);
         return false;
     }
+    sel4ft_faultmon_child_t *record = &monitor->children[child];
     record->faults++;
     record->last_fault = fault;
-    record->last_fault_ticks = sel4ft_os_ticks();
-    if (action == SEL4FT_FAULTMON_RESTART && err == 0) {
-        record->restarts++;
-        record->state = SEL4FT_FAULTMON_RUNNING;
-    } else {
-        record->state = SEL4FT_FAULTMON_STOPPED;
+    bool known_fault = sel4ft_faultmon_decide(monitor, child, &fault) == (sel4ft_faultmon_action_t)record->config.on_fault;
+    on_failure(monitor, child, now, known_fault);
+    return false;
+}
+
+static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
+{
+    for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+        sel4ft_faultmon_child_t *record = &monitor->children[i];
+        if (record->config.heartbeat == NULL || record->state != SEL4FT_FAULTMON_RUNNING) {
+            continue;
+        }
+        /* One untorn read of a counter the child writes; its value is only compared, never trusted further. */
+        uint64_t beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
+        if (beats != record->last_beats) {
+            record->last_beats = beats;
+            record->missed_beats = 0;
+        } else if (++record->missed_beats >= SEL4FT_FAULTMON_MISSED_BEATS_HUNG) {
+            record->hangs++;
+            log_line(monitor, SEL4FT_LOG_ERROR, "%s: no heartbeat for %u periods (counter stuck at %lu): hung",
+                     record->config.name, record->missed_beats, (unsigned long)beats);
+            on_failure(monitor, i, now, true);
+            continue;
+        }
+        sel4ft_os_notify(record->config.channel);
     }
-    log_line(monitor, err == 0 ? SEL4FT_LOG_WARN : SEL4FT_LOG_ERROR, "%s: %s%s (fault %u), telling dependents",
-             name, action == SEL4FT_FAULTMON_RESTART ? "restarted" : "stopped", err == 0 ? "" : " FAILED",
-             (unsigned)record->faults);
-    tell_dependents(record->config.dependents);
+}
+
+void sel4ft_faultmon_tick(sel4ft_faultmon_t *monitor, uint64_t now)
+{
+    for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+        sel4ft_faultmon_child_t *record = &monitor->children[i];
+        if (record->state == SEL4FT_FAULTMON_WAITING && now >= record->restart_at) {
+            log_line(monitor, SEL4FT_LOG_INFO, "%s: back-off over, restarting as incarnation %u",
+                     record->config.name, record->supervision.incarnation);
+            restart_child(monitor, i);
+        }
+    }
+    if (monitor->heartbeat_period != 0 && now >= monitor->next_heartbeat) {
+        check_heartbeats(monitor, now);
+        /* The next check is a whole period from now, however late this one ran. */
+        monitor->next_heartbeat = now + monitor->heartbeat_period;
+    }
+}
+
+uint64_t sel4ft_faultmon_next_deadline(const sel4ft_faultmon_t *monitor)
+{
+    uint64_t next = monitor->heartbeat_period != 0 ? monitor->next_heartbeat : 0;
+    for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+        const sel4ft_faultmon_child_t *record = &monitor->children[i];
+        if (record->state == SEL4FT_FAULTMON_WAITING && (next == 0 || record->restart_at < next)) {
+            next = record->restart_at;
+        }
+    }
+    return next;
+}
+
+bool sel4ft_faultmon_notified(sel4ft_faultmon_t *monitor, sel4ft_channel_t channel, uint64_t now)
+{
+    for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+        sel4ft_faultmon_child_t *record = &monitor->children[i];
+        if (record->state == SEL4FT_FAULTMON_UNWATCHED || record->config.channel != channel) {
+            continue;
+        }
+        if (record->state == SEL4FT_FAULTMON_RESTARTING) {
+            uint64_t took = now - record->failure_ticks;
+            record->last_recovery_ticks = took;
+            if (took > record->max_recovery_ticks) {
+                record->max_recovery_ticks = took;
+            }
+            record->state = SEL4FT_FAULTMON_RUNNING;
+            if (record->config.heartbeat != NULL) {
+                record->last_beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
+            }
+            micros_t micros = to_micros(monitor, took);
+            log_line(monitor, SEL4FT_LOG_INFO, "%s: serving again as incarnation %u, %lu ticks (%lu.%03lu us) "
+                     "after the failure", record->config.name, record->supervision.incarnation,
+                     (unsigned long)took, micros.whole, micros.thousandths);
+        }
+        return true;
+    }
     return false;
 }

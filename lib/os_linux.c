@@ -62,6 +62,9 @@ uint64_t sel4ft_os_mr_get(uint32_t index)
 
 uint64_t sel4ft_os_ticks(void)
 {
+    if (hooks.ticks != NULL) {
+        return hooks.ticks(hooks.context);
+    }
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
@@ -113,4 +116,27 @@ int sel4ft_os_child_stop(sel4ft_child_t child)
         return -SEL4FT_ENOTSUP;
     }
     return hooks.child_stop(hooks.context, child);
+}
+
+int sel4ft_os_image_writable(uintptr_t *start, size_t *size)
+{
+    (void)start;
+    (void)size;
+    return -SEL4FT_ENOTSUP;
+}
+
+void sel4ft_os_serve_after_restart(sel4ft_msginfo_t first_reply)
+{
+    (void)first_reply;
+}
+
+int sel4ft_os_timer_set(uint64_t deadline_ticks)
+{
+    (void)deadline_ticks;
+    return -SEL4FT_ENOTSUP;
+}
+
+void sel4ft_os_irq_ack(sel4ft_channel_t ch)
+{
+    (void)ch;
 }

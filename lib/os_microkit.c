@@ -6,6 +6,8 @@
 
 /* The port on seL4 Microkit: the only library source that includes microkit.h. */
 
+#include <stdbool.h>
+
 #include <microkit.h>
 
 #include <sel4ft/error.h>
@@ -18,6 +20,19 @@
 
 /* Microkit numbers children 0..63 (they index the parent's 64-slot TCB table). */
 #define MAX_CHILD 63u
+
+/* libmicrokit 2.0.1's capability slots and badge layout (src/main.c): the restart loop mirrors its event loop. */
+#define INPUT_CAP 1
+#define REPLY_CAP 4
+#define BADGE_CHILD_MASK 0xffu
+#define BADGE_CHANNEL_MASK 0x3fu
+
+/* The writable image as microkit.ld lays it out: .init_array starts the data segment, .bss ends it. */
+extern char __init_array_start[];
+extern char _bss_end[];
+
+/* EL1 physical timer control: enable, interrupt not masked. */
+#define CNTP_CTL_ENABLE 1u
 
 static uintptr_t pl011_base;
 
@@ -117,4 +132,62 @@ int sel4ft_os_child_stop(sel4ft_child_t child)
         return -SEL4FT_EINVAL;
     }
     return seL4_TCB_Suspend(BASE_TCB_CAP + child) == seL4_NoError ? 0 : -SEL4FT_EIO;
+}
+
+int sel4ft_os_image_writable(uintptr_t *start, size_t *size)
+{
+    *start = (uintptr_t)__init_array_start;
+    *size = (size_t)(_bss_end - __init_array_start);
+    return 0;
+}
+
+void sel4ft_os_serve_after_restart(sel4ft_msginfo_t first_reply)
+{
+    seL4_MessageInfo_t reply_tag = seL4_MessageInfo_new(first_reply.label, 0, 0, first_reply.count);
+    bool have_reply = true;
+
+    for (;;) {
+        seL4_Word badge;
+        seL4_MessageInfo_t tag;
+
+        if (have_reply) {
+            /* Answers whoever the crash left waiting (a no-op when nobody was), then waits, passively if passive. */
+            tag = seL4_ReplyRecv(INPUT_CAP, reply_tag, &badge, REPLY_CAP);
+        } else if (microkit_have_signal) {
+            tag = seL4_NBSendRecv(microkit_signal_cap, microkit_signal_msg, INPUT_CAP, &badge, REPLY_CAP);
+            microkit_have_signal = seL4_False;
+        } else {
+            tag = seL4_Recv(INPUT_CAP, &badge, REPLY_CAP);
+        }
+
+        have_reply = false;
+        if ((badge >> 62) & 1) {
+            have_reply = fault(badge & BADGE_CHILD_MASK, tag, &reply_tag);
+        } else if (badge >> 63) {
+            reply_tag = protected(badge & BADGE_CHANNEL_MASK, tag);
+            have_reply = true;
+        } else {
+            for (unsigned int ch = 0; badge != 0; ch++, badge >>= 1) {
+                if (badge & 1) {
+                    notified(ch);
+                }
+            }
+        }
+    }
+}
+
+int sel4ft_os_timer_set(uint64_t deadline_ticks)
+{
+    if (deadline_ticks == 0) {
+        __asm__ volatile("msr cntp_ctl_el0, %0; isb" : : "r"((uint64_t)0));
+        return 0;
+    }
+    __asm__ volatile("msr cntp_cval_el0, %0" : : "r"(deadline_ticks));
+    __asm__ volatile("msr cntp_ctl_el0, %0; isb" : : "r"((uint64_t)CNTP_CTL_ENABLE));
+    return 0;
+}
+
+void sel4ft_os_irq_ack(sel4ft_channel_t ch)
+{
+    microkit_irq_ack(ch);
 }

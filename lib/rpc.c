@@ -23,6 +23,7 @@ static const char *const status_names[SEL4FT_RPC_STATUS_NUM] = {
     STATUS_ENTRY_(SEL4FT_RPC_PEER_RESTARTED),
     STATUS_ENTRY_(SEL4FT_RPC_NO_REGION),
     STATUS_ENTRY_(SEL4FT_RPC_INTERNAL_ERROR),
+    STATUS_ENTRY_(SEL4FT_RPC_STALE_REQUEST),
 };
 
 const char *sel4ft_rpc_status_str(uint32_t status)
@@ -199,6 +200,13 @@ static sel4ft_msginfo_t reject(sel4ft_rpc_server_t *server, uint32_t status)
 {
     server->rejected++;
     sel4ft_os_mr_set(0, status);
+    sel4ft_os_mr_set(1, server->epoch);
+    return (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REJECT, 2 };
+}
+
+sel4ft_msginfo_t sel4ft_rpc_server_restarted(sel4ft_rpc_server_t *server)
+{
+    sel4ft_os_mr_set(0, SEL4FT_RPC_PEER_RESTARTED);
     sel4ft_os_mr_set(1, server->epoch);
     return (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REJECT, 2 };
 }

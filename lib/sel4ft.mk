@@ -18,7 +18,7 @@ SEL4FT_DIR ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 SEL4FT_INCLUDE := $(SEL4FT_DIR)/include
 SEL4FT_LIB_DIR := $(SEL4FT_DIR)/lib
 
-SEL4FT_CORE_SRCS := error.c fmt.c logring.c rpc.c fault.c faultmon.c
+SEL4FT_CORE_SRCS := error.c fmt.c logring.c rpc.c fault.c faultmon.c supervisor.c checkpoint.c dedup.c restart.c
 SEL4FT_PD_SRCS := $(SEL4FT_CORE_SRCS) freestanding.c
 SEL4FT_MICROKIT_SRCS := os_microkit.c
 SEL4FT_LINUX_SRCS := os_linux.c

@@ -11,6 +11,7 @@
 #include <sel4ft/fault.h>
 #include <sel4ft/logring.h>
 #include <sel4ft/os.h>
+#include <sel4ft/supervisor.h>
 
 /**
  * @defgroup faultmon Fault monitor
@@ -30,34 +31,59 @@
 /** The most children a monitor can watch (Microkit child ids are 0..63). */
 #define SEL4FT_FAULTMON_MAX_CHILDREN 64u
 
-/** What to do with a child that faulted. */
+/** Heartbeat periods a child may miss before it counts as hung. */
+#define SEL4FT_FAULTMON_MISSED_BEATS_HUNG 2u
+
+/** What to do with a child that failed (faulted, or stopped answering heartbeats). */
 typedef enum {
     SEL4FT_FAULTMON_STOP = 0, /**< Suspend it and leave it stopped; dependents are told. */
-    SEL4FT_FAULTMON_RESTART,  /**< Restart it from its entry point on a fresh stack; dependents are told. */
+    SEL4FT_FAULTMON_RESTART,  /**< Restart it under its supervision policy; dependents are told. */
     SEL4FT_FAULTMON_ACTION_NUM
 } sel4ft_faultmon_action_t;
 
 /** A child's lifecycle state as the monitor sees it. */
 typedef enum {
     SEL4FT_FAULTMON_UNWATCHED = 0, /**< Not configured. */
-    SEL4FT_FAULTMON_RUNNING,       /**< Running (or never faulted). */
-    SEL4FT_FAULTMON_STOPPED,       /**< Stopped after a fault. */
+    SEL4FT_FAULTMON_RUNNING,       /**< Running (never failed, or said it is serving again). */
+    SEL4FT_FAULTMON_STOPPED,       /**< Stopped for good (its policy says stop, or gave up). */
+    SEL4FT_FAULTMON_WAITING,       /**< Stopped until its back-off ends, then restarted. */
+    SEL4FT_FAULTMON_RESTARTING,    /**< Restarted; has not yet said it is serving again. */
 } sel4ft_faultmon_state_t;
+
+/** A child's heartbeat: a counter it increments whenever the monitor asks (shared, monitor reads only). */
+typedef struct sel4ft_heartbeat {
+    uint64_t beats; /**< Written by the child only. */
+} sel4ft_heartbeat_t;
 
 /** How a child is supervised. */
 typedef struct sel4ft_faultmon_child_config {
     const char *name;    /**< The child's name, for the log (kept by pointer). */
     uint32_t on_fault;   /**< A sel4ft_faultmon_action_t. */
-    uint64_t dependents; /**< Bit n set: notify channel n when this child faults. */
+    uint32_t group;      /**< Children that share a non-zero group restart together when one escalates with
+                              SEL4FT_SUPERVISOR_ESCALATE_GROUP. */
+    uint64_t dependents; /**< Bit n set: notify channel n when this child fails, restarts or is given up. */
+    const sel4ft_supervisor_policy_t *policy; /**< With RESTART: the policy (copied). NULL: restart at once,
+                                                   every time, with no limit. */
+    const sel4ft_heartbeat_t *heartbeat; /**< The child's heartbeat, or NULL: not watched for hangs. */
+    sel4ft_channel_t channel; /**< The channel shared with the child: the monitor asks for heartbeats on it,
+                                   and the child notifies it when it is serving (again). */
 } sel4ft_faultmon_child_config_t;
 
 /** The monitor's record of one child. */
 typedef struct sel4ft_faultmon_child {
     sel4ft_faultmon_child_config_t config; /**< As added. */
+    sel4ft_supervisor_policy_t policy;     /**< The policy in force. */
+    sel4ft_supervisor_state_t supervision; /**< The policy's memory (incarnation, restarts in the window). */
     uint32_t state;                        /**< A sel4ft_faultmon_state_t. */
     uint32_t faults;                       /**< Faults seen from this child. */
+    uint32_t hangs;                        /**< Times it was found hung. */
     uint32_t restarts;                     /**< Times it was restarted. */
-    uint64_t last_fault_ticks;             /**< sel4ft_os_ticks() at its last fault. */
+    uint32_t missed_beats;                 /**< Consecutive heartbeat periods without a beat. */
+    uint64_t last_beats;                   /**< The counter at the last check. */
+    uint64_t failure_ticks;                /**< When it last failed. */
+    uint64_t restart_at;                   /**< WAITING: when to restart it. */
+    uint64_t last_recovery_ticks;          /**< Failure to "serving again", last time. */
+    uint64_t max_recovery_ticks;           /**< The longest such time. */
     sel4ft_fault_t last_fault;             /**< Its last fault, decoded. */
 } sel4ft_faultmon_child_t;
 
@@ -65,6 +91,9 @@ typedef struct sel4ft_faultmon_child {
 typedef struct sel4ft_faultmon {
     sel4ft_faultmon_child_t children[SEL4FT_FAULTMON_MAX_CHILDREN]; /**< Indexed by child id. */
     sel4ft_logring_producer_t *log; /**< Where lines go; NULL: the console. */
+    uint64_t heartbeat_period;      /**< Ticks between heartbeat checks (0: no checks). */
+    uint64_t next_heartbeat;        /**< When the next check is due. */
+    uint64_t tick_hz;               /**< Counter frequency, for the microseconds in the log. */
     uint64_t faults;                /**< Faults seen in all. */
     uint64_t unknown_children;      /**< Faults from ids that were never added (each such child is stopped). */
     uint64_t action_errors;         /**< Stops or restarts the kernel refused. */
@@ -82,15 +111,23 @@ int sel4ft_faultmon_init(sel4ft_faultmon_t *monitor, sel4ft_logring_producer_t *
  * @brief Watch a child.
  * @param monitor The monitor.
  * @param child The child's id, as in the system description.
- * @param config How to supervise it (copied).
- * @return 0, or -SEL4FT_EINVAL for an id >= SEL4FT_FAULTMON_MAX_CHILDREN, a
- *         NULL name, an unknown action or a dependent channel above SEL4FT_OS_MAX_CHANNEL.
+ * @param config How to supervise it (copied, its policy too).
+ * @return 0, or -SEL4FT_EINVAL for an id >= SEL4FT_FAULTMON_MAX_CHILDREN, a NULL name, an unknown
+ *         action, an invalid policy, or a channel above SEL4FT_OS_MAX_CHANNEL.
  */
 int sel4ft_faultmon_add_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child,
                               const sel4ft_faultmon_child_config_t *config);
 
 /**
- * @brief Decide what to do about a fault (pure: no side effects).
+ * @brief Check heartbeats every @p period ticks (children with a heartbeat only).
+ * @param monitor The monitor.
+ * @param period Ticks between checks; 0 turns checking off.
+ * @param now The current time.
+ */
+void sel4ft_faultmon_set_heartbeat_period(sel4ft_faultmon_t *monitor, uint64_t period, uint64_t now);
+
+/**
+ * @brief Decide what to do about a fault, before the policy's history is consulted (pure).
  * @param monitor The monitor.
  * @param child The faulting child.
  * @param fault The decoded fault.
@@ -103,13 +140,42 @@ sel4ft_faultmon_action_t sel4ft_faultmon_decide(const sel4ft_faultmon_t *monitor
  * @brief Handle a child's fault: call this from `fault()`.
  *
  * Reads the fault's message registers through the port, decodes them, logs
- * one line, acts, and notifies the child's dependents.
+ * one line, applies the child's action and policy (restart now, restart after
+ * a back-off, or give up), logs the decision with its reason and the
+ * incarnation, and notifies the child's dependents.
  * @param monitor The monitor.
  * @param child The faulting child.
  * @param message The fault message's tag (its label is the fault kind).
  * @return false: never resume the faulting instruction (return it from `fault()`).
  */
 bool sel4ft_faultmon_handle(sel4ft_faultmon_t *monitor, sel4ft_child_t child, sel4ft_msginfo_t message);
+
+/**
+ * @brief Do what is due: restarts whose back-off ended, heartbeat checks (a child that missed
+ *        SEL4FT_FAULTMON_MISSED_BEATS_HUNG periods fails as if it had crashed), heartbeat requests.
+ * @param monitor The monitor.
+ * @param now The current time.
+ */
+void sel4ft_faultmon_tick(sel4ft_faultmon_t *monitor, uint64_t now);
+
+/**
+ * @brief When sel4ft_faultmon_tick() next has something to do.
+ * @param monitor The monitor.
+ * @return A time in ticks, or 0 when nothing is scheduled (arm the timer with it).
+ */
+uint64_t sel4ft_faultmon_next_deadline(const sel4ft_faultmon_t *monitor);
+
+/**
+ * @brief Handle a notification: a child saying it is serving (again).
+ *
+ * The first such notification after a restart ends the recovery: the monitor
+ * logs the time from the failure to this moment, in ticks and microseconds.
+ * @param monitor The monitor.
+ * @param channel The channel it came on.
+ * @param now The current time.
+ * @return true if the channel belongs to a child, false if the caller should handle it.
+ */
+bool sel4ft_faultmon_notified(sel4ft_faultmon_t *monitor, sel4ft_channel_t channel, uint64_t now);
 
 /**
  * @brief A child's record.
@@ -125,5 +191,12 @@ const sel4ft_faultmon_child_t *sel4ft_faultmon_child(const sel4ft_faultmon_t *mo
  * @return "stop", "restart", or "?".
  */
 const char *sel4ft_faultmon_action_str(uint32_t action);
+
+/**
+ * @brief Name of a child state.
+ * @param state A sel4ft_faultmon_state_t.
+ * @return For example "running", or "?".
+ */
+const char *sel4ft_faultmon_state_str(uint32_t state);
 
 /** @} */

@@ -129,6 +129,41 @@ int sel4ft_os_child_restart(sel4ft_child_t child, uintptr_t entry, uintptr_t sta
  */
 int sel4ft_os_child_stop(sel4ft_child_t child);
 
+/**
+ * @brief Where this PD's writable image (initialised data and bss) lies.
+ * @param start Set to its first byte.
+ * @param size Set to its size.
+ * @return 0, or -SEL4FT_ENOTSUP (Linux).
+ */
+int sel4ft_os_image_writable(uintptr_t *start, size_t *size);
+
+/**
+ * @brief Reply to the caller a crash left waiting, then run the PD's event loop.
+ *
+ * On Microkit: libmicrokit 2.0.1's event loop (dispatching to `notified()`,
+ * `protected()` and `fault()`), entered with seL4_ReplyRecv on the PD's reply
+ * object instead of a plain receive. Never returns there. On Linux it returns at once.
+ * @param first_reply The reply (its message registers already set).
+ */
+void sel4ft_os_serve_after_restart(sel4ft_msginfo_t first_reply);
+
+/**
+ * @brief Arm the one-shot timer to fire when the counter reaches a deadline.
+ *
+ * On Microkit this is the EL1 physical timer (CNTP_CVAL_EL0, exported to user
+ * level); its interrupt (PPI 30 on QEMU virt) must be given to the PD as an
+ * `irq` in the system description. A deadline in the past fires at once.
+ * @param deadline_ticks The deadline in sel4ft_os_ticks() units; 0 disarms.
+ * @return 0, or -SEL4FT_ENOTSUP (Linux).
+ */
+int sel4ft_os_timer_set(uint64_t deadline_ticks);
+
+/**
+ * @brief Acknowledge an interrupt delivered on a channel, so it can fire again.
+ * @param ch The IRQ's channel.
+ */
+void sel4ft_os_irq_ack(sel4ft_channel_t ch);
+
 /** Microkit's entry point for every PD image (`_start`, placed by microkit.ld). */
 #define SEL4FT_OS_PD_ENTRY 0x200000u
 

@@ -31,6 +31,8 @@ typedef struct sel4ft_os_linux_hooks {
     int (*child_restart)(void *context, sel4ft_child_t child, uintptr_t entry, uintptr_t stack_top);
     /** Stop a child. */
     int (*child_stop)(void *context, sel4ft_child_t child);
+    /** Replace the clock (ticks at 1 GHz), for deterministic tests. */
+    uint64_t (*ticks)(void *context);
     /** Passed to every hook. */
     void *context;
 } sel4ft_os_linux_hooks_t;

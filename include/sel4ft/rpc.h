@@ -55,6 +55,7 @@ typedef enum {
     SEL4FT_RPC_PEER_RESTARTED,       /**< The server restarted while the request was in flight; it was not applied. */
     SEL4FT_RPC_NO_REGION,            /**< The server has no region for this channel. */
     SEL4FT_RPC_INTERNAL_ERROR,       /**< The server failed in a way that is not the client's fault. */
+    SEL4FT_RPC_STALE_REQUEST,        /**< The request id is older than the last one applied for this client. */
     SEL4FT_RPC_STATUS_NUM            /**< Sentinel: the number of statuses. */
 } sel4ft_rpc_status_t;
 
@@ -267,5 +268,17 @@ int sel4ft_rpc_server_attach(sel4ft_rpc_server_t *server, sel4ft_channel_t chann
  */
 sel4ft_msginfo_t sel4ft_rpc_server_handle(sel4ft_rpc_server_t *server, sel4ft_channel_t channel,
                                           sel4ft_msginfo_t message);
+
+/**
+ * @brief The answer a restarted server gives the call its crash interrupted.
+ *
+ * Sets the message registers of a SEL4FT_RPC_LABEL_REJECT reply with status
+ * SEL4FT_RPC_PEER_RESTARTED and the server's (new) epoch. The client's
+ * sel4ft_rpc_call() returns -SEL4FT_ESTALE and may retry under the same id.
+ * Pass the result to sel4ft_restart_serve().
+ * @param server The restarted server (initialised with its new epoch).
+ * @return The reply tag.
+ */
+sel4ft_msginfo_t sel4ft_rpc_server_restarted(sel4ft_rpc_server_t *server);
 
 /** @} */

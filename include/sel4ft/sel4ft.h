@@ -16,6 +16,10 @@
 #include <sel4ft/rpc.h>
 #include <sel4ft/fault.h>
 #include <sel4ft/faultmon.h>
+#include <sel4ft/supervisor.h>
+#include <sel4ft/checkpoint.h>
+#include <sel4ft/dedup.h>
+#include <sel4ft/restart.h>
 
 /** The library's version as a string. */
 #define SEL4FT_VERSION_STRING "0.1.0"

@@ -6,6 +6,7 @@
 Expectation files (tests/qemu/<example>.expect), one directive a line, '#' for comments:
   done: REGEX         the line the system prints when it has finished (QEMU is stopped then)
   expect: REGEX       must appear; all expect lines must appear in this order
+  present: REGEX      must appear somewhere (for events whose order against others is not fixed)
   forbid: REGEX       must not appear anywhere
   count: N REGEX      exactly N lines match
 A directive may start with [debug], [release] or [benchmark] to apply to that config only.
@@ -36,16 +37,17 @@ DEFAULT_FORBID = [
 
 
 class Expectations:
-    def __init__(self, done, expect, forbid, count):
+    def __init__(self, done, expect, forbid, count, present):
         self.done = done
         self.expect = expect
         self.forbid = forbid
         self.count = count
+        self.present = present
 
 
 def load_expectations(path, config):
     done = None
-    expect, forbid, count = [], list(DEFAULT_FORBID), []
+    expect, forbid, count, present = [], list(DEFAULT_FORBID), [], []
     with open(path, encoding="utf-8") as f:
         for number, raw in enumerate(f, 1):
             line = raw.strip()
@@ -67,6 +69,8 @@ def load_expectations(path, config):
                 expect.append(value)
             elif key == "forbid":
                 forbid.append(value)
+            elif key == "present":
+                present.append(value)
             elif key == "count":
                 n, _, regex = value.partition(" ")
                 count.append((int(n), regex.strip()))
@@ -74,9 +78,9 @@ def load_expectations(path, config):
                 raise ValueError(f"{path}:{number}: unknown directive '{key}'")
     if done is None:
         raise ValueError(f"{path}: no 'done:' line")
-    for regex in [done] + expect + forbid + [r for _, r in count]:
+    for regex in [done] + expect + forbid + present + [r for _, r in count]:
         re.compile(regex)
-    return Expectations(done, expect, forbid, count)
+    return Expectations(done, expect, forbid, count, present)
 
 
 def boot(image, log_path, timeout, done_regex, live=False, extra_args=()):
@@ -153,6 +157,10 @@ def check(lines, expectations, finished, timeout):
             anywhere = any(pattern.search(line) for line in lines)
             where = "appears, but out of order" if anywhere else "is missing"
             problems.append(f"expected line '{regex}' {where}")
+    for regex in expectations.present:
+        pattern = re.compile(regex)
+        if not any(pattern.search(line) for line in lines):
+            problems.append(f"expected line '{regex}' is missing")
     for regex in expectations.forbid:
         pattern = re.compile(regex)
         for line in lines:

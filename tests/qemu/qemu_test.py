@@ -21,7 +21,7 @@ def main():
     parser.add_argument("--build-dir", required=True)
     parser.add_argument("--board", required=True)
     parser.add_argument("--configs", required=True)
-    parser.add_argument("--examples", required=True)
+    parser.add_argument("--systems", required=True, help="example or example:variant, space-separated")
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--results")
     args = parser.parse_args()
@@ -29,11 +29,13 @@ def main():
     passed = failed = 0
     log_dir = os.path.join(args.build_dir, "logs", "qemu-test")
     for config in args.configs.split():
-        for example in args.examples.split():
-            name = f"{example} ({config})"
-            image = os.path.join(args.build_dir, "examples", args.board, config, example, "loader.img")
-            expectations = qemu.load_expectations(os.path.join(HERE, example + ".expect"), config)
-            log_path = qemu.log_path_for(log_dir, example, config)
+        for system in args.systems.split():
+            example, _, variant = system.partition(":")
+            label = example + ("-" + variant if variant else "")
+            name = f"{label} ({config})"
+            image = os.path.join(args.build_dir, "examples", args.board, config, label, "loader.img")
+            expectations = qemu.load_expectations(os.path.join(HERE, label + ".expect"), config)
+            log_path = qemu.log_path_for(log_dir, label, config)
             try:
                 lines, finished, seconds = qemu.boot(image, log_path, args.timeout, expectations.done)
             except FileNotFoundError as e:

@@ -17,20 +17,25 @@
 #include <sel4ft/os_linux.h>
 
 #define CRASHER 1u
+#define SERVER 2u
+#define CRASHER_CHANNEL 5u
+#define SERVER_CHANNEL 6u
 #define CLIENT_CHANNEL 3u
-#define SERVER_CHANNEL 4u
+#define LOGGER_CHANNEL 4u
 
-/* What the fake kernel saw. */
+/* What the fake kernel saw, and the fake clock. */
 static struct {
     unsigned notified[SEL4FT_OS_MAX_CHANNEL + 1];
     int stops;
     sel4ft_child_t stopped;
     int restarts;
+    int restarts_of[SEL4FT_FAULTMON_MAX_CHILDREN];
     sel4ft_child_t restarted;
     uintptr_t entry;
     uintptr_t stack_top;
     int restart_result;
-    char console[1024];
+    uint64_t now;
+    char console[2048];
     size_t console_length;
 } kernel;
 
@@ -52,10 +57,17 @@ static int on_restart(void *context, sel4ft_child_t child, uintptr_t entry, uint
 {
     (void)context;
     kernel.restarts++;
+    kernel.restarts_of[child]++;
     kernel.restarted = child;
     kernel.entry = entry;
     kernel.stack_top = stack_top;
     return kernel.restart_result;
+}
+
+static uint64_t on_ticks(void *context)
+{
+    (void)context;
+    return kernel.now;
 }
 
 static void on_console(void *context, const char *text, size_t length)
@@ -70,7 +82,7 @@ static void on_console(void *context, const char *text, size_t length)
     kernel.console[kernel.console_length] = '\0';
 }
 
-static _Alignas(64) uint8_t ring[16384];
+static _Alignas(64) uint8_t ring[65536];
 static sel4ft_logring_producer_t producer;
 static sel4ft_logring_consumer_t consumer;
 static sel4ft_faultmon_t monitor;
@@ -80,11 +92,16 @@ static int setup(void **state)
     (void)state;
     memset(&kernel, 0, sizeof(kernel));
     memset(ring, 0, sizeof(ring));
+    kernel.now = 1000000;
     sel4ft_os_linux_hooks_t hooks = {
-        .notify = on_notify, .child_stop = on_stop, .child_restart = on_restart, .console = on_console
+        .notify = on_notify,
+        .child_stop = on_stop,
+        .child_restart = on_restart,
+        .console = on_console,
+        .ticks = on_ticks,
     };
     sel4ft_os_linux_set_hooks(&hooks);
-    assert_int_equal(sel4ft_logring_producer_init(&producer, ring, sizeof(ring), 1), 0);
+    assert_int_equal(sel4ft_logring_producer_init(&producer, ring, sizeof(ring), LOGGER_CHANNEL), 0);
     assert_int_equal(sel4ft_logring_consumer_init(&consumer, ring, sizeof(ring), "monitor"), 0);
     assert_int_equal(sel4ft_faultmon_init(&monitor, &producer), 0);
     return 0;
@@ -97,23 +114,28 @@ static int teardown(void **state)
     return 0;
 }
 
-static void watch_crasher(uint32_t action)
+static void watch(sel4ft_child_t child, const char *name, uint32_t action, const sel4ft_supervisor_policy_t *policy,
+                  const sel4ft_heartbeat_t *heartbeat, sel4ft_channel_t channel, uint32_t group)
 {
     const sel4ft_faultmon_child_config_t config = {
-        .name = "crasher",
+        .name = name,
         .on_fault = action,
-        .dependents = (1ull << CLIENT_CHANNEL) | (1ull << SERVER_CHANNEL),
+        .group = group,
+        .dependents = 1ull << CLIENT_CHANNEL,
+        .policy = policy,
+        .heartbeat = heartbeat,
+        .channel = channel,
     };
-    assert_int_equal(sel4ft_faultmon_add_child(&monitor, CRASHER, &config), 0);
+    assert_int_equal(sel4ft_faultmon_add_child(&monitor, child, &config), 0);
 }
 
 /* Load the message registers the kernel sends for a write to NULL, and return the tag. */
 static sel4ft_msginfo_t null_write_fault(void)
 {
-    sel4ft_os_mr_set(0, 0x2000a4);     /* IP */
-    sel4ft_os_mr_set(1, 0);            /* address */
-    sel4ft_os_mr_set(2, 0);            /* not a prefetch */
-    sel4ft_os_mr_set(3, 0x92000046);   /* ESR: EC 0x24, WnR, DFSC 0x06 */
+    sel4ft_os_mr_set(0, 0x2000a4);   /* IP */
+    sel4ft_os_mr_set(1, 0);          /* address */
+    sel4ft_os_mr_set(2, 0);          /* not a prefetch */
+    sel4ft_os_mr_set(3, 0x92000046); /* ESR: EC 0x24, WnR, DFSC 0x06 */
     return (sel4ft_msginfo_t){ SEL4FT_FAULT_VM, 4 };
 }
 
@@ -126,10 +148,29 @@ static void expect_log(const char *needle)
     }
 }
 
+static void expect_no_more_log(void)
+{
+    sel4ft_log_record_t record;
+    int err = sel4ft_logring_read(&consumer, &record);
+    if (err == 0) {
+        fail_msg("unexpected log line '%s'", record.text);
+    }
+    assert_int_equal(err, -SEL4FT_EAGAIN);
+}
+
+static const sel4ft_supervisor_policy_t three_in_a_second = {
+    .max_restarts = 3,
+    .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
+    .window_ticks = 1000000000,
+    .backoff_first_ticks = 1000,
+    .backoff_max_ticks = 3000,
+};
+
 static void test_add_child_validates(void **state)
 {
     (void)state;
-    sel4ft_faultmon_child_config_t config = { .name = "x", .on_fault = SEL4FT_FAULTMON_STOP, .dependents = 0 };
+    sel4ft_faultmon_child_config_t config = { .name = "x", .on_fault = SEL4FT_FAULTMON_STOP };
+    sel4ft_supervisor_policy_t bad = three_in_a_second;
 
     assert_int_equal(sel4ft_faultmon_init(NULL, NULL), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_faultmon_add_child(&monitor, SEL4FT_FAULTMON_MAX_CHILDREN, &config), -SEL4FT_EINVAL);
@@ -140,24 +181,27 @@ static void test_add_child_validates(void **state)
     config.dependents = 1ull << 62;
     assert_int_equal(sel4ft_faultmon_add_child(&monitor, 0, &config), -SEL4FT_EINVAL);
     config.dependents = 0;
+    config.channel = 62;
+    assert_int_equal(sel4ft_faultmon_add_child(&monitor, 0, &config), -SEL4FT_EINVAL);
+    config.channel = 0;
+    bad.window_ticks = 0;
+    config.policy = &bad;
+    assert_int_equal(sel4ft_faultmon_add_child(&monitor, 0, &config), -SEL4FT_EINVAL);
+    config.policy = NULL;
     config.name = NULL;
     assert_int_equal(sel4ft_faultmon_add_child(&monitor, 0, &config), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_faultmon_child(&monitor, 0)->state, SEL4FT_FAULTMON_UNWATCHED);
     assert_null(sel4ft_faultmon_child(&monitor, SEL4FT_FAULTMON_MAX_CHILDREN));
 }
 
-static void test_decide_follows_policy(void **state)
+static void test_decide_follows_configuration(void **state)
 {
     (void)state;
     sel4ft_fault_t fault = { .kind = SEL4FT_FAULT_VM };
 
-    /* Unknown children are stopped. */
     assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &fault), SEL4FT_FAULTMON_STOP);
-    watch_crasher(SEL4FT_FAULTMON_RESTART);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
     assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &fault), SEL4FT_FAULTMON_RESTART);
-    fault.kind = SEL4FT_FAULT_USER_EXCEPTION;
-    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &fault), SEL4FT_FAULTMON_RESTART);
-    /* A message that is no known fault: stop rather than guess. */
     fault.kind = 42;
     assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &fault), SEL4FT_FAULTMON_STOP);
     fault.kind = SEL4FT_FAULT_NULL;
@@ -166,12 +210,14 @@ static void test_decide_follows_policy(void **state)
     assert_string_equal(sel4ft_faultmon_action_str(SEL4FT_FAULTMON_STOP), "stop");
     assert_string_equal(sel4ft_faultmon_action_str(SEL4FT_FAULTMON_RESTART), "restart");
     assert_string_equal(sel4ft_faultmon_action_str(7), "?");
+    assert_string_equal(sel4ft_faultmon_state_str(SEL4FT_FAULTMON_WAITING), "waiting to restart");
+    assert_string_equal(sel4ft_faultmon_state_str(99), "?");
 }
 
 static void test_stop_policy_stops_logs_and_tells_dependents(void **state)
 {
     (void)state;
-    watch_crasher(SEL4FT_FAULTMON_STOP);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_STOP, NULL, NULL, CRASHER_CHANNEL, 0);
 
     assert_false(sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault()));
 
@@ -179,49 +225,166 @@ static void test_stop_policy_stops_logs_and_tells_dependents(void **state)
     assert_int_equal(kernel.stopped, CRASHER);
     assert_int_equal(kernel.restarts, 0);
     assert_int_equal(kernel.notified[CLIENT_CHANNEL], 1);
-    assert_int_equal(kernel.notified[SERVER_CHANNEL], 1);
-    assert_int_equal(kernel.notified[1], 0);
-
     expect_log("crasher: VM fault: write to 0x0 at ip 0x2000a4: translation fault, level 2 [EC 0x24");
-    expect_log("crasher: stopped (fault 1), telling dependents");
+    expect_log("crasher: stopped (failure 1, incarnation 1), telling dependents");
+    expect_no_more_log();
 
     const sel4ft_faultmon_child_t *child = sel4ft_faultmon_child(&monitor, CRASHER);
     assert_int_equal(child->state, SEL4FT_FAULTMON_STOPPED);
     assert_int_equal(child->faults, 1);
-    assert_int_equal(child->last_fault.address, 0);
     assert_true(child->last_fault.is_write);
     assert_int_equal(child->last_fault.child, CRASHER);
     assert_int_equal(monitor.faults, 1);
 }
 
-static void test_restart_policy_resets_pc_and_sp(void **state)
+static void test_first_failure_restarts_at_once_with_fresh_stack(void **state)
 {
     (void)state;
-    watch_crasher(SEL4FT_FAULTMON_RESTART);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, CRASHER_CHANNEL, 0);
 
-    assert_false(sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault()));
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
     assert_int_equal(kernel.restarts, 1);
     assert_int_equal(kernel.restarted, CRASHER);
     assert_int_equal(kernel.entry, SEL4FT_OS_PD_ENTRY);
     assert_int_equal(kernel.stack_top, SEL4FT_OS_PD_STACK_TOP);
     assert_int_equal(kernel.stops, 0);
+    assert_int_equal(kernel.notified[CLIENT_CHANNEL], 1);
     expect_log("crasher: VM fault");
-    expect_log("crasher: restarted (fault 1)");
+    expect_log("crasher: restarting now as incarnation 2 (restart 1 in the window): first failure");
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
 
-    const sel4ft_faultmon_child_t *child = sel4ft_faultmon_child(&monitor, CRASHER);
-    assert_int_equal(child->state, SEL4FT_FAULTMON_RUNNING);
-    assert_int_equal(child->restarts, 1);
+    /* The child says it serves again 320 ticks later: the recovery time is logged. */
+    kernel.now += 320;
+    assert_true(sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now));
+    expect_log("crasher: serving again as incarnation 2, 320 ticks");
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RUNNING);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->last_recovery_ticks, 320);
+    /* A second notification is just a notification. */
+    assert_true(sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now + 5));
+    expect_no_more_log();
+    assert_false(sel4ft_faultmon_notified(&monitor, 40, kernel.now));
+}
 
-    /* A second fault is counted as such. */
-    assert_false(sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault()));
-    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->faults, 2);
-    assert_int_equal(kernel.notified[CLIENT_CHANNEL], 2);
+static void test_repeated_failures_back_off_then_escalate(void **state)
+{
+    (void)state;
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, CRASHER_CHANNEL, 0);
+
+    /* Failure 1: at once. */
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    assert_int_equal(kernel.restarts, 1);
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
+
+    /* Failure 2: stopped, restart scheduled 1000 ticks later. */
+    kernel.now += 10;
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    assert_int_equal(kernel.restarts, 1);
+    assert_int_equal(kernel.stops, 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_WAITING);
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), kernel.now + 1000);
+    sel4ft_faultmon_tick(&monitor, kernel.now + 999);
+    assert_int_equal(kernel.restarts, 1);
+    sel4ft_faultmon_tick(&monitor, kernel.now + 1000);
+    assert_int_equal(kernel.restarts, 2);
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
+
+    /* Failure 3: back-off doubled. */
+    kernel.now += 2000;
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), kernel.now + 2000);
+    sel4ft_faultmon_tick(&monitor, kernel.now + 2000);
+    assert_int_equal(kernel.restarts, 3);
+
+    /* Failure 4: three restarts already in the window: give up, stop, tell dependents. */
+    kernel.now += 5000;
+    unsigned told = kernel.notified[CLIENT_CHANNEL];
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    assert_int_equal(kernel.restarts, 3);
+    assert_int_equal(kernel.stops, 3);
+    assert_int_equal(kernel.notified[CLIENT_CHANNEL], told + 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_STOPPED);
+
+    expect_log("VM fault");
+    expect_log("restarting now as incarnation 2 (restart 1 in the window)");
+    expect_log("serving again as incarnation 2");
+    expect_log("VM fault");
+    expect_log("restarting in 1000 ticks (1.000 us) as incarnation 3 (restart 2 in the window)");
+    expect_log("back-off over, restarting as incarnation 3");
+    expect_log("VM fault");
+    expect_log("restarting in 2000 ticks (2.000 us) as incarnation 4 (restart 3 in the window)");
+    expect_log("back-off over, restarting as incarnation 4");
+    expect_log("VM fault");
+    expect_log("crasher: restart limit within the window reached (3 restarts in the window, incarnation 4): "
+               "stopped for good");
+    expect_no_more_log();
+}
+
+static void test_group_escalation_restarts_the_group(void **state)
+{
+    (void)state;
+    sel4ft_supervisor_policy_t once = three_in_a_second;
+    once.max_restarts = 0;
+    once.escalation = SEL4FT_SUPERVISOR_ESCALATE_GROUP;
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &once, NULL, CRASHER_CHANNEL, 7);
+    watch(SERVER, "server", SEL4FT_FAULTMON_RESTART, NULL, NULL, SERVER_CHANNEL, 7);
+    watch(9, "bystander", SEL4FT_FAULTMON_RESTART, NULL, NULL, 9, 0);
+
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    assert_int_equal(kernel.restarts_of[CRASHER], 1);
+    assert_int_equal(kernel.restarts_of[SERVER], 1);
+    assert_int_equal(kernel.restarts_of[9], 0);
+    expect_log("VM fault");
+    expect_log("crasher: restart limit within the window reached (0 restarts in the window, incarnation 1): "
+               "restarting group 7");
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->supervision.incarnation, 2);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
+}
+
+static void test_hung_child_is_restarted_after_two_missed_periods(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t heartbeat = { 0 };
+    watch(CRASHER, "hanger", SEL4FT_FAULTMON_RESTART, &three_in_a_second, &heartbeat, CRASHER_CHANNEL, 0);
+    sel4ft_faultmon_set_heartbeat_period(&monitor, 100, kernel.now);
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), kernel.now + 100);
+
+    /* Beating: each check asks for the next beat. */
+    for (int i = 0; i < 3; i++) {
+        heartbeat.beats++;
+        kernel.now += 100;
+        sel4ft_faultmon_tick(&monitor, kernel.now);
+    }
+    assert_int_equal(kernel.notified[CRASHER_CHANNEL], 3);
+    assert_int_equal(kernel.restarts, 0);
+
+    /* Stops beating: one missed period is tolerated, the second is a hang. */
+    kernel.now += 100;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    assert_int_equal(kernel.restarts, 0);
+    kernel.now += 100;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    assert_int_equal(kernel.restarts, 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 1);
+    expect_log("hanger: no heartbeat for 2 periods (counter stuck at 3): hung");
+    expect_log("hanger: restarting now as incarnation 2");
+
+    /* While restarting it is not checked; once it says it serves, checks resume from its counter. */
+    kernel.now += 500;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    assert_int_equal(kernel.restarts, 1);
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
+    expect_log("hanger: serving again as incarnation 2");
+    heartbeat.beats++;
+    kernel.now += 100;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 0);
 }
 
 static void test_refused_restart_is_reported(void **state)
 {
     (void)state;
-    watch_crasher(SEL4FT_FAULTMON_RESTART);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
     kernel.restart_result = -SEL4FT_EIO;
 
     sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
@@ -229,13 +392,14 @@ static void test_refused_restart_is_reported(void **state)
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_STOPPED);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->restarts, 0);
     expect_log("crasher: VM fault");
-    expect_log("crasher: restarted FAILED");
+    expect_log("crasher: restarting now");
+    expect_log("crasher: restart FAILED");
 }
 
 static void test_unknown_child_is_stopped_and_nobody_told(void **state)
 {
     (void)state;
-    watch_crasher(SEL4FT_FAULTMON_RESTART);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
 
     sel4ft_faultmon_handle(&monitor, 9, null_write_fault());
     assert_int_equal(kernel.stops, 1);
@@ -245,16 +409,15 @@ static void test_unknown_child_is_stopped_and_nobody_told(void **state)
     assert_int_equal(monitor.unknown_children, 1);
     expect_log("unknown child: VM fault");
     expect_log("child 9, which this monitor does not watch");
-    /* The watched child's record is untouched. */
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->faults, 0);
 }
 
-static void test_garbage_fault_message_is_handled(void **state)
+static void test_garbage_fault_message_stops_the_child(void **state)
 {
     (void)state;
-    watch_crasher(SEL4FT_FAULTMON_RESTART);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
 
-    /* An unknown label with more registers than any fault has. */
+    /* An unknown label with more registers than any fault has: stop rather than guess. */
     for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
         sel4ft_os_mr_set(i, 0xffffffffffffffffull);
     }
@@ -262,29 +425,32 @@ static void test_garbage_fault_message_is_handled(void **state)
     assert_int_equal(kernel.stops, 1);
     assert_int_equal(kernel.restarts, 0);
     expect_log("crasher: unknown fault");
-    expect_log("crasher: stopped (fault 1)");
+    expect_log("crasher: stopped (failure 1");
 }
 
 static void test_without_a_ring_lines_go_to_the_console(void **state)
 {
     (void)state;
     assert_int_equal(sel4ft_faultmon_init(&monitor, NULL), 0);
-    watch_crasher(SEL4FT_FAULTMON_STOP);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_STOP, NULL, NULL, CRASHER_CHANNEL, 0);
     sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
     assert_non_null(strstr(kernel.console, "crasher: VM fault: write to 0x0"));
-    assert_non_null(strstr(kernel.console, "crasher: stopped (fault 1)"));
+    assert_non_null(strstr(kernel.console, "crasher: stopped (failure 1"));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_add_child_validates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_decide_follows_policy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decide_follows_configuration, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_policy_stops_logs_and_tells_dependents, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restart_policy_resets_pc_and_sp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_failure_restarts_at_once_with_fresh_stack, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repeated_failures_back_off_then_escalate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_escalation_restarts_the_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hung_child_is_restarted_after_two_missed_periods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_restart_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_child_is_stopped_and_nobody_told, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_garbage_fault_message_is_handled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_fault_message_stops_the_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_without_a_ring_lines_go_to_the_console, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1140,6 +1140,106 @@ static void test_no_kernel_hook(void **state)
     assert_int_equal(seen.calls, 0);
 }
 
+/* A server restarted in the middle of a call */
+
+/* The kernel, after the server crashed during this call: the new incarnation answers it from its init(). */
+static sel4ft_msginfo_t restarted_ppcall(void *context, sel4ft_channel_t channel, sel4ft_msginfo_t message)
+{
+    kernel.calls++;
+    kernel.channel = channel;
+    kernel.message = message;
+    return sel4ft_rpc_server_restarted(context);
+}
+
+static void restart_server(uint64_t epoch)
+{
+    assert_int_equal(sel4ft_rpc_server_init(&server, service, &seen, epoch, scratch, sizeof(scratch)), 0);
+    assert_int_equal(sel4ft_rpc_server_attach(&server, CHANNEL, region, sizeof(region)), 0);
+}
+
+static void test_server_restarted_reply(void **state)
+{
+    (void)state;
+    restart_server(6);
+    memset(region, CANARY, sizeof(region));
+    sel4ft_os_mr_set(0, 0xdeadbeef);
+    sel4ft_os_mr_set(1, 0xdeadbeef);
+    sel4ft_os_mr_set(2, 0x1234);
+
+    sel4ft_msginfo_t answer = sel4ft_rpc_server_restarted(&server);
+    assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
+    assert_int_equal(answer.count, 2);
+    assert_int_equal(sel4ft_os_mr_get(0), SEL4FT_RPC_PEER_RESTARTED);
+    assert_int_equal(sel4ft_os_mr_get(1), 6);
+    /* Only the two registers of the reply are set; the region and the handler are left alone. */
+    assert_int_equal(sel4ft_os_mr_get(2), 0x1234);
+    assert_all_canary(region, sizeof(region));
+    assert_int_equal(seen.calls, 0);
+
+    /* Another incarnation, another epoch. */
+    restart_server(7);
+    answer = sel4ft_rpc_server_restarted(&server);
+    assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
+    assert_int_equal(sel4ft_os_mr_get(1), 7);
+}
+
+static void test_call_interrupted_by_restart(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[16];
+
+    /* A first call to incarnation 1. */
+    set_payload("one", 3);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(client.epoch, 1);
+
+    /* The second call crashes the server; incarnation 2 answers it with sel4ft_rpc_server_restarted(). */
+    restart_server(2);
+    install_kernel(restarted_ppcall);
+    uint64_t id = client.next_request_id;
+    set_payload("two", 3);
+    memset(reply_payload, CANARY, sizeof(reply_payload));
+    assert_int_equal(
+        sel4ft_rpc_call(&client, OP_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), -SEL4FT_ESTALE);
+    assert_int_equal(kernel.calls, 2);
+    assert_int_equal(reply.status, SEL4FT_RPC_PEER_RESTARTED);
+    assert_int_equal(reply.epoch, 2);
+    assert_int_equal(reply.request_id, id);
+    assert_int_equal(reply.length, 0);
+    assert_int_equal(client.epoch, 2);
+    assert_all_canary(reply_payload, sizeof(reply_payload));
+    assert_int_equal(seen.calls, 1);
+
+    /* The retry, under the same id and the new epoch, is served. */
+    install_kernel(kernel_ppcall);
+    set_payload("two", 3);
+    assert_int_equal(sel4ft_rpc_call_id(&client, id, OP_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(reply.epoch, 2);
+    assert_int_equal(reply.request_id, id);
+    assert_memory_equal(reply_payload, "two", 3);
+    assert_int_equal(seen.calls, 2);
+    assert_int_equal(seen.request_id, id);
+
+    /* A client that had not seen any epoch yet learns it the same way. */
+    sel4ft_rpc_client_t newcomer;
+    static uint8_t newcomer_region[SEL4FT_RPC_REGION_MIN] __attribute__((aligned(8)));
+    assert_int_equal(sel4ft_rpc_client_init(&newcomer, newcomer_region, sizeof(newcomer_region), CHANNEL, 1), 0);
+    install_kernel(restarted_ppcall);
+    assert_int_equal(sel4ft_rpc_call(&newcomer, OP_ECHO, 0, NULL, 0, &reply), -SEL4FT_ESTALE);
+    assert_int_equal(reply.status, SEL4FT_RPC_PEER_RESTARTED);
+    assert_int_equal(newcomer.epoch, 2);
+}
+
+static void test_stale_request_status_name(void **state)
+{
+    (void)state;
+    assert_string_equal(sel4ft_rpc_status_str(SEL4FT_RPC_STALE_REQUEST), "SEL4FT_RPC_STALE_REQUEST");
+    /* The last status before the sentinel. */
+    assert_int_equal(SEL4FT_RPC_STALE_REQUEST + 1, SEL4FT_RPC_STATUS_NUM);
+}
+
 /* Status names */
 
 static void test_status_str(void **state)
@@ -1157,6 +1257,7 @@ static void test_status_str(void **state)
         [SEL4FT_RPC_PEER_RESTARTED] = "SEL4FT_RPC_PEER_RESTARTED",
         [SEL4FT_RPC_NO_REGION] = "SEL4FT_RPC_NO_REGION",
         [SEL4FT_RPC_INTERNAL_ERROR] = "SEL4FT_RPC_INTERNAL_ERROR",
+        [SEL4FT_RPC_STALE_REQUEST] = "SEL4FT_RPC_STALE_REQUEST",
     };
     for (uint32_t status = 0; status < SEL4FT_RPC_STATUS_NUM; status++) {
         assert_non_null(names[status]);
@@ -1212,6 +1313,9 @@ int main(void)
         HOSTILE_TEST(test_hostile_server_wrong_label),
         HOSTILE_TEST(test_hostile_server_reject),
         TEST(test_no_kernel_hook),
+        TEST(test_server_restarted_reply),
+        TEST(test_call_interrupted_by_restart),
+        TEST(test_stale_request_status_name),
         TEST(test_status_str),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,212 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/* client_a and client_b (one source; the PD's name tells them apart) keep sending
+ * non-idempotent updates while the server crashes under them. Each checks every
+ * answer against what it has had acknowledged so far, so a lost update or one
+ * applied twice is caught at once; at the end they read everything back. */
+
+#include <microkit.h>
+
+#include <sel4ft/sel4ft.h>
+
+#include "example_log.h"
+#include "recovery_protocol.h"
+#include "scenario.h"
+
+#define SERVER_CHANNEL 0
+#define LOG_CHANNEL 1
+#define PEER_CHANNEL 6 /* client_b -> client_a: "my rounds are done" */
+#define ROUNDS 60
+#define SHARED_COUNTER 2u
+#define MAX_ATTEMPTS 8
+
+uintptr_t rpc_region, rpc_region_size;
+uintptr_t log_ring, log_ring_size;
+
+static sel4ft_rpc_client_t rpc;
+static bool is_a;
+static uint32_t own; /* this client's counter and list */
+static uint64_t acknowledged, retries, errors;
+static bool rounds_done, peer_done;
+
+/* Send a request under one id until it is answered; a server restart is retried with the same id. */
+static uint32_t call(uint16_t opcode, const void *payload, uint32_t length, void *reply, size_t reply_capacity)
+{
+    sel4ft_rpc_reply_t answer;
+    uint64_t id = rpc.next_request_id++;
+
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        /* Write the payload again on every attempt: the crashed server may have scribbled on the region. */
+        __builtin_memcpy(sel4ft_rpc_client_payload(&rpc), payload, length);
+        int err = sel4ft_rpc_call_id(&rpc, id, opcode, length, reply, reply_capacity, &answer);
+        if (err == -SEL4FT_ESTALE) {
+            retries++;
+            LOG_INFO("request %lu: %s (server epoch now %lu): retrying under the same id", (unsigned long)id,
+                     sel4ft_rpc_status_str(answer.status), (unsigned long)answer.epoch);
+            continue;
+        }
+        if (err != 0) {
+            errors++;
+            LOG_ERROR("request %lu: %s", (unsigned long)id, sel4ft_strerror(err));
+            return SEL4FT_RPC_INTERNAL_ERROR;
+        }
+        if (answer.status != SEL4FT_RPC_OK) {
+            errors++;
+            LOG_ERROR("request %lu (op %u): %s", (unsigned long)id, opcode, sel4ft_rpc_status_str(answer.status));
+        }
+        return answer.status;
+    }
+    errors++;
+    LOG_ERROR("request %lu: no answer after %d attempts", (unsigned long)id, MAX_ATTEMPTS);
+    return SEL4FT_RPC_INTERNAL_ERROR;
+}
+
+static int64_t update(uint16_t opcode, const void *payload, uint32_t length)
+{
+    value_reply_t reply = { -1 };
+    if (call(opcode, payload, length, &reply, sizeof(reply)) != SEL4FT_RPC_OK) {
+        return -1;
+    }
+    acknowledged++;
+    return reply.value;
+}
+
+static void inject(uint32_t point)
+{
+    inject_request_t request = { point, 0 };
+    call(OP_INJECT, &request, sizeof(request), NULL, 0);
+}
+
+static uint32_t injection_for_round(int round)
+{
+#if SCENARIO == SCENARIO_SERVER_CRASH
+    if (round == 15) {
+        return INJECT_AFTER_APPLY;
+    }
+    if (round == 35) {
+        return INJECT_AFTER_COMMIT;
+    }
+#elif SCENARIO == SCENARIO_CHECKPOINT
+    if (round == 25) {
+        return INJECT_CORRUPT_COMMIT;
+    }
+#endif
+    (void)round;
+    return INJECT_NONE;
+}
+
+/* Used only by the scenarios that crash the server. */
+__attribute__((unused)) static void rounds(void)
+{
+    for (int round = 1; round <= ROUNDS; round++) {
+        uint32_t point = is_a ? injection_for_round(round) : INJECT_NONE;
+        if (point != INJECT_NONE) {
+            inject(point);
+        }
+        increment_request_t inc = { own, 0, 1 };
+        int64_t value = update(OP_INCREMENT, &inc, sizeof(inc));
+        if (value != round) {
+            errors++;
+            LOG_ERROR("round %d: own counter is %ld: an update was %s", round, (long)value,
+                      value < round ? "lost" : "applied twice");
+        }
+        append_request_t append = { own, (uint32_t)round };
+        int64_t length = update(OP_APPEND, &append, sizeof(append));
+        if (length != round) {
+            errors++;
+            LOG_ERROR("round %d: own list has %ld items: an append was %s", round, (long)length,
+                      length < round ? "lost" : "applied twice");
+        }
+        inc.index = SHARED_COUNTER;
+        update(OP_INCREMENT, &inc, sizeof(inc));
+    }
+}
+
+static bool read_back(uint32_t index, read_reply_t *reply)
+{
+    index_request_t request = { index, 0 };
+    return call(OP_READ, &request, sizeof(request), reply, sizeof(*reply)) == SEL4FT_RPC_OK;
+}
+
+__attribute__((unused)) static void verify_own(void)
+{
+    static read_reply_t state;
+    uint32_t in_order = 0;
+
+    if (!read_back(own, &state)) {
+        return;
+    }
+    for (uint32_t i = 0; i < state.list_length && i < RECOVERY_LIST_MAX; i++) {
+        in_order += state.items[i] == i + 1;
+    }
+    bool ok = state.counter == ROUNDS && state.list_length == ROUNDS && in_order == ROUNDS;
+    if (!ok) {
+        errors++;
+    }
+    LOG_INFO("read back: counter %ld, list of %u items, %u of them 1..%d in order: %s", (long)state.counter,
+             state.list_length, in_order, ROUNDS, ok ? "nothing lost, nothing applied twice" : "MISMATCH");
+}
+
+static void finish_a(void)
+{
+    static read_reply_t shared;
+    if (read_back(SHARED_COUNTER, &shared)) {
+        bool ok = shared.counter == 2 * ROUNDS;
+        if (!ok) {
+            errors++;
+        }
+        LOG_INFO("shared counter: %ld after %d increments from each client: %s", (long)shared.counter, ROUNDS,
+                 ok ? "exact" : "MISMATCH");
+    }
+    call(OP_STATS, NULL, 0, NULL, 0);
+    LOG_INFO("summary: %lu updates acknowledged, %lu retries after a server restart, %lu errors",
+             (unsigned long)acknowledged, (unsigned long)retries, (unsigned long)errors);
+    microkit_notify(MONITOR_UP_CHANNEL);
+}
+
+void init(void)
+{
+    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
+    is_a = sel4ft_os_name()[7] == 'a';
+    own = is_a ? 0 : 1;
+    if (sel4ft_rpc_client_init(&rpc, (void *)rpc_region, rpc_region_size, SERVER_CHANNEL, 1) != 0) {
+        LOG_ERROR("cannot set up the request region");
+        return;
+    }
+#if SCENARIO == SCENARIO_SERVER_CRASH || SCENARIO == SCENARIO_CHECKPOINT
+    LOG_INFO("starting %d rounds of increment, append, shared increment", ROUNDS);
+    rounds();
+    verify_own();
+    rounds_done = true;
+    if (!is_a) {
+        LOG_INFO("summary: %lu updates acknowledged, %lu retries after a server restart, %lu errors",
+                 (unsigned long)acknowledged, (unsigned long)retries, (unsigned long)errors);
+        microkit_notify(PEER_CHANNEL);
+    } else if (peer_done) {
+        finish_a();
+    }
+#endif
+}
+
+void notified(microkit_channel ch)
+{
+    switch (ch) {
+    case PEER_CHANNEL:
+        peer_done = true;
+        if (rounds_done) {
+            finish_a();
+        }
+        break;
+    case MONITOR_UP_CHANNEL:
+        /* client_a depends on the crasher: the monitor tells it about every failure. */
+        LOG_INFO("the monitor reports that a PD I depend on failed");
+        break;
+    default:
+        LOG_WARN("unexpected notification on channel %u", ch);
+        break;
+    }
+}

@@ -1,0 +1,152 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/* The monitor supervises the server, the crasher and the hanger with libsel4ft's
+ * faultmon template: restart policies with back-off and escalation, heartbeats
+ * for the hanger, the recovery time of every restart. */
+
+#include <microkit.h>
+
+#include <sel4ft/faultmon.h>
+#include <sel4ft/microkit.h>
+#include <sel4ft/sel4ft.h>
+
+#include "example_log.h"
+#include "scenario.h"
+
+/* Child ids (see recovery.system). */
+#define SERVER_ID 1
+#define CRASHER_ID 2
+#define HANGER_ID 3
+
+/* Channels. */
+#define SERVER_CHANNEL 1         /* the server says it serves (again) */
+#define CRASHER_CHANNEL 2        /* the crasher says it runs (again) */
+#define HANGER_CHANNEL 3         /* heartbeat requests to the hanger; it says it runs (again) */
+#define HANGER_FINISHED_CHANNEL 4
+#define CLIENT_CHANNEL 5         /* client_a: told about the crasher's failures; says when its check is done */
+#define LOG_CHANNEL 6
+#define LOGGER_FINISH_CHANNEL 7
+#define TIMER_CHANNEL 10         /* the EL1 physical timer's interrupt */
+
+uintptr_t log_ring, log_ring_size;
+uintptr_t hanger_heartbeat;
+
+static sel4ft_faultmon_t monitor;
+static uint64_t hz;
+static uint64_t finish_at;
+static bool finished;
+
+static const char *const child_names[] = { [SERVER_ID] = "server", [CRASHER_ID] = "crasher", [HANGER_ID] = "hanger" };
+
+static void rearm_timer(void)
+{
+    uint64_t next = sel4ft_faultmon_next_deadline(&monitor);
+    if (finish_at != 0 && (next == 0 || finish_at < next)) {
+        next = finish_at;
+    }
+    sel4ft_os_timer_set(next);
+}
+
+static void finish(void)
+{
+    if (finished) {
+        return;
+    }
+    finished = true;
+    for (uint32_t id = SERVER_ID; id <= HANGER_ID; id++) {
+        const sel4ft_faultmon_child_t *c = sel4ft_faultmon_child(&monitor, id);
+        LOG_INFO("summary: %s: incarnation %u, %u faults, %u hangs, %u restarts, %s; last recovery %lu ticks, "
+                 "longest %lu ticks", child_names[id], c->supervision.incarnation, c->faults, c->hangs, c->restarts,
+                 sel4ft_faultmon_state_str(c->state), (unsigned long)c->last_recovery_ticks,
+                 (unsigned long)c->max_recovery_ticks);
+    }
+    microkit_notify(LOGGER_FINISH_CHANNEL);
+}
+
+void init(void)
+{
+    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
+    sel4ft_faultmon_init(&monitor, &example_log);
+    hz = sel4ft_os_tick_hz();
+
+    /* The server: restart at once; more than 5 restarts in 10 s means something is deeply wrong. */
+    const sel4ft_supervisor_policy_t server_policy = {
+        .max_restarts = 5, .window_ticks = 10 * hz, .backoff_first_ticks = 0, .backoff_max_ticks = 0,
+        .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
+    };
+    /* The crasher: at once, then 1 ms, 2 ms (doubling, capped at 4 ms); a 4th failure in 10 s escalates. */
+    const sel4ft_supervisor_policy_t crasher_policy = {
+        .max_restarts = 3, .window_ticks = 10 * hz, .backoff_first_ticks = hz / 1000,
+        .backoff_max_ticks = 4 * hz / 1000, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
+    };
+    const sel4ft_supervisor_policy_t hanger_policy = {
+        .max_restarts = 3, .window_ticks = 10 * hz, .backoff_first_ticks = hz / 1000,
+        .backoff_max_ticks = 4 * hz / 1000, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
+    };
+    const sel4ft_faultmon_child_config_t children[] = {
+        [SERVER_ID] = { .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &server_policy,
+                        .channel = SERVER_CHANNEL },
+        [CRASHER_ID] = { .name = "crasher", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &crasher_policy,
+                         .channel = CRASHER_CHANNEL, .dependents = 1ull << CLIENT_CHANNEL },
+        [HANGER_ID] = { .name = "hanger", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &hanger_policy,
+                        .channel = HANGER_CHANNEL, .heartbeat = (const sel4ft_heartbeat_t *)hanger_heartbeat },
+    };
+    for (uint32_t id = SERVER_ID; id <= HANGER_ID; id++) {
+        int err = sel4ft_faultmon_add_child(&monitor, id, &children[id]);
+        if (err != 0) {
+            LOG_ERROR("cannot watch %s: %s", children[id].name, sel4ft_strerror(err));
+        }
+    }
+#if SCENARIO == SCENARIO_HANG
+    /* Heartbeats every 10 ms; two missed periods make a hang. */
+    sel4ft_faultmon_set_heartbeat_period(&monitor, hz / 100, sel4ft_os_ticks());
+#endif
+    LOG_INFO("supervising server, crasher, hanger (counter at %lu Hz)", (unsigned long)hz);
+    rearm_timer();
+}
+
+seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
+{
+    (void)reply_msginfo;
+    seL4_Bool resume = sel4ft_faultmon_handle(&monitor, child, sel4ft_from_microkit(msginfo));
+#if SCENARIO == SCENARIO_ESCALATE
+    /* Once the crasher is given up, let the last lines drain for 20 ms, then sum up. */
+    if (sel4ft_faultmon_child(&monitor, CRASHER_ID)->state == SEL4FT_FAULTMON_STOPPED && finish_at == 0) {
+        finish_at = sel4ft_os_ticks() + hz / 50;
+    }
+#endif
+    rearm_timer();
+    return resume;
+}
+
+void notified(microkit_channel ch)
+{
+    uint64_t now = sel4ft_os_ticks();
+
+    switch (ch) {
+    case TIMER_CHANNEL:
+        sel4ft_faultmon_tick(&monitor, now);
+        if (finish_at != 0 && now >= finish_at) {
+            finish_at = 0;
+            finish();
+        }
+        /* Move the deadline before acknowledging: the timer's interrupt is level-triggered. */
+        rearm_timer();
+        sel4ft_os_irq_ack(TIMER_CHANNEL);
+        return;
+    case HANGER_FINISHED_CHANNEL:
+    case CLIENT_CHANNEL:
+        finish();
+        return;
+    default:
+        break;
+    }
+    if (!sel4ft_faultmon_notified(&monitor, ch, now)) {
+        LOG_WARN("unexpected notification on channel %u", ch);
+    }
+    rearm_timer();
+}

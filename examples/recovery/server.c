@@ -1,0 +1,239 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/* A restartable, passive server that applies every request exactly once.
+ *
+ * - Its .data and .bss are re-established on every restart (sel4ft_restart_begin).
+ * - Its state (counters, lists, and the de-duplication table) lives in a private
+ *   copy that is committed to a two-slot checkpoint before each reply; a restart
+ *   resumes from the newest valid slot and rejects a corrupted one.
+ * - A request that arrives again after a restart is answered from the
+ *   de-duplication record if its update was committed, and applied if it was not.
+ * - After a restart it answers the call its crash interrupted with "peer restarted"
+ *   (the client retries under the same request id), then serves as before. */
+
+#include <microkit.h>
+
+#include <sel4ft/microkit.h>
+#include <sel4ft/sel4ft.h>
+
+#include "example_log.h"
+#include "recovery_protocol.h"
+#include "scenario.h"
+
+#define CLIENTS 2u
+#define LOG_CHANNEL 8
+
+uintptr_t rpc_region_0, rpc_region_0_size, rpc_region_1, rpc_region_1_size;
+uintptr_t log_ring, log_ring_size;
+uintptr_t checkpoint_region, checkpoint_region_size;
+uintptr_t snapshot_region, snapshot_region_size;
+
+/* Everything that must survive a restart, checkpointed as one block. */
+typedef struct {
+    int64_t counters[RECOVERY_COUNTERS];
+    uint32_t list_length[RECOVERY_LISTS];
+    uint32_t lists[RECOVERY_LISTS][RECOVERY_LIST_MAX];
+    uint64_t updates;
+    sel4ft_dedup_t dedup;
+} state_t;
+
+static state_t state;
+static sel4ft_checkpoint_t checkpoint;
+static sel4ft_rpc_server_t server;
+static _Alignas(8) uint8_t scratch[4096 - sizeof(sel4ft_rpc_header_t)];
+static uint64_t incarnation;
+/* In .bss, so a restart disarms it: an injected crash strikes once. */
+static uint32_t armed_injection;
+
+static const char *const inject_names[INJECT_POINT_NUM] = {
+    "none", "after applying an update", "after committing an update", "after corrupting the new checkpoint"
+};
+
+static void crash(const char *where)
+{
+    LOG_WARN("injected crash %s (incarnation %lu)", where, (unsigned long)incarnation);
+    *(volatile uint32_t *)0 = 0;
+}
+
+static uint32_t apply(const sel4ft_rpc_request_t *request, sel4ft_rpc_response_t *response)
+{
+    value_reply_t *reply = (value_reply_t *)response->payload;
+
+    switch (request->opcode) {
+    case OP_INCREMENT: {
+        const increment_request_t *inc = (const increment_request_t *)request->payload;
+        if (request->length != sizeof(*inc) || inc->index >= RECOVERY_COUNTERS) {
+            return SEL4FT_RPC_INVALID_ARGUMENT;
+        }
+        state.counters[inc->index] += inc->delta;
+        reply->value = state.counters[inc->index];
+        response->length = sizeof(*reply);
+        return SEL4FT_RPC_OK;
+    }
+    case OP_APPEND: {
+        const append_request_t *append = (const append_request_t *)request->payload;
+        if (request->length != sizeof(*append) || append->index >= RECOVERY_LISTS) {
+            return SEL4FT_RPC_INVALID_ARGUMENT;
+        }
+        uint32_t *length = &state.list_length[append->index];
+        if (*length >= RECOVERY_LIST_MAX) {
+            return SEL4FT_RPC_NO_SPACE;
+        }
+        state.lists[append->index][(*length)++] = append->item;
+        reply->value = *length;
+        response->length = sizeof(*reply);
+        return SEL4FT_RPC_OK;
+    }
+    default:
+        return SEL4FT_RPC_UNKNOWN_OPERATION;
+    }
+}
+
+static uint32_t read(const sel4ft_rpc_request_t *request, sel4ft_rpc_response_t *response)
+{
+    const index_request_t *index = (const index_request_t *)request->payload;
+    if (request->length != sizeof(*index) || index->index >= RECOVERY_COUNTERS ||
+        response->capacity < sizeof(read_reply_t)) {
+        return SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+    read_reply_t *reply = (read_reply_t *)response->payload;
+    reply->counter = state.counters[index->index];
+    reply->list_length = state.list_length[index->index];
+    reply->reserved = 0;
+    __builtin_memcpy(reply->items, state.lists[index->index], sizeof(reply->items));
+    response->length = sizeof(*reply);
+    return SEL4FT_RPC_OK;
+}
+
+static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4ft_rpc_response_t *response)
+{
+    (void)context;
+    uint32_t client = request->channel;
+
+    switch (request->opcode) {
+    case OP_READ:
+        return read(request, response);
+    case OP_STATS:
+        LOG_INFO("summary: incarnation %lu, %lu updates applied, %lu retries answered from the record, "
+                 "checkpoint sequence %lu",
+                 (unsigned long)incarnation, (unsigned long)state.updates, (unsigned long)state.dedup.replays,
+                 (unsigned long)checkpoint.sequence);
+        return SEL4FT_RPC_OK;
+    case OP_INJECT: {
+        const inject_request_t *inject = (const inject_request_t *)request->payload;
+        if (request->length != sizeof(*inject) || inject->point == INJECT_NONE || inject->point >= INJECT_POINT_NUM) {
+            return SEL4FT_RPC_INVALID_ARGUMENT;
+        }
+        armed_injection = inject->point;
+        LOG_INFO("fault injection armed: crash %s, during the next update", inject_names[inject->point]);
+        return SEL4FT_RPC_OK;
+    }
+    case OP_INCREMENT:
+    case OP_APPEND:
+        break;
+    default:
+        return SEL4FT_RPC_UNKNOWN_OPERATION;
+    }
+
+    /* Updates: exactly once. */
+    int verdict = sel4ft_dedup_check(&state.dedup, client, request->request_id);
+    if (verdict == SEL4FT_DEDUP_REPLAY) {
+        const sel4ft_dedup_entry_t *last = sel4ft_dedup_last(&state.dedup, client);
+        __builtin_memcpy(response->payload, last->reply, last->length);
+        response->length = last->length;
+        LOG_INFO("request %lu from client %u was applied before the crash: answered from the record",
+                 (unsigned long)request->request_id, client);
+        return last->status;
+    }
+    if (verdict != SEL4FT_DEDUP_NEW) {
+        return verdict == SEL4FT_DEDUP_STALE ? SEL4FT_RPC_STALE_REQUEST : SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+
+    uint32_t status = apply(request, response);
+    state.updates++;
+    sel4ft_dedup_record(&state.dedup, client, request->request_id, status, response->payload, response->length);
+    if (armed_injection == INJECT_AFTER_APPLY) {
+        crash(inject_names[INJECT_AFTER_APPLY]);
+    }
+    int err = sel4ft_checkpoint_commit(&checkpoint, &state, sizeof(state));
+    if (err != 0) {
+        LOG_ERROR("checkpoint commit failed: %s", sel4ft_strerror(err));
+        return SEL4FT_RPC_INTERNAL_ERROR;
+    }
+    if (armed_injection == INJECT_CORRUPT_COMMIT) {
+        /* Flip one byte of the slot just written, as a stray write or bad memory would. */
+        uint8_t *slot = checkpoint.region + (size_t)checkpoint.newest * checkpoint.slot_size;
+        slot[sizeof(sel4ft_checkpoint_header_t) + 8] ^= 0x40;
+        crash(inject_names[INJECT_CORRUPT_COMMIT]);
+    }
+    if (armed_injection == INJECT_AFTER_COMMIT) {
+        crash(inject_names[INJECT_AFTER_COMMIT]);
+    }
+    return status;
+}
+
+static void restore_state(void)
+{
+    sel4ft_checkpoint_report_t report;
+    int err = sel4ft_checkpoint_init(&checkpoint, (void *)checkpoint_region, checkpoint_region_size);
+    if (err == 0) {
+        err = sel4ft_checkpoint_load(&checkpoint, &state, sizeof(state), &report);
+    }
+    for (uint32_t i = 0; i < 2 && err != -SEL4FT_EINVAL; i++) {
+        uint32_t status = report.slot_status[i];
+        if (status != SEL4FT_CHECKPOINT_SLOT_OK && status != SEL4FT_CHECKPOINT_SLOT_EMPTY) {
+            LOG_WARN("checkpoint slot %u (sequence %lu) rejected: %s", i, (unsigned long)report.slot_sequence[i],
+                     sel4ft_checkpoint_slot_status_str(status));
+        }
+    }
+    if (err == 0) {
+        LOG_INFO("state restored from checkpoint slot %d, sequence %lu (%lu updates)", report.loaded_slot,
+                 (unsigned long)report.sequence, (unsigned long)state.updates);
+    } else if (err == -SEL4FT_EAGAIN) {
+        /* .bss already holds the empty state. */
+        LOG_INFO("no valid checkpoint: starting with empty state");
+    } else {
+        LOG_ERROR("checkpoint: %s", sel4ft_strerror(err));
+    }
+}
+
+void init(void)
+{
+    int err = sel4ft_restart_begin((void *)snapshot_region, snapshot_region_size, &incarnation);
+    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
+    if (err != 0) {
+        /* The image cannot be made clean: better stopped than running on garbage. */
+        LOG_ERROR("cannot restore a clean image: %s; stopping", sel4ft_strerror(err));
+        __builtin_trap();
+    }
+    restore_state();
+    sel4ft_rpc_server_init(&server, handle, NULL, incarnation, scratch, sizeof(scratch));
+    if (sel4ft_rpc_server_attach(&server, 0, (void *)rpc_region_0, rpc_region_0_size) != 0 ||
+        sel4ft_rpc_server_attach(&server, 1, (void *)rpc_region_1, rpc_region_1_size) != 0) {
+        LOG_ERROR("cannot attach the request regions");
+    }
+    if (incarnation == 1) {
+        LOG_INFO("ready: epoch %lu, %u-byte state checkpointed in two slots of %u bytes", (unsigned long)incarnation,
+                 (unsigned)sizeof(state), checkpoint.slot_size);
+        return;
+    }
+    LOG_INFO("restarted as incarnation %lu (epoch %lu): clean .data/.bss, serving again",
+             (unsigned long)incarnation, (unsigned long)server.epoch);
+    microkit_notify(MONITOR_UP_CHANNEL);
+    /* Answers the caller the crash left waiting, then serves; never returns. */
+    sel4ft_restart_serve(sel4ft_rpc_server_restarted(&server));
+}
+
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    return sel4ft_to_microkit(sel4ft_rpc_server_handle(&server, ch, sel4ft_from_microkit(msginfo)));
+}
+
+void notified(microkit_channel ch)
+{
+    LOG_WARN("unexpected notification on channel %u", ch);
+}

@@ -1,0 +1,83 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sel4ft/os.h>
+
+/**
+ * @defgroup restart Clean restarts
+ * @brief Give a restarted PD the .data and .bss it had at its first start, and count its incarnations.
+ *
+ * Microkit restarts a PD by setting its program counter; everything in its
+ * memory stays as the crash left it. Call sel4ft_restart_begin() first thing
+ * in `init()`: on the first start it copies the PD's writable image (.data and
+ * .bss, as microkit.ld lays them out) into a snapshot region; on every later
+ * start it copies the snapshot back, so no state survives by accident. The
+ * start counter lives in the snapshot region's header, outside the restored
+ * area. The monitor resets the stack pointer (sel4ft_os_child_restart()).
+ *
+ * A passive server must not return from `init()` after a restart: it calls
+ * sel4ft_restart_serve() instead, which answers the client whose call the
+ * crash interrupted and then serves as usual.
+ * @{
+ */
+
+/** "S4RS": marks a snapshot region in use. */
+#define SEL4FT_RESTART_MAGIC 0x53523453u
+
+/** The snapshot region's header; the image copy follows it. */
+typedef struct sel4ft_restart_header {
+    uint32_t magic;        /**< SEL4FT_RESTART_MAGIC. */
+    uint32_t version;      /**< 1. */
+    uint64_t starts;       /**< Starts so far, this one included. */
+    uint64_t image_start;  /**< Address of the image copied. */
+    uint64_t image_size;   /**< Its size. */
+    uint64_t checksum;     /**< sel4ft_checksum() of the copy. */
+    uint64_t reserved[3];  /**< 0. */
+} sel4ft_restart_header_t;
+
+_Static_assert(sizeof(sel4ft_restart_header_t) == 64, "restart header layout");
+
+/**
+ * @brief Snapshot or restore this PD's writable image; call first thing in init().
+ * @param region The snapshot region (mapped into this PD only).
+ * @param region_size Its size: at least the header plus the image.
+ * @param incarnation Set to 1 on the first start, 2 on the first restart, and so on.
+ * @return 0; -SEL4FT_ENOSPC when the region is too small; -SEL4FT_EBADMSG when the snapshot
+ *         fails its checksum or describes another image (nothing restored: stop the PD);
+ *         -SEL4FT_ENOTSUP where the port cannot name the image; -SEL4FT_EINVAL.
+ */
+int sel4ft_restart_begin(void *region, size_t region_size, uint64_t *incarnation);
+
+/**
+ * @brief As sel4ft_restart_begin(), for an explicit image (used by the port-independent tests).
+ * @param region The snapshot region.
+ * @param region_size Its size.
+ * @param image The writable image.
+ * @param image_size Its size.
+ * @param incarnation Set as by sel4ft_restart_begin().
+ * @return As sel4ft_restart_begin().
+ */
+int sel4ft_restart_begin_image(void *region, size_t region_size, void *image, size_t image_size,
+                               uint64_t *incarnation);
+
+/**
+ * @brief After a restart: answer the interrupted call with @p first_reply, then serve forever.
+ *
+ * On Microkit this is libmicrokit's event loop, started with a reply instead
+ * of a plain receive, so the client blocked in the crashed call gets an
+ * answer and the server returns to waiting passively, without asking the
+ * Microkit monitor to make it passive a second time. Returns only where the
+ * port has no such loop (Linux).
+ * @param first_reply The answer for the interrupted caller (for example
+ *        sel4ft_rpc_server_restarted()); harmless when nobody was waiting.
+ */
+void sel4ft_restart_serve(sel4ft_msginfo_t first_reply);
+
+/** @} */

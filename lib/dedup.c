@@ -1,0 +1,53 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <sel4ft/dedup.h>
+#include <sel4ft/error.h>
+
+#include "internal.h"
+
+int sel4ft_dedup_check(sel4ft_dedup_t *table, uint32_t client, uint64_t request_id)
+{
+    if (table == NULL || client >= SEL4FT_DEDUP_CLIENTS || request_id == 0) {
+        return -SEL4FT_EINVAL;
+    }
+    uint64_t last = table->clients[client].request_id;
+    if (request_id > last) {
+        return SEL4FT_DEDUP_NEW;
+    }
+    if (request_id == last) {
+        table->replays++;
+        return SEL4FT_DEDUP_REPLAY;
+    }
+    table->stale++;
+    return SEL4FT_DEDUP_STALE;
+}
+
+const sel4ft_dedup_entry_t *sel4ft_dedup_last(const sel4ft_dedup_t *table, uint32_t client)
+{
+    if (table == NULL || client >= SEL4FT_DEDUP_CLIENTS) {
+        return NULL;
+    }
+    return &table->clients[client];
+}
+
+int sel4ft_dedup_record(sel4ft_dedup_t *table, uint32_t client, uint64_t request_id, uint32_t status,
+                        const void *reply, uint32_t length)
+{
+    if (table == NULL || client >= SEL4FT_DEDUP_CLIENTS || request_id == 0 || (reply == NULL && length != 0)) {
+        return -SEL4FT_EINVAL;
+    }
+    if (length > SEL4FT_DEDUP_REPLY_MAX) {
+        return -SEL4FT_E2BIG;
+    }
+    sel4ft_dedup_entry_t *entry = &table->clients[client];
+    entry->request_id = request_id;
+    entry->status = status;
+    entry->length = length;
+    if (length != 0) {
+        sel4ft_copy_(entry->reply, reply, length);
+    }
+    return 0;
+}
