@@ -40,7 +40,7 @@ UNIT_TESTS := error fmt logring rpc fault faultmon supervisor checkpoint dedup r
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check unit-tests install-test examples qemu qemu-test install install-lib install-includes \
+.PHONY: all help lib check unit-tests install-test harness-test bench examples qemu qemu-test install install-lib install-includes \
 	docs sdk clean format pd-lib
 
 all: lib
@@ -54,6 +54,7 @@ help:
 	@echo "  make qemu EXAMPLE=recovery SCENARIO=server_crash   (scenarios: $(RECOVERY_SCENARIOS))"
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
 	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers and sel4ft.pc"
+	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
 	@echo "Variables: MICROKIT_SDK MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(MICROKIT_CONFIG)"
@@ -129,13 +130,17 @@ install-test: lib
 	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
 		MICROKIT_CONFIG=$(MICROKIT_CONFIG) TOOLCHAIN=$(TOOLCHAIN) HAVE_SDK=$(SEL4FT_HAVE_SDK) sh tests/install/run.sh
 
+harness-test:
+	@$(PYTHON) tests/bench/test_analyse.py $(RESULTS_DIR)
+
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
-CHECK_STAGES := unit install $(if $(SEL4FT_HAVE_SDK),qemu)
+CHECK_STAGES := unit install harness $(if $(SEL4FT_HAVE_SDK),qemu)
 QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS)))
 
 check:
 	@rm -rf $(RESULTS_DIR)
-	@$(MAKE) --no-print-directory -k unit-tests install-test $(if $(SEL4FT_HAVE_SDK),qemu-test); status=$$?; \
+	@$(MAKE) --no-print-directory -k unit-tests install-test harness-test $(if $(SEL4FT_HAVE_SDK),qemu-test); \
+	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
 	echo "== make check summary"; \
 	$(PYTHON) tests/summary.py $(RESULTS_DIR) --expect "$(CHECK_STAGES)" \
@@ -177,6 +182,15 @@ qemu-test: sdk-check
 	done; done
 	@$(PYTHON) tests/qemu/qemu_test.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) \
 		--configs "$(QEMU_TEST_CONFIGS)" --systems "$(QEMU_SYSTEMS)" --timeout $(QEMU_TIMEOUT) --results $(RESULTS_DIR)
+
+# Benchmarks -------------------------------------------------------------------
+
+# Needs the SDK, the Debian packages in bench/README.md, and (without BENCH_FLAGS=--skip-linux) the Linux VM.
+bench: sdk-check
+	@$(PYTHON) -c 'import matplotlib' 2>/dev/null || { echo "error: make bench needs Debian's python3-matplotlib \
+(apt-get install python3-matplotlib)" >&2; exit 1; }
+	$(PYTHON) bench/harness.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) --toolchain $(TOOLCHAIN) \
+		--sdk $(MICROKIT_SDK) $(BENCH_FLAGS)
 
 # Install ----------------------------------------------------------------------
 

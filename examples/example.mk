@@ -57,7 +57,8 @@ $(BUILD_DIR)/obj/common/%.o: $(SEL4FT_DIR)/examples/common/%.c | sdk-check
 # One image per PD: its objects, then the library, then libmicrokit and libgcc.
 define PD_template
 $(BUILD_DIR)/$(1).elf: $(addprefix $(BUILD_DIR)/obj/,$($(1)_SRCS:.c=.o)) $(LIBSEL4FT)
-	$(LD) -L$(MICROKIT_BOARD_DIR)/lib $$(filter %.o,$$^) $(LIBSEL4FT) -lmicrokit $$(LIBGCC) -Tmicrokit.ld -o $$@
+	$(LD) -L$(MICROKIT_BOARD_DIR)/lib $$(filter %.o,$$^) $(LIBSEL4FT) -lmicrokit $$(LIBGCC) -Tmicrokit.ld \
+		--gc-sections -Map=$$(@:.elf=.map) -o $$@
 endef
 $(foreach pd,$(PDS),$(eval $(call PD_template,$(pd))))
 

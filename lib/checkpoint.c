@@ -11,6 +11,11 @@
 
 #include "internal.h"
 
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the checksum reads words in little-endian order");
+
+/* A 32-bit word that may alias anything, for the aligned fast path. */
+typedef uint32_t __attribute__((may_alias)) word32_alias_t;
+
 uint64_t sel4ft_checksum(uint64_t seed, const void *data, size_t length)
 {
     /* Fletcher-style: a sum and a sum of sums of 32-bit words, each modulo 2^32. Unlike modulo 2^32 - 1,
@@ -19,6 +24,17 @@ uint64_t sel4ft_checksum(uint64_t seed, const void *data, size_t length)
     uint32_t a = (uint32_t)seed;
     uint32_t b = (uint32_t)(seed >> 32);
 
+    if (((uintptr_t)p & 3) == 0) {
+        /* Aligned (snapshots, checkpoints): whole words, two per iteration. */
+        const word32_alias_t *w = (const word32_alias_t *)p;
+        for (; length >= 8; w += 2, length -= 8) {
+            a += w[0];
+            b += a;
+            a += w[1];
+            b += a;
+        }
+        p = (const uint8_t *)w;
+    }
     for (; length >= 4; p += 4, length -= 4) {
         a += (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
         b += a;

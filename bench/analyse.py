@@ -1,0 +1,267 @@
+# Copyright 2026, the sel4ft authors
+#
+# SPDX-License-Identifier: BSD-2-Clause
+"""Parse benchmark serial logs (bench/FORMAT.md), compute statistics, write CSV, plots and a report."""
+
+import csv
+import math
+import os
+import re
+import statistics
+
+TICK_HZ = 62_500_000  # the ARM generic counter on QEMU virt
+INSTRUCTIONS_PER_TICK = 16  # under -icount shift=0
+
+BENCH_LINE = re.compile(r"^BENCH (\w+) (\w+) (\w+) (\d+) (\d+) (\d+)\s*$")
+MEM_LINE = re.compile(r"^MEM (\w+) (\S+) (\w+) (\d+)\s*$")
+DONE_LINE = re.compile(r"^BENCH-DONE (\w+)\s*$")
+
+
+class ParseError(Exception):
+    """A log that does not hold a complete benchmark run."""
+
+
+def parse_log(text):
+    """Return (samples, memory, systems_done) from a serial log.
+
+    samples: list of dicts {system, metric, mechanism, payload, ops, ticks};
+    memory: list of dicts {system, component, kind, bytes}.
+    Lines that are not benchmark output (kernel messages, logs) are ignored; a BENCH line that is
+    malformed (zero ops) raises ParseError rather than being silently skipped.
+    """
+    samples, memory, done = [], [], []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip("\r")
+        m = BENCH_LINE.match(line)
+        if m:
+            system, metric, mechanism, payload, ops, ticks = m.groups()
+            if int(ops) == 0:
+                raise ParseError(f"line {number}: a sample of zero operations")
+            samples.append({"system": system, "metric": metric, "mechanism": mechanism,
+                            "payload": int(payload), "ops": int(ops), "ticks": int(ticks)})
+            continue
+        m = MEM_LINE.match(line)
+        if m:
+            system, component, kind, size = m.groups()
+            memory.append({"system": system, "component": component, "kind": kind, "bytes": int(size)})
+            continue
+        m = DONE_LINE.match(line)
+        if m:
+            done.append(m.group(1))
+        elif line.startswith("BENCH"):
+            raise ParseError(f"line {number}: malformed benchmark line: {line!r}")
+    return samples, memory, done
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile of a non-empty list (fraction in 0..1)."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summarise(samples):
+    """Group samples by (system, metric, mechanism, payload) and compute per-operation statistics in ticks."""
+    groups = {}
+    for s in samples:
+        key = (s["system"], s["metric"], s["mechanism"], s["payload"])
+        groups.setdefault(key, []).append(s["ticks"] / s["ops"])
+    rows = []
+    for (system, metric, mechanism, payload), per_op in sorted(groups.items()):
+        median = statistics.median(per_op)
+        rows.append({
+            "system": system, "metric": metric, "mechanism": mechanism, "payload": payload,
+            "samples": len(per_op), "min_ticks": min(per_op), "median_ticks": median,
+            "p99_ticks": percentile(per_op, 0.99),
+            "median_us": median * 1e6 / TICK_HZ,
+            "ops_per_second": TICK_HZ / median if median > 0 else float("inf"),
+        })
+    return rows
+
+
+def find(rows, system, metric, mechanism, payload):
+    for r in rows:
+        if (r["system"], r["metric"], r["mechanism"], r["payload"]) == (system, metric, mechanism, payload):
+            return r
+    return None
+
+
+def write_csv(path, rows, fields):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+
+
+# --- memory of seL4 PDs, from the build products -------------------------------------------------
+
+SECTION_LINE = re.compile(r"^(\.\S+)\s+(\d+)\s+(\d+)\s*$")
+MAP_INPUT = re.compile(r"^\s*(\.(?:text|rodata)\S*)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)$")
+
+
+def elf_sizes(size_output):
+    """Code and data bytes from `size -A -d` output."""
+    code = data = 0
+    for line in size_output.splitlines():
+        m = SECTION_LINE.match(line.strip())
+        if not m:
+            continue
+        name, size = m.group(1), int(m.group(2))
+        if name.startswith((".text", ".rodata", ".eh_frame")):
+            code += size
+        elif name.startswith((".data", ".bss", ".got", ".init_array", ".sdata", ".sbss")):
+            data += size
+    return code, data
+
+
+def library_code_from_map(map_text, archive="libsel4ft.a"):
+    """Bytes of code and read-only data a linked image took from the library archive (linker map)."""
+    total = 0
+    pending = None
+    # Only what was placed: the map lists discarded input sections first, before the memory map.
+    start = map_text.find("Linker script and memory map")
+    if start >= 0:
+        map_text = map_text[start:]
+    for line in map_text.splitlines():
+        m = MAP_INPUT.match(line)
+        if m:
+            if archive + "(" in m.group(3):
+                total += int(m.group(2), 16)
+            pending = None
+            continue
+        # Long section names put the address, size and file on the next line.
+        stripped = line.strip()
+        if re.match(r"^\.(text|rodata)\S*$", stripped):
+            pending = stripped
+            continue
+        if pending:
+            m2 = re.match(r"^0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)$", stripped)
+            if m2 and archive + "(" in m2.group(2):
+                total += int(m2.group(1), 16)
+            pending = None
+    return total
+
+
+def system_mappings(system_xml):
+    """{pd name: mapped bytes} from a Microkit system description (memory regions mapped, stack, IPC buffer)."""
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(system_xml)
+    sizes = {mr.get("name"): int(mr.get("size"), 0) for mr in root.iter("memory_region")}
+    mapped = {}
+    for pd in root.iter("protection_domain"):
+        total = sum(sizes[m.get("mr")] for m in pd.findall("map"))
+        stack = int(pd.get("stack_size", "0x1000"), 0)
+        mapped[pd.get("name")] = {"mapped": total, "stack": stack, "image": pd.find("program_image").get("path")}
+    return mapped
+
+
+# --- outputs -------------------------------------------------------------------------------------
+
+def ratio(a, b):
+    return a / b if b else float("nan")
+
+
+def plot(rows, memory, out_dir):
+    """PNG plots; returns the file names written."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    written = []
+    payloads = sorted({r["payload"] for r in rows if r["metric"] == "rtt"})
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for system, mechanism in sorted({(r["system"], r["mechanism"]) for r in rows if r["metric"] == "rtt"}):
+        xs, ys = [], []
+        for p in payloads:
+            r = find(rows, system, "rtt", mechanism, p)
+            if r:
+                xs.append(max(p, 1))
+                ys.append(r["median_ticks"])
+        ax.plot(xs, ys, marker="o", linestyle="-" if system == "sel4" else "--", label=f"{system}: {mechanism}")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("payload bytes each way (0 plotted at 1)")
+    ax.set_ylabel("round trip, median counter ticks (1 tick = 16 instructions)")
+    ax.set_title("Request/reply round trip under QEMU -icount")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, "rtt.png"), dpi=110)
+    plt.close(fig)
+    written.append("rtt.png")
+
+    bars = [(f"{r['system']}\n{r['mechanism']}", r["median_ticks"]) for r in rows if r["metric"] in ("recovery",)]
+    if bars:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.bar([b[0] for b in bars], [b[1] for b in bars], color=["#4a7" if "sel4" in b[0] else "#c66" for b in bars])
+        ax.set_yscale("log")
+        ax.set_ylabel("fault to serving again, median ticks")
+        ax.set_title("Recovery of a crashed server")
+        fig.tight_layout()
+        fig.savefig(os.path.join(out_dir, "recovery.png"), dpi=110)
+        plt.close(fig)
+        written.append("recovery.png")
+
+    logs = [(f"{r['system']}\n{r['mechanism']}", r["ops_per_second"]) for r in rows if r["metric"] == "logs"]
+    if logs:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.bar([b[0] for b in logs], [b[1] for b in logs])
+        ax.set_yscale("log")
+        ax.set_ylabel("log records per second of virtual time")
+        ax.set_title("Log records end to end")
+        fig.tight_layout()
+        fig.savefig(os.path.join(out_dir, "logs.png"), dpi=110)
+        plt.close(fig)
+        written.append("logs.png")
+
+    mem = [m for m in memory if m["kind"] in ("rss", "mapped")]
+    if mem:
+        fig, ax = plt.subplots(figsize=(8, 4))
+        ax.bar([f"{m['system']}\n{m['component']}" for m in mem], [m["bytes"] / 1024 for m in mem],
+               color=["#4a7" if m["system"] == "sel4" else "#c66" for m in mem])
+        ax.set_ylabel("KiB (seL4: mapped; Linux: resident)")
+        ax.set_title("Memory per component")
+        plt.setp(ax.get_xticklabels(), fontsize=6, rotation=45, ha="right")
+        fig.tight_layout()
+        fig.savefig(os.path.join(out_dir, "memory.png"), dpi=110)
+        plt.close(fig)
+        written.append("memory.png")
+    return written
+
+
+def targets(rows, library_code):
+    """The issue's targets: list of (name, target, measured, met, note)."""
+    out = []
+    for p in (0, 64, 1024, 4096):
+        typed = find(rows, "sel4", "rtt", "sel4ft_rpc_passive", p)
+        raw = find(rows, "sel4", "rtt", "microkit_ppc_passive", p)
+        if typed and raw:
+            r = ratio(typed["median_ticks"], raw["median_ticks"])
+            out.append((f"sel4ft rpc vs raw passive PPC, {p} B", "<= 1.2x", f"{r:.2f}x", r <= 1.2,
+                        f"{typed['median_ticks'] - raw['median_ticks']:.1f} ticks "
+                        f"({(typed['median_ticks'] - raw['median_ticks']) * INSTRUCTIONS_PER_TICK:.0f} instructions) "
+                        "more per round trip"))
+    for p in (0, 64, 1024, 4096):
+        sel4 = [r for r in rows if r["system"] == "sel4" and r["metric"] == "rtt" and r["payload"] == p]
+        linux = [r for r in rows if r["system"] == "linux" and r["metric"] == "rtt" and r["payload"] == p]
+        if sel4 and linux:
+            best_sel4 = min(sel4, key=lambda r: r["median_ticks"])
+            best_linux = min(linux, key=lambda r: r["median_ticks"])
+            r = ratio(best_linux["median_ticks"], best_sel4["median_ticks"])
+            out.append((f"seL4 vs best Linux round trip, {p} B", ">= 20x", f"{r:.1f}x", r >= 20,
+                        f"{best_sel4['mechanism']} vs {best_linux['mechanism']}"))
+    rec_sel4 = [r for r in rows if r["system"] == "sel4" and r["metric"] == "recovery"]
+    rec_linux = [r for r in rows if r["system"] == "linux" and r["metric"] == "recovery"]
+    if rec_sel4:
+        us = rec_sel4[0]["median_us"]
+        out.append(("seL4 server recovery", "<= 10 us", f"{us:.1f} us", us <= 10,
+                    f"{rec_sel4[0]['median_ticks']:.0f} ticks"))
+        if rec_linux:
+            r = ratio(rec_linux[0]["median_ticks"], rec_sel4[0]["median_ticks"])
+            out.append(("recovery vs Linux supervisor", ">= 100x faster", f"{r:.0f}x", r >= 100, ""))
+    if library_code:
+        worst = max(library_code.items(), key=lambda kv: kv[1])
+        out.append(("library code added to a PD", "<= 8 KiB", f"{worst[1] / 1024:.1f} KiB ({worst[0]})",
+                    worst[1] <= 8192, "largest over all benchmark PDs"))
+    return out

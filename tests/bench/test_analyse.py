@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+# Copyright 2026, the sel4ft authors
+#
+# SPDX-License-Identifier: BSD-2-Clause
+"""Tests of the benchmark harness's parsing and statistics, on logs recorded from real runs."""
+
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, "bench"))
+sys.path.insert(0, os.path.join(TOP, "tests"))
+
+import analyse  # noqa: E402
+import results  # noqa: E402
+
+
+def data(name):
+    with open(os.path.join(HERE, "data", name), encoding="utf-8") as f:
+        return f.read()
+
+
+class ParseTest(unittest.TestCase):
+    def test_recorded_sel4_log(self):
+        samples, memory, done = analyse.parse_log(data("sel4-serial.log"))
+        self.assertEqual(done, ["sel4"])
+        self.assertEqual(memory, [])
+        metrics = [s["metric"] for s in samples]
+        self.assertEqual(metrics.count("rtt"), 9)
+        self.assertEqual(metrics.count("logs"), 3)
+        self.assertEqual(metrics.count("recovery"), 3)
+        self.assertEqual(metrics.count("boot"), 1)
+        first = samples[1]
+        self.assertEqual((first["mechanism"], first["payload"], first["ops"], first["ticks"]),
+                         ("microkit_ppc_passive", 64, 1000, 49970))
+
+    def test_noise_is_ignored_but_malformed_bench_lines_are_errors(self):
+        samples, _, done = analyse.parse_log("Booting all finished\nclient|INFO: hi\nBENCH-DONE linux\n")
+        self.assertEqual(samples, [])
+        self.assertEqual(done, ["linux"])
+        with self.assertRaises(analyse.ParseError):
+            analyse.parse_log("BENCH sel4 rtt x 64 1000\n")
+        with self.assertRaises(analyse.ParseError):
+            analyse.parse_log("BENCH sel4 rtt x 64 0 100\n")
+
+    def test_memory_lines(self):
+        _, memory, _ = analyse.parse_log("MEM linux server rss 1236992\r\n")
+        self.assertEqual(memory, [{"system": "linux", "component": "server", "kind": "rss", "bytes": 1236992}])
+
+
+class StatisticsTest(unittest.TestCase):
+    def test_percentile_is_nearest_rank(self):
+        values = list(range(1, 101))
+        self.assertEqual(analyse.percentile(values, 0.5), 50)
+        self.assertEqual(analyse.percentile(values, 0.99), 99)
+        self.assertEqual(analyse.percentile([7], 0.99), 7)
+        self.assertEqual(analyse.percentile([3, 1, 2], 1.0), 3)
+
+    def test_summary_is_per_operation(self):
+        samples = [{"system": "sel4", "metric": "rtt", "mechanism": "m", "payload": 0, "ops": 100, "ticks": t}
+                   for t in (1000, 1100, 1200, 5000)]
+        (row,) = analyse.summarise(samples)
+        self.assertEqual(row["samples"], 4)
+        self.assertEqual(row["min_ticks"], 10.0)
+        self.assertEqual(row["median_ticks"], 11.5)
+        self.assertEqual(row["p99_ticks"], 50.0)
+        self.assertAlmostEqual(row["median_us"], 11.5 * 1e6 / 62_500_000)
+        self.assertAlmostEqual(row["ops_per_second"], 62_500_000 / 11.5)
+
+    def test_recorded_log_summary(self):
+        samples, _, _ = analyse.parse_log(data("sel4-serial.log"))
+        rows = analyse.summarise(samples)
+        raw = analyse.find(rows, "sel4", "rtt", "microkit_ppc_passive", 64)
+        typed = analyse.find(rows, "sel4", "rtt", "sel4ft_rpc_passive", 64)
+        self.assertEqual(raw["median_ticks"], 50.046)
+        self.assertEqual(typed["median_ticks"], 73.107)
+        recovery = analyse.find(rows, "sel4", "recovery", "monitor_restart", 0)
+        self.assertEqual(recovery["median_ticks"], 2019)
+
+    def test_targets_say_met_or_missed(self):
+        samples, _, _ = analyse.parse_log(data("sel4-serial.log"))
+        rows = analyse.summarise(samples)
+        found = {t[0]: t for t in analyse.targets(rows, {"a.elf": 9000, "b.elf": 100})}
+        ratio = found["sel4ft rpc vs raw passive PPC, 64 B"]
+        self.assertEqual(ratio[2], "1.46x")
+        self.assertFalse(ratio[3])
+        size = found["library code added to a PD"]
+        self.assertFalse(size[3])
+        self.assertIn("a.elf", size[2])
+        self.assertNotIn("seL4 vs best Linux round trip, 64 B", found)  # no Linux samples in this log
+        rows.append({"system": "linux", "metric": "rtt", "mechanism": "pipe", "payload": 64, "samples": 1,
+                     "min_ticks": 2000.0, "median_ticks": 2000.0, "p99_ticks": 2000.0, "median_us": 32.0,
+                     "ops_per_second": 31250.0})
+        found = {t[0]: t for t in analyse.targets(rows, {})}
+        versus = found["seL4 vs best Linux round trip, 64 B"]
+        self.assertEqual(versus[2], "40.0x")
+        self.assertTrue(versus[3])
+
+
+class BuildProductsTest(unittest.TestCase):
+    def test_library_share_counts_placed_sections_only(self):
+        # 0x288 of rpc.o text and 0x43 of fmt.o strings were placed; the discarded ones must not count.
+        self.assertEqual(analyse.library_code_from_map(data("client.map")), 0x288 + 0x43)
+
+    def test_elf_sizes(self):
+        code, data_bytes = analyse.elf_sizes(data("client-size.txt"))
+        self.assertEqual(code, 8452 + 51 + 409 + 66 + 16 + 16 + 14 + 616 + 96 + 67)
+        self.assertEqual(data_bytes, 0)
+
+    def test_system_mappings(self):
+        with open(os.path.join(TOP, "bench", "sel4", "bench.system"), encoding="utf-8") as f:
+            mappings = analyse.system_mappings(f.read())
+        self.assertEqual(mappings["raw_passive"], {"mapped": 0x2000, "stack": 0x1000, "image": "raw.elf"})
+        self.assertEqual(mappings["client"]["image"], "client.elf")
+        self.assertEqual(mappings["client"]["mapped"], 0x1000 + 4 * 0x2000 + 0x1000 + 0x4000 + 0x1000)
+
+
+def main():
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    outcome = unittest.TextTestRunner(verbosity=1).run(suite)
+    failed = len(outcome.failures) + len(outcome.errors)
+    passed = outcome.testsRun - failed
+    print(f"harness: {passed} passed, {failed} failed")
+    results_dir = sys.argv[1] if len(sys.argv) > 1 else None
+    results.record(results_dir, "harness", passed, failed)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
