@@ -58,6 +58,11 @@ void sel4ft_faultmon_set_heartbeat_period(sel4ft_faultmon_t *monitor, uint64_t p
     monitor->next_heartbeat = period != 0 ? now + period : 0;
 }
 
+void sel4ft_faultmon_set_recovery_timeout(sel4ft_faultmon_t *monitor, uint64_t timeout)
+{
+    monitor->recovery_timeout = timeout;
+}
+
 const sel4ft_faultmon_child_t *sel4ft_faultmon_child(const sel4ft_faultmon_t *monitor, sel4ft_child_t child)
 {
     if (monitor == NULL || child >= SEL4FT_FAULTMON_MAX_CHILDREN) {
@@ -163,6 +168,8 @@ static void restart_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child)
     }
     record->restarts++;
     record->restart_at = 0;
+    /* The recovery deadline runs from the restart, not from the failure (a back-off may lie between). */
+    record->restarted_at = sel4ft_os_ticks();
     record->missed_beats = 0;
     record->state = SEL4FT_FAULTMON_RESTARTING;
 }
@@ -180,7 +187,13 @@ static void escalate(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel
             if (member->state == SEL4FT_FAULTMON_UNWATCHED || member->config.group != group) {
                 continue;
             }
-            /* A fresh start for the whole group: the members' histories start over too. */
+            if (i != child && member->state == SEL4FT_FAULTMON_RUNNING) {
+                /* A running member may hold no scheduling context of its own (idle and passive, or blocked
+                 * in a call): restarting it could leave it unable to run. Tell it instead. */
+                sel4ft_os_notify(member->config.channel);
+                continue;
+            }
+            /* A fresh start for the failed members: their histories start over too. */
             sel4ft_supervisor_reset(&member->supervision);
             member->supervision.incarnation++;
             member->failure_ticks = record->failure_ticks;
@@ -303,6 +316,12 @@ void sel4ft_faultmon_tick(sel4ft_faultmon_t *monitor, uint64_t now)
             log_line(monitor, SEL4FT_LOG_INFO, "%s: back-off over, restarting as incarnation %u",
                      record->config.name, record->supervision.incarnation);
             restart_child(monitor, i);
+        } else if (record->state == SEL4FT_FAULTMON_RESTARTING && monitor->recovery_timeout != 0 &&
+                   now - record->restarted_at >= monitor->recovery_timeout) {
+            log_line(monitor, SEL4FT_LOG_ERROR, "%s: not serving %lu ticks after its restart as incarnation %u",
+                     record->config.name, (unsigned long)(now - record->restarted_at),
+                     record->supervision.incarnation);
+            on_failure(monitor, i, now, true);
         }
     }
     if (monitor->heartbeat_period != 0 && now >= monitor->next_heartbeat) {
@@ -317,8 +336,14 @@ uint64_t sel4ft_faultmon_next_deadline(const sel4ft_faultmon_t *monitor)
     uint64_t next = monitor->heartbeat_period != 0 ? monitor->next_heartbeat : 0;
     for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
         const sel4ft_faultmon_child_t *record = &monitor->children[i];
-        if (record->state == SEL4FT_FAULTMON_WAITING && (next == 0 || record->restart_at < next)) {
-            next = record->restart_at;
+        uint64_t due = 0;
+        if (record->state == SEL4FT_FAULTMON_WAITING) {
+            due = record->restart_at;
+        } else if (record->state == SEL4FT_FAULTMON_RESTARTING && monitor->recovery_timeout != 0) {
+            due = record->restarted_at + monitor->recovery_timeout;
+        }
+        if (due != 0 && (next == 0 || due < next)) {
+            next = due;
         }
     }
     return next;

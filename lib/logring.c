@@ -69,6 +69,13 @@ int sel4ft_logring_producer_init(sel4ft_logring_producer_t *producer, void *regi
         }
         producer->head = head;
         producer->dropped = sel4ft_load_relaxed_u32(&control->dropped);
+        /* The earlier incarnation may have died between publishing and notifying: if records wait and the
+         * consumer asked for a signal, send it now. */
+        sel4ft_fence_full();
+        if (head != tail && sel4ft_load_relaxed_u32(&control->wants_signal) != 0) {
+            sel4ft_store_relaxed_u32(&control->wants_signal, 0);
+            sel4ft_os_notify(channel);
+        }
     } else {
         /* A fresh ring. wants_signal is left alone: the consumer may already be waiting. */
         producer->head = tail;

@@ -76,13 +76,14 @@ int sel4ft_rpc_client_init(sel4ft_rpc_client_t *client, void *region, size_t reg
                            uint64_t first_request_id)
 {
     if (client == NULL || region == NULL || !sel4ft_is_aligned_(region, 8) || !region_size_ok(region_size) ||
-        channel > SEL4FT_OS_MAX_CHANNEL) {
+        channel > SEL4FT_OS_MAX_CHANNEL || first_request_id == 0) {
         return -SEL4FT_EINVAL;
     }
     client->region = region;
     client->capacity = (uint32_t)(region_size - sizeof(sel4ft_rpc_header_t));
     client->channel = channel;
     client->next_request_id = first_request_id;
+    client->last_request_id = 0;
     client->epoch = 0;
     return 0;
 }
@@ -107,6 +108,15 @@ int sel4ft_rpc_call(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t lengt
                               reply);
 }
 
+int sel4ft_rpc_retry(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t length, void *reply_payload,
+                     size_t reply_capacity, sel4ft_rpc_reply_t *reply)
+{
+    if (client == NULL || client->last_request_id == 0) {
+        return -SEL4FT_EINVAL;
+    }
+    return sel4ft_rpc_call_id(client, client->last_request_id, opcode, length, reply_payload, reply_capacity, reply);
+}
+
 int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_t opcode, uint32_t length,
                        void *reply_payload, size_t reply_capacity, sel4ft_rpc_reply_t *reply)
 {
@@ -116,6 +126,7 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
     if (length > client->capacity) {
         return -SEL4FT_E2BIG;
     }
+    client->last_request_id = request_id;
     sel4ft_rpc_header_write(client->region, opcode, 0, length, request_id, client->epoch);
 
     sel4ft_msginfo_t answer = sel4ft_os_ppcall(client->channel, (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REQUEST, 0 });

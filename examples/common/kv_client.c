@@ -61,6 +61,8 @@ uint32_t kv_put(kv_client_t *client, const char *key, const void *value, uint32_
 {
     kv_put_request_t *request = sel4ft_rpc_client_payload(&client->rpc);
     set_key(request->key, key);
+    /* The length goes as given (the server must refuse an oversized one); at most a field's worth is copied,
+     * and the caller's buffer must hold that much. */
     request->value_length = length;
     request->reserved = 0;
     __builtin_memcpy(request->value, value, length <= KV_VALUE_MAX ? length : KV_VALUE_MAX);

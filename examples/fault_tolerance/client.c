@@ -78,7 +78,9 @@ static void after_crash(void)
     uint8_t value[KV_VALUE_MAX];
     uint32_t length = 0;
     if (kv_get(&kv, "crasher", value, &length, SEL4FT_RPC_OK) == SEL4FT_RPC_OK) {
-        LOG_INFO("the crasher's entry is intact: '%s'", (const char *)value);
+        /* The server's bytes need not end in a NUL: print exactly the length it gave. */
+        int shown = length > 0 && value[length - 1] == '\0' ? (int)length - 1 : (int)length;
+        LOG_INFO("the crasher's entry is intact: '%.*s'", shown, (const char *)value);
     }
     kv_stats_reply_t stats;
     kv_stats(&kv, &stats);

@@ -51,7 +51,7 @@ static void workload(void)
     if (kv_get(&kv, "alpha", value, &length, SEL4FT_RPC_OK) == SEL4FT_RPC_OK) {
         bool ok = length == sizeof(first) && same(value, (const uint8_t *)first, length);
         if (ok) {
-            LOG_INFO("get 'alpha': %u bytes, '%s' as stored", length, (const char *)value);
+            LOG_INFO("get 'alpha': %u bytes, '%.*s' as stored", length, (int)length - 1, (const char *)value);
         } else {
             kv.unexpected++;
             LOG_ERROR("get 'alpha': %u bytes that differ from what was stored", length);
@@ -81,7 +81,8 @@ static void workload(void)
     kv_put(&kv, "", first, sizeof(first), SEL4FT_RPC_INVALID_ARGUMENT);
     kv_put(&kv, "this key is far too long to be accepted by the server", first, sizeof(first),
            SEL4FT_RPC_INVALID_ARGUMENT);
-    kv_put(&kv, "huge", first, KV_VALUE_MAX + 1, SEL4FT_RPC_INVALID_ARGUMENT);
+    static const uint8_t oversized[KV_VALUE_MAX + 1];
+    kv_put(&kv, "huge", oversized, sizeof(oversized), SEL4FT_RPC_INVALID_ARGUMENT);
     kv_increment(&kv, "alpha", 1, NULL, SEL4FT_RPC_INVALID_ARGUMENT);
     kv_raw(&kv, 99, 0, SEL4FT_RPC_UNKNOWN_OPERATION);
     kv_raw(&kv, KV_GET, 3, SEL4FT_RPC_INVALID_ARGUMENT);

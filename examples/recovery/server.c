@@ -69,7 +69,8 @@ static uint32_t apply(const sel4ft_rpc_request_t *request, sel4ft_rpc_response_t
         if (request->length != sizeof(*inc) || inc->index >= RECOVERY_COUNTERS) {
             return SEL4FT_RPC_INVALID_ARGUMENT;
         }
-        state.counters[inc->index] += inc->delta;
+        /* In unsigned arithmetic: a client's delta may overflow the counter, which must wrap, not be UB. */
+        state.counters[inc->index] = (int64_t)((uint64_t)state.counters[inc->index] + (uint64_t)inc->delta);
         reply->value = state.counters[inc->index];
         response->length = sizeof(*reply);
         return SEL4FT_RPC_OK;
@@ -153,9 +154,14 @@ static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4f
         return verdict == SEL4FT_DEDUP_STALE ? SEL4FT_RPC_STALE_REQUEST : SEL4FT_RPC_INVALID_ARGUMENT;
     }
 
-    uint32_t status = apply(request, response);
+    /* Build the reply privately: it is recorded, and nothing is ever read back from the shared region. */
+    _Alignas(8) uint8_t reply[SEL4FT_DEDUP_REPLY_MAX];
+    sel4ft_rpc_response_t private_response = { .payload = reply, .capacity = sizeof(reply), .length = 0 };
+    uint32_t status = apply(request, &private_response);
     state.updates++;
-    sel4ft_dedup_record(&state.dedup, client, request->request_id, status, response->payload, response->length);
+    sel4ft_dedup_record(&state.dedup, client, request->request_id, status, reply, private_response.length);
+    __builtin_memcpy(response->payload, reply, private_response.length);
+    response->length = private_response.length;
     if (armed_injection == INJECT_AFTER_APPLY) {
         crash(inject_names[INJECT_AFTER_APPLY]);
     }

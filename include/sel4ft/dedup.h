@@ -19,6 +19,10 @@
  * replayed and it does not run again). Clients send one request at a time
  * with increasing ids (sel4ft's rpc client does), so one entry per client is enough.
  *
+ * Ids must keep increasing across a client's own restarts as well: a
+ * restarted client that started again from 1 would be refused as stale, or,
+ * worse, if a new request reused the last id, get the old reply for it.
+ *
  * The table is fixed-width data with no pointers, made to be checkpointed.
  * @{
  */

@@ -25,6 +25,15 @@
  *
  * The decision is a pure function, sel4ft_faultmon_decide(), tested on the
  * host; the actions go through the port (@ref os).
+ *
+ * Limits that follow from seL4's scheduling contexts (see sel4ft_os_child_restart()):
+ * - watch for hangs only PDs that do not block in calls to servers: a client
+ *   blocked in a call stops answering heartbeats, and restarting it would leave
+ *   it without a scheduling context;
+ * - a group restart restarts only the members that failed or wait for a
+ *   restart; running members are notified on their channel instead;
+ * - escalating a passive server to "stop" strands a client blocked in a call to
+ *   it (nobody else can answer that call): give servers a restart policy.
  * @{
  */
 
@@ -82,6 +91,7 @@ typedef struct sel4ft_faultmon_child {
     uint64_t last_beats;                   /**< The counter at the last check. */
     uint64_t failure_ticks;                /**< When it last failed. */
     uint64_t restart_at;                   /**< WAITING: when to restart it. */
+    uint64_t restarted_at;                 /**< When it was last restarted. */
     uint64_t last_recovery_ticks;          /**< Failure to "serving again", last time. */
     uint64_t max_recovery_ticks;           /**< The longest such time. */
     sel4ft_fault_t last_fault;             /**< Its last fault, decoded. */
@@ -92,6 +102,8 @@ typedef struct sel4ft_faultmon {
     sel4ft_faultmon_child_t children[SEL4FT_FAULTMON_MAX_CHILDREN]; /**< Indexed by child id. */
     sel4ft_logring_producer_t *log; /**< Where lines go; NULL: the console. */
     uint64_t heartbeat_period;      /**< Ticks between heartbeat checks (0: no checks). */
+    uint64_t recovery_timeout;      /**< A restarted child that has not said it serves within this many ticks
+                                         failed again (0: no limit). */
     uint64_t next_heartbeat;        /**< When the next check is due. */
     uint64_t tick_hz;               /**< Counter frequency, for the microseconds in the log. */
     uint64_t faults;                /**< Faults seen in all. */
@@ -125,6 +137,18 @@ int sel4ft_faultmon_add_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child,
  * @param now The current time.
  */
 void sel4ft_faultmon_set_heartbeat_period(sel4ft_faultmon_t *monitor, uint64_t period, uint64_t now);
+
+/**
+ * @brief Give restarted children a deadline to say they serve again.
+ *
+ * A child still restarting @p timeout ticks after its failure counts as
+ * failed again (its restart path hung, or it could not run), and its policy
+ * decides what next. Children that never notify the monitor must not be
+ * supervised with a timeout.
+ * @param monitor The monitor.
+ * @param timeout Ticks; 0 turns the deadline off.
+ */
+void sel4ft_faultmon_set_recovery_timeout(sel4ft_faultmon_t *monitor, uint64_t timeout);
 
 /**
  * @brief Decide what to do about a fault, before the policy's history is consulted (pure).

@@ -115,6 +115,11 @@ const char *sel4ft_os_name(void);
  * Unlike microkit_pd_restart(), which sets only the program counter, this also
  * resets the stack pointer, so the child does not run on what its crashed
  * incarnation left behind.
+ *
+ * The child must own a scheduling context at that moment to run again: an
+ * active PD, or a passive PD that faulted while running on a caller's. An idle
+ * passive PD (its context is bound to its notification) or a client blocked in
+ * a call (it lent its context to the server) would be left unable to run.
  * @param child The child's id.
  * @param entry The entry point (SEL4FT_OS_PD_ENTRY for Microkit's `_start`).
  * @param stack_top The initial stack pointer (SEL4FT_OS_PD_STACK_TOP).

@@ -52,7 +52,8 @@ typedef enum {
     SEL4FT_RPC_NO_SPACE,             /**< The server is out of room. */
     SEL4FT_RPC_TOO_LARGE,            /**< The reply would not fit the region. */
     SEL4FT_RPC_STALE_EPOCH,          /**< The request named an old epoch: the server restarted since. */
-    SEL4FT_RPC_PEER_RESTARTED,       /**< The server restarted while the request was in flight; it was not applied. */
+    SEL4FT_RPC_PEER_RESTARTED,       /**< The server restarted while the request was in flight. It may or may not
+                                          have been applied: retry it under the same id (sel4ft_rpc_retry()). */
     SEL4FT_RPC_NO_REGION,            /**< The server has no region for this channel. */
     SEL4FT_RPC_INTERNAL_ERROR,       /**< The server failed in a way that is not the client's fault. */
     SEL4FT_RPC_STALE_REQUEST,        /**< The request id is older than the last one applied for this client. */
@@ -122,6 +123,7 @@ typedef struct sel4ft_rpc_client {
     uint32_t capacity;        /**< Payload bytes the region holds. */
     sel4ft_channel_t channel; /**< The PPC channel to the server. */
     uint64_t next_request_id; /**< The id the next new request gets. */
+    uint64_t last_request_id; /**< The id of the last request sent (0: none). */
     uint64_t epoch;           /**< The server's epoch as last seen (0: not yet). */
 } sel4ft_rpc_client_t;
 
@@ -131,8 +133,10 @@ typedef struct sel4ft_rpc_client {
  * @param region The region shared with the server, 8-byte aligned.
  * @param region_size Its size, SEL4FT_RPC_REGION_MIN..SEL4FT_RPC_REGION_MAX.
  * @param channel The PPC channel to the server.
- * @param first_request_id The id of the first request (use something that
- *        differs between incarnations of the client, or 1).
+ * @param first_request_id The id of the first request, > 0. Ids must keep
+ *        growing across the client's own restarts too (a server that
+ *        de-duplicates refuses ids at or below the last one it applied): a
+ *        restartable client can use (incarnation << 32) | 1.
  * @return 0, or -SEL4FT_EINVAL.
  */
 int sel4ft_rpc_client_init(sel4ft_rpc_client_t *client, void *region, size_t region_size, sel4ft_channel_t channel,
@@ -178,9 +182,11 @@ int sel4ft_rpc_call(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t lengt
  * @param reply_capacity Its size.
  * @param reply Where to put the reply; its status says how the server answered.
  * @return 0 when a well-formed reply arrived (look at reply->status);
- *         -SEL4FT_ESTALE when the server restarted (the request was not applied;
- *         the client adopted the new epoch: write the payload again and retry
- *         under the same id); -SEL4FT_EBADMSG for a malformed reply (bad
+ *         -SEL4FT_ESTALE when the server restarted, or had restarted since the
+ *         client last heard from it (the client adopted the new epoch). A
+ *         request interrupted by a crash may have been applied before it:
+ *         write the payload again and retry under the same id, never a new one
+ *         (sel4ft_rpc_retry()), so a de-duplicating server applies it once; -SEL4FT_EBADMSG for a malformed reply (bad
  *         magic, version or length, or a status outside sel4ft_rpc_status_t);
  *         -SEL4FT_EMISMATCH when the reply answers another request;
  *         -SEL4FT_ENOSPC when the reply payload does not fit @p reply_capacity;
@@ -190,6 +196,21 @@ int sel4ft_rpc_call(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t lengt
  */
 int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_t opcode, uint32_t length,
                        void *reply_payload, size_t reply_capacity, sel4ft_rpc_reply_t *reply);
+
+/**
+ * @brief Send the last request again, under the same id (after -SEL4FT_ESTALE).
+ *
+ * The payload must be written again first: a crashed server may have changed the region.
+ * @param client The client.
+ * @param opcode The operation (the same as before).
+ * @param length The payload's length.
+ * @param reply_payload Where to copy the reply payload.
+ * @param reply_capacity Its size.
+ * @param reply Where to put the reply.
+ * @return As sel4ft_rpc_call_id(); -SEL4FT_EINVAL when no request was sent yet.
+ */
+int sel4ft_rpc_retry(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t length, void *reply_payload,
+                     size_t reply_capacity, sel4ft_rpc_reply_t *reply);
 
 /** A request as the server's handler sees it: a private, validated copy. */
 typedef struct sel4ft_rpc_request {

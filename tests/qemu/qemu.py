@@ -32,7 +32,7 @@ DEFAULT_FORBID = [
     r"invalid channel given",
     r"KERNEL PANIC|halting\.\.\.|Assertion .* failed|seL4 called fail",
     r"MON\|ERROR",
-    r"\|ERROR: unexpected",
+    r"\|(WARN|ERROR): unexpected|which no ring uses",
 ]
 
 

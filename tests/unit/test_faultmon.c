@@ -330,14 +330,28 @@ static void test_group_escalation_restarts_the_group(void **state)
     watch(SERVER, "server", SEL4FT_FAULTMON_RESTART, NULL, NULL, SERVER_CHANNEL, 7);
     watch(9, "bystander", SEL4FT_FAULTMON_RESTART, NULL, NULL, 9, 0);
 
+    /* The server failed earlier and waits for its restart; the bystander is in no group. */
+    sel4ft_supervisor_policy_t slow = three_in_a_second;
+    slow.backoff_first_ticks = 1000000;
+    slow.backoff_max_ticks = 1000000;
+    watch(SERVER, "server", SEL4FT_FAULTMON_RESTART, &slow, NULL, SERVER_CHANNEL, 7);
+    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
+    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->state, SEL4FT_FAULTMON_WAITING);
+    assert_int_equal(kernel.restarts_of[SERVER], 1);
+    while (sel4ft_logring_read(&consumer, &(sel4ft_log_record_t){ 0 }) == 0) {
+    }
+
     sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
     assert_int_equal(kernel.restarts_of[CRASHER], 1);
-    assert_int_equal(kernel.restarts_of[SERVER], 1);
+    assert_int_equal(kernel.restarts_of[SERVER], 2);
     assert_int_equal(kernel.restarts_of[9], 0);
     expect_log("VM fault");
     expect_log("crasher: restart limit within the window reached (0 restarts in the window, incarnation 1): "
                "restarting group 7");
-    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->supervision.incarnation, 2);
+    /* Incarnations 2 and 3 came from its own failures; the group restart starts incarnation 4. */
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->supervision.incarnation, 4);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
 }
 
@@ -438,6 +452,54 @@ static void test_without_a_ring_lines_go_to_the_console(void **state)
     assert_non_null(strstr(kernel.console, "crasher: stopped (failure 1"));
 }
 
+static void test_restarted_child_that_never_serves_fails_again(void **state)
+{
+    (void)state;
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, CRASHER_CHANNEL, 0);
+    sel4ft_faultmon_set_recovery_timeout(&monitor, 500);
+
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    assert_int_equal(kernel.restarts, 1);
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), kernel.now + 500);
+    sel4ft_faultmon_tick(&monitor, kernel.now + 499);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
+
+    /* No "serving" notification by the deadline: a second failure, so the policy backs off. */
+    kernel.now += 500;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    assert_int_equal(kernel.stops, 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_WAITING);
+    expect_log("crasher: VM fault");
+    expect_log("restarting now as incarnation 2");
+    expect_log("crasher: not serving 500 ticks after its restart as incarnation 2");
+    expect_log("restarting in 1000 ticks");
+
+    /* A child that says it serves in time is not touched. */
+    sel4ft_faultmon_tick(&monitor, kernel.now + 1000);
+    assert_int_equal(kernel.restarts, 2);
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now + 1100);
+    sel4ft_faultmon_tick(&monitor, kernel.now + 5000);
+    assert_int_equal(kernel.restarts, 2);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RUNNING);
+}
+
+static void test_group_restart_leaves_running_members_running(void **state)
+{
+    (void)state;
+    sel4ft_supervisor_policy_t once = three_in_a_second;
+    once.max_restarts = 0;
+    once.escalation = SEL4FT_SUPERVISOR_ESCALATE_GROUP;
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &once, NULL, CRASHER_CHANNEL, 7);
+    watch(SERVER, "server", SEL4FT_FAULTMON_RESTART, NULL, NULL, SERVER_CHANNEL, 7);
+
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    /* The running server may hold no scheduling context: it is told, not restarted. */
+    assert_int_equal(kernel.restarts_of[SERVER], 0);
+    assert_int_equal(kernel.notified[SERVER_CHANNEL], 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->state, SEL4FT_FAULTMON_RUNNING);
+    assert_int_equal(kernel.restarts_of[CRASHER], 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -452,6 +514,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_child_is_stopped_and_nobody_told, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_fault_message_stops_the_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_without_a_ring_lines_go_to_the_console, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restarted_child_that_never_serves_fails_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_restart_leaves_running_members_running, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

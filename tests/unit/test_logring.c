@@ -262,6 +262,29 @@ static void test_restarted_producer_keeps_unread_records(void **state)
     }
 }
 
+static void test_restarted_producer_sends_the_lost_notification(void **state)
+{
+    (void)state;
+    sel4ft_logring_producer_t producer;
+    sel4ft_logring_consumer_t consumer;
+
+    assert_int_equal(sel4ft_logring_producer_init(&producer, region, SMALL_REGION, CHANNEL), 0);
+    assert_int_equal(sel4ft_logring_consumer_init(&consumer, region, SMALL_REGION, "p"), 0);
+    /* The producer published, but died before it could see the consumer's request and notify. */
+    assert_int_equal(sel4ft_logring_write(&producer, SEL4FT_LOG_INFO, "last words", 10), 0);
+    control()->wants_signal = 1;
+    assert_int_equal(notifications, 0);
+    assert_int_equal(sel4ft_logring_producer_init(&producer, region, SMALL_REGION, CHANNEL), 0);
+    assert_int_equal(notifications, 1);
+    assert_int_equal(control()->wants_signal, 0);
+    /* With nothing waiting, a restart notifies nobody. */
+    sel4ft_log_record_t record;
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
+    control()->wants_signal = 1;
+    assert_int_equal(sel4ft_logring_producer_init(&producer, region, SMALL_REGION, CHANNEL), 0);
+    assert_int_equal(notifications, 1);
+}
+
 static void test_restarted_consumer_resumes(void **state)
 {
     (void)state;
@@ -510,6 +533,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_consumer_armed_before_producer_starts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restarted_producer_keeps_unread_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restarted_consumer_resumes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restarted_producer_sends_the_lost_notification, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_head_resynchronises, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_records_are_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_uninitialised_or_foreign_ring_reads_empty, setup, teardown),

@@ -1272,9 +1272,31 @@ static void test_status_str(void **state)
 #define TEST(f)         cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define HOSTILE_TEST(f) cmocka_unit_test_setup_teardown(f, hostile_setup, teardown)
 
+/* sel4ft_rpc_retry() resends the last request under its id; a client cannot start at id 0. */
+static void test_retry_uses_the_last_id(void **state)
+{
+    (void)state;
+    sel4ft_rpc_client_t c;
+    sel4ft_rpc_reply_t r;
+    static _Alignas(8) uint8_t own[256];
+
+    assert_int_equal(sel4ft_rpc_client_init(&c, own, sizeof(own), 1, 0), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_client_init(&c, own, sizeof(own), 1, 40), 0);
+    assert_int_equal(sel4ft_rpc_retry(&c, 1, 0, NULL, 0, &r), -SEL4FT_EINVAL);
+    /* No server on the port: the call fails, but it was sent under id 40. */
+    assert_int_equal(sel4ft_rpc_call(&c, 1, 0, NULL, 0, &r), -SEL4FT_EPEER);
+    assert_int_equal(c.last_request_id, 40);
+    assert_int_equal(sel4ft_rpc_retry(&c, 1, 0, NULL, 0, &r), -SEL4FT_EPEER);
+    sel4ft_rpc_header_t header;
+    assert_int_equal(sel4ft_rpc_header_read(own, sizeof(own), &header), 0);
+    assert_int_equal(header.request_id, 40);
+    assert_int_equal(c.next_request_id, 41);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_retry_uses_the_last_id),
         TEST(test_header_round_trip),
         TEST(test_header_read_bad_magic_and_version),
         TEST(test_header_read_length_limit),
