@@ -40,7 +40,7 @@ UNIT_TESTS := error fmt logring rpc fault faultmon supervisor checkpoint dedup r
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check unit-tests install-test harness-test bench examples qemu qemu-test install install-lib install-includes \
+.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench examples qemu qemu-test install install-lib install-includes \
 	docs sdk clean format pd-lib
 
 all: lib
@@ -55,6 +55,7 @@ help:
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
 	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers and sel4ft.pc"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
+	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
 	@echo "Variables: MICROKIT_SDK MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(MICROKIT_CONFIG)"
@@ -133,13 +134,34 @@ install-test: lib
 harness-test:
 	@$(PYTHON) tests/bench/test_analyse.py $(RESULTS_DIR)
 
+# libFuzzer harnesses (clang from Debian: clang, libclang-rt-14-dev). make check runs each briefly.
+FUZZERS := rpc logring fault checkpoint restart
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -std=gnu11 $(SEL4FT_WARNINGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-I$(SEL4FT_INCLUDE)
+FUZZ_BINS := $(addprefix $(BUILD_DIR)/fuzz/fuzz_,$(FUZZERS))
+FUZZ_LIB_SRCS := $(addprefix lib/,$(HOST_SRCS))
+
+$(BUILD_DIR)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(FUZZ_LIB_SRCS) -o $@
+
+fuzz: $(FUZZ_BINS)
+	@$(PYTHON) tests/fuzz/run.py --bin-dir $(BUILD_DIR)/fuzz --work-dir $(BUILD_DIR)/fuzz --seconds $(FUZZ_SECONDS) \
+		--results $(RESULTS_DIR) $(FUZZERS)
+
+fuzz-smoke: $(FUZZ_BINS)
+	@$(PYTHON) tests/fuzz/run.py --bin-dir $(BUILD_DIR)/fuzz --work-dir $(BUILD_DIR)/fuzz --seconds 5 \
+		--results $(RESULTS_DIR) $(FUZZERS)
+
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
-CHECK_STAGES := unit install harness $(if $(SEL4FT_HAVE_SDK),qemu)
+CHECK_STAGES := unit install harness fuzz $(if $(SEL4FT_HAVE_SDK),qemu)
 QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS)))
 
 check:
 	@rm -rf $(RESULTS_DIR)
-	@$(MAKE) --no-print-directory -k unit-tests install-test harness-test $(if $(SEL4FT_HAVE_SDK),qemu-test); \
+	@$(MAKE) --no-print-directory -k unit-tests install-test harness-test fuzz-smoke $(if $(SEL4FT_HAVE_SDK),qemu-test); \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
 	echo "== make check summary"; \

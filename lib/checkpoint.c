@@ -11,43 +11,47 @@
 
 #include "internal.h"
 
+/* The largest sequence a valid slot may carry: far beyond any real number of commits, so a commit can never
+ * wrap, and a forged slot claiming more is rejected. */
+#define SEQUENCE_MAX (1ull << 62)
+
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the checksum reads words in little-endian order");
 
 /* A 32-bit word that may alias anything, for the aligned fast path. */
 typedef uint32_t __attribute__((may_alias)) word32_alias_t;
 
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
 uint64_t sel4ft_checksum(uint64_t seed, const void *data, size_t length)
 {
-    /* Fletcher-style: a sum and a sum of sums of 32-bit words, each modulo 2^32. Unlike modulo 2^32 - 1,
-     * this tells an all-zero word from an all-one word, and needs no division. */
+    /* FNV-1a (64-bit) over 32-bit words. The multiply mixes every word into all later state, so unlike a
+     * sum (Fletcher) no arrangement of all-one or all-zero words cancels out. The state is kept XORed with
+     * the offset basis, so feeding nothing returns the seed and a running value can be fed back in. */
     const uint8_t *p = data;
-    uint32_t a = (uint32_t)seed;
-    uint32_t b = (uint32_t)(seed >> 32);
+    uint64_t h = seed ^ FNV_OFFSET;
 
     if (((uintptr_t)p & 3) == 0) {
-        /* Aligned (snapshots, checkpoints): whole words, two per iteration. */
+        /* Aligned (snapshots, checkpoints): whole words. */
         const word32_alias_t *w = (const word32_alias_t *)p;
         for (; length >= 8; w += 2, length -= 8) {
-            a += w[0];
-            b += a;
-            a += w[1];
-            b += a;
+            h = (h ^ w[0]) * FNV_PRIME;
+            h = (h ^ w[1]) * FNV_PRIME;
         }
         p = (const uint8_t *)w;
     }
     for (; length >= 4; p += 4, length -= 4) {
-        a += (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-        b += a;
+        uint32_t word = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        h = (h ^ word) * FNV_PRIME;
     }
     if (length > 0) {
         uint32_t word = 0;
         for (size_t i = 0; i < length; i++) {
             word |= (uint32_t)p[i] << (8 * i);
         }
-        a += word;
-        b += a;
+        h = (h ^ word) * FNV_PRIME;
     }
-    return (uint64_t)b << 32 | a;
+    return h ^ FNV_OFFSET;
 }
 
 int sel4ft_checkpoint_init(sel4ft_checkpoint_t *checkpoint, void *region, size_t region_size)
@@ -97,6 +101,7 @@ static uint32_t examine(const sel4ft_checkpoint_t *checkpoint, uint32_t index, s
         return zero ? SEL4FT_CHECKPOINT_SLOT_EMPTY : SEL4FT_CHECKPOINT_SLOT_INCOMPLETE;
     }
     if (header->version != SEL4FT_CHECKPOINT_VERSION || header->reserved != 0 || header->sequence == 0 ||
+        header->sequence > SEQUENCE_MAX ||
         header->length > sel4ft_checkpoint_capacity(checkpoint)) {
         return SEL4FT_CHECKPOINT_SLOT_BAD_HEADER;
     }
@@ -109,11 +114,6 @@ static uint32_t examine(const sel4ft_checkpoint_t *checkpoint, uint32_t index, s
 /* A rejected slot's claimed sequence, as a floor for the next commit's. UINT64_MAX (a slot of 0xff
  * garbage, say) cannot be exceeded: the next commit would wrap to 0, which load rejects, losing it.
  * Such a claim is ignored; the slot that makes it stays rejected until a commit overwrites it. */
-static uint64_t claimable(uint64_t sequence)
-{
-    return sequence == UINT64_MAX ? 0 : sequence;
-}
-
 int sel4ft_checkpoint_load(sel4ft_checkpoint_t *checkpoint, void *data, size_t capacity,
                            sel4ft_checkpoint_report_t *report)
 {
@@ -138,20 +138,17 @@ int sel4ft_checkpoint_load(sel4ft_checkpoint_t *checkpoint, void *data, size_t c
             best = (int)i;
         }
     }
+    /* What a rejected slot claims is not trusted, not even its sequence: the next commit overwrites it (it is
+     * never the newest), and until then it stays rejected. */
     if (best < 0) {
-        /* Keep writing slot 0 first; the higher sequence of any rejected slot is not reused. */
-        uint64_t claim0 = claimable(headers[0].sequence);
-        uint64_t claim1 = claimable(headers[1].sequence);
         checkpoint->newest = 1;
-        checkpoint->sequence = claim0 > claim1 ? claim0 : claim1;
+        checkpoint->sequence = 0;
         return -SEL4FT_EAGAIN;
     }
     /* Before the size check: a caller that cannot load the checkpoint and commits afresh must still
      * write the other slot, under a higher sequence, or its commit would lose to this one. */
     checkpoint->newest = (uint32_t)best;
-    /* Never reuse a sequence number a rejected slot claimed: its commit must not win later. */
-    uint64_t other = claimable(headers[1 - best].sequence);
-    checkpoint->sequence = headers[best].sequence > other ? headers[best].sequence : other;
+    checkpoint->sequence = headers[best].sequence;
     if (headers[best].length > capacity) {
         return -SEL4FT_ENOSPC;
     }

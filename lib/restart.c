@@ -34,8 +34,9 @@ int sel4ft_restart_begin_image(void *region, size_t region_size, void *image, si
         *incarnation = 1;
         return 0;
     }
+    /* A start count at its limit cannot be real (and would wrap the incarnation to 0). */
     if (header->version != 1 || header->image_start != (uintptr_t)image || header->image_size != image_size ||
-        sel4ft_checksum(0, copy, image_size) != header->checksum) {
+        header->starts == 0 || header->starts == UINT64_MAX || sel4ft_checksum(0, copy, image_size) != header->checksum) {
         return -SEL4FT_EBADMSG;
     }
     /* Count first: the counter is outside the image, so the copy below cannot undo it. */

@@ -68,9 +68,9 @@ typedef struct sel4ft_checkpoint_report {
 } sel4ft_checkpoint_report_t;
 
 /**
- * @brief A 64-bit checksum (Fletcher-style sums modulo 2^32 over 32-bit little-endian words; a short tail
- *        is zero-padded). Catches every single-bit flip and torn writes; not a cryptographic hash.
- * @param seed The running value (0 to start).
+ * @brief A 64-bit checksum: FNV-1a over 32-bit little-endian words (a short tail is zero-padded).
+ *        Catches single-bit flips, torn writes and structured garbage; not a cryptographic hash.
+ * @param seed The running value (0 to start; feeding nothing returns it unchanged).
  * @param data The bytes.
  * @param length How many.
  * @return The checksum of what was fed so far.

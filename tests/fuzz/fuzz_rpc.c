@@ -80,9 +80,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sel4ft_rpc_client_t client;
     sel4ft_rpc_reply_t reply;
     sel4ft_rpc_client_init(&client, region, sizeof(region), 1, 1);
-    /* The request header the client writes is overwritten by the input again, as a racing server would. */
-    sel4ft_rpc_header_t saved;
-    memcpy(&saved, data + 1 < data + size ? region : region, sizeof(saved));
     size_t capacity = control >> 3;
     int err = sel4ft_rpc_call_id(&client, 1, 2, 0, reply_buffer, capacity * 16, &reply);
     if (err == 0 && reply.length > capacity * 16) {
