@@ -55,6 +55,8 @@ help:
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
 	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers and sel4ft.pc"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
+	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
+	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
@@ -155,13 +157,16 @@ fuzz-smoke: $(FUZZ_BINS)
 	@$(PYTHON) tests/fuzz/run.py --bin-dir $(BUILD_DIR)/fuzz --work-dir $(BUILD_DIR)/fuzz --seconds 5 \
 		--results $(RESULTS_DIR) $(FUZZERS)
 
+include $(SEL4FT_DIR)/baseline/baseline.mk
+
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
-CHECK_STAGES := unit install harness fuzz $(if $(SEL4FT_HAVE_SDK),qemu)
+CHECK_STAGES := unit install harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu)
 QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS)))
 
 check:
 	@rm -rf $(RESULTS_DIR)
-	@$(MAKE) --no-print-directory -k unit-tests install-test harness-test fuzz-smoke $(if $(SEL4FT_HAVE_SDK),qemu-test); \
+	@$(MAKE) --no-print-directory -k unit-tests install-test harness-test fuzz-smoke baseline-test \
+		$(if $(SEL4FT_HAVE_SDK),qemu-test); \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
 	echo "== make check summary"; \

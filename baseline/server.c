@@ -1,0 +1,437 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/* The server: the examples' key-value service (examples/common/kv_protocol.h) as a Linux process. Requests
+ * arrive in a request slot in POSIX shared memory (one per client process, eventfd wake-ups) and over a Unix
+ * stream socket; every request is copied out of shared memory or the socket first, then validated, then used.
+ *
+ * The table lives in a mapping of its own: private in the isolated scenario, a POSIX shared memory object in
+ * the shared scenario (the careless design in which another process may map it writable). Canaries and a
+ * checksum, checked before every request, show whether anything but the server wrote to it. */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "baseline.h"
+#include "kv_protocol.h"
+#include "server_state.h"
+
+#define MAX_CONNECTIONS 4u
+
+/* Where a request came from, for the summary. */
+enum source {
+    SOURCE_CLIENT_SHM = 0,
+    SOURCE_CRASHER_SHM,
+    SOURCE_SOCKET,
+    SOURCE_NUM
+};
+
+typedef struct {
+    baseline_role_options_t options;
+    server_state_t *state;
+    baseline_slot_t slots[BASELINE_SLOT_NUM];
+    int connections[MAX_CONNECTIONS];
+    bool corrupted;
+    uint64_t requests[SOURCE_NUM];
+    uint64_t succeeded;
+    uint64_t failed;
+    uint64_t malformed;
+    _Alignas(8) uint8_t request_payload[BASELINE_PAYLOAD_MAX];
+    _Alignas(8) uint8_t reply_payload[BASELINE_PAYLOAD_MAX];
+    _Alignas(8) uint8_t message[BASELINE_MESSAGE_MAX];
+} server_t;
+
+/* A key is 1..KV_KEY_MAX-1 printable characters, NUL-terminated inside the field. */
+static bool key_valid(const char *key)
+{
+    uint32_t i = 0;
+    while (i < KV_KEY_MAX && key[i] != '\0') {
+        if (key[i] < 0x21 || key[i] > 0x7e) {
+            return false;
+        }
+        i++;
+    }
+    return i > 0 && i < KV_KEY_MAX;
+}
+
+static server_entry_t *find(server_state_t *state, const char *key)
+{
+    for (uint32_t i = 0; i < KV_ENTRIES; i++) {
+        if (state->entries[i].used && strncmp(state->entries[i].key, key, KV_KEY_MAX) == 0) {
+            return &state->entries[i];
+        }
+    }
+    return NULL;
+}
+
+static server_entry_t *find_or_create(server_state_t *state, const char *key)
+{
+    server_entry_t *e = find(state, key);
+    for (uint32_t i = 0; e == NULL && i < KV_ENTRIES; i++) {
+        if (!state->entries[i].used) {
+            e = &state->entries[i];
+            memset(e, 0, sizeof(*e));
+            snprintf(e->key, sizeof(e->key), "%s", key);
+            e->used = 1;
+        }
+    }
+    return e;
+}
+
+static uint32_t count_entries(const server_state_t *state)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < KV_ENTRIES; i++) {
+        n += state->entries[i].used != 0;
+    }
+    return n;
+}
+
+/* Check the state before touching it. Once it failed, it stays failed: nothing in it can be trusted. */
+static bool state_intact(server_t *server)
+{
+    if (server->corrupted) {
+        return false;
+    }
+    server_state_t *state = server->state;
+    uint32_t computed = server_state_checksum(state);
+    bool canaries = state->canary_front == SERVER_STATE_CANARY && state->canary_back == SERVER_STATE_CANARY;
+    if (canaries && computed == state->checksum) {
+        return true;
+    }
+    server->corrupted = true;
+    LOG_ERROR("state corrupted: checksum 0x%08x, but the table hashes to 0x%08x; canaries %s; entry 0 key now "
+              "starts '%.8s'", state->checksum, computed, canaries ? "intact" : "overwritten",
+              state->entries[0].key);
+    LOG_ERROR("refusing every request from now on (SEL4FT_RPC_INTERNAL_ERROR): nothing in the table can be trusted");
+    baseline_control_send(BASELINE_FD_CONTROL, BASELINE_CONTROL_CORRUPTED, 0, 0, 0);
+    return false;
+}
+
+static void state_changed(server_state_t *state)
+{
+    state->checksum = server_state_checksum(state);
+}
+
+static uint32_t put(server_t *server, const sel4ft_rpc_header_t *request, const uint8_t *payload)
+{
+    kv_put_request_t put;
+    if (request->length != sizeof(put)) {
+        return SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+    memcpy(&put, payload, sizeof(put));
+    if (!key_valid(put.key) || put.value_length > KV_VALUE_MAX || put.reserved != 0) {
+        return SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+    server_entry_t *e = find_or_create(server->state, put.key);
+    if (e == NULL) {
+        return SEL4FT_RPC_NO_SPACE;
+    }
+    memcpy(e->value, put.value, put.value_length);
+    e->value_length = put.value_length;
+    state_changed(server->state);
+    return SEL4FT_RPC_OK;
+}
+
+static uint32_t get(server_t *server, const sel4ft_rpc_header_t *request, const uint8_t *payload, uint32_t *length)
+{
+    kv_key_request_t get;
+    if (request->length != sizeof(get)) {
+        return SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+    memcpy(&get, payload, sizeof(get));
+    if (!key_valid(get.key)) {
+        return SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+    const server_entry_t *e = find(server->state, get.key);
+    if (e == NULL) {
+        return SEL4FT_RPC_NOT_FOUND;
+    }
+    kv_value_reply_t reply = { .value_length = e->value_length };
+    memcpy(reply.value, e->value, e->value_length);
+    memcpy(server->reply_payload, &reply, sizeof(reply));
+    *length = sizeof(reply);
+    return SEL4FT_RPC_OK;
+}
+
+static uint32_t delete(server_t *server, const sel4ft_rpc_header_t *request, const uint8_t *payload)
+{
+    kv_key_request_t del;
+    if (request->length != sizeof(del)) {
+        return SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+    memcpy(&del, payload, sizeof(del));
+    if (!key_valid(del.key)) {
+        return SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+    server_entry_t *e = find(server->state, del.key);
+    if (e == NULL) {
+        return SEL4FT_RPC_NOT_FOUND;
+    }
+    e->used = 0;
+    state_changed(server->state);
+    return SEL4FT_RPC_OK;
+}
+
+static uint32_t increment(server_t *server, const sel4ft_rpc_header_t *request, const uint8_t *payload,
+                          uint32_t *length)
+{
+    kv_increment_request_t inc;
+    if (request->length != sizeof(inc)) {
+        return SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+    memcpy(&inc, payload, sizeof(inc));
+    if (!key_valid(inc.key)) {
+        return SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+    server_entry_t *e = find(server->state, inc.key);
+    int64_t value = 0;
+    if (e != NULL) {
+        /* Only an 8-byte value is a counter. */
+        if (e->value_length != sizeof(value)) {
+            return SEL4FT_RPC_INVALID_ARGUMENT;
+        }
+        memcpy(&value, e->value, sizeof(value));
+    } else if ((e = find_or_create(server->state, inc.key)) == NULL) {
+        return SEL4FT_RPC_NO_SPACE;
+    }
+    value = (int64_t)((uint64_t)value + (uint64_t)inc.delta);
+    memcpy(e->value, &value, sizeof(value));
+    e->value_length = sizeof(value);
+    state_changed(server->state);
+    kv_counter_reply_t reply = { .value = value };
+    memcpy(server->reply_payload, &reply, sizeof(reply));
+    *length = sizeof(reply);
+    return SEL4FT_RPC_OK;
+}
+
+static uint32_t stats(server_t *server, uint32_t *length)
+{
+    uint64_t requests = server->requests[SOURCE_CLIENT_SHM] + server->requests[SOURCE_CRASHER_SHM] +
+                        server->requests[SOURCE_SOCKET];
+    kv_stats_reply_t reply = {
+        .entries = server->corrupted ? 0 : count_entries(server->state),
+        .capacity = KV_ENTRIES,
+        .requests = requests,
+        .succeeded = server->succeeded + 1, /* this one */
+        .failed = server->failed,
+    };
+    memcpy(server->reply_payload, &reply, sizeof(reply));
+    *length = sizeof(reply);
+    LOG_INFO("summary: %lu requests (shared memory: client %lu, crasher %lu; socket %lu), %lu succeeded, %lu failed, "
+             "%lu malformed; %u entries; state %s",
+             (unsigned long)requests, (unsigned long)server->requests[SOURCE_CLIENT_SHM],
+             (unsigned long)server->requests[SOURCE_CRASHER_SHM], (unsigned long)server->requests[SOURCE_SOCKET],
+             (unsigned long)reply.succeeded, (unsigned long)server->failed, (unsigned long)server->malformed,
+             reply.entries, server->corrupted ? "CORRUPTED" : "intact");
+    return SEL4FT_RPC_OK;
+}
+
+/* Handle a request whose header and payload are private, validated copies. */
+static uint32_t handle(server_t *server, const sel4ft_rpc_header_t *request, const uint8_t *payload,
+                       uint32_t *reply_length)
+{
+    *reply_length = 0;
+    if (request->opcode == KV_STATS) {
+        return stats(server, reply_length);
+    }
+    if (!state_intact(server)) {
+        return SEL4FT_RPC_INTERNAL_ERROR;
+    }
+    switch (request->opcode) {
+    case KV_PUT:
+        return put(server, request, payload);
+    case KV_GET:
+        return get(server, request, payload, reply_length);
+    case KV_DELETE:
+        return delete(server, request, payload);
+    case KV_INCREMENT:
+        return increment(server, request, payload, reply_length);
+    default:
+        return SEL4FT_RPC_UNKNOWN_OPERATION;
+    }
+}
+
+static void count(server_t *server, uint32_t status)
+{
+    if (status == SEL4FT_RPC_OK) {
+        server->succeeded++;
+    } else {
+        server->failed++;
+    }
+}
+
+static void serve_slot(server_t *server, unsigned index)
+{
+    baseline_slot_t *slot = &server->slots[index];
+    sel4ft_rpc_header_t request;
+
+    while (baseline_slot_pending(slot)) {
+        server->requests[index == 0 ? SOURCE_CLIENT_SHM : SOURCE_CRASHER_SHM]++;
+        if (baseline_slot_take(slot, &request, server->request_payload) != 0) {
+            server->malformed++;
+            server->failed++;
+            baseline_slot_answer(slot, 0, SEL4FT_RPC_BAD_MESSAGE, NULL, 0, 0, server->options.incarnation);
+            continue;
+        }
+        uint32_t length;
+        uint32_t status = handle(server, &request, server->request_payload, &length);
+        count(server, status);
+        baseline_slot_answer(slot, request.opcode, status, server->reply_payload, length, request.request_id,
+                             server->options.incarnation);
+    }
+}
+
+/* One request from a connection that poll() found readable. The read blocks until the whole message is in:
+ * the demo's clients are well-behaved processes; a server facing hostile ones would read without blocking
+ * and keep a partial message per connection. */
+static void serve_connection(server_t *server, unsigned index)
+{
+    int fd = server->connections[index];
+    sel4ft_rpc_header_t request;
+
+    int err = baseline_stream_receive(fd, server->message, &request);
+    if (err == -EPIPE || err == -ECONNRESET) {
+        close(fd);
+        server->connections[index] = -1;
+        return;
+    }
+    server->requests[SOURCE_SOCKET]++;
+    uint32_t length = 0;
+    uint32_t status;
+    if (err != 0) {
+        /* The stream cannot be resynchronised after a bad header: answer, then hang up. */
+        server->malformed++;
+        server->failed++;
+        baseline_stream_send(fd, server->message, 0, SEL4FT_RPC_BAD_MESSAGE, NULL, 0, 0, server->options.incarnation);
+        close(fd);
+        server->connections[index] = -1;
+        return;
+    }
+    /* The payload is already a private copy: the kernel copied it out of the client's buffer. */
+    memcpy(server->request_payload, server->message + sizeof(request), request.length);
+    status = handle(server, &request, server->request_payload, &length);
+    count(server, status);
+    if (baseline_stream_send(fd, server->message, request.opcode, status, server->reply_payload, length,
+                             request.request_id, server->options.incarnation) != 0) {
+        close(fd);
+        server->connections[index] = -1;
+    }
+}
+
+static void accept_connection(server_t *server)
+{
+    int fd = accept4(BASELINE_SERVER_FD_LISTEN, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0) {
+        return;
+    }
+    for (unsigned i = 0; i < MAX_CONNECTIONS; i++) {
+        if (server->connections[i] < 0) {
+            server->connections[i] = fd;
+            return;
+        }
+    }
+    LOG_WARN("too many connections; refusing one");
+    close(fd);
+}
+
+static void map_state(server_t *server)
+{
+    server_state_t *state;
+    if (server->options.shared_state) {
+        char name[96];
+        baseline_shm_name(name, sizeof(name), server->options.run, "server-state");
+        state = baseline_shm_open(name, SERVER_STATE_MAPPING_SIZE);
+    } else {
+        state = mmap(NULL, SERVER_STATE_MAPPING_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (state == MAP_FAILED) {
+            baseline_die("mmap: %s", strerror(errno));
+        }
+    }
+    if (state->canary_front == 0 && state->canary_back == 0) {
+        memset(state, 0, sizeof(*state));
+        state->canary_front = SERVER_STATE_CANARY;
+        state->canary_back = SERVER_STATE_CANARY;
+        state_changed(state);
+    }
+    server->state = state;
+}
+
+int baseline_server_main(int argc, char **argv)
+{
+    static server_t server;
+    baseline_role_options_parse(&server.options, argc, argv);
+    baseline_log_open(server.options.log, server.options.run, "server", BASELINE_FD_LOG);
+    map_state(&server);
+
+    for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
+        char name[96];
+        char what[48];
+        snprintf(what, sizeof(what), "slot-%s", baseline_slot_owners[i]);
+        baseline_shm_name(name, sizeof(name), server.options.run, what);
+        void *mapping = baseline_shm_open(name, BASELINE_SLOT_MAPPING_SIZE);
+        baseline_slot_attach_server(&server.slots[i], mapping, BASELINE_SERVER_FD_BELLS + 2 * (int)i,
+                                    BASELINE_SERVER_FD_BELLS + 2 * (int)i + 1);
+    }
+    for (unsigned i = 0; i < MAX_CONNECTIONS; i++) {
+        server.connections[i] = -1;
+    }
+    LOG_INFO("key-value store ready (incarnation %u): table in %s; requests through a slot in POSIX shared memory "
+             "per client (eventfd wake-ups) and over a Unix socket",
+             server.options.incarnation,
+             server.options.shared_state ? "a POSIX shared memory object (the shared scenario)"
+                                         : "private memory (no other process can map it)");
+    baseline_control_send(BASELINE_FD_CONTROL, BASELINE_CONTROL_READY, server.options.incarnation, 0, 0);
+
+    for (;;) {
+        /* A request a crashed incarnation left behind, or one that arrived before we polled. */
+        for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
+            serve_slot(&server, i);
+        }
+        struct pollfd fds[2 + BASELINE_SLOT_NUM + MAX_CONNECTIONS];
+        unsigned n = 0;
+        fds[n++] = (struct pollfd){ .fd = BASELINE_FD_CONTROL, .events = POLLIN };
+        fds[n++] = (struct pollfd){ .fd = BASELINE_SERVER_FD_LISTEN, .events = POLLIN };
+        for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
+            fds[n++] = (struct pollfd){ .fd = server.slots[i].request_bell, .events = POLLIN };
+        }
+        for (unsigned i = 0; i < MAX_CONNECTIONS; i++) {
+            fds[n++] = (struct pollfd){ .fd = server.connections[i], .events = POLLIN };
+        }
+        if (poll(fds, n, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            baseline_die("poll: %s", strerror(errno));
+        }
+        if (fds[0].revents != 0) {
+            baseline_control_t message;
+            int r = baseline_control_receive(BASELINE_FD_CONTROL, &message);
+            if (r == 0 || (r == 1 && message.type == BASELINE_CONTROL_FINISH) || (r < 0 && r != -EBADMSG)) {
+                LOG_INFO("stopping: asked by the supervisor");
+                return 0;
+            }
+        }
+        if (fds[1].revents != 0) {
+            accept_connection(&server);
+        }
+        for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
+            if (fds[2 + i].revents != 0) {
+                baseline_bell_clear(server.slots[i].request_bell);
+            }
+        }
+        for (unsigned i = 0; i < MAX_CONNECTIONS; i++) {
+            if (server.connections[i] >= 0 && fds[2 + BASELINE_SLOT_NUM + i].revents != 0) {
+                serve_connection(&server, i);
+            }
+        }
+    }
+}
