@@ -20,17 +20,23 @@ __attribute__((weak)) void *memcpy(void *restrict dst, const void *restrict src,
     unsigned char *d = dst;
     const unsigned char *s = src;
 
-    /* Word copies when both sides are aligned (PDs build with -mstrict-align), four words per iteration. */
+    /* Word copies when both sides are 8-byte aligned (PDs build with -mstrict-align): eight words per
+     * iteration, which the compiler turns into load/store pairs of general registers. SIMD registers would
+     * halve the instructions, but make every PD an FPU user, whose state seL4 then switches on every IPC. */
     if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
-        for (; n >= 32; n -= 32, d += 32, s += 32) {
-            word_alias_t w0 = ((const word_alias_t *)s)[0];
-            word_alias_t w1 = ((const word_alias_t *)s)[1];
-            word_alias_t w2 = ((const word_alias_t *)s)[2];
-            word_alias_t w3 = ((const word_alias_t *)s)[3];
-            ((word_alias_t *)d)[0] = w0;
-            ((word_alias_t *)d)[1] = w1;
-            ((word_alias_t *)d)[2] = w2;
-            ((word_alias_t *)d)[3] = w3;
+        for (; n >= 64; n -= 64, d += 64, s += 64) {
+            const word_alias_t *from = (const word_alias_t *)s;
+            word_alias_t *to = (word_alias_t *)d;
+            word_alias_t w0 = from[0], w1 = from[1], w2 = from[2], w3 = from[3];
+            word_alias_t w4 = from[4], w5 = from[5], w6 = from[6], w7 = from[7];
+            to[0] = w0;
+            to[1] = w1;
+            to[2] = w2;
+            to[3] = w3;
+            to[4] = w4;
+            to[5] = w5;
+            to[6] = w6;
+            to[7] = w7;
         }
         for (; n >= 8; n -= 8, d += 8, s += 8) {
             *(word_alias_t *)d = *(const word_alias_t *)s;

@@ -25,10 +25,12 @@ SEL4FT_LINUX_SRCS := os_linux.c
 
 SEL4FT_WARNINGS := -Wall -Wextra -Werror
 # Freestanding, position-dependent code for microkit.ld; no calls to libgcc's
-# outline atomics; no loop-to-memset rewriting inside our own memset; one section
+# outline atomics; no FP/SIMD registers (a PD that touches them makes seL4 save
+# and restore FPU state when it switches to and from it); no loop-to-memset
+# rewriting inside our own memset; one section
 # per function, so a link with --gc-sections keeps only what a PD uses (a setvar
 # variable that no code reads is then dropped too: the Microkit tool will say so).
 SEL4FT_PD_CFLAGS := -std=gnu11 $(SEL4FT_WARNINGS) -ffreestanding -nostdlib -fno-pie -fno-pic \
-	-fno-stack-protector -mstrict-align -mcpu=cortex-a53 -mno-outline-atomics \
+	-fno-stack-protector -mstrict-align -mcpu=cortex-a53 -mno-outline-atomics -mgeneral-regs-only \
 	-fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -O2 -g -I$(SEL4FT_INCLUDE)

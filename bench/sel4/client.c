@@ -37,8 +37,8 @@ uintptr_t received_region;
 
 static const uint32_t payloads[] = { 0, 64, 1024, 4096 };
 
-static _Alignas(8) uint8_t request[BENCH_PAYLOAD_MAX];
-static _Alignas(8) uint8_t reply[BENCH_PAYLOAD_MAX];
+static _Alignas(16) uint8_t request[BENCH_PAYLOAD_MAX];
+static _Alignas(16) uint8_t reply[BENCH_PAYLOAD_MAX];
 static sel4ft_rpc_client_t rpc;
 static sel4ft_rpc_client_t recovery;
 static sel4ft_logring_producer_t producer;

@@ -23,7 +23,7 @@ uintptr_t snapshot_region, snapshot_region_size;
 
 static sel4ft_rpc_server_t server;
 /* As large as the payload capacity of the (8 KiB) region. */
-static _Alignas(8) uint8_t scratch[0x2000 - sizeof(sel4ft_rpc_header_t)];
+static _Alignas(16) uint8_t scratch[0x2000 - sizeof(sel4ft_rpc_header_t)];
 
 static uint32_t echo(void *context, const sel4ft_rpc_request_t *request, sel4ft_rpc_response_t *response)
 {

@@ -16,7 +16,7 @@
 
 uintptr_t region, region_size;
 
-static uint8_t buffer[BENCH_PAYLOAD_MAX];
+static _Alignas(16) uint8_t buffer[BENCH_PAYLOAD_MAX];
 
 void init(void)
 {
