@@ -39,13 +39,38 @@ static int region_size_ok(size_t region_size)
     return region_size >= SEL4FT_RPC_REGION_MIN && region_size <= SEL4FT_RPC_REGION_MAX;
 }
 
-int sel4ft_rpc_header_read(const void *region, size_t region_size, sel4ft_rpc_header_t *header)
+/* The client's and server's regions are 8-byte aligned (checked at init): headers move as four words.
+ * Reads are relaxed atomic loads, so the compiler can neither tear them nor fetch a field a second time
+ * from shared memory later: what is validated is exactly what is used. */
+typedef union {
+    sel4ft_rpc_header_t header;
+    uint64_t words[4];
+} header_words_t;
+
+_Static_assert(sizeof(header_words_t) == sizeof(sel4ft_rpc_header_t), "a header is four words");
+
+static inline void copy_header_out(const uint8_t *region, header_words_t *out)
 {
-    if (region == NULL || header == NULL || !region_size_ok(region_size)) {
-        return -SEL4FT_EINVAL;
+    const uint64_t *words = (const uint64_t *)region;
+    for (int i = 0; i < 4; i++) {
+        out->words[i] = __atomic_load_n(&words[i], __ATOMIC_RELAXED);
     }
-    /* One copy out of shared memory; everything below looks at the copy only. */
-    sel4ft_copy_(header, region, sizeof(*header));
+}
+
+static inline void put_header(uint8_t *region, uint16_t opcode, uint32_t status, uint32_t length,
+                              uint64_t request_id, uint64_t epoch)
+{
+    header_words_t h = { .header = { SEL4FT_RPC_MAGIC, SEL4FT_RPC_VERSION, opcode, status, length, request_id,
+                                     epoch } };
+    uint64_t *words = (uint64_t *)region;
+    for (int i = 0; i < 4; i++) {
+        words[i] = h.words[i];
+    }
+}
+
+/* Validate a header copy against a region of region_size bytes (as sel4ft_rpc_header_read() does). */
+static inline int check_header(const sel4ft_rpc_header_t *header, size_t region_size)
+{
     if (header->magic != SEL4FT_RPC_MAGIC || header->version != SEL4FT_RPC_VERSION) {
         return -SEL4FT_EBADMSG;
     }
@@ -53,6 +78,16 @@ int sel4ft_rpc_header_read(const void *region, size_t region_size, sel4ft_rpc_he
         return -SEL4FT_E2BIG;
     }
     return 0;
+}
+
+int sel4ft_rpc_header_read(const void *region, size_t region_size, sel4ft_rpc_header_t *header)
+{
+    if (region == NULL || header == NULL || !region_size_ok(region_size)) {
+        return -SEL4FT_EINVAL;
+    }
+    /* One copy out of shared memory (any alignment); everything below looks at the copy only. */
+    sel4ft_copy_(header, region, sizeof(*header));
+    return check_header(header, region_size);
 }
 
 void sel4ft_rpc_header_write(void *region, uint16_t opcode, uint32_t status, uint32_t length, uint64_t request_id,
@@ -127,7 +162,7 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
         return -SEL4FT_E2BIG;
     }
     client->last_request_id = request_id;
-    sel4ft_rpc_header_write(client->region, opcode, 0, length, request_id, client->epoch);
+    put_header(client->region, opcode, 0, length, request_id, client->epoch);
 
     sel4ft_msginfo_t answer = sel4ft_os_ppcall(client->channel, (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REQUEST, 0 });
 
@@ -150,9 +185,10 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
         return -SEL4FT_EPEER;
     }
 
-    sel4ft_rpc_header_t header;
-    int err = sel4ft_rpc_header_read(client->region, client->capacity + sizeof(header), &header);
-    if (err != 0) {
+    header_words_t copy;
+    copy_header_out(client->region, &copy);
+    const sel4ft_rpc_header_t header = copy.header;
+    if (check_header(&header, client->capacity + sizeof(header)) != 0) {
         return -SEL4FT_EBADMSG;
     }
     if (header.request_id != request_id || header.opcode != opcode) {
@@ -234,8 +270,10 @@ sel4ft_msginfo_t sel4ft_rpc_server_handle(sel4ft_rpc_server_t *server, sel4ft_ch
     uint8_t *region = server->regions[channel].region;
     uint32_t region_size = server->regions[channel].size;
 
-    sel4ft_rpc_header_t header;
-    if (sel4ft_rpc_header_read(region, region_size, &header) != 0 || header.status != 0) {
+    header_words_t copy;
+    copy_header_out(region, &copy);
+    const sel4ft_rpc_header_t header = copy.header;
+    if (check_header(&header, region_size) != 0 || header.status != 0) {
         return reject(server, SEL4FT_RPC_BAD_MESSAGE);
     }
     server->requests++;
@@ -250,7 +288,9 @@ sel4ft_msginfo_t sel4ft_rpc_server_handle(sel4ft_rpc_server_t *server, sel4ft_ch
         status = SEL4FT_RPC_STALE_EPOCH;
     } else {
         /* The payload is copied before the handler sees it: the client cannot change it under our feet. */
-        sel4ft_copy_(server->scratch, region + sizeof(header), header.length);
+        if (header.length != 0) {
+            sel4ft_copy_(server->scratch, region + sizeof(header), header.length);
+        }
         sel4ft_rpc_request_t request = {
             .channel = channel,
             .opcode = header.opcode,
@@ -265,6 +305,6 @@ sel4ft_msginfo_t sel4ft_rpc_server_handle(sel4ft_rpc_server_t *server, sel4ft_ch
             response.length = 0;
         }
     }
-    sel4ft_rpc_header_write(region, header.opcode, status, response.length, header.request_id, server->epoch);
+    put_header(region, header.opcode, status, response.length, header.request_id, server->epoch);
     return (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REPLY, 0 };
 }
