@@ -27,8 +27,8 @@ EXPLANATIONS = [
     "- *sel4ft rpc vs raw PPC at small payloads*: the typed protocol keeps its 32-byte header in the shared "
     "region. Each round trip writes it, copies it out and validates it on both sides (the server must not "
     "trust a region the client can change), dispatches through the port layer and a handler pointer, and "
-    "checks request id, opcode, status and length on the way back: about 30 ticks (480 instructions) on top "
-    "of a 35-tick raw PPC. At 4 KiB the copies both paths make dominate and the ratio falls to about 1.1. "
+    "checks request id, opcode, status and length on the way back: the fixed extra cost in the targets "
+    "table, against a 35-tick raw PPC. From 1 KiB on, the copies both paths make dominate and the target is met. "
     "Carrying the header in message registers (copied by the kernel into the receiver's private IPC buffer) "
     "would remove most of the fixed cost; that is a protocol change not made yet.",
     "- *seL4 vs Linux at larger payloads*: the 20x holds for the IPC mechanism itself (0 B). With a payload, "

@@ -101,6 +101,8 @@ void init(void)
             LOG_ERROR("cannot watch %s: %s", children[id].name, sel4ft_strerror(err));
         }
     }
+    /* A restarted child that has not said it serves within a second failed again. */
+    sel4ft_faultmon_set_recovery_timeout(&monitor, hz);
 #if SCENARIO == SCENARIO_HANG
     /* Heartbeats every 10 ms; two missed periods make a hang. */
     sel4ft_faultmon_set_heartbeat_period(&monitor, hz / 100, sel4ft_os_ticks());
