@@ -24,6 +24,7 @@
 
 #include <sel4ft/supervisor.h>
 
+#include "policies.h"
 #include "baseline.h"
 #include "server_state.h"
 #include "supervisor.h"
@@ -517,16 +518,9 @@ static void kill_all(supervisor_t *s)
 static void init_children(supervisor_t *s)
 {
     const uint64_t hz = BASELINE_TICK_HZ;
-    /* As the seL4 recovery example's monitor: restart at once; more than 5 restarts in 10 s is hopeless. */
-    const sel4ft_supervisor_policy_t steady = {
-        .max_restarts = 5, .window_ticks = 10 * hz, .backoff_first_ticks = 0, .backoff_max_ticks = 0,
-        .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
-    };
-    /* The crasher: at once, then 1 ms, 2 ms (doubling, capped at 4 ms); a 4th failure in 10 s escalates. */
-    const sel4ft_supervisor_policy_t crasher = {
-        .max_restarts = 3, .window_ticks = 10 * hz, .backoff_first_ticks = hz / 1000,
-        .backoff_max_ticks = 4 * hz / 1000, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
-    };
+    /* The seL4 recovery example's policies (examples/common/policies.h). */
+    const sel4ft_supervisor_policy_t steady = policy_server(hz);
+    const sel4ft_supervisor_policy_t crasher = policy_crasher(hz);
     static const char *const names[CHILD_NUM] = { "logger", "server", "client", "crasher" };
 
     for (unsigned i = 0; i < CHILD_NUM; i++) {

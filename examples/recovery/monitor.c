@@ -15,6 +15,7 @@
 #include <sel4ft/sel4ft.h>
 
 #include "example_log.h"
+#include "policies.h"
 #include "scenario.h"
 
 /* Child ids (see recovery.system). */
@@ -73,20 +74,10 @@ void init(void)
     sel4ft_faultmon_init(&monitor, &example_log);
     hz = sel4ft_os_tick_hz();
 
-    /* The server: restart at once; more than 5 restarts in 10 s means something is deeply wrong. */
-    const sel4ft_supervisor_policy_t server_policy = {
-        .max_restarts = 5, .window_ticks = 10 * hz, .backoff_first_ticks = 0, .backoff_max_ticks = 0,
-        .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
-    };
-    /* The crasher: at once, then 1 ms, 2 ms (doubling, capped at 4 ms); a 4th failure in 10 s escalates. */
-    const sel4ft_supervisor_policy_t crasher_policy = {
-        .max_restarts = 3, .window_ticks = 10 * hz, .backoff_first_ticks = hz / 1000,
-        .backoff_max_ticks = 4 * hz / 1000, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
-    };
-    const sel4ft_supervisor_policy_t hanger_policy = {
-        .max_restarts = 3, .window_ticks = 10 * hz, .backoff_first_ticks = hz / 1000,
-        .backoff_max_ticks = 4 * hz / 1000, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
-    };
+    /* The same policies as the Linux baseline's supervisor (examples/common/policies.h). */
+    const sel4ft_supervisor_policy_t server_policy = policy_server(hz);
+    const sel4ft_supervisor_policy_t crasher_policy = policy_crasher(hz);
+    const sel4ft_supervisor_policy_t hanger_policy = policy_crasher(hz);
     const sel4ft_faultmon_child_config_t children[] = {
         [SERVER_ID] = { .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &server_policy,
                         .channel = SERVER_CHANNEL },
