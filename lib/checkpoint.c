@@ -111,9 +111,6 @@ static uint32_t examine(const sel4ft_checkpoint_t *checkpoint, uint32_t index, s
     return SEL4FT_CHECKPOINT_SLOT_OK;
 }
 
-/* A rejected slot's claimed sequence, as a floor for the next commit's. UINT64_MAX (a slot of 0xff
- * garbage, say) cannot be exceeded: the next commit would wrap to 0, which load rejects, losing it.
- * Such a claim is ignored; the slot that makes it stays rejected until a commit overwrites it. */
 int sel4ft_checkpoint_load(sel4ft_checkpoint_t *checkpoint, void *data, size_t capacity,
                            sel4ft_checkpoint_report_t *report)
 {

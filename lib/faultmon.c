@@ -155,7 +155,7 @@ static void stop_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child)
 }
 
 /* Restart now; the child counts as recovering until it says it serves again. */
-static void restart_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child)
+static void restart_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t now)
 {
     sel4ft_faultmon_child_t *record = &monitor->children[child];
     int err = sel4ft_os_child_restart(child, SEL4FT_OS_PD_ENTRY, SEL4FT_OS_PD_STACK_TOP);
@@ -168,13 +168,15 @@ static void restart_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child)
     }
     record->restarts++;
     record->restart_at = 0;
-    /* The recovery deadline runs from the restart, not from the failure (a back-off may lie between). */
-    record->restarted_at = sel4ft_os_ticks();
+    /* The recovery deadline runs from the restart, not from the failure (a back-off may lie between). The
+     * caller's now, not a fresh reading: a later reading would be newer than the now a tick compares with. */
+    record->restarted_at = now;
     record->missed_beats = 0;
     record->state = SEL4FT_FAULTMON_RESTARTING;
 }
 
-static void escalate(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_supervisor_decision_t *decision)
+static void escalate(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_supervisor_decision_t *decision,
+                     uint64_t now)
 {
     sel4ft_faultmon_child_t *record = &monitor->children[child];
     uint32_t group = record->config.group;
@@ -197,7 +199,7 @@ static void escalate(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel
             sel4ft_supervisor_reset(&member->supervision);
             member->supervision.incarnation++;
             member->failure_ticks = record->failure_ticks;
-            restart_child(monitor, i);
+            restart_child(monitor, i, now);
             tell_dependents(member->config.dependents);
         }
         return;
@@ -210,11 +212,14 @@ static void escalate(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel
     tell_dependents(record->config.dependents);
 }
 
-/* A child failed (fault or hang): apply its action and policy. */
+/* A child failed (fault, hang, or no recovery in time): apply its action and policy. A child that missed its
+ * recovery deadline keeps the time of the failure it was recovering from, so the recovery time counts it. */
 static void on_failure(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t now, bool known_fault)
 {
     sel4ft_faultmon_child_t *record = &monitor->children[child];
-    record->failure_ticks = now;
+    if (record->state != SEL4FT_FAULTMON_RESTARTING) {
+        record->failure_ticks = now;
+    }
 
     if (record->config.on_fault == SEL4FT_FAULTMON_STOP || !known_fault) {
         stop_child(monitor, child);
@@ -229,13 +234,13 @@ static void on_failure(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_
 
     sel4ft_supervisor_decision_t decision = sel4ft_supervisor_on_failure(&record->policy, &record->supervision, now);
     if (decision.action == SEL4FT_SUPERVISOR_ESCALATE) {
-        escalate(monitor, child, &decision);
+        escalate(monitor, child, &decision, now);
         return;
     }
     if (decision.delay_ticks == 0) {
         log_line(monitor, SEL4FT_LOG_WARN, "%s: restarting now as incarnation %u (restart %u in the window): %s",
                  record->config.name, decision.incarnation, decision.restarts_in_window, decision.reason);
-        restart_child(monitor, child);
+        restart_child(monitor, child, now);
     } else {
         /* Stop it while it waits, so the kernel does not hold an unanswered fault or a spinning thread. */
         stop_child(monitor, child);
@@ -315,9 +320,9 @@ void sel4ft_faultmon_tick(sel4ft_faultmon_t *monitor, uint64_t now)
         if (record->state == SEL4FT_FAULTMON_WAITING && now >= record->restart_at) {
             log_line(monitor, SEL4FT_LOG_INFO, "%s: back-off over, restarting as incarnation %u",
                      record->config.name, record->supervision.incarnation);
-            restart_child(monitor, i);
+            restart_child(monitor, i, now);
         } else if (record->state == SEL4FT_FAULTMON_RESTARTING && monitor->recovery_timeout != 0 &&
-                   now - record->restarted_at >= monitor->recovery_timeout) {
+                   now >= record->restarted_at && now - record->restarted_at >= monitor->recovery_timeout) {
             log_line(monitor, SEL4FT_LOG_ERROR, "%s: not serving %lu ticks after its restart as incarnation %u",
                      record->config.name, (unsigned long)(now - record->restarted_at),
                      record->supervision.incarnation);

@@ -30,8 +30,10 @@
  * - watch for hangs only PDs that do not block in calls to servers: a client
  *   blocked in a call stops answering heartbeats, and restarting it would leave
  *   it without a scheduling context;
- * - a group restart restarts only the members that failed or wait for a
- *   restart; running members are notified on their channel instead;
+ * - a group restart restarts only the members that failed, wait for a
+ *   restart or are still restarting; running members are notified on their
+ *   channel instead (a member that has just finished restarting but whose
+ *   "serving" notification the monitor has not taken yet is restarted again);
  * - escalating a passive server to "stop" strands a client blocked in a call to
  *   it (nobody else can answer that call): give servers a restart policy.
  * @{

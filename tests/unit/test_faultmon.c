@@ -500,6 +500,42 @@ static void test_group_restart_leaves_running_members_running(void **state)
     assert_int_equal(kernel.restarts_of[CRASHER], 1);
 }
 
+/* A group restart inside a tick stamps members with the tick's own time: none of them times out at once. */
+static void test_group_restart_from_a_timeout_does_not_time_out_members(void **state)
+{
+    (void)state;
+    sel4ft_supervisor_policy_t group_policy = three_in_a_second;
+    group_policy.max_restarts = 1;
+    group_policy.escalation = SEL4FT_SUPERVISOR_ESCALATE_GROUP;
+    sel4ft_supervisor_policy_t slow = three_in_a_second;
+    slow.backoff_first_ticks = 1000000;
+    slow.backoff_max_ticks = 1000000;
+    watch(CRASHER, "a", SEL4FT_FAULTMON_RESTART, &group_policy, NULL, CRASHER_CHANNEL, 7);
+    watch(SERVER, "b", SEL4FT_FAULTMON_RESTART, &slow, NULL, SERVER_CHANNEL, 7);
+    sel4ft_faultmon_set_recovery_timeout(&monitor, 500);
+
+    /* b fails twice and waits in its back-off. */
+    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
+    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->state, SEL4FT_FAULTMON_WAITING);
+    /* a fails and is restarted; then it never says it serves. */
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    assert_int_equal(kernel.restarts_of[CRASHER], 1);
+
+    /* The deadline passes, the clock keeps moving while the monitor works: a's policy escalates to the group. */
+    uint64_t tick = kernel.now + 600;
+    kernel.now = tick + 50;
+    sel4ft_faultmon_tick(&monitor, tick);
+    assert_int_equal(kernel.restarts_of[CRASHER], 2);
+    assert_int_equal(kernel.restarts_of[SERVER], 2);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->state, SEL4FT_FAULTMON_RESTARTING);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
+    /* Its recovery time still counts from the original failure. */
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, tick + 10);
+    assert_true(sel4ft_faultmon_child(&monitor, CRASHER)->last_recovery_ticks >= 610);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -516,6 +552,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_without_a_ring_lines_go_to_the_console, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restarted_child_that_never_serves_fails_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_restart_leaves_running_members_running, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_restart_from_a_timeout_does_not_time_out_members, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
