@@ -18,7 +18,7 @@ HOST_CC ?= cc
 EXAMPLE ?= hello
 EXAMPLES := hello ipc_demo fault_tolerance recovery
 # Every system the QEMU tests boot: an example, or example:variant for examples built in variants.
-RECOVERY_SCENARIOS := escalate server_crash hang checkpoint
+RECOVERY_SCENARIOS := escalate server_crash hang checkpoint hostile
 QEMU_SYSTEMS := hello ipc_demo fault_tolerance $(addprefix recovery:,$(RECOVERY_SCENARIOS))
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release

@@ -168,6 +168,68 @@ static void finish_a(void)
     microkit_notify(MONITOR_UP_CHANNEL);
 }
 
+#if SCENARIO == SCENARIO_HOSTILE
+#define GARBAGE_REQUESTS 300
+
+static uint64_t random_state = 0x5eed5eed5eedull;
+
+static uint64_t next_random(void)
+{
+    /* xorshift64: a fixed seed, so every boot sends the same garbage. */
+    random_state ^= random_state << 13;
+    random_state ^= random_state >> 7;
+    random_state ^= random_state << 17;
+    return random_state;
+}
+
+/* client_b turns hostile: garbage in its request region, then garbage in its log ring's indices and records.
+ * The server and the logger must refuse or repair all of it, and client_a must not notice. */
+static void hostile(void)
+{
+    uint64_t *words = (uint64_t *)rpc_region;
+    uint32_t rejected = 0, refused = 0, answered_ok = 0;
+
+    for (int i = 0; i < GARBAGE_REQUESTS; i++) {
+        for (uint32_t w = 0; w < 64; w++) {
+            words[w] = next_random();
+        }
+        /* Every third request keeps a valid magic and version, so the checks behind them are reached too. */
+        if (i % 3 == 0) {
+            sel4ft_rpc_header_write((void *)rpc_region, (uint16_t)next_random(), 0, (uint32_t)next_random() % 8192,
+                                    next_random(), 0);
+        }
+        sel4ft_msginfo_t answer = sel4ft_os_ppcall(SERVER_CHANNEL, (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REQUEST, 0 });
+        if (answer.label == SEL4FT_RPC_LABEL_REJECT) {
+            rejected++;
+        } else if (answer.label == SEL4FT_RPC_LABEL_REPLY) {
+            sel4ft_rpc_header_t header;
+            if (sel4ft_rpc_header_read((void *)rpc_region, rpc_region_size, &header) == 0 &&
+                header.status != SEL4FT_RPC_OK) {
+                refused++;
+            } else {
+                answered_ok++;
+            }
+        }
+    }
+    LOG_INFO("hostile: %d garbage requests: %u rejected as malformed, %u refused, %u accepted", GARBAGE_REQUESTS,
+             rejected, refused, answered_ok);
+
+    /* Scribble on the ring: an impossible head, and a record with an impossible length and level. */
+    sel4ft_logring_control_t *control = (sel4ft_logring_control_t *)log_ring;
+    sel4ft_logring_slot_t *slots = (sel4ft_logring_slot_t *)(control + 1);
+    uint32_t head = __atomic_load_n(&control->head, __ATOMIC_RELAXED);
+    slots[head % 4].length = 0xffff;
+    slots[head % 4].level = 99;
+    __atomic_store_n(&control->head, head + 1, __ATOMIC_RELEASE);
+    microkit_notify(LOG_CHANNEL);
+    __atomic_store_n(&control->head, head + 100000, __ATOMIC_RELEASE);
+    microkit_notify(LOG_CHANNEL);
+    /* Attach again (a producer that scribbled on its own ring repairs its side) and carry on. */
+    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
+    LOG_INFO("hostile: wrote a malformed record and an impossible ring head; logging again");
+}
+#endif
+
 void init(void)
 {
     example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
@@ -177,8 +239,13 @@ void init(void)
         LOG_ERROR("cannot set up the request region");
         return;
     }
-#if SCENARIO == SCENARIO_SERVER_CRASH || SCENARIO == SCENARIO_CHECKPOINT
+#if SCENARIO == SCENARIO_SERVER_CRASH || SCENARIO == SCENARIO_CHECKPOINT || SCENARIO == SCENARIO_HOSTILE
     LOG_INFO("starting %d rounds of increment, append, shared increment", ROUNDS);
+#if SCENARIO == SCENARIO_HOSTILE
+    if (!is_a) {
+        hostile();
+    }
+#endif
     rounds();
     verify_own();
     rounds_done = true;

@@ -12,6 +12,7 @@
 #define SCENARIO_SERVER_CRASH 2 /* the server crashes mid-request, twice, while two clients keep calling */
 #define SCENARIO_HANG 3         /* the hanger stops answering heartbeats and is restarted */
 #define SCENARIO_CHECKPOINT 4   /* the server's newest checkpoint is corrupted before it crashes */
+#define SCENARIO_HOSTILE 5      /* client_b sends garbage requests and scribbles on its log ring */
 
 #ifndef SCENARIO
 #error "build with -DSCENARIO=SCENARIO_<name> (make SCENARIO=escalate|server_crash|hang|checkpoint)"

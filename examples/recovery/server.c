@@ -140,6 +140,13 @@ static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4f
         return SEL4FT_RPC_UNKNOWN_OPERATION;
     }
 
+    /* A malformed update is refused before it can touch the de-duplication record: a garbage request id must
+     * not become the client's "last applied" one. */
+    uint32_t expected = request->opcode == OP_INCREMENT ? sizeof(increment_request_t) : sizeof(append_request_t);
+    if (request->length != expected || request->request_id == 0) {
+        return SEL4FT_RPC_INVALID_ARGUMENT;
+    }
+
     /* Updates: exactly once. */
     int verdict = sel4ft_dedup_check(&state.dedup, client, request->request_id);
     if (verdict == SEL4FT_DEDUP_REPLAY) {
