@@ -18,7 +18,7 @@ HOST_CC ?= cc
 EXAMPLE ?= hello
 EXAMPLES := hello ipc_demo fault_tolerance recovery
 # Every system the QEMU tests boot: an example, or example:variant for examples built in variants.
-RECOVERY_SCENARIOS := escalate server_crash hang checkpoint hostile
+RECOVERY_SCENARIOS := escalate server_crash hang checkpoint hostile inject
 QEMU_SYSTEMS := hello ipc_demo fault_tolerance $(addprefix recovery:,$(RECOVERY_SCENARIOS))
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
@@ -40,7 +40,7 @@ UNIT_TESTS := error fmt logring rpc fault faultmon supervisor checkpoint dedup r
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench examples qemu qemu-test install install-lib install-includes \
+.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench inject examples qemu qemu-test install install-lib install-includes \
 	docs sdk clean format pd-lib
 
 all: lib
@@ -58,6 +58,7 @@ help:
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
+	@echo "  make inject       seeded fault-injection campaign on seL4 (INJECT_SEED, INJECTIONS)"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
 	@echo "Variables: MICROKIT_SDK MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(MICROKIT_CONFIG)"
@@ -218,6 +219,22 @@ bench: sdk-check
 (apt-get install python3-matplotlib)" >&2; exit 1; }
 	$(PYTHON) bench/harness.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) --toolchain $(TOOLCHAIN) \
 		--sdk $(MICROKIT_SDK) $(BENCH_FLAGS)
+
+# Fault injection ----------------------------------------------------------------
+
+INJECT_SEED ?= 1
+INJECTIONS ?= 1000
+INJECT_CONFIG ?= release
+
+# The seeded campaign on seL4: the recovery system's crasher fails INJECTIONS times in 7 ways.
+inject: sdk-check
+	@config=$(INJECT_CONFIG); ex=recovery; variant=inject; label=recovery-inject-seed$(INJECT_SEED); \
+		$(MAKE) --no-print-directory -C examples/recovery MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
+		MICROKIT_CONFIG=$$config TOOLCHAIN=$(TOOLCHAIN) SCENARIO=inject INJECT_SEED=$(INJECT_SEED) \
+		INJECTIONS=$(INJECTIONS) BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$$config/$$label >/dev/null
+	$(PYTHON) bench/inject.py --image \
+		$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(INJECT_CONFIG)/recovery-inject-seed$(INJECT_SEED)/loader.img \
+		--out-dir $(BUILD_DIR)/inject --seed $(INJECT_SEED) --injections $(INJECTIONS) --config $(INJECT_CONFIG)
 
 # Install ----------------------------------------------------------------------
 

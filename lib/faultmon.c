@@ -294,7 +294,7 @@ static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
 {
     for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
         sel4ft_faultmon_child_t *record = &monitor->children[i];
-        if (record->config.heartbeat == NULL || record->state != SEL4FT_FAULTMON_RUNNING) {
+        if (record->config.heartbeat == NULL || record->state != SEL4FT_FAULTMON_RUNNING || !record->serving) {
             continue;
         }
         /* One untorn read of a counter the child writes; its value is only compared, never trusted further. */
@@ -361,6 +361,12 @@ bool sel4ft_faultmon_notified(sel4ft_faultmon_t *monitor, sel4ft_channel_t chann
         if (record->state == SEL4FT_FAULTMON_UNWATCHED || record->config.channel != channel) {
             continue;
         }
+        if (!record->serving && record->config.heartbeat != NULL) {
+            /* Heartbeat checks start now, from the counter as it stands. */
+            record->last_beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
+            record->missed_beats = 0;
+        }
+        record->serving = 1;
         if (record->state == SEL4FT_FAULTMON_RESTARTING) {
             uint64_t took = now - record->failure_ticks;
             record->last_recovery_ticks = took;

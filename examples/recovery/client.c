@@ -239,7 +239,8 @@ void init(void)
         LOG_ERROR("cannot set up the request region");
         return;
     }
-#if SCENARIO == SCENARIO_SERVER_CRASH || SCENARIO == SCENARIO_CHECKPOINT || SCENARIO == SCENARIO_HOSTILE
+#if SCENARIO == SCENARIO_SERVER_CRASH || SCENARIO == SCENARIO_CHECKPOINT || SCENARIO == SCENARIO_HOSTILE || \
+    SCENARIO == SCENARIO_INJECT
     LOG_INFO("starting %d rounds of increment, append, shared increment", ROUNDS);
 #if SCENARIO == SCENARIO_HOSTILE
     if (!is_a) {

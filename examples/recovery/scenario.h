@@ -13,6 +13,14 @@
 #define SCENARIO_HANG 3         /* the hanger stops answering heartbeats and is restarted */
 #define SCENARIO_CHECKPOINT 4   /* the server's newest checkpoint is corrupted before it crashes */
 #define SCENARIO_HOSTILE 5      /* client_b sends garbage requests and scribbles on its log ring */
+#define SCENARIO_INJECT 6       /* a seeded campaign: the crasher fails INJECTIONS times, in 7 ways */
+
+#ifndef INJECTIONS
+#define INJECTIONS 1000
+#endif
+#ifndef INJECT_SEED
+#define INJECT_SEED 1
+#endif
 
 #ifndef SCENARIO
 #error "build with -DSCENARIO=SCENARIO_<name> (make SCENARIO=escalate|server_crash|hang|checkpoint)"

@@ -90,6 +90,7 @@ typedef struct sel4ft_faultmon_child {
     uint32_t hangs;                        /**< Times it was found hung. */
     uint32_t restarts;                     /**< Times it was restarted. */
     uint32_t missed_beats;                 /**< Consecutive heartbeat periods without a beat. */
+    uint32_t serving;                      /**< Non-zero once it said it serves: heartbeats are checked from then. */
     uint64_t last_beats;                   /**< The counter at the last check. */
     uint64_t failure_ticks;                /**< When it last failed. */
     uint64_t restart_at;                   /**< WAITING: when to restart it. */
@@ -179,6 +180,9 @@ bool sel4ft_faultmon_handle(sel4ft_faultmon_t *monitor, sel4ft_child_t child, se
 /**
  * @brief Do what is due: restarts whose back-off ended, heartbeat checks (a child that missed
  *        SEL4FT_FAULTMON_MISSED_BEATS_HUNG periods fails as if it had crashed), heartbeat requests.
+ *
+ * A child's heartbeats are checked only once it has said it serves (sel4ft_faultmon_notified()): one
+ * that has not run yet, starved by higher priorities at boot, is not taken for hung.
  * @param monitor The monitor.
  * @param now The current time.
  */
