@@ -226,15 +226,17 @@ INJECT_SEED ?= 1
 INJECTIONS ?= 1000
 INJECT_CONFIG ?= release
 
-# The seeded campaign on seL4: the recovery system's crasher fails INJECTIONS times in 7 ways.
-inject: sdk-check
+# The seeded campaign: on seL4 (the recovery system's crasher fails INJECTIONS times in 7 ways) and, with the
+# same schedule, on the Linux baseline (natively), side by side.
+inject: sdk-check baseline
 	@config=$(INJECT_CONFIG); ex=recovery; variant=inject; label=recovery-inject-seed$(INJECT_SEED); \
 		$(MAKE) --no-print-directory -C examples/recovery MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
 		MICROKIT_CONFIG=$$config TOOLCHAIN=$(TOOLCHAIN) SCENARIO=inject INJECT_SEED=$(INJECT_SEED) \
 		INJECTIONS=$(INJECTIONS) BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$$config/$$label >/dev/null
 	$(PYTHON) bench/inject.py --image \
 		$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(INJECT_CONFIG)/recovery-inject-seed$(INJECT_SEED)/loader.img \
-		--out-dir $(BUILD_DIR)/inject --seed $(INJECT_SEED) --injections $(INJECTIONS) --config $(INJECT_CONFIG)
+		--out-dir $(BUILD_DIR)/inject --seed $(INJECT_SEED) --injections $(INJECTIONS) --config $(INJECT_CONFIG) \
+		--linux-binary $(BUILD_DIR)/baseline/sel4ft-baseline
 
 # Install ----------------------------------------------------------------------
 

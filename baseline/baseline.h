@@ -274,6 +274,7 @@ int baseline_supervisor_main(int argc, char **argv);
 int baseline_demo_main(int argc, char **argv);
 int baseline_bench_main(int argc, char **argv);
 int baseline_bench_server_main(int argc, char **argv);
+int baseline_inject_main(int argc, char **argv);
 
 /* The options every demo role gets from the supervisor. */
 typedef struct baseline_role_options {

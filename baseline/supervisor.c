@@ -611,6 +611,13 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
                 baseline_scenario_name(options->scenario));
     }
     kill_all(s);
+    if (s->state != NULL) {
+        /* Whatever the server noticed: did anything but the server write to its table? */
+        const server_state_t *state = s->state;
+        result->state_foreign_write = state->canary_front != SERVER_STATE_CANARY ||
+                                      state->canary_back != SERVER_STATE_CANARY ||
+                                      server_state_checksum(state) != state->checksum;
+    }
     baseline_log_close();
     release_resources(s);
     sigprocmask(SIG_UNBLOCK, &signals, NULL);

@@ -39,6 +39,7 @@ typedef struct {
     bool crasher_stopped;           /* the policy gave up on the crasher */
     bool signal_seen;               /* the crasher died of SIGSEGV */
     bool corrupted;                 /* the server reported its table corrupted */
+    bool state_foreign_write;       /* shared scenario: at the end, the table fails its checksum or canaries */
 } supervisor_result_t;
 
 /* Run one scenario from start to finish. Returns 0 when it completed (whatever it showed), else 1. */

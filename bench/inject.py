@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -86,6 +87,117 @@ def tabulate(lines):
     return [rows[k] for k in KINDS], summary
 
 
+LINUX_INJECT = re.compile(r"^INJECT (\d+) (\w+)$")
+LINUX_DETECT = re.compile(r"^DETECTED (\d+) (\w+) (\S+)$")
+LINUX_RECOVER = re.compile(r"^RECOVERED (\d+) (\w+)$")
+LINUX_SUMMARY = re.compile(r"^SUMMARY lost=(\d+) doubled=(\d+) escaped=(\d+)$")
+LINUX_SHARED = re.compile(r"^SHARED-MAPPING corrupted=(yes|no) detected=(yes|no)$")
+LINUX_DONE = re.compile(r"^CAMPAIGN-DONE (\d+) seed (\d+)$")
+# What a Linux supervisor must see for each kind: the signal of the wait status, or its heartbeat check.
+LINUX_EXPECTED = {k: {"SIGSEGV"} for k in KINDS}
+LINUX_EXPECTED["undefined_instruction"] = {"SIGILL", "SIGTRAP"}  # ud2 on x86_64, brk on aarch64
+LINUX_EXPECTED["hang"] = {"hang"}
+
+
+def tabulate_linux(lines):
+    """Per-kind counts and the campaign-wide figures, from `sel4ft-baseline inject` output."""
+    rows = {k: {"kind": k, "injected": 0, "detected": 0, "decoded_as_expected": 0, "recovered": 0} for k in KINDS}
+    summary = {"lost": None, "doubled": None, "escaped": None, "shared": None, "done": None}
+    for line in lines:
+        line = line.strip()
+        m = LINUX_INJECT.match(line)
+        if m and m.group(2) in rows:
+            rows[m.group(2)]["injected"] += 1
+            continue
+        m = LINUX_DETECT.match(line)
+        if m and m.group(2) in rows:
+            rows[m.group(2)]["detected"] += 1
+            rows[m.group(2)]["decoded_as_expected"] += m.group(3) in LINUX_EXPECTED[m.group(2)]
+            continue
+        m = LINUX_RECOVER.match(line)
+        if m and m.group(2) in rows:
+            rows[m.group(2)]["recovered"] += 1
+            continue
+        m = LINUX_SUMMARY.match(line)
+        if m:
+            summary["lost"], summary["doubled"], summary["escaped"] = (int(g) for g in m.groups())
+            continue
+        m = LINUX_SHARED.match(line)
+        if m:
+            summary["shared"] = (m.group(1), m.group(2))
+            continue
+        m = LINUX_DONE.match(line)
+        if m:
+            summary["done"] = (int(m.group(1)), int(m.group(2)))
+    return [rows[k] for k in KINDS], summary
+
+
+def run_linux(binary, seed, injections, run_dir, timeout):
+    """Run the same schedule natively; returns (rows, summary, seconds, ok)."""
+    log_path = os.path.join(run_dir, "linux-inject.log")
+    print(f"running the campaign on Linux ({binary}): {injections} injections, seed {seed}", flush=True)
+    start = time.monotonic()
+    try:
+        proc = subprocess.run([binary, "inject", "--seed", str(seed), "--injections", str(injections)],
+                              capture_output=True, text=True, timeout=timeout)
+        stdout, stderr, status = proc.stdout, proc.stderr, proc.returncode
+    except subprocess.TimeoutExpired as e:
+        stdout = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        stderr = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
+        status = None
+    seconds = time.monotonic() - start
+    with open(log_path, "w", encoding="utf-8") as f:
+        f.write(stdout)
+        if stderr:
+            f.write("# stderr\n" + stderr)
+    rows, summary = tabulate_linux(stdout.splitlines())
+    total = {k: sum(r[k] for r in rows) for k in ("injected", "detected", "decoded_as_expected", "recovered")}
+    ok = (status == 0 and total["injected"] == injections and total["detected"] == injections and
+          total["recovered"] == injections and total["decoded_as_expected"] == injections and
+          summary["lost"] == 0 and summary["doubled"] == 0 and summary["escaped"] == 0 and
+          summary["done"] == (injections, seed))
+    return rows, summary, seconds, ok
+
+
+def table(rows):
+    total = {k: sum(r[k] for r in rows) for k in ("injected", "detected", "decoded_as_expected", "recovered")}
+    out = ["| kind | injected | detected | decoded as expected | recovered |", "|---|---:|---:|---:|---:|"]
+    for r in rows:
+        out.append(f"| {r['kind']} | {r['injected']} | {r['detected']} | {r['decoded_as_expected']} | {r['recovered']} |")
+    out.append(f"| **all** | {total['injected']} | {total['detected']} | {total['decoded_as_expected']} | "
+               f"{total['recovered']} |")
+    return out, total
+
+
+def linux_section(rows, summary, seconds, binary):
+    out, total = table(rows)
+    shared = summary["shared"]
+    lines = [f"## Linux baseline (`{binary} inject`)", "",
+             f"{total['injected']} injections into a supervised crasher process (same kind schedule) while a client "
+             f"incremented a counter in the server over its shared-memory slot and its Unix socket "
+             f"({seconds:.1f} s of wall time, native). Decoded as expected: SIGSEGV for the memory kinds and the "
+             "stack overflow, SIGILL or SIGTRAP for the undefined instruction, two missed heartbeats for the hang.",
+             ""] + out + ["",
+             f"- Requests lost: {summary['lost']}; applied twice: {summary['doubled']} "
+             "(every acknowledged increment read back exactly).",
+             f"- Faults that escaped (server or client failures, failed requests): {summary['escaped']}.",
+             "- Shared-mapping contrast (informational): " + (
+                 f"a crasher that maps the server's table writable scribbles on it before dying: corrupted={shared[0]}, "
+                 f"detected by the server's checksum={shared[1]}. On seL4 the crasher maps nothing of the server's."
+                 if shared else "not reported.")]
+    return lines
+
+
+def side_by_side(sel4_rows, linux_rows):
+    """One table, seL4 and Linux per kind: injected / detected / decoded as expected / recovered."""
+    out = ["## Side by side (injected / detected / decoded as expected / recovered)", "",
+           "| kind | seL4 | Linux |", "|---|---:|---:|"]
+    keys = ("injected", "detected", "decoded_as_expected", "recovered")
+    for s, lx in zip(sel4_rows, linux_rows):
+        out.append(f"| {s['kind']} | {' / '.join(str(s[k]) for k in keys)} | {' / '.join(str(lx[k]) for k in keys)} |")
+    return out
+
+
 def git_commit():
     try:
         return subprocess.run(["git", "-C", TOP, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True,
@@ -96,25 +208,64 @@ def git_commit():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--image", required=True)
+    parser.add_argument("--image", help="the seL4 campaign image (required unless --linux-only)")
     parser.add_argument("--out-dir", required=True)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--injections", type=int, required=True)
     parser.add_argument("--config", default="release")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--linux-binary", help="also run PATH inject with the same seed and injections")
+    parser.add_argument("--linux-only", action="store_true", help="run only the Linux campaign (needs --linux-binary)")
     args = parser.parse_args()
+    if args.linux_only and not args.linux_binary:
+        parser.error("--linux-only needs --linux-binary")
+    if not args.linux_only and not args.image:
+        parser.error("--image is required (unless --linux-only)")
 
     commit = git_commit()
     run_dir = os.path.join(args.out_dir, f"{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}-{commit}-seed{args.seed}")
     os.makedirs(run_dir, exist_ok=True)
+    fields = ["seed", "commit", "system", "target", "kind", "injected", "detected", "decoded_as_expected",
+              "recovered"]
+    sel4_ok, sections, sel4_rows = True, [], None
+    if not args.linux_only:
+        sel4_ok, text, sel4_rows = run_sel4(args, commit, run_dir, fields)
+        sections.append(text)
+    else:
+        with open(os.path.join(run_dir, "inject.csv"), "w", newline="", encoding="utf-8") as f:
+            csv.DictWriter(f, fieldnames=fields).writeheader()
+        sections.append(f"# Fault-injection campaign: seed {args.seed}, commit {commit}\n")
+    linux_ok = True
+    if args.linux_binary:
+        rows, summary, seconds, linux_ok = run_linux(args.linux_binary, args.seed, args.injections, run_dir,
+                                                     args.timeout)
+        with open(os.path.join(run_dir, "inject.csv"), "a", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            for row in rows:
+                writer.writerow(dict(row, seed=args.seed, commit=commit, system="linux", target="crasher"))
+        sections.append("\n".join(linux_section(rows, summary, seconds, args.linux_binary)) + "\n")
+        if sel4_rows is not None:
+            sections.append("\n".join(side_by_side(sel4_rows, rows)) + "\n")
+        if not linux_ok:
+            sections.append("**The Linux campaign FAILED its checks** (see linux-inject.log).\n")
+    text = "\n".join(sections)
+    with open(os.path.join(run_dir, "summary.md"), "w", encoding="utf-8") as f:
+        f.write(text)
+    if args.linux_binary:
+        print(text)
+    print(f"results in {run_dir}: inject.csv, summary.md" + ("" if args.linux_only else ", sel4-serial.log") +
+          (", linux-inject.log" if args.linux_binary else ""))
+    return 0 if sel4_ok and linux_ok else 1
+
+
+def run_sel4(args, commit, run_dir, fields):
+    """The seL4 campaign in QEMU: writes inject.csv (seL4 rows); returns (ok, summary text)."""
     log_path = os.path.join(run_dir, "sel4-serial.log")
     print(f"booting the campaign on seL4 ({args.config}): {args.injections} injections, seed {args.seed}", flush=True)
     lines, finished, seconds = qemu.boot(args.image, log_path, args.timeout, r"^logger\|INFO: done$")
     if not finished:
         raise SystemExit(f"error: the campaign did not finish within {args.timeout:g} s (log {log_path})")
     rows, summary = tabulate(lines)
-    fields = ["seed", "commit", "system", "target", "kind", "injected", "detected", "decoded_as_expected",
-              "recovered"]
     with open(os.path.join(run_dir, "inject.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()
@@ -137,17 +288,14 @@ def main():
             f"- Faults that escaped into another PD: {summary['escaped']} (faults of the server or the hanger, "
             "errors from clients, server or logger).",
             f"- Detections with no injection pending: {summary['spurious_detections']}.",
-            "", "Not covered yet: injections into the server, the clients and the logger, and the same schedule on "
-            "the Linux baseline."]
+            "", "Not covered yet: injections into the server, the clients and the logger" +
+            ("." if args.linux_binary else ", and the same schedule on the Linux baseline (--linux-binary).")]
     text = "\n".join(out) + "\n"
-    with open(os.path.join(run_dir, "summary.md"), "w", encoding="utf-8") as f:
-        f.write(text)
     print(text)
-    print(f"results in {run_dir}: inject.csv, summary.md, sel4-serial.log")
     ok = (total["injected"] == args.injections and total["detected"] == total["injected"] and
           total["recovered"] == total["injected"] and total["decoded_as_expected"] == total["injected"] and
           lost == 0 and summary["escaped"] == 0 and summary["done"] is not None)
-    return 0 if ok else 1
+    return ok, text, rows
 
 
 if __name__ == "__main__":
