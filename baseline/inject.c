@@ -459,6 +459,10 @@ static int run_campaign(const inject_options_t *options)
                 continue;
             }
             crasher_pid = 0;
+            if (done && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                /* The incarnation after the last injection, told to stop: the campaign is over. */
+                continue;
+            }
             enum kind kind = kind_of(options->seed, incarnation);
             char how[32];
             bool decoded;
