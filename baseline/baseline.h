@@ -37,6 +37,11 @@ static inline uint64_t baseline_ticks_to_ns(uint64_t ticks)
 /* Print "sel4ft-baseline: <role>: message" on standard error and exit with status 2. */
 void baseline_die(const char *format, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
+/* Block SIGCHLD, SIGINT and SIGTERM and return a non-blocking signalfd that delivers them (dies on failure). */
+int baseline_supervisor_signals(void);
+/* Unblock them again (the caller closes the descriptor). */
+void baseline_supervisor_signals_unblock(void);
+
 /* The role this process plays, for error messages ("demo", "server", ...). */
 extern const char *baseline_role;
 

@@ -13,6 +13,7 @@
 #include <linux/futex.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,33 @@ socklen_t baseline_unix_address(void *address, const char *run, const char *what
         baseline_die("socket name for %s too long", what);
     }
     return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+}
+
+static void supervisor_signal_set(sigset_t *signals)
+{
+    sigemptyset(signals);
+    sigaddset(signals, SIGCHLD);
+    sigaddset(signals, SIGINT);
+    sigaddset(signals, SIGTERM);
+}
+
+void baseline_supervisor_signals_unblock(void)
+{
+    sigset_t signals;
+    supervisor_signal_set(&signals);
+    sigprocmask(SIG_UNBLOCK, &signals, NULL);
+}
+
+int baseline_supervisor_signals(void)
+{
+    sigset_t signals;
+    supervisor_signal_set(&signals);
+    sigprocmask(SIG_BLOCK, &signals, NULL);
+    int fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (fd < 0) {
+        baseline_die("signalfd: %s", strerror(errno));
+    }
+    return fd;
 }
 
 int baseline_unix_listen(const char *run, const char *what)

@@ -340,16 +340,7 @@ static int run_campaign(const inject_options_t *options)
         baseline_die("descriptors: %s", strerror(errno));
     }
 
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGCHLD);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigprocmask(SIG_BLOCK, &signals, NULL);
-    int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (signal_fd < 0) {
-        baseline_die("signalfd: %s", strerror(errno));
-    }
+    int signal_fd = baseline_supervisor_signals();
 
     /* The server: the demo's role, started with fork + exec and its descriptor layout; it logs to stderr. */
     const char *server_argv[] = { "sel4ft-baseline", "server", "--run", run, "--log", "stderr", "--incarnation", "1",
@@ -374,13 +365,7 @@ static int run_campaign(const inject_options_t *options)
     }
 
     /* Restart at once, always: the campaign's policy, applied by the library. */
-    const sel4ft_supervisor_policy_t policy = {
-        .max_restarts = SEL4FT_SUPERVISOR_HISTORY,
-        .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
-        .window_ticks = 1,
-        .backoff_first_ticks = 0,
-        .backoff_max_ticks = 0,
-    };
+    const sel4ft_supervisor_policy_t policy = sel4ft_supervisor_policy_always();
     if (sel4ft_supervisor_policy_check(&policy) != 0) {
         baseline_die("the campaign's restart policy is invalid");
     }
@@ -578,7 +563,7 @@ static int run_campaign(const inject_options_t *options)
     close(up[1]);
     close(control[0]);
     close(signal_fd);
-    sigprocmask(SIG_UNBLOCK, &signals, NULL);
+    baseline_supervisor_signals_unblock();
 
     uint32_t total_injected = 0, total_detected = 0, total_decoded = 0, total_recovered = 0;
     for (unsigned k = 0; k < KIND_NUM; k++) {

@@ -550,16 +550,7 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
     snprintf(s->run, sizeof(s->run), "%d-%u", (int)getpid(), ++runs);
     init_children(s);
 
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGCHLD);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigprocmask(SIG_BLOCK, &signals, NULL);
-    s->signals = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (s->signals < 0) {
-        baseline_die("signalfd: %s", strerror(errno));
-    }
+    s->signals = baseline_supervisor_signals();
 
     create_resources(s);
     baseline_log_open(options->log, s->run, "supervisor", s->log_bells[0]);
@@ -620,7 +611,7 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
     }
     baseline_log_close();
     release_resources(s);
-    sigprocmask(SIG_UNBLOCK, &signals, NULL);
+    baseline_supervisor_signals_unblock();
     result->completed = s->finished && !s->aborted;
     return result->completed ? 0 : 1;
 }

@@ -13,15 +13,6 @@
 /* The most message registers a fault message carries (unknown syscall: 13). */
 #define FAULT_MRS_MAX 16u
 
-/* With no policy: restart at once, every time, without limit. */
-static const sel4ft_supervisor_policy_t restart_always = {
-    .max_restarts = SEL4FT_SUPERVISOR_HISTORY,
-    .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
-    .window_ticks = 1,
-    .backoff_first_ticks = 0,
-    .backoff_max_ticks = 0,
-};
-
 int sel4ft_faultmon_init(sel4ft_faultmon_t *monitor, sel4ft_logring_producer_t *log)
 {
     if (monitor == NULL) {
@@ -45,7 +36,8 @@ int sel4ft_faultmon_add_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child,
     sel4ft_faultmon_child_t *record = &monitor->children[child];
     sel4ft_zero_(record, sizeof(*record));
     record->config = *config;
-    record->policy = config->policy != NULL ? *config->policy : restart_always;
+    /* With no policy: restart at once, every time, without limit. */
+    record->policy = config->policy != NULL ? *config->policy : sel4ft_supervisor_policy_always();
     record->config.policy = &record->policy;
     sel4ft_supervisor_state_init(&record->supervision);
     record->state = SEL4FT_FAULTMON_RUNNING;

@@ -20,6 +20,18 @@ int sel4ft_supervisor_policy_check(const sel4ft_supervisor_policy_t *policy)
     return 0;
 }
 
+sel4ft_supervisor_policy_t sel4ft_supervisor_policy_always(void)
+{
+    /* A window of one tick forgets every restart at once, so the limit is never reached. */
+    return (sel4ft_supervisor_policy_t){
+        .max_restarts = SEL4FT_SUPERVISOR_HISTORY,
+        .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
+        .window_ticks = 1,
+        .backoff_first_ticks = 0,
+        .backoff_max_ticks = 0,
+    };
+}
+
 void sel4ft_supervisor_state_init(sel4ft_supervisor_state_t *state)
 {
     sel4ft_zero_(state, sizeof(*state));

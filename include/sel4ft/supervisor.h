@@ -79,6 +79,13 @@ typedef struct sel4ft_supervisor_decision {
 int sel4ft_supervisor_policy_check(const sel4ft_supervisor_policy_t *policy);
 
 /**
+ * @brief The policy that restarts at once, every time, and never escalates (a fault-injection campaign's,
+ *        and the fault monitor's default when a child has no policy).
+ * @return The policy.
+ */
+sel4ft_supervisor_policy_t sel4ft_supervisor_policy_always(void);
+
+/**
  * @brief Start remembering a PD (incarnation 1, no failures).
  * @param state The state to reset.
  */
