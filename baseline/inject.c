@@ -5,8 +5,8 @@
  */
 
 /* `sel4ft-baseline inject`: the seeded fault-injection campaign of the seL4 recovery example (make inject) on
- * Linux. A supervised crasher process performs injection n in its n-th incarnation, with the same kind schedule
- * as examples/recovery/crasher.c; the supervisor learns of each death from waitpid (which signal) or of a hang
+ * Linux, as far as it applies (see plan()). A supervised crasher process performs injection k in its k-th
+ * incarnation; the supervisor learns of each death from waitpid (which signal) or of a hang
  * from a missed heartbeat, asks the library's restart policy (sel4ft_supervisor_on_failure) what to do, restarts
  * the crasher and counts it recovered when the next incarnation reports it is up. Meanwhile a client keeps
  * incrementing a counter in the demo's key-value server (the server role, started with fork + exec, over its
@@ -15,6 +15,7 @@
  * server's table writable scribbles on it before dying) and reports whether the server's checksum caught it.
  *
  * Output on standard output, one line per event:
+ *   SCHEDULE <applicable> of <injections> injections apply here (...)
  *   INJECT <n> <kind> / DETECTED <n> <kind> <how> / RECOVERED <n> <kind>
  *   SUMMARY lost=<x> doubled=<y> escaped=<z>
  *   SHARED-MAPPING corrupted=<yes|no> detected=<yes|no>
@@ -38,6 +39,7 @@
 #include <sel4ft/supervisor.h>
 
 #include "baseline.h"
+#include "inject_schedule.h"
 #include "kv_protocol.h"
 #include "supervisor.h"
 
@@ -56,13 +58,35 @@ static const char *const kind_names[KIND_NUM] = {
     "null_read", "null_write", "unmapped_write", "readonly_write", "undefined_instruction", "stack_overflow", "hang",
 };
 
-/* The kind of injection n (1-based): the same function as examples/recovery/crasher.c. */
-static enum kind kind_of(uint32_t seed, uint64_t n)
+/* The schedule is the seL4 campaign's (examples/common/inject_schedule.h). What applies here: the injections
+ * into the crasher of the fault kinds and the hang; the baseline's crasher process is their Linux counterpart.
+ * The rest (the server, client_b and the logger as targets, and the crasher's foreign_notify, ring_garbage and
+ * log_flood) is not run on Linux. Linux numbers its own injections 1..plan_count, in schedule order. */
+_Static_assert((int)KIND_NULL_READ == (int)INJECT_NULL_READ && (int)KIND_HANG == (int)INJECT_HANG && (int)KIND_NUM == (int)INJECT_HANG + 1,
+               "the baseline's kinds are the schedule's first ones, in its order");
+
+static uint32_t plan_seed, plan_count;
+static uint64_t *plan_number; /* plan_number[k - 1]: the schedule's number of Linux injection k */
+
+static void plan(uint32_t seed, uint32_t injections)
 {
-    uint64_t z = (uint64_t)seed * 0x9e3779b97f4a7c15ull + n * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return (enum kind)((z ^ (z >> 31)) % KIND_NUM);
+    plan_seed = seed;
+    plan_number = calloc(injections, sizeof(*plan_number));
+    if (plan_number == NULL) {
+        baseline_die("out of memory for the schedule");
+    }
+    for (uint64_t n = 1; n <= injections; n++) {
+        if (inject_target_of(seed, n) == INJECT_TARGET_CRASHER && inject_kind_of(seed, n) < KIND_NUM) {
+            plan_number[plan_count++] = n;
+        }
+    }
+}
+
+/* The kind of Linux injection k (1-based, k <= plan_count). */
+static enum kind kind_of(uint32_t seed, uint64_t k)
+{
+    (void)seed;
+    return (enum kind)inject_kind_of(plan_seed, plan_number[k - 1]);
 }
 
 /* The go word's value that tells an incarnation beyond the campaign to exit. */
@@ -305,7 +329,7 @@ static pid_t start_crasher(campaign_shared_t *shared, int up, uint32_t incarnati
         baseline_die("fork: %s", strerror(errno));
     }
     if (pid == 0) {
-        crasher(shared, up, incarnation, options->seed, options->injections);
+        crasher(shared, up, incarnation, options->seed, plan_count);
         _exit(6);
     }
     return pid;
@@ -403,7 +427,7 @@ static int run_campaign(const inject_options_t *options)
                 counts[previous].recovered++;
                 printf("RECOVERED %u %s\n", reported - 1, kind_names[previous]);
             }
-            if (reported > options->injections) {
+            if (reported > plan_count) {
                 __atomic_store_n(&shared->go, GO_STOP, __ATOMIC_RELEASE);
                 baseline_futex_wake(&shared->go);
                 done = true;
@@ -573,7 +597,7 @@ static int run_campaign(const inject_options_t *options)
         total_recovered += counts[k].recovered;
     }
     munmap(shared, sizeof(*shared));
-    bool ok = !aborted && total_injected == options->injections && total_detected == total_injected &&
+    bool ok = !aborted && total_injected == plan_count && total_detected == total_injected &&
               total_recovered == total_injected && total_decoded == total_injected && lost == 0 && doubled == 0 &&
               escaped == 0;
     return ok ? 0 : 1;
@@ -612,10 +636,14 @@ int baseline_inject_main(int argc, char **argv)
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    int status = run_campaign(&options);
+    plan(options.seed, options.injections);
+    printf("SCHEDULE %u of %u injections apply here (into the crasher: the fault kinds and the hang)\n", plan_count,
+           options.injections);
+    int status = plan_count != 0 ? run_campaign(&options) : 0;
     if (options.shared_step) {
         shared_mapping_step();
     }
     printf("CAMPAIGN-DONE %u seed %u\n", options.injections, options.seed);
+    free(plan_number);
     return status;
 }

@@ -282,8 +282,28 @@ bool sel4ft_faultmon_handle(sel4ft_faultmon_t *monitor, sel4ft_child_t child, se
     return false;
 }
 
+/* A watched, running child whose counter has not moved since the last check. */
+static bool missing_beat(const sel4ft_faultmon_child_t *record)
+{
+    return record->config.heartbeat != NULL && record->state == SEL4FT_FAULTMON_RUNNING && record->serving &&
+           __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED) == record->last_beats;
+}
+
 static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
 {
+    /* A spinning child starves every child below it. So a child is not counted as hung while a child of
+     * higher priority is missing its beat too, in this check or the one before: it gets its grace periods
+     * afresh. (The one before counts because a restarted child may beat once, on a heartbeat request left
+     * pending from before its restart, and then hang again: it misses a period after the ones below it.) */
+    uint32_t missing_now = 0;
+    for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+        const sel4ft_faultmon_child_t *record = &monitor->children[i];
+        if (missing_beat(record) && record->config.priority > missing_now) {
+            missing_now = record->config.priority;
+        }
+    }
+    uint32_t missing_priority = missing_now > monitor->missing_priority ? missing_now : monitor->missing_priority;
+    monitor->missing_priority = missing_now;
     for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
         sel4ft_faultmon_child_t *record = &monitor->children[i];
         if (record->config.heartbeat == NULL || record->state != SEL4FT_FAULTMON_RUNNING || !record->serving) {
@@ -294,6 +314,12 @@ static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
         if (beats != record->last_beats) {
             record->last_beats = beats;
             record->missed_beats = 0;
+        } else if (record->missed_beats + 1 >= SEL4FT_FAULTMON_MISSED_BEATS_HUNG &&
+                   record->config.priority < missing_priority) {
+            record->missed_beats = 0;
+            log_line(monitor, SEL4FT_LOG_WARN, "%s: no heartbeat for %u periods, but a child of higher priority "
+                     "is not beating either and may starve it: not counted as hung yet", record->config.name,
+                     SEL4FT_FAULTMON_MISSED_BEATS_HUNG);
         } else if (++record->missed_beats >= SEL4FT_FAULTMON_MISSED_BEATS_HUNG) {
             record->hangs++;
             log_line(monitor, SEL4FT_LOG_ERROR, "%s: no heartbeat for %u periods (counter stuck at %lu): hung",

@@ -69,10 +69,11 @@ int sel4ft_logring_producer_init(sel4ft_logring_producer_t *producer, void *regi
         }
         producer->head = head;
         producer->dropped = sel4ft_load_relaxed_u32(&control->dropped);
-        /* The earlier incarnation may have died between publishing and notifying: if records wait and the
-         * consumer asked for a signal, send it now. */
+        /* The earlier incarnation may have died between publishing and notifying, or between taking the
+         * consumer's request (clearing wants_signal) and notifying: whenever records wait, notify now. A
+         * consumer that was draining anyway gets one spare notification. */
         sel4ft_fence_full();
-        if (head != tail && sel4ft_load_relaxed_u32(&control->wants_signal) != 0) {
+        if (head != tail) {
             sel4ft_store_relaxed_u32(&control->wants_signal, 0);
             sel4ft_os_notify(channel);
         }

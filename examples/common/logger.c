@@ -9,7 +9,12 @@
  * names the rings and their channels:
  *   #define LOGGER_RINGS(X) X(client, 0) X(server, 1)
  *   #define LOGGER_FINISH_CHANNEL 9     (a notification that means "print the summary")
- * Each ring `name` comes with setvar symbols name_log and name_log_size. */
+ * Each ring `name` comes with setvar symbols name_log and name_log_size.
+ * Optionally, for a logger that a fault monitor supervises and restarts:
+ *   #define LOGGER_SUPERVISOR_CHANNEL 8 (heartbeat requests in; "serving" out after every start)
+ * with setvar symbols snapshot_region, snapshot_region_size (sel4ft_restart_begin) and heartbeat_region;
+ * and for a logger that takes part in a fault-injection campaign:
+ *   #define LOGGER_INJECT_CHANNEL 10    (calls logger_inject(), which the example defines) */
 
 #include <microkit.h>
 
@@ -18,6 +23,13 @@
 #include "logger_config.h"
 
 uintptr_t uart_base;
+#ifdef LOGGER_SUPERVISOR_CHANNEL
+uintptr_t snapshot_region, snapshot_region_size;
+uintptr_t heartbeat_region;
+#endif
+#ifdef LOGGER_INJECT_CHANNEL
+void logger_inject(void);
+#endif
 
 #define DECLARE_RING(name, channel) uintptr_t name##_log, name##_log_size;
 LOGGER_RINGS(DECLARE_RING)
@@ -29,9 +41,10 @@ typedef struct {
     const uintptr_t *size;
     sel4ft_logring_consumer_t consumer;
     bool attached;
+    uint64_t reported_problems; /* malformed records and resynchronisations already reported */
 } ring_t;
 
-#define RING_ENTRY(name, channel) { #name, channel, &name##_log, &name##_log_size, { 0 }, false },
+#define RING_ENTRY(name, channel) { #name, channel, &name##_log, &name##_log_size, { 0 }, false, 0 },
 static ring_t rings[] = { LOGGER_RINGS(RING_ENTRY) };
 #define RING_COUNT (sizeof(rings) / sizeof(rings[0]))
 
@@ -44,6 +57,19 @@ static void print_record(void *context, const sel4ft_log_record_t *record)
     sel4ft_printf("%s|%s: %s\n", record->source, sel4ft_log_level_str(record->level), record->text);
 }
 
+/* Say once per incident that a producer wrote something impossible and what the consumer did about it. */
+static void report_problems(ring_t *ring)
+{
+    const sel4ft_logring_consumer_t *c = &ring->consumer;
+    uint64_t problems = (uint64_t)c->malformed + c->protocol_errors;
+    if (problems != ring->reported_problems) {
+        ring->reported_problems = problems;
+        sel4ft_printf("logger|WARN: ring '%s': %lu malformed records and %lu impossible indices so far; skipped "
+                      "them and carried on\n", ring->name, (unsigned long)c->malformed,
+                      (unsigned long)c->protocol_errors);
+    }
+}
+
 static void drain(ring_t *ring)
 {
     if (!ring->attached) {
@@ -51,6 +77,7 @@ static void drain(ring_t *ring)
     }
     for (uint32_t budget = DRAIN_BUDGET; budget > 0; budget--) {
         sel4ft_logring_drain(&ring->consumer, print_record, NULL, DRAIN_BUDGET);
+        report_problems(ring);
         /* Ask for a notification, then make sure nothing slipped in meanwhile. */
         if (sel4ft_logring_consumer_arm(&ring->consumer)) {
             return;
@@ -80,7 +107,18 @@ static void summary(void)
 
 void init(void)
 {
+    uint64_t incarnation = 1;
+#ifdef LOGGER_SUPERVISOR_CHANNEL
+    /* Restarted by its monitor: .data and .bss as at first start; each ring resumes from the tail it left. */
+    int restart_err = sel4ft_restart_begin((void *)snapshot_region, snapshot_region_size, &incarnation);
+#endif
     sel4ft_os_console_use_pl011(uart_base);
+#ifdef LOGGER_SUPERVISOR_CHANNEL
+    if (restart_err != 0) {
+        sel4ft_printf("logger|ERROR: cannot restore a clean image: %s; stopping\n", sel4ft_strerror(restart_err));
+        __builtin_trap();
+    }
+#endif
     for (uint32_t i = 0; i < RING_COUNT; i++) {
         int err = sel4ft_logring_consumer_init(&rings[i].consumer, (void *)*rings[i].region, *rings[i].size,
                                                rings[i].name);
@@ -90,14 +128,35 @@ void init(void)
         }
         rings[i].attached = true;
     }
-    sel4ft_printf("logger|INFO: ready: %u log rings, console on the PL011 UART\n", (unsigned)RING_COUNT);
+    if (incarnation == 1) {
+        sel4ft_printf("logger|INFO: ready: %u log rings, console on the PL011 UART\n", (unsigned)RING_COUNT);
+    } else {
+        sel4ft_printf("logger|INFO: restarted as incarnation %lu: draining %u log rings from where they were\n",
+                      (unsigned long)incarnation, (unsigned)RING_COUNT);
+    }
     for (uint32_t i = 0; i < RING_COUNT; i++) {
         drain(&rings[i]);
     }
+#ifdef LOGGER_SUPERVISOR_CHANNEL
+    microkit_notify(LOGGER_SUPERVISOR_CHANNEL);
+#endif
 }
 
 void notified(microkit_channel ch)
 {
+#ifdef LOGGER_SUPERVISOR_CHANNEL
+    if (ch == LOGGER_SUPERVISOR_CHANNEL) {
+        sel4ft_heartbeat_t *heartbeat = (sel4ft_heartbeat_t *)heartbeat_region;
+        __atomic_store_n(&heartbeat->beats, heartbeat->beats + 1, __ATOMIC_RELAXED);
+        return;
+    }
+#endif
+#ifdef LOGGER_INJECT_CHANNEL
+    if (ch == LOGGER_INJECT_CHANNEL) {
+        logger_inject();
+        return;
+    }
+#endif
     if (ch == LOGGER_FINISH_CHANNEL) {
         for (uint32_t i = 0; i < RING_COUNT; i++) {
             drain(&rings[i]);

@@ -31,19 +31,15 @@
 #define CLIENT_CHANNEL 5         /* client_a: told about the crasher's failures; says when its check is done */
 #define LOG_CHANNEL 6
 #define LOGGER_FINISH_CHANNEL 7
-#define CRASHER_FINISHED_CHANNEL 8 /* the crasher's injection campaign is over */
 #define TIMER_CHANNEL 10         /* the EL1 physical timer's interrupt */
 
 uintptr_t log_ring, log_ring_size;
 uintptr_t hanger_heartbeat;
-uintptr_t crasher_heartbeat;
 
 static sel4ft_faultmon_t monitor;
 static uint64_t hz;
 static uint64_t finish_at;
 static bool finished;
-/* The campaign ends when both the crasher's injections and client_a's final check are done. */
-static bool campaign_done, clients_done;
 
 static const char *const child_names[] = { [SERVER_ID] = "server", [CRASHER_ID] = "crasher", [HANGER_ID] = "hanger" };
 
@@ -80,31 +76,17 @@ void init(void)
 
     /* The same policies as the Linux baseline's supervisor (examples/common/policies.h). */
     const sel4ft_supervisor_policy_t server_policy = policy_server(hz);
-#if SCENARIO == SCENARIO_INJECT
-    /* The campaign wants every injection restarted: no policy limit (restart at once, always), and nobody to
-     * tell (client_a's workload must not depend on the crasher). */
-    const sel4ft_supervisor_policy_t *crasher_policy_in_force = NULL;
-    const sel4ft_heartbeat_t *crasher_beats = (const sel4ft_heartbeat_t *)crasher_heartbeat;
-    const uint64_t crasher_dependents = 0;
-#else
     const sel4ft_supervisor_policy_t crasher_policy = policy_crasher(hz);
-    const sel4ft_supervisor_policy_t *crasher_policy_in_force = &crasher_policy;
-    const sel4ft_heartbeat_t *crasher_beats = NULL;
-    const uint64_t crasher_dependents = 1ull << CLIENT_CHANNEL;
-#endif
-    /* Real reads keep setvar symbols a scenario does not use through --gc-sections (the Microkit tool must
-     * find them). */
-    (void)*(volatile uintptr_t *)&crasher_heartbeat;
+    /* A real read keeps the setvar symbol through --gc-sections when the scenario does not use it (the
+     * Microkit tool must find it). */
     (void)*(volatile uintptr_t *)&hanger_heartbeat;
     const sel4ft_supervisor_policy_t hanger_policy = policy_crasher(hz);
     const sel4ft_faultmon_child_config_t children[] = {
         [SERVER_ID] = { .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &server_policy,
                         .channel = SERVER_CHANNEL },
-        [CRASHER_ID] = { .name = "crasher", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = crasher_policy_in_force,
-                         .channel = CRASHER_CHANNEL, .dependents = crasher_dependents,
-                         .heartbeat = crasher_beats },
-        /* Heartbeats only where the hanger is the subject: a spinning PD of higher priority (the campaign's
-         * hang injections) starves it, and it would be counted as hung too. */
+        [CRASHER_ID] = { .name = "crasher", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &crasher_policy,
+                         .channel = CRASHER_CHANNEL, .dependents = 1ull << CLIENT_CHANNEL },
+        /* Heartbeats only where the hanger is the subject. */
         [HANGER_ID] = { .name = "hanger", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &hanger_policy,
                         .channel = HANGER_CHANNEL,
                         .heartbeat = SCENARIO == SCENARIO_HANG ? (const sel4ft_heartbeat_t *)hanger_heartbeat : NULL },
@@ -117,7 +99,7 @@ void init(void)
     }
     /* A restarted child that has not said it serves within a second failed again. */
     sel4ft_faultmon_set_recovery_timeout(&monitor, hz);
-#if SCENARIO == SCENARIO_HANG || SCENARIO == SCENARIO_INJECT
+#if SCENARIO == SCENARIO_HANG
     /* Heartbeats every 10 ms; two missed periods make a hang. */
     sel4ft_faultmon_set_heartbeat_period(&monitor, hz / 100, sel4ft_os_ticks());
 #endif
@@ -157,17 +139,8 @@ void notified(microkit_channel ch)
     case HANGER_FINISHED_CHANNEL:
         finish();
         return;
-    case CRASHER_FINISHED_CHANNEL:
-        campaign_done = true;
-        if (clients_done) {
-            finish();
-        }
-        return;
     case CLIENT_CHANNEL:
-        clients_done = true;
-        if (SCENARIO != SCENARIO_INJECT || campaign_done) {
-            finish();
-        }
+        finish();
         return;
     default:
         break;

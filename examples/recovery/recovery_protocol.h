@@ -23,12 +23,12 @@ enum recovery_opcode {
 #define RECOVERY_LIST_MAX 120u
 
 /* Where an injected crash strikes, during the next update (increment or append). */
-enum inject_point {
-    INJECT_NONE = 0,
-    INJECT_AFTER_APPLY,    /* state changed in memory, not yet checkpointed: the update must be redone once */
-    INJECT_AFTER_COMMIT,   /* checkpointed, reply not sent: the retry must be answered from the record */
-    INJECT_CORRUPT_COMMIT, /* the new checkpoint slot is corrupted, then the crash: it must be rejected */
-    INJECT_POINT_NUM
+enum crash_point {
+    CRASH_NONE = 0,
+    CRASH_AFTER_APPLY,    /* state changed in memory, not yet checkpointed: the update must be redone once */
+    CRASH_AFTER_COMMIT,   /* checkpointed, reply not sent: the retry must be answered from the record */
+    CRASH_CORRUPT_COMMIT, /* the new checkpoint slot is corrupted, then the crash: it must be rejected */
+    CRASH_POINT_NUM
 };
 
 typedef struct {

@@ -20,6 +20,7 @@
 #include <sel4ft/microkit.h>
 #include <sel4ft/sel4ft.h>
 
+#include "campaign.h"
 #include "example_log.h"
 #include "recovery_protocol.h"
 #include "scenario.h"
@@ -49,9 +50,23 @@ static uint64_t incarnation;
 /* In .bss, so a restart disarms it: an injected crash strikes once. */
 static uint32_t armed_injection;
 
-static const char *const inject_names[INJECT_POINT_NUM] = {
+static const char *const inject_names[CRASH_POINT_NUM] = {
     "none", "after applying an update", "after committing an update", "after corrupting the new checkpoint"
 };
+
+/* SCENARIO=inject: carry out the monitor's injection for this point of an update, if there is one. */
+static void campaign(uint32_t point)
+{
+#if SCENARIO == SCENARIO_INJECT
+    inject_command_t command;
+    if (inject_take(campaign_page, INJECT_TARGET_SERVER, point, &command)) {
+        inject_perform(&command, INJECT_TARGET_SERVER, &example_log, log_ring, log_ring_size);
+        inject_contained();
+    }
+#else
+    (void)point;
+#endif
+}
 
 static void crash(const char *where)
 {
@@ -125,8 +140,12 @@ static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4f
                  (unsigned long)checkpoint.sequence);
         return SEL4FT_RPC_OK;
     case OP_INJECT: {
+        if (SCENARIO == SCENARIO_INJECT) {
+            /* The campaign's injections come from the monitor only. */
+            return SEL4FT_RPC_UNKNOWN_OPERATION;
+        }
         const inject_request_t *inject = (const inject_request_t *)request->payload;
-        if (request->length != sizeof(*inject) || inject->point == INJECT_NONE || inject->point >= INJECT_POINT_NUM) {
+        if (request->length != sizeof(*inject) || inject->point == CRASH_NONE || inject->point >= CRASH_POINT_NUM) {
             return SEL4FT_RPC_INVALID_ARGUMENT;
         }
         armed_injection = inject->point;
@@ -164,28 +183,31 @@ static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4f
     /* Build the reply privately: it is recorded, and nothing is ever read back from the shared region. */
     _Alignas(8) uint8_t reply[SEL4FT_DEDUP_REPLY_MAX];
     sel4ft_rpc_response_t private_response = { .payload = reply, .capacity = sizeof(reply), .length = 0 };
+    campaign(INJECT_POINT_BEFORE);
     uint32_t status = apply(request, &private_response);
     state.updates++;
     sel4ft_dedup_record(&state.dedup, client, request->request_id, status, reply, private_response.length);
     __builtin_memcpy(response->payload, reply, private_response.length);
     response->length = private_response.length;
-    if (armed_injection == INJECT_AFTER_APPLY) {
-        crash(inject_names[INJECT_AFTER_APPLY]);
+    campaign(INJECT_POINT_MIDDLE);
+    if (armed_injection == CRASH_AFTER_APPLY) {
+        crash(inject_names[CRASH_AFTER_APPLY]);
     }
     int err = sel4ft_checkpoint_commit(&checkpoint, &state, sizeof(state));
     if (err != 0) {
         LOG_ERROR("checkpoint commit failed: %s", sel4ft_strerror(err));
         return SEL4FT_RPC_INTERNAL_ERROR;
     }
-    if (armed_injection == INJECT_CORRUPT_COMMIT) {
+    if (armed_injection == CRASH_CORRUPT_COMMIT) {
         /* Flip one byte of the slot just written, as a stray write or bad memory would. */
         uint8_t *slot = checkpoint.region + (size_t)checkpoint.newest * checkpoint.slot_size;
         slot[sizeof(sel4ft_checkpoint_header_t) + 8] ^= 0x40;
-        crash(inject_names[INJECT_CORRUPT_COMMIT]);
+        crash(inject_names[CRASH_CORRUPT_COMMIT]);
     }
-    if (armed_injection == INJECT_AFTER_COMMIT) {
-        crash(inject_names[INJECT_AFTER_COMMIT]);
+    if (armed_injection == CRASH_AFTER_COMMIT) {
+        crash(inject_names[CRASH_AFTER_COMMIT]);
     }
+    campaign(INJECT_POINT_AFTER);
     return status;
 }
 

@@ -35,7 +35,11 @@
  *   channel instead (a member that has just finished restarting but whose
  *   "serving" notification the monitor has not taken yet is restarted again);
  * - escalating a passive server to "stop" strands a client blocked in a call to
- *   it (nobody else can answer that call): give servers a restart policy.
+ *   it (nobody else can answer that call): give servers a restart policy;
+ * - a hung child starves the children of lower priority, which then miss their
+ *   heartbeats too: give each watched child its priority, and a child is not
+ *   counted as hung while one above it is missing beats (children starved by
+ *   a busy PD the monitor does not watch are not told apart from hung ones).
  * @{
  */
 
@@ -78,6 +82,11 @@ typedef struct sel4ft_faultmon_child_config {
     const sel4ft_heartbeat_t *heartbeat; /**< The child's heartbeat, or NULL: not watched for hangs. */
     sel4ft_channel_t channel; /**< The channel shared with the child: the monitor asks for heartbeats on it,
                                    and the child notifies it when it is serving (again). */
+    uint32_t priority;        /**< The child's scheduling priority as in the system description, or 0 if not
+                                   given. A child is not counted as hung while a watched child of higher
+                                   priority is missing its heartbeat too, at this check or the one before
+                                   (a spinning child starves every child below it); it gets its grace
+                                   periods afresh instead. */
 } sel4ft_faultmon_child_config_t;
 
 /** The monitor's record of one child. */
@@ -108,6 +117,8 @@ typedef struct sel4ft_faultmon {
     uint64_t recovery_timeout;      /**< A restarted child that has not said it serves within this many ticks
                                          failed again (0: no limit). */
     uint64_t next_heartbeat;        /**< When the next check is due. */
+    uint32_t missing_priority;      /**< The highest priority of the children that missed a beat at the last
+                                         check (0: none). */
     uint64_t tick_hz;               /**< Counter frequency, for the microseconds in the log. */
     uint64_t faults;                /**< Faults seen in all. */
     uint64_t unknown_children;      /**< Faults from ids that were never added (each such child is stopped). */

@@ -405,6 +405,116 @@ static void test_hung_child_is_restarted_after_two_missed_periods(void **state)
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 0);
 }
 
+/* "logger" (id SERVER, priority 250) and a child named @p low_name (id CRASHER, priority 150), both serving,
+ * with heartbeats checked every 100 ticks. */
+static void watch_by_priority(sel4ft_heartbeat_t *high_beats, sel4ft_heartbeat_t *low_beats, const char *low_name)
+{
+    const sel4ft_faultmon_child_config_t high = { .name = "logger", .on_fault = SEL4FT_FAULTMON_RESTART,
+                                                  .heartbeat = high_beats, .channel = SERVER_CHANNEL,
+                                                  .priority = 250 };
+    const sel4ft_faultmon_child_config_t low = { .name = low_name, .on_fault = SEL4FT_FAULTMON_RESTART,
+                                                 .heartbeat = low_beats, .channel = CRASHER_CHANNEL,
+                                                 .priority = 150 };
+    assert_int_equal(sel4ft_faultmon_add_child(&monitor, SERVER, &high), 0);
+    assert_int_equal(sel4ft_faultmon_add_child(&monitor, CRASHER, &low), 0);
+    sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
+    sel4ft_faultmon_set_heartbeat_period(&monitor, 100, kernel.now);
+}
+
+/* A spinning child starves the children below it: a child is not hung while one of higher priority is missing
+ * its beats too. Here the starved child misses a period before the spinning one does (it was due to beat just
+ * as the other began to spin), which is what happens on seL4 when the logger hangs. */
+static void test_hang_blames_the_highest_priority_child_only(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t high_beats = { 0 }, low_beats = { 0 };
+    watch_by_priority(&high_beats, &low_beats, "crasher");
+
+    /* Period 1: the high one still beat, the low one did not. Period 2: neither did. */
+    high_beats.beats++;
+    kernel.now += 100;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    kernel.now += 100;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    assert_int_equal(kernel.restarts, 0);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 0);
+    expect_log("crasher: no heartbeat for 2 periods, but a child of higher priority is not beating either");
+
+    /* Period 3: the high one is hung and restarted; the low one, still starved, is not blamed. */
+    kernel.now += 100;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    assert_int_equal(kernel.restarts, 1);
+    assert_int_equal(kernel.restarted, SERVER);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->hangs, 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 0);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 1);
+    expect_log("logger: no heartbeat for 2 periods (counter stuck at 1): hung");
+    expect_log("logger: restarting now as incarnation 2");
+
+    /* The starved child beats again once the hung one is restarted: nothing more happens. */
+    low_beats.beats++;
+    kernel.now += 100;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    assert_int_equal(kernel.restarts, 1);
+
+    /* With nothing above it missing beats, a child that stops beating is hung as usual. */
+    for (int i = 0; i < 2; i++) {
+        kernel.now += 100;
+        sel4ft_faultmon_tick(&monitor, kernel.now);
+    }
+    assert_int_equal(kernel.restarts, 2);
+    assert_int_equal(kernel.restarted, CRASHER);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 1);
+}
+
+/* A restarted child may beat once more (a heartbeat request left pending from before its restart) and then
+ * hang again: the child it starves must not be blamed in the period where only it missed its beat. */
+static void test_hang_after_a_stale_beat_blames_the_higher_child(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t high_beats = { 0 }, low_beats = { 0 };
+    watch_by_priority(&high_beats, &low_beats, "client");
+
+    /* The high one hangs: two periods, restarted. The low one is starved all along. */
+    for (int i = 0; i < 2; i++) {
+        kernel.now += 100;
+        sel4ft_faultmon_tick(&monitor, kernel.now);
+    }
+    assert_int_equal(kernel.restarts, 1);
+    assert_int_equal(kernel.restarted, SERVER);
+    sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
+    /* It answers a stale request, then hangs again; the low one is still starved. */
+    high_beats.beats++;
+    for (int i = 0; i < 3; i++) {
+        kernel.now += 100;
+        sel4ft_faultmon_tick(&monitor, kernel.now);
+    }
+    assert_int_equal(kernel.restarts, 2);
+    assert_int_equal(kernel.restarted, SERVER);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->hangs, 2);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 0);
+}
+
+/* Children of equal (or unknown) priority that all miss their beats are all hung. */
+static void test_hang_of_equal_priorities_blames_all(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t a = { 0 }, b = { 0 };
+    watch(SERVER, "a", SEL4FT_FAULTMON_RESTART, NULL, &a, SERVER_CHANNEL, 0);
+    watch(CRASHER, "b", SEL4FT_FAULTMON_RESTART, NULL, &b, CRASHER_CHANNEL, 0);
+    sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
+    sel4ft_faultmon_set_heartbeat_period(&monitor, 100, kernel.now);
+    for (int i = 0; i < 2; i++) {
+        kernel.now += 100;
+        sel4ft_faultmon_tick(&monitor, kernel.now);
+    }
+    assert_int_equal(kernel.restarts, 2);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->hangs, 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 1);
+}
+
 static void test_refused_restart_is_reported(void **state)
 {
     (void)state;
@@ -556,6 +666,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_repeated_failures_back_off_then_escalate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_escalation_restarts_the_group, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hung_child_is_restarted_after_two_missed_periods, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hang_blames_the_highest_priority_child_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hang_after_a_stale_beat_blames_the_higher_child, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hang_of_equal_priorities_blames_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_restart_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_child_is_stopped_and_nobody_told, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_fault_message_stops_the_child, setup, teardown),

@@ -1,0 +1,217 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/* The campaign's injections, as each target carries them out (SCENARIO=inject). */
+
+#include <microkit.h>
+
+#include <sel4ft/sel4ft.h>
+
+#include "campaign.h"
+#include "example_log.h"
+
+/* Records a flood writes: four times what a ring holds. */
+#define FLOOD_RECORDS 128u
+
+/* Called while a long injection (a flood) runs: a target whose heartbeat counts its progress beats here, so
+ * that a PD busy logging is not taken for hung. The default does nothing. */
+__attribute__((weak)) void inject_progress(void)
+{
+}
+
+uintptr_t campaign_page;
+
+static uint32_t last_sequence;
+
+bool inject_take(uintptr_t page, uint32_t target, uint32_t point, inject_command_t *command)
+{
+    if (page == 0 || target >= INJECT_TARGETS) {
+        return false;
+    }
+    const volatile inject_command_t *slot = &((const volatile campaign_page_t *)page)->command[target];
+    uint32_t sequence = __atomic_load_n(&slot->sequence, __ATOMIC_ACQUIRE);
+    if (sequence == 0 || sequence == last_sequence) {
+        return false;
+    }
+    /* Copy, then check the copy: nothing is used from the page itself. */
+    inject_command_t copy = { sequence, slot->kind, slot->point, slot->arg, slot->number };
+    if (copy.kind >= INJECT_KINDS || (inject_kinds_of[target] & INJECT_BIT(copy.kind)) == 0 ||
+        copy.point >= INJECT_POINTS) {
+        last_sequence = sequence;
+        return false;
+    }
+    if (copy.point != point) {
+        return false;
+    }
+    last_sequence = sequence;
+    *command = copy;
+    return true;
+}
+
+bool inject_over(uintptr_t page)
+{
+    return page != 0 && __atomic_load_n(&((const campaign_page_t *)page)->over, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Deep enough to run off a 4 KiB stack into the unmapped page below it. */
+__attribute__((noinline)) static uint64_t recurse(volatile uint64_t depth)
+{
+    volatile uint64_t frame[64];
+    frame[0] = depth;
+    /* A limit no 4 KiB stack reaches; it keeps the recursion finite in the compiler's eyes. */
+    if (depth > (1u << 30)) {
+        return frame[0];
+    }
+    return recurse(depth + 1) + frame[0];
+}
+
+/* Channels tried per foreign_notify injection. */
+#define FOREIGN_TRIES 8u
+
+/* The @p k-th of the channels whose bit is clear in @p allowed (libmicrokit's masks of what this PD may do),
+ * counting round; MICROKIT_MAX_CHANNEL_ID + 1 if there are none. */
+static uint32_t foreign_channel(uint64_t allowed, uint32_t k)
+{
+    uint32_t foreign = 0;
+    for (uint32_t ch = 0; ch <= MICROKIT_MAX_CHANNEL_ID; ch++) {
+        foreign += (allowed & (1ull << ch)) == 0;
+    }
+    if (foreign == 0) {
+        return MICROKIT_MAX_CHANNEL_ID + 1;
+    }
+    k %= foreign;
+    for (uint32_t ch = 0; ch <= MICROKIT_MAX_CHANNEL_ID; ch++) {
+        if ((allowed & (1ull << ch)) == 0 && k-- == 0) {
+            return ch;
+        }
+    }
+    return MICROKIT_MAX_CHANNEL_ID + 1;
+}
+
+#define SAY(log, level, format, ...)                                                                              \
+    do {                                                                                                          \
+        if ((log) != NULL) {                                                                                      \
+            sel4ft_logring_printf((log), (level), format, __VA_ARGS__);                                           \
+        } else {                                                                                                  \
+            sel4ft_printf("%s|%s: " format "\n", sel4ft_os_name(), sel4ft_log_level_str(level), __VA_ARGS__);     \
+        }                                                                                                         \
+    } while (0)
+
+/* Scribble on this PD's own ring as a buggy or hostile producer would: a record with an impossible length and
+ * level, then a head far beyond anything the ring holds. Then attach again (the producer repairs its side). */
+static void ring_garbage(sel4ft_logring_producer_t *log, uintptr_t region, uintptr_t size, uint32_t arg)
+{
+    sel4ft_logring_control_t *control = (sel4ft_logring_control_t *)region;
+    sel4ft_logring_slot_t *slots = (sel4ft_logring_slot_t *)(control + 1);
+    uint32_t head = __atomic_load_n(&control->head, __ATOMIC_RELAXED);
+    uint32_t slot = head & log->mask;
+    slots[slot].length = (uint16_t)(0x8000u | arg);
+    slots[slot].level = (uint16_t)(99u + (arg >> 16) % 100u);
+    __atomic_store_n(&control->head, head + 1, __ATOMIC_RELEASE);
+    sel4ft_os_notify(log->channel);
+    __atomic_store_n(&control->head, head + 1 + (log->mask + 1) * (2u + arg % 1000u), __ATOMIC_RELEASE);
+    sel4ft_os_notify(log->channel);
+    example_log_init(region, size, log->channel);
+}
+
+void inject_perform(const inject_command_t *command, uint32_t target, sel4ft_logring_producer_t *log,
+                    uintptr_t log_region, uintptr_t log_region_size)
+{
+    static const char *const points[INJECT_POINTS] = { "before", "middle", "after" };
+    uint32_t kind = command->kind;
+    unsigned long n = (unsigned long)command->number;
+
+    SAY(log, SEL4FT_LOG_INFO, "INJECT %lu %s %s at %s", n, inject_target_names[target], inject_kind_names[kind],
+        points[command->point]);
+    switch (kind) {
+    case INJECT_NULL_READ:
+        (void)*(volatile uint32_t *)0;
+        break;
+    case INJECT_NULL_WRITE:
+        *(volatile uint32_t *)0 = 1;
+        break;
+    case INJECT_UNMAPPED_WRITE:
+        *(volatile uint32_t *)0x10000000 = 1;
+        break;
+    case INJECT_READONLY_WRITE:
+        *(volatile uint32_t *)CAMPAIGN_PAGE_VADDR = 1;
+        break;
+    case INJECT_UNDEFINED_INSTRUCTION:
+        __asm__ volatile("udf #0");
+        break;
+    case INJECT_STACK_OVERFLOW:
+        (void)recurse(0);
+        break;
+    case INJECT_HANG:
+        for (;;) {
+            __asm__ volatile("" ::: "memory");
+        }
+    case INJECT_FOREIGN_NOTIFY: {
+        /* Past libmicrokit's checks, straight to the kernel, as hostile code would: signals on channels this
+         * PD may not notify and calls on channels it may not call. Their capability slots are empty, so the
+         * kernel refuses each: a signal silently (a send has no answer), a call with an error. Nothing reaches
+         * another PD, and this one runs on. */
+        uint32_t signals = 0, calls = 0, refused = 0;
+        for (uint32_t i = 0; i < FOREIGN_TRIES; i++) {
+            uint32_t ch = foreign_channel(microkit_notifications, command->arg + i * 7u);
+            if (ch <= MICROKIT_MAX_CHANNEL_ID) {
+                seL4_Signal(BASE_OUTPUT_NOTIFICATION_CAP + ch);
+                signals++;
+            }
+            ch = foreign_channel(microkit_pps, command->arg + i * 11u);
+            if (ch <= MICROKIT_MAX_CHANNEL_ID) {
+                seL4_MessageInfo_t answer = seL4_Call(BASE_ENDPOINT_CAP + ch, seL4_MessageInfo_new(0, 0, 0, 0));
+                calls++;
+                refused += seL4_MessageInfo_get_label(answer) == seL4_InvalidCapability;
+            }
+        }
+        SAY(log, refused == calls ? SEL4FT_LOG_INFO : SEL4FT_LOG_ERROR,
+            "INJECT %lu foreign_notify: %u signals and %u calls on channels it may not use; the kernel refused "
+            "%u of the %u calls", n, signals, calls, refused, calls);
+        return;
+    }
+    case INJECT_RING_GARBAGE:
+        if (log != NULL) {
+            ring_garbage(log, log_region, log_region_size, command->arg);
+            SAY(log, SEL4FT_LOG_INFO, "INJECT %lu ring_garbage: wrote a malformed record and an impossible head; "
+                "logging again", n);
+            return;
+        }
+        break;
+    case INJECT_LOG_FLOOD:
+        if (log != NULL) {
+            uint32_t dropped_before = sel4ft_logring_producer_dropped(log);
+            for (uint32_t i = 0; i < FLOOD_RECORDS; i++) {
+                sel4ft_logring_printf(log, SEL4FT_LOG_INFO, "flood %lu.%u", n, i);
+                inject_progress();
+            }
+            uint32_t dropped = sel4ft_logring_producer_dropped(log) - dropped_before;
+            SAY(log, SEL4FT_LOG_INFO, "INJECT %lu log_flood: wrote %u records, the ring dropped %u", n,
+                FLOOD_RECORDS, dropped);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    SAY(log, SEL4FT_LOG_ERROR, "INJECT %lu %s did not fault", n, inject_kind_names[kind]);
+}
+
+void inject_contained(void)
+{
+    sel4ft_os_notify(INJECT_CHANNEL);
+}
+
+/* The logger's part (examples/common/logger.c calls it on LOGGER_INJECT_CHANNEL). */
+void logger_inject(void);
+void logger_inject(void)
+{
+    inject_command_t command;
+    if (inject_take(campaign_page, INJECT_TARGET_LOGGER, INJECT_POINT_BEFORE, &command)) {
+        inject_perform(&command, INJECT_TARGET_LOGGER, NULL, 0, 0);
+        inject_contained();
+    }
+}

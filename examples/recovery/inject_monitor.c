@@ -1,0 +1,317 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/* SCENARIO=inject: the monitor supervises the campaign's four targets with libsel4ft's faultmon template and
+ * runs the campaign. For each injection of the seeded schedule it writes a command into the campaign page for
+ * the target, wakes it if it waits for commands, and waits until either
+ * - the target failed (a fault, or a hang found by its heartbeat), was restarted and says it serves again:
+ *   "recovered", or
+ * - the target reports that it carried the injection out and runs on: "contained" for the kinds that are
+ *   meant to be contained, "not faulted" for the others, or
+ * - a second passed: "timed out".
+ * A failure of any other supervised PD while an injection is under way is an escaped fault. Every outcome is
+ * one line in the log (bench/inject.py tabulates them). */
+
+#include <microkit.h>
+
+#include <sel4ft/faultmon.h>
+#include <sel4ft/microkit.h>
+#include <sel4ft/sel4ft.h>
+
+#include "campaign.h"
+#include "example_log.h"
+#include "scenario.h"
+
+/* Child ids (see inject.system). */
+#define SERVER_ID 1
+#define CRASHER_ID 2
+#define CLIENT_ID 3
+#define LOGGER_ID 4
+#define CHILDREN 5
+
+/* Channels. */
+#define CLIENT_A_CHANNEL 5 /* client_a says when its final check is done */
+#define LOG_CHANNEL 6
+#define LOGGER_FINISH_CHANNEL 7
+#define TIMER_CHANNEL 10
+#define INJECT_CHANNEL_BASE 11 /* + target: the server, the crasher, client_b, the logger */
+
+/* 100 ms: long enough that a target starved while a PD of higher priority floods the log (the server's flood
+ * runs at 200, above the crasher and client_b, and the server answers no heartbeats), or blocked while the
+ * server restarts, is not taken for hung in QEMU. A hang is found 100 to 200 ms after it began. */
+#define HEARTBEAT_PERIOD(hz) ((hz) / 10)
+
+uintptr_t log_ring, log_ring_size;
+uintptr_t campaign_page;
+uintptr_t crasher_heartbeat, client_b_heartbeat, logger_heartbeat;
+
+static const uint32_t child_of_target[INJECT_TARGETS] = {
+    [INJECT_TARGET_CRASHER] = CRASHER_ID, [INJECT_TARGET_SERVER] = SERVER_ID,
+    [INJECT_TARGET_CLIENT] = CLIENT_ID, [INJECT_TARGET_LOGGER] = LOGGER_ID,
+};
+static const uint32_t channel_of_target[INJECT_TARGETS] = {
+    [INJECT_TARGET_CRASHER] = INJECT_CHANNEL_BASE + 1, [INJECT_TARGET_SERVER] = INJECT_CHANNEL_BASE,
+    [INJECT_TARGET_CLIENT] = INJECT_CHANNEL_BASE + 2, [INJECT_TARGET_LOGGER] = INJECT_CHANNEL_BASE + 3,
+};
+
+/* What each child had suffered when the current injection was issued. */
+typedef struct {
+    uint32_t faults, hangs, restarts;
+} tally_t;
+
+static sel4ft_faultmon_t monitor;
+static uint64_t hz;
+static bool started, over, finished;
+static uint64_t issued, recovered, contained, not_faulted, timed_out, escaped;
+static uint32_t sequence;
+
+static struct {
+    bool active;
+    bool failed; /* the target failed since it was issued: the command is withdrawn */
+    uint64_t number;
+    uint32_t target, kind, point;
+    uint64_t deadline;
+    tally_t before[CHILDREN];
+} pending;
+
+static tally_t tally(uint32_t child)
+{
+    const sel4ft_faultmon_child_t *c = sel4ft_faultmon_child(&monitor, child);
+    return (tally_t){ c->faults, c->hangs, c->restarts };
+}
+
+static volatile inject_command_t *slot(uint32_t target)
+{
+    return &((volatile campaign_page_t *)campaign_page)->command[target];
+}
+
+static void rearm_timer(void)
+{
+    uint64_t next = sel4ft_faultmon_next_deadline(&monitor);
+    if (pending.active && (next == 0 || pending.deadline < next)) {
+        next = pending.deadline;
+    }
+    sel4ft_os_timer_set(next);
+}
+
+static void finish(void)
+{
+    static const char *const names[CHILDREN] = { [SERVER_ID] = "server", [CRASHER_ID] = "crasher",
+                                                 [CLIENT_ID] = "client_b", [LOGGER_ID] = "logger" };
+    if (finished) {
+        return;
+    }
+    finished = true;
+    for (uint32_t id = SERVER_ID; id < CHILDREN; id++) {
+        const sel4ft_faultmon_child_t *c = sel4ft_faultmon_child(&monitor, id);
+        LOG_INFO("summary: %s: incarnation %u, %u faults, %u hangs, %u restarts, %s; longest recovery %lu ticks",
+                 names[id], c->supervision.incarnation, c->faults, c->hangs, c->restarts,
+                 sel4ft_faultmon_state_str(c->state), (unsigned long)c->max_recovery_ticks);
+    }
+    microkit_notify(LOGGER_FINISH_CHANNEL);
+}
+
+static void issue(uint64_t n, uint64_t now)
+{
+    uint32_t target = inject_target_of(INJECT_SEED, n);
+    pending.active = true;
+    pending.failed = false;
+    pending.number = n;
+    pending.target = target;
+    pending.kind = inject_kind_of(INJECT_SEED, n);
+    pending.point = inject_point_of(INJECT_SEED, n);
+    pending.deadline = now + hz;
+    for (uint32_t id = SERVER_ID; id < CHILDREN; id++) {
+        pending.before[id] = tally(id);
+    }
+    volatile inject_command_t *command = slot(target);
+    command->kind = pending.kind;
+    command->point = pending.point;
+    command->arg = (uint32_t)inject_draw(INJECT_SEED, n, 3);
+    command->number = n;
+    if (++sequence == 0) {
+        sequence = 1;
+    }
+    __atomic_store_n(&command->sequence, sequence, __ATOMIC_RELEASE);
+    issued++;
+    if (target == INJECT_TARGET_CRASHER || target == INJECT_TARGET_LOGGER) {
+        microkit_notify(channel_of_target[target]);
+    }
+}
+
+static void withdraw(void)
+{
+    __atomic_store_n(&slot(pending.target)->sequence, 0, __ATOMIC_RELEASE);
+}
+
+/* The next injection, or the end of the campaign. */
+static void next(uint64_t now)
+{
+    pending.active = false;
+    if (pending.number < INJECTIONS) {
+        issue(pending.number + 1, now);
+        return;
+    }
+    over = true;
+    __atomic_store_n(&((campaign_page_t *)campaign_page)->over, 1, __ATOMIC_RELEASE);
+    LOG_INFO("campaign done: %lu injections, seed %lu: %lu recovered, %lu contained, %lu not faulted, "
+             "%lu timed out, %lu escaped faults", (unsigned long)issued, (unsigned long)INJECT_SEED,
+             (unsigned long)recovered, (unsigned long)contained, (unsigned long)not_faulted,
+             (unsigned long)timed_out, (unsigned long)escaped);
+}
+
+static void resolve(const char *outcome, uint64_t now)
+{
+    LOG_INFO("RESULT %lu %s %s %s", (unsigned long)pending.number, inject_target_names[pending.target],
+             inject_kind_names[pending.kind], outcome);
+    next(now);
+}
+
+/* After every event: what the children suffered since the current injection was issued. */
+static void review(uint64_t now)
+{
+    if (!pending.active) {
+        return;
+    }
+    uint32_t target_child = child_of_target[pending.target];
+    for (uint32_t id = SERVER_ID; id < CHILDREN; id++) {
+        tally_t t = tally(id);
+        uint32_t failures = (t.faults - pending.before[id].faults) + (t.hangs - pending.before[id].hangs);
+        if (id != target_child && failures != 0) {
+            escaped += failures;
+            LOG_ERROR("ESCAPED %lu: %s failed while %s was the target", (unsigned long)pending.number,
+                      sel4ft_faultmon_child(&monitor, id)->config.name, inject_target_names[pending.target]);
+            pending.before[id] = t;
+        }
+    }
+    tally_t t = tally(target_child);
+    const tally_t *b = &pending.before[target_child];
+    if (!pending.failed && (t.faults != b->faults || t.hangs != b->hangs)) {
+        /* The monitor runs before any child: the restarted target cannot see the command again. */
+        pending.failed = true;
+        withdraw();
+    }
+    const sel4ft_faultmon_child_t *c = sel4ft_faultmon_child(&monitor, target_child);
+    if (pending.failed && t.restarts != b->restarts && c->state == SEL4FT_FAULTMON_RUNNING) {
+        recovered++;
+        resolve(t.hangs != b->hangs ? "recovered hang" : "recovered fault", now);
+    } else if (now >= pending.deadline) {
+        timed_out++;
+        withdraw();
+        resolve("timed out", now);
+    }
+}
+
+/* The target said it carried the injection out and runs on. */
+static void reported(uint32_t target, uint64_t now)
+{
+    if (!pending.active || target != pending.target || pending.failed) {
+        LOG_WARN("unexpected report from %s", inject_target_names[target]);
+        return;
+    }
+    withdraw();
+    if ((INJECT_CONTAINED_KINDS & INJECT_BIT(pending.kind)) != 0) {
+        contained++;
+        resolve("contained", now);
+    } else {
+        not_faulted++;
+        resolve("NOT FAULTED", now);
+    }
+}
+
+/* The campaign starts once every target that answers heartbeats has said it serves. */
+static void maybe_start(uint64_t now)
+{
+    if (started) {
+        return;
+    }
+    for (uint32_t id = CRASHER_ID; id < CHILDREN; id++) {
+        if (!sel4ft_faultmon_child(&monitor, id)->serving) {
+            return;
+        }
+    }
+    started = true;
+    LOG_INFO("campaign: %d injections, seed %d, into the server, the crasher, client_b and the logger",
+             INJECTIONS, INJECT_SEED);
+    pending.number = 0;
+    next(now);
+}
+
+void init(void)
+{
+    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
+    sel4ft_faultmon_init(&monitor, &example_log);
+    hz = sel4ft_os_tick_hz();
+
+    /* Every injection is restarted: no policy limit, and nobody to tell (the clients' workload carries on
+     * through restarts by itself). Priorities as in inject.system: a spinning logger starves the others. */
+    const sel4ft_faultmon_child_config_t children[CHILDREN] = {
+        [SERVER_ID] = { .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART, .channel = 1, .priority = 200 },
+        [CRASHER_ID] = { .name = "crasher", .on_fault = SEL4FT_FAULTMON_RESTART, .channel = 2, .priority = 150,
+                         .heartbeat = (const sel4ft_heartbeat_t *)crasher_heartbeat },
+        [CLIENT_ID] = { .name = "client_b", .on_fault = SEL4FT_FAULTMON_RESTART, .channel = 3, .priority = 150,
+                        .heartbeat = (const sel4ft_heartbeat_t *)client_b_heartbeat },
+        [LOGGER_ID] = { .name = "logger", .on_fault = SEL4FT_FAULTMON_RESTART, .channel = 4, .priority = 250,
+                        .heartbeat = (const sel4ft_heartbeat_t *)logger_heartbeat },
+    };
+    for (uint32_t id = SERVER_ID; id < CHILDREN; id++) {
+        int err = sel4ft_faultmon_add_child(&monitor, id, &children[id]);
+        if (err != 0) {
+            LOG_ERROR("cannot watch %s: %s", children[id].name, sel4ft_strerror(err));
+        }
+    }
+    /* A restarted child that has not said it serves within a second failed again; two missed heartbeat
+     * periods make a hang. */
+    sel4ft_faultmon_set_recovery_timeout(&monitor, hz);
+    sel4ft_faultmon_set_heartbeat_period(&monitor, HEARTBEAT_PERIOD(hz), sel4ft_os_ticks());
+    LOG_INFO("supervising server, crasher, client_b, logger (counter at %lu Hz)", (unsigned long)hz);
+    rearm_timer();
+}
+
+seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
+{
+    (void)reply_msginfo;
+    seL4_Bool resume = sel4ft_faultmon_handle(&monitor, child, sel4ft_from_microkit(msginfo));
+    review(sel4ft_os_ticks());
+    rearm_timer();
+    return resume;
+}
+
+void notified(microkit_channel ch)
+{
+    uint64_t now = sel4ft_os_ticks();
+
+    if (ch == TIMER_CHANNEL) {
+        sel4ft_faultmon_tick(&monitor, now);
+        review(now);
+        /* Move the deadline before acknowledging: the timer's interrupt is level-triggered. */
+        rearm_timer();
+        sel4ft_os_irq_ack(TIMER_CHANNEL);
+        return;
+    }
+    if (ch == CLIENT_A_CHANNEL) {
+        if (over) {
+            finish();
+        } else {
+            LOG_WARN("client_a finished before the campaign was over");
+        }
+        return;
+    }
+    if (ch >= INJECT_CHANNEL_BASE && ch < INJECT_CHANNEL_BASE + INJECT_TARGETS) {
+        for (uint32_t target = 0; target < INJECT_TARGETS; target++) {
+            if (channel_of_target[target] == ch) {
+                review(now);
+                reported(target, now);
+            }
+        }
+    } else if (!sel4ft_faultmon_notified(&monitor, ch, now)) {
+        LOG_WARN("unexpected notification on channel %u", ch);
+    } else {
+        maybe_start(now);
+        review(now);
+    }
+    rearm_timer();
+}
