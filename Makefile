@@ -226,15 +226,21 @@ INJECT_SEED ?= 1
 INJECTIONS ?= 1000
 INJECT_CONFIG ?= release
 
-# The seeded campaign: on seL4 (the recovery system's crasher fails INJECTIONS times in 7 ways) and, with the
-# same schedule, on the Linux baseline (natively), side by side.
+# The seeded campaign: on seL4 (inject.system: INJECTIONS faults into the server, the crasher, client_b and the
+# logger, in 11 kinds) and, with the same schedule as far as it applies, on the Linux baseline (natively).
 inject: sdk-check baseline
-	@config=$(INJECT_CONFIG); ex=recovery; variant=inject; label=recovery-inject-seed$(INJECT_SEED); \
+	@s="$(INJECT_SEED)"; case "$$s" in ''|*[!0-9]*) bad=1;; *) if [ $${#s} -gt 10 ] || [ "$$s" -gt 4294967295 ]; \
+		then bad=1; fi;; esac; if [ -n "$$bad" ]; then \
+		echo "error: INJECT_SEED=$(INJECT_SEED) must be a number from 0 to 4294967295" >&2; exit 1; fi
+	@n="$(INJECTIONS)"; case "$$n" in ''|*[!0-9]*) bad=1;; *) if [ $${#n} -gt 7 ] || [ "$$n" -lt 1 ] || \
+		[ "$$n" -gt 1000000 ]; then bad=1; fi;; esac; if [ -n "$$bad" ]; then \
+		echo "error: INJECTIONS=$(INJECTIONS) must be a number from 1 to 1000000" >&2; exit 1; fi
+	@config=$(INJECT_CONFIG); ex=recovery; variant=inject; label=recovery-inject-seed$(INJECT_SEED)-n$(INJECTIONS); \
 		$(MAKE) --no-print-directory -C examples/recovery MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
 		MICROKIT_CONFIG=$$config TOOLCHAIN=$(TOOLCHAIN) SCENARIO=inject INJECT_SEED=$(INJECT_SEED) \
 		INJECTIONS=$(INJECTIONS) BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$$config/$$label >/dev/null
 	$(PYTHON) bench/inject.py --image \
-		$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(INJECT_CONFIG)/recovery-inject-seed$(INJECT_SEED)/loader.img \
+		$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(INJECT_CONFIG)/recovery-inject-seed$(INJECT_SEED)-n$(INJECTIONS)/loader.img \
 		--out-dir $(BUILD_DIR)/inject --seed $(INJECT_SEED) --injections $(INJECTIONS) --config $(INJECT_CONFIG) \
 		--linux-binary $(BUILD_DIR)/baseline/sel4ft-baseline
 
