@@ -86,14 +86,17 @@ def tabulate(lines):
     ring_pending = {}  # ring name -> injection number with ring garbage under way
     flood_lines = {}
     current = None  # the number of the latest injection a target announced
-    summary = {"done": None, "null_cap_refusals": 0, "unexpected": 0, "pd_errors": 0, "unattributed": 0}
-    read_backs = 0
+    summary = {"done": None, "null_cap_refusals": 0, "unexpected": 0, "pd_errors": 0, "unattributed": 0,
+               "mismatches": 0}
     shared_exact = False
     results = {}
+    announced = {}  # injection number -> (target, kind) as the target announced it carrying it out
+    read_backs = {"client_a": 0, "client_b": 0}
     for line in lines:
         m = TARGET_INJECT.match(line)
         if m:
             current = int(m.group(2))
+            announced[current] = (m.group(1), m.group(4))
             if m.group(4) == "ring_garbage":
                 ring_pending[m.group(1)] = current
             continue
@@ -150,7 +153,10 @@ def tabulate(lines):
         m = CAMPAIGN_DONE.match(line)
         if m:
             summary["done"] = (int(m.group(1)), int(m.group(2)))
-        read_backs += bool(READ_BACK.match(line))
+        m = READ_BACK.match(line)
+        if m:
+            read_backs[line.split("|", 1)[0]] += 1
+        summary["mismatches"] += "MISMATCH" in line
         shared_exact = shared_exact or bool(SHARED.match(line))
         summary["null_cap_refusals"] += bool(NULL_CAP.search(line))
         summary["unexpected"] += bool(UNEXPECTED.search(line))
@@ -162,6 +168,8 @@ def tabulate(lines):
             continue
         row = rows[(r["target"], r["kind"])]
         row["injected"] += 1
+        if announced.get(n) != (r["target"], r["kind"]):
+            continue  # the target never said it carried this injection out: not detected, not recovered
         row["lost"] += r.get("lost", 0)
         row["doubled"] += r.get("doubled", 0)
         row["escaped"] += r.get("escaped", 0)
@@ -182,6 +190,8 @@ def tabulate(lines):
             row["detected"] += detected
             row["as_expected"] += detected and bool(re.search(EXPECTED_DECODE[kind], r["failures"][0]))
             row["recovered"] += outcome == want
+    # Failures the monitor logged after the last result: nothing was injected then, so they escaped.
+    summary["escaped_after"] = sum(len(f) for f in failures.values())
     summary["read_backs_exact"] = read_backs
     summary["shared_exact"] = shared_exact
     return [rows[(t, k)] for t in TARGETS for k in KINDS if (t, k) in rows], summary
@@ -400,7 +410,8 @@ def run_sel4(args, commit, run_dir, fields):
             writer.writerow(dict(row, seed=args.seed, commit=commit, system="sel4"))
 
     out_rows, total = table(rows)
-    exact = summary["read_backs_exact"] == 2 and summary["shared_exact"]
+    exact = (summary["read_backs_exact"] == {"client_a": 1, "client_b": 1} and summary["shared_exact"] and
+             summary["mismatches"] == 0)
     failing = [f"{r['target']}/{r['kind']}" for r in rows if not row_ok(r)]
     out = [f"# Fault-injection campaign on seL4: seed {args.seed}, commit {commit}", "",
            f"{total['injected']} injections into the passive server, the crasher, client_b and the logger, one at a "
@@ -415,18 +426,19 @@ def run_sel4(args, commit, run_dir, fields):
                                                    "it was acknowledged; the shared counter is exact)." if exact
                                                    else "NOT PROVEN (a client's read-back or the shared counter "
                                                         "failed)."),
-           f"- Faults that escaped into another PD: {total['escaped']}; errors from any PD: {summary['pd_errors']}; "
-           f"unexpected notifications: {summary['unexpected']}.",
+           f"- Faults that escaped into another PD: {total['escaped']} during injections, "
+           f"{summary['escaped_after']} after the last; errors from any PD: {summary['pd_errors']}; unexpected "
+           f"notifications: {summary['unexpected']}.",
            f"- Results not matched to an injection: {summary['unattributed']}.",
-           "" + (f"- The debug kernel printed {summary['null_cap_refusals']} refusals of empty capability slots."
-                 if summary["null_cap_refusals"] else ""),
-           "", "Not injected, and why:", ""]
+           ] + ([f"- The debug kernel printed {summary['null_cap_refusals']} refusals of empty capability slots."]
+                if summary["null_cap_refusals"] else []) + ["", "Not injected, and why:", ""]
     out += [f"- {who}: {what}: {why}." for who, what, why in NOT_APPLICABLE]
     if failing:
         out += ["", "**FAILED:** " + ", ".join(failing)]
     text = "\n".join(line for line in out) + "\n"
     print(text)
     ok = (not failing and exact and summary["unattributed"] == 0 and summary["pd_errors"] == 0 and
+          summary["escaped_after"] == 0 and
           summary["unexpected"] == 0 and total["injected"] == args.injections and
           summary["done"] == (args.injections, args.seed))
     return ok, text, rows

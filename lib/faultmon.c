@@ -209,6 +209,13 @@ static void escalate(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel
 static void on_failure(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t now, bool known_fault)
 {
     sel4ft_faultmon_child_t *record = &monitor->children[child];
+    /* Every failure of a child starts a new episode of starvation for the children below it: they may be
+     * spared afresh (a child above that hangs in every incarnation starves them for as long as it does). */
+    for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+        if (monitor->children[i].config.priority < record->config.priority) {
+            monitor->children[i].starved_spares = 0;
+        }
+    }
     if (record->state != SEL4FT_FAULTMON_RESTARTING) {
         record->failure_ticks = now;
     }
@@ -282,11 +289,16 @@ bool sel4ft_faultmon_handle(sel4ft_faultmon_t *monitor, sel4ft_child_t child, se
     return false;
 }
 
-/* A watched, running child whose counter has not moved since the last check. */
+/* A watched child that is not beating: running with its counter where it was at the last check, or being
+ * restarted (a child that spins on its way up starves the ones below it too). */
 static bool missing_beat(const sel4ft_faultmon_child_t *record)
 {
-    return record->config.heartbeat != NULL && record->state == SEL4FT_FAULTMON_RUNNING && record->serving &&
-           __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED) == record->last_beats;
+    if (record->config.heartbeat == NULL || !record->serving) {
+        return false;
+    }
+    return record->state == SEL4FT_FAULTMON_RESTARTING ||
+           (record->state == SEL4FT_FAULTMON_RUNNING &&
+            __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED) == record->last_beats);
 }
 
 static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
@@ -314,9 +326,14 @@ static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
         if (beats != record->last_beats) {
             record->last_beats = beats;
             record->missed_beats = 0;
+            record->starved_spares = 0;
         } else if (record->missed_beats + 1 >= SEL4FT_FAULTMON_MISSED_BEATS_HUNG &&
-                   record->config.priority < missing_priority) {
+                   record->config.priority < missing_priority &&
+                   record->starved_spares < SEL4FT_FAULTMON_STARVED_SPARES) {
+            /* Bounded: a child above that keeps missing beats without ever failing must not hide a hung child
+             * below it for ever. */
             record->missed_beats = 0;
+            record->starved_spares++;
             log_line(monitor, SEL4FT_LOG_WARN, "%s: no heartbeat for %u periods, but a child of higher priority "
                      "is not beating either and may starve it: not counted as hung yet", record->config.name,
                      SEL4FT_FAULTMON_MISSED_BEATS_HUNG);

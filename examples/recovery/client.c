@@ -294,7 +294,7 @@ static void restore_progress(void)
     if (err == -SEL4FT_EAGAIN) {
         return;
     }
-    if (err != 0 || loaded.step >= STEPS || loaded.next_id == 0) {
+    if (err != 0 || report.length != sizeof(loaded) || loaded.step >= STEPS || loaded.next_id == 0) {
         errors++;
         LOG_ERROR("progress checkpoint unusable (%s): starting over", sel4ft_strerror(err));
         return;

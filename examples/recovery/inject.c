@@ -36,8 +36,12 @@ bool inject_take(uintptr_t page, uint32_t target, uint32_t point, inject_command
     if (sequence == 0 || sequence == last_sequence) {
         return false;
     }
-    /* Copy, then check the copy: nothing is used from the page itself. */
+    /* Copy, then check the copy: nothing is used from the page itself. A copy the monitor changed meanwhile
+     * (a withdrawal and a new command) is dropped; the new command is taken next time. */
     inject_command_t copy = { sequence, slot->kind, slot->point, slot->arg, slot->number };
+    if (__atomic_load_n(&slot->sequence, __ATOMIC_ACQUIRE) != sequence) {
+        return false;
+    }
     if (copy.kind >= INJECT_KINDS || (inject_kinds_of[target] & INJECT_BIT(copy.kind)) == 0 ||
         copy.point >= INJECT_POINTS) {
         last_sequence = sequence;

@@ -111,6 +111,9 @@ static void finish(void)
                  names[id], c->supervision.incarnation, c->faults, c->hangs, c->restarts,
                  sel4ft_faultmon_state_str(c->state), (unsigned long)c->max_recovery_ticks);
     }
+    if (escaped != 0) {
+        LOG_ERROR("%lu escaped faults in all", (unsigned long)escaped);
+    }
     microkit_notify(LOGGER_FINISH_CHANNEL);
 }
 
@@ -151,6 +154,9 @@ static void withdraw(void)
 static void next(uint64_t now)
 {
     pending.active = false;
+    for (uint32_t id = SERVER_ID; id < CHILDREN; id++) {
+        pending.before[id] = tally(id);
+    }
     if (pending.number < INJECTIONS) {
         issue(pending.number + 1, now);
         return;
@@ -173,19 +179,25 @@ static void resolve(const char *outcome, uint64_t now)
 /* After every event: what the children suffered since the current injection was issued. */
 static void review(uint64_t now)
 {
-    if (!pending.active) {
-        return;
-    }
-    uint32_t target_child = child_of_target[pending.target];
+    /* Between injections (before the first, after the last) no child may fail at all. */
+    uint32_t target_child = pending.active ? child_of_target[pending.target] : CHILDREN;
     for (uint32_t id = SERVER_ID; id < CHILDREN; id++) {
         tally_t t = tally(id);
         uint32_t failures = (t.faults - pending.before[id].faults) + (t.hangs - pending.before[id].hangs);
         if (id != target_child && failures != 0) {
             escaped += failures;
-            LOG_ERROR("ESCAPED %lu: %s failed while %s was the target", (unsigned long)pending.number,
-                      sel4ft_faultmon_child(&monitor, id)->config.name, inject_target_names[pending.target]);
+            if (pending.active) {
+                LOG_ERROR("ESCAPED %lu: %s failed while %s was the target", (unsigned long)pending.number,
+                          sel4ft_faultmon_child(&monitor, id)->config.name, inject_target_names[pending.target]);
+            } else {
+                LOG_ERROR("ESCAPED: %s failed with no injection under way",
+                          sel4ft_faultmon_child(&monitor, id)->config.name);
+            }
             pending.before[id] = t;
         }
+    }
+    if (!pending.active) {
+        return;
     }
     tally_t t = tally(target_child);
     const tally_t *b = &pending.before[target_child];
@@ -293,6 +305,7 @@ void notified(microkit_channel ch)
         return;
     }
     if (ch == CLIENT_A_CHANNEL) {
+        review(now);
         if (over) {
             finish();
         } else {

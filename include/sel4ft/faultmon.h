@@ -49,6 +49,11 @@
 /** Heartbeat periods a child may miss before it counts as hung. */
 #define SEL4FT_FAULTMON_MISSED_BEATS_HUNG 2u
 
+/** How many times in a row a child that misses its beats while one of higher priority does too is given its
+ *  grace periods afresh (see sel4ft_faultmon_child_config_t.priority) before it counts as hung all the same;
+ *  the count starts again when it beats or when a child of higher priority fails. */
+#define SEL4FT_FAULTMON_STARVED_SPARES 3u
+
 /** What to do with a child that failed (faulted, or stopped answering heartbeats). */
 typedef enum {
     SEL4FT_FAULTMON_STOP = 0, /**< Suspend it and leave it stopped; dependents are told. */
@@ -84,9 +89,10 @@ typedef struct sel4ft_faultmon_child_config {
                                    and the child notifies it when it is serving (again). */
     uint32_t priority;        /**< The child's scheduling priority as in the system description, or 0 if not
                                    given. A child is not counted as hung while a watched child of higher
-                                   priority is missing its heartbeat too, at this check or the one before
-                                   (a spinning child starves every child below it); it gets its grace
-                                   periods afresh instead. */
+                                   priority is missing its heartbeat too (or restarting), at this check or
+                                   the one before (a spinning child starves every child below it); it gets
+                                   its grace periods afresh instead (a bounded number of times: see
+                                   SEL4FT_FAULTMON_STARVED_SPARES). */
 } sel4ft_faultmon_child_config_t;
 
 /** The monitor's record of one child. */
@@ -99,6 +105,7 @@ typedef struct sel4ft_faultmon_child {
     uint32_t hangs;                        /**< Times it was found hung. */
     uint32_t restarts;                     /**< Times it was restarted. */
     uint32_t missed_beats;                 /**< Consecutive heartbeat periods without a beat. */
+    uint32_t starved_spares;               /**< Times in a row it was spared as starved by a child above it. */
     uint32_t serving;                      /**< Non-zero once it said it serves: heartbeats are checked from then. */
     uint64_t last_beats;                   /**< The counter at the last check. */
     uint64_t failure_ticks;                /**< When it last failed. */

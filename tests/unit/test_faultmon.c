@@ -452,7 +452,9 @@ static void test_hang_blames_the_highest_priority_child_only(void **state)
     expect_log("logger: no heartbeat for 2 periods (counter stuck at 1): hung");
     expect_log("logger: restarting now as incarnation 2");
 
-    /* The starved child beats again once the hung one is restarted: nothing more happens. */
+    /* The hung one serves again and beats; the starved one beats again: nothing more happens. */
+    sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
+    high_beats.beats++;
     low_beats.beats++;
     kernel.now += 100;
     sel4ft_faultmon_tick(&monitor, kernel.now);
@@ -460,6 +462,7 @@ static void test_hang_blames_the_highest_priority_child_only(void **state)
 
     /* With nothing above it missing beats, a child that stops beating is hung as usual. */
     for (int i = 0; i < 2; i++) {
+        high_beats.beats++;
         kernel.now += 100;
         sel4ft_faultmon_tick(&monitor, kernel.now);
     }
@@ -493,6 +496,47 @@ static void test_hang_after_a_stale_beat_blames_the_higher_child(void **state)
     assert_int_equal(kernel.restarts, 2);
     assert_int_equal(kernel.restarted, SERVER);
     assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->hangs, 2);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 0);
+}
+
+/* A child above that misses every other beat (never hung itself) must not hide a hung child below it for
+ * ever: the starved child is spared a bounded number of times. */
+static void test_starved_child_is_spared_a_bounded_number_of_times(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t high_beats = { 0 }, low_beats = { 0 };
+    watch_by_priority(&high_beats, &low_beats, "crasher");
+    for (int period = 0; period < 40 && kernel.restarts == 0; period++) {
+        if (period % 2 == 0) {
+            high_beats.beats++;
+        }
+        kernel.now += 100;
+        sel4ft_faultmon_tick(&monitor, kernel.now);
+    }
+    assert_int_equal(kernel.restarts, 1);
+    assert_int_equal(kernel.restarted, CRASHER);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->hangs, 0);
+}
+
+/* A child above that hangs again and again (back to back, as the campaign's logger did) starves the one below
+ * it for many periods: each of its failures starts a new episode, so the starved child is never blamed. */
+static void test_back_to_back_hangs_above_do_not_blame_the_starved_child(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t high_beats = { 0 }, low_beats = { 0 };
+    watch_by_priority(&high_beats, &low_beats, "crasher");
+    for (int hang = 0; hang < 5; hang++) {
+        int restarts = kernel.restarts;
+        for (int period = 0; period < 100 && kernel.restarts == restarts; period++) {
+            kernel.now += 100;
+            sel4ft_faultmon_tick(&monitor, kernel.now);
+        }
+        assert_int_equal(kernel.restarted, SERVER);
+        /* Serving again, and hung again at once. */
+        sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
+    }
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->hangs, 5);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 0);
 }
 
@@ -668,6 +712,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hung_child_is_restarted_after_two_missed_periods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hang_blames_the_highest_priority_child_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hang_after_a_stale_beat_blames_the_higher_child, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_starved_child_is_spared_a_bounded_number_of_times, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_back_to_back_hangs_above_do_not_blame_the_starved_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hang_of_equal_priorities_blames_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_restart_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_child_is_stopped_and_nobody_told, setup, teardown),
