@@ -146,8 +146,7 @@ void notified(microkit_channel ch)
 {
 #ifdef LOGGER_SUPERVISOR_CHANNEL
     if (ch == LOGGER_SUPERVISOR_CHANNEL) {
-        sel4ft_heartbeat_t *heartbeat = (sel4ft_heartbeat_t *)heartbeat_region;
-        __atomic_store_n(&heartbeat->beats, heartbeat->beats + 1, __ATOMIC_RELAXED);
+        sel4ft_heartbeat_beat((sel4ft_heartbeat_t *)heartbeat_region);
         return;
     }
 #endif

@@ -54,6 +54,12 @@ bool inject_over(uintptr_t page);
 void inject_perform(const inject_command_t *command, uint32_t target, sel4ft_logring_producer_t *log,
                     uintptr_t log_region, uintptr_t log_region_size);
 
+/* Scribble on this PD's own log ring as a buggy or hostile producer would: publish a record with @p length and
+ * @p level, then a head @p head_jump records beyond that, notifying the logger after each; then attach again
+ * (the producer repairs its side). */
+void logring_scribble(sel4ft_logring_producer_t *log, uintptr_t region, uintptr_t size, uint16_t length,
+                      uint16_t level, uint32_t head_jump);
+
 /* Called during a flood; a PD may define it to beat its heartbeat (the default does nothing). */
 void inject_progress(void);
 

@@ -38,11 +38,11 @@ static uint32_t own; /* this client's counter and list */
 static uint64_t acknowledged, retries, errors;
 static bool rounds_done, peer_done;
 
-/* Send a request under one id until it is answered; a server restart is retried with the same id. */
-static uint32_t call(uint16_t opcode, const void *payload, uint32_t length, void *reply, size_t reply_capacity)
+/* Send a request under id @p id until it is answered; a server restart is retried with the same id. */
+static uint32_t call_id(uint64_t id, uint16_t opcode, const void *payload, uint32_t length, void *reply,
+                        size_t reply_capacity)
 {
     sel4ft_rpc_reply_t answer;
-    uint64_t id = rpc.next_request_id++;
 
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         /* Write the payload again on every attempt: the crashed server may have scribbled on the region. */
@@ -68,6 +68,31 @@ static uint32_t call(uint16_t opcode, const void *payload, uint32_t length, void
     errors++;
     LOG_ERROR("request %lu: no answer after %d attempts", (unsigned long)id, MAX_ATTEMPTS);
     return SEL4FT_RPC_INTERNAL_ERROR;
+}
+
+/* The same, under the next request id. */
+static uint32_t call(uint16_t opcode, const void *payload, uint32_t length, void *reply, size_t reply_capacity)
+{
+    return call_id(rpc.next_request_id++, opcode, payload, length, reply, reply_capacity);
+}
+
+/* How the server answered a garbage request (written straight into the request region). */
+enum garbage_answer { GARBAGE_REJECTED, GARBAGE_REFUSED, GARBAGE_ACCEPTED, GARBAGE_NO_ANSWER };
+
+__attribute__((unused)) static enum garbage_answer send_garbage(void)
+{
+    sel4ft_msginfo_t answer = sel4ft_os_ppcall(SERVER_CHANNEL, (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REQUEST, 0 });
+    if (answer.label == SEL4FT_RPC_LABEL_REJECT) {
+        return GARBAGE_REJECTED;
+    }
+    if (answer.label != SEL4FT_RPC_LABEL_REPLY) {
+        return GARBAGE_NO_ANSWER;
+    }
+    sel4ft_rpc_header_t header;
+    if (sel4ft_rpc_header_read((void *)rpc_region, rpc_region_size, &header) == 0 && header.status != SEL4FT_RPC_OK) {
+        return GARBAGE_REFUSED;
+    }
+    return GARBAGE_ACCEPTED;
 }
 
 static int64_t update(uint16_t opcode, const void *payload, uint32_t length)
@@ -203,34 +228,25 @@ static void hostile(void)
             sel4ft_rpc_header_write((void *)rpc_region, (uint16_t)next_random(), 0, (uint32_t)next_random() % 8192,
                                     next_random(), 0);
         }
-        sel4ft_msginfo_t answer = sel4ft_os_ppcall(SERVER_CHANNEL, (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REQUEST, 0 });
-        if (answer.label == SEL4FT_RPC_LABEL_REJECT) {
+        switch (send_garbage()) {
+        case GARBAGE_REJECTED:
             rejected++;
-        } else if (answer.label == SEL4FT_RPC_LABEL_REPLY) {
-            sel4ft_rpc_header_t header;
-            if (sel4ft_rpc_header_read((void *)rpc_region, rpc_region_size, &header) == 0 &&
-                header.status != SEL4FT_RPC_OK) {
-                refused++;
-            } else {
-                answered_ok++;
-            }
+            break;
+        case GARBAGE_REFUSED:
+            refused++;
+            break;
+        case GARBAGE_ACCEPTED:
+            answered_ok++;
+            break;
+        case GARBAGE_NO_ANSWER:
+            break;
         }
     }
     LOG_INFO("hostile: %d garbage requests: %u rejected as malformed, %u refused, %u accepted", GARBAGE_REQUESTS,
              rejected, refused, answered_ok);
 
-    /* Scribble on the ring: an impossible head, and a record with an impossible length and level. */
-    sel4ft_logring_control_t *control = (sel4ft_logring_control_t *)log_ring;
-    sel4ft_logring_slot_t *slots = (sel4ft_logring_slot_t *)(control + 1);
-    uint32_t head = __atomic_load_n(&control->head, __ATOMIC_RELAXED);
-    slots[head % 4].length = 0xffff;
-    slots[head % 4].level = 99;
-    __atomic_store_n(&control->head, head + 1, __ATOMIC_RELEASE);
-    microkit_notify(LOG_CHANNEL);
-    __atomic_store_n(&control->head, head + 100000, __ATOMIC_RELEASE);
-    microkit_notify(LOG_CHANNEL);
-    /* Attach again (a producer that scribbled on its own ring repairs its side) and carry on. */
-    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
+    /* Scribble on the ring: a record with an impossible length and level, then an impossible head. */
+    logring_scribble(&example_log, log_ring, log_ring_size, 0xffff, 99, 99999);
     LOG_INFO("hostile: wrote a malformed record and an impossible ring head; logging again");
 }
 #endif
@@ -258,8 +274,7 @@ static uint64_t incarnation = 1;
 static void beat(void)
 {
     if (heartbeat_region != 0) {
-        sel4ft_heartbeat_t *heartbeat = (sel4ft_heartbeat_t *)heartbeat_region;
-        __atomic_store_n(&heartbeat->beats, heartbeat->beats + 1, __ATOMIC_RELAXED);
+        sel4ft_heartbeat_beat((sel4ft_heartbeat_t *)heartbeat_region);
     }
 }
 
@@ -336,17 +351,10 @@ static void campaign_point(uint32_t point)
             sel4ft_rpc_header_write((void *)rpc_region, (uint16_t)(0x100u | (random & 0xff00u)), 0,
                                     (uint32_t)(random >> 20) % 8192, random >> 8, 0);
         }
-        sel4ft_msginfo_t answer = sel4ft_os_ppcall(SERVER_CHANNEL, (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REQUEST, 0 });
-        sel4ft_rpc_header_t header;
-        if (answer.label == SEL4FT_RPC_LABEL_REJECT) {
-            rejected++;
-        } else if (answer.label == SEL4FT_RPC_LABEL_REPLY &&
-                   sel4ft_rpc_header_read((void *)rpc_region, rpc_region_size, &header) == 0 &&
-                   header.status != SEL4FT_RPC_OK) {
-            refused++;
-        } else {
-            accepted++;
-        }
+        enum garbage_answer answer = send_garbage();
+        rejected += answer == GARBAGE_REJECTED;
+        refused += answer == GARBAGE_REFUSED;
+        accepted += answer == GARBAGE_ACCEPTED || answer == GARBAGE_NO_ANSWER;
     }
     if (accepted != 0) {
         errors++;
@@ -354,30 +362,6 @@ static void campaign_point(uint32_t point)
     LOG_INFO("INJECT %lu request_garbage: 4 garbage requests: %u rejected as malformed, %u refused, %u accepted",
              (unsigned long)command.number, rejected, refused, accepted);
     inject_contained();
-}
-
-/* Send the request of the current step under progress.next_id until it is answered. */
-static bool campaign_call(uint16_t opcode, const void *payload, uint32_t length, value_reply_t *reply)
-{
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        sel4ft_rpc_reply_t answer;
-        __builtin_memcpy(sel4ft_rpc_client_payload(&rpc), payload, length);
-        int err = sel4ft_rpc_call_id(&rpc, progress.next_id, opcode, length, reply, sizeof(*reply), &answer);
-        if (err == -SEL4FT_ESTALE) {
-            retries++;
-            continue;
-        }
-        if (err != 0 || answer.status != SEL4FT_RPC_OK) {
-            errors++;
-            LOG_ERROR("request %lu (op %u): %s", (unsigned long)progress.next_id, opcode,
-                      err != 0 ? sel4ft_strerror(err) : sel4ft_rpc_status_str(answer.status));
-            return false;
-        }
-        return true;
-    }
-    errors++;
-    LOG_ERROR("request %lu: no answer after %d attempts", (unsigned long)progress.next_id, MAX_ATTEMPTS);
-    return false;
 }
 
 static void campaign_rounds(void)
@@ -402,7 +386,7 @@ static void campaign_rounds(void)
         }
         campaign_point(INJECT_POINT_BEFORE);
         value_reply_t reply = { -1 };
-        if (!campaign_call(opcode, payload, length, &reply)) {
+        if (call_id(progress.next_id, opcode, payload, length, &reply, sizeof(reply)) != SEL4FT_RPC_OK) {
             return;
         }
         campaign_point(INJECT_POINT_MIDDLE);

@@ -77,8 +77,7 @@ void init(void)
 /* The crasher answers heartbeats as notifications; while it floods its log it cannot, so it beats here. */
 void inject_progress(void)
 {
-    sel4ft_heartbeat_t *heartbeat = (sel4ft_heartbeat_t *)heartbeat_region;
-    __atomic_store_n(&heartbeat->beats, heartbeat->beats + 1, __ATOMIC_RELAXED);
+    sel4ft_heartbeat_beat((sel4ft_heartbeat_t *)heartbeat_region);
 }
 #endif
 

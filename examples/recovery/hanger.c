@@ -47,8 +47,7 @@ void notified(microkit_channel ch)
         LOG_WARN("unexpected notification on channel %u", ch);
         return;
     }
-    sel4ft_heartbeat_t *heartbeat = (sel4ft_heartbeat_t *)heartbeat_region;
-    __atomic_store_n(&heartbeat->beats, heartbeat->beats + 1, __ATOMIC_RELAXED);
+    sel4ft_heartbeat_beat((sel4ft_heartbeat_t *)heartbeat_region);
     beats++;
     if (incarnation == 1 && beats == 3) {
         LOG_WARN("incarnation 1: stopping after %u heartbeats (an endless loop)", beats);

@@ -104,19 +104,17 @@ static uint32_t foreign_channel(uint64_t allowed, uint32_t k)
         }                                                                                                         \
     } while (0)
 
-/* Scribble on this PD's own ring as a buggy or hostile producer would: a record with an impossible length and
- * level, then a head far beyond anything the ring holds. Then attach again (the producer repairs its side). */
-static void ring_garbage(sel4ft_logring_producer_t *log, uintptr_t region, uintptr_t size, uint32_t arg)
+void logring_scribble(sel4ft_logring_producer_t *log, uintptr_t region, uintptr_t size, uint16_t length,
+                      uint16_t level, uint32_t head_jump)
 {
     sel4ft_logring_control_t *control = (sel4ft_logring_control_t *)region;
     sel4ft_logring_slot_t *slots = (sel4ft_logring_slot_t *)(control + 1);
     uint32_t head = __atomic_load_n(&control->head, __ATOMIC_RELAXED);
-    uint32_t slot = head & log->mask;
-    slots[slot].length = (uint16_t)(0x8000u | arg);
-    slots[slot].level = (uint16_t)(99u + (arg >> 16) % 100u);
+    slots[head & log->mask].length = length;
+    slots[head & log->mask].level = level;
     __atomic_store_n(&control->head, head + 1, __ATOMIC_RELEASE);
     sel4ft_os_notify(log->channel);
-    __atomic_store_n(&control->head, head + 1 + (log->mask + 1) * (2u + arg % 1000u), __ATOMIC_RELEASE);
+    __atomic_store_n(&control->head, head + 1 + head_jump, __ATOMIC_RELEASE);
     sel4ft_os_notify(log->channel);
     example_log_init(region, size, log->channel);
 }
@@ -179,7 +177,8 @@ void inject_perform(const inject_command_t *command, uint32_t target, sel4ft_log
     }
     case INJECT_RING_GARBAGE:
         if (log != NULL) {
-            ring_garbage(log, log_region, log_region_size, command->arg);
+            logring_scribble(log, log_region, log_region_size, (uint16_t)(0x8000u | command->arg),
+                             (uint16_t)(99u + (command->arg >> 16) % 100u), (log->mask + 1) * (2u + command->arg % 1000u));
             SAY(log, SEL4FT_LOG_INFO, "INJECT %lu ring_garbage: wrote a malformed record and an impossible head; "
                 "logging again", n);
             return;

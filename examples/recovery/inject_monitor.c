@@ -126,10 +126,7 @@ static void issue(uint64_t n, uint64_t now)
     pending.target = target;
     pending.kind = inject_kind_of(INJECT_SEED, n);
     pending.point = inject_point_of(INJECT_SEED, n);
-    pending.deadline = now + hz;
-    for (uint32_t id = SERVER_ID; id < CHILDREN; id++) {
-        pending.before[id] = tally(id);
-    }
+    pending.deadline = now + hz; /* pending.before: next() took the tallies just now */
     volatile inject_command_t *command = slot(target);
     command->kind = pending.kind;
     command->point = pending.point;

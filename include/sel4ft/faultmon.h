@@ -75,6 +75,16 @@ typedef struct sel4ft_heartbeat {
     uint64_t beats; /**< Written by the child only. */
 } sel4ft_heartbeat_t;
 
+/**
+ * @brief The child's side of a heartbeat: one beat (on a heartbeat request, or as it makes progress).
+ * @param heartbeat The child's heartbeat, in the region it shares with its monitor.
+ */
+static inline void sel4ft_heartbeat_beat(sel4ft_heartbeat_t *heartbeat)
+{
+    /* Only the child writes the counter; the monitor reads it untorn and only compares it. */
+    __atomic_store_n(&heartbeat->beats, heartbeat->beats + 1, __ATOMIC_RELAXED);
+}
+
 /** How a child is supervised. */
 typedef struct sel4ft_faultmon_child_config {
     const char *name;    /**< The child's name, for the log (kept by pointer). */

@@ -355,6 +355,15 @@ static void test_group_escalation_restarts_the_group(void **state)
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
 }
 
+/* Let @p periods heartbeat periods of 100 ticks pass, with a tick at the end of each. */
+static void tick_periods(int periods)
+{
+    for (int i = 0; i < periods; i++) {
+        kernel.now += 100;
+        sel4ft_faultmon_tick(&monitor, kernel.now);
+    }
+}
+
 static void test_hung_child_is_restarted_after_two_missed_periods(void **state)
 {
     (void)state;
@@ -364,10 +373,7 @@ static void test_hung_child_is_restarted_after_two_missed_periods(void **state)
     assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), kernel.now + 100);
 
     /* Until it says it serves, a child that never beats is not hung (it may not have run yet). */
-    for (int i = 0; i < 5; i++) {
-        kernel.now += 100;
-        sel4ft_faultmon_tick(&monitor, kernel.now);
-    }
+    tick_periods(5);
     assert_int_equal(kernel.restarts, 0);
     assert_int_equal(kernel.notified[CRASHER_CHANNEL], 0);
     sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
@@ -383,11 +389,9 @@ static void test_hung_child_is_restarted_after_two_missed_periods(void **state)
     assert_int_equal(kernel.restarts, 0);
 
     /* Stops beating: one missed period is tolerated, the second is a hang. */
-    kernel.now += 100;
-    sel4ft_faultmon_tick(&monitor, kernel.now);
+    tick_periods(1);
     assert_int_equal(kernel.restarts, 0);
-    kernel.now += 100;
-    sel4ft_faultmon_tick(&monitor, kernel.now);
+    tick_periods(1);
     assert_int_equal(kernel.restarts, 1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 1);
     expect_log("hanger: no heartbeat for 2 periods (counter stuck at 3): hung");
@@ -400,8 +404,7 @@ static void test_hung_child_is_restarted_after_two_missed_periods(void **state)
     sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
     expect_log("hanger: serving again as incarnation 2");
     heartbeat.beats++;
-    kernel.now += 100;
-    sel4ft_faultmon_tick(&monitor, kernel.now);
+    tick_periods(1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 0);
 }
 
@@ -433,17 +436,13 @@ static void test_hang_blames_the_highest_priority_child_only(void **state)
 
     /* Period 1: the high one still beat, the low one did not. Period 2: neither did. */
     high_beats.beats++;
-    kernel.now += 100;
-    sel4ft_faultmon_tick(&monitor, kernel.now);
-    kernel.now += 100;
-    sel4ft_faultmon_tick(&monitor, kernel.now);
+    tick_periods(2);
     assert_int_equal(kernel.restarts, 0);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 0);
     expect_log("crasher: no heartbeat for 2 periods, but a child of higher priority is not beating either");
 
     /* Period 3: the high one is hung and restarted; the low one, still starved, is not blamed. */
-    kernel.now += 100;
-    sel4ft_faultmon_tick(&monitor, kernel.now);
+    tick_periods(1);
     assert_int_equal(kernel.restarts, 1);
     assert_int_equal(kernel.restarted, SERVER);
     assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->hangs, 1);
@@ -456,8 +455,7 @@ static void test_hang_blames_the_highest_priority_child_only(void **state)
     sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
     high_beats.beats++;
     low_beats.beats++;
-    kernel.now += 100;
-    sel4ft_faultmon_tick(&monitor, kernel.now);
+    tick_periods(1);
     assert_int_equal(kernel.restarts, 1);
 
     /* With nothing above it missing beats, a child that stops beating is hung as usual. */
@@ -480,19 +478,13 @@ static void test_hang_after_a_stale_beat_blames_the_higher_child(void **state)
     watch_by_priority(&high_beats, &low_beats, "client");
 
     /* The high one hangs: two periods, restarted. The low one is starved all along. */
-    for (int i = 0; i < 2; i++) {
-        kernel.now += 100;
-        sel4ft_faultmon_tick(&monitor, kernel.now);
-    }
+    tick_periods(2);
     assert_int_equal(kernel.restarts, 1);
     assert_int_equal(kernel.restarted, SERVER);
     sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
     /* It answers a stale request, then hangs again; the low one is still starved. */
     high_beats.beats++;
-    for (int i = 0; i < 3; i++) {
-        kernel.now += 100;
-        sel4ft_faultmon_tick(&monitor, kernel.now);
-    }
+    tick_periods(3);
     assert_int_equal(kernel.restarts, 2);
     assert_int_equal(kernel.restarted, SERVER);
     assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->hangs, 2);
@@ -550,10 +542,7 @@ static void test_hang_of_equal_priorities_blames_all(void **state)
     sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
     sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
     sel4ft_faultmon_set_heartbeat_period(&monitor, 100, kernel.now);
-    for (int i = 0; i < 2; i++) {
-        kernel.now += 100;
-        sel4ft_faultmon_tick(&monitor, kernel.now);
-    }
+    tick_periods(2);
     assert_int_equal(kernel.restarts, 2);
     assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->hangs, 1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 1);
