@@ -26,28 +26,32 @@ QEMU_TIMEOUT ?= 60
 PYTHON ?= /usr/bin/python3
 SEL4FT_VERSION := $(shell sed -n 's/^#define SEL4FT_VERSION_STRING "\(.*\)"/\1/p' include/sel4ft/sel4ft.h)
 
-HOST_CFLAGS := -std=gnu11 $(SEL4FT_WARNINGS) -O2 -g -I$(SEL4FT_INCLUDE) -MD -MP
+# Host builds (unit tests, fuzzers, the Linux baseline) use the Linux port; PD builds the Microkit port.
+HOST_CFLAGS := -std=gnu11 $(SEL4FT_WARNINGS) -O2 -g $(SEL4FT_LINUX_INCLUDES)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-HAVE_CROSS := $(shell command -v $(TOOLCHAIN)-gcc >/dev/null 2>&1 && echo yes)
 
 HOST_LIB := $(BUILD_DIR)/host/libsel4ft.a
 SAN_LIB := $(BUILD_DIR)/host-san/libsel4ft.a
-PD_LIB := $(BUILD_DIR)/pd/libsel4ft.a
-PD_PORT_LIB := $(BUILD_DIR)/pd/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/libsel4ft_microkit.a
-HOST_SRCS := $(SEL4FT_CORE_SRCS) $(SEL4FT_LINUX_SRCS)
+# The PD library: built against the SDK's headers for one board and config (the port's hot calls are inline).
+PD_LIB_DIR := $(BUILD_DIR)/pd/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)
+PD_LIB := $(PD_LIB_DIR)/libsel4ft.a
+
+$(call sel4ft_library,$(BUILD_DIR)/host,$(HOST_CC),ar,$(HOST_CFLAGS),$(SEL4FT_LINUX_SRCS))
+$(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_FLAGS),$(SEL4FT_LINUX_SRCS))
+$(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
 UNIT_TESTS := error fmt logring rpc fault faultmon supervisor checkpoint dedup restart os_linux
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench inject examples qemu qemu-test install install-lib install-includes \
+.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench inject examples qemu qemu-test install install-lib install-includes print-pd-cflags \
 	docs sdk clean format pd-lib
 
 all: lib
 
 help:
 	@echo "Targets:"
-	@echo "  make              host library (+ aarch64 PD library when $(TOOLCHAIN)-gcc exists, + Microkit port with an SDK)"
+	@echo "  make              host library (+ the PD library for MICROKIT_BOARD and MICROKIT_CONFIG with an SDK)"
 	@echo "  make check        unit tests (plain and ASan/UBSan), install test, QEMU tests when an SDK is found"
 	@echo "  make examples     build every example system (needs the SDK)"
 	@echo "  make qemu EXAMPLE=hello   build and boot one example in QEMU; the log is saved under $(BUILD_DIR)/logs"
@@ -68,50 +72,13 @@ help:
 # Libraries ------------------------------------------------------------------
 
 lib: $(HOST_LIB) $(SAN_LIB)
-ifeq ($(HAVE_CROSS),yes)
-lib: $(PD_LIB)
 ifeq ($(SEL4FT_HAVE_SDK),yes)
-lib: $(PD_PORT_LIB)
+lib: $(PD_LIB)
 else
-lib: ; @echo "note: Microkit port (libsel4ft_microkit.a) not built: no Microkit SDK found (see 'make help')."
-endif
-else
-lib: ; @echo "note: aarch64 PD library not built: no $(TOOLCHAIN)-gcc on PATH (Debian: gcc-aarch64-linux-gnu)."
+lib: ; @echo "note: the PD library ($(PD_LIB)) was not built: it needs the Microkit SDK (see 'make help')."
 endif
 
 pd-lib: $(PD_LIB)
-
-$(BUILD_DIR)/host/%.o: lib/%.c
-	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
-
-$(BUILD_DIR)/host-san/%.o: lib/%.c
-	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
-
-$(HOST_LIB): $(addprefix $(BUILD_DIR)/host/,$(HOST_SRCS:.c=.o))
-	@rm -f $@
-	ar rcs $@ $^
-
-$(SAN_LIB): $(addprefix $(BUILD_DIR)/host-san/,$(HOST_SRCS:.c=.o))
-	@rm -f $@
-	ar rcs $@ $^
-
-$(BUILD_DIR)/pd/obj/%.o: lib/%.c
-	@mkdir -p $(dir $@)
-	$(TOOLCHAIN)-gcc $(SEL4FT_PD_CFLAGS) -MD -MP -c $< -o $@
-
-$(PD_LIB): $(addprefix $(BUILD_DIR)/pd/obj/,$(SEL4FT_PD_SRCS:.c=.o))
-	@rm -f $@
-	$(TOOLCHAIN)-ar rcs $@ $^
-
-$(BUILD_DIR)/pd/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/%.o: lib/%.c | sdk-check
-	@mkdir -p $(dir $@)
-	$(TOOLCHAIN)-gcc $(SEL4FT_PD_CFLAGS) -isystem $(MICROKIT_BOARD_DIR)/include -MD -MP -c $< -o $@
-
-$(PD_PORT_LIB): $(addprefix $(BUILD_DIR)/pd/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/,$(SEL4FT_MICROKIT_SRCS:.c=.o))
-	@rm -f $@
-	$(TOOLCHAIN)-ar rcs $@ $^
 
 # Tests ----------------------------------------------------------------------
 
@@ -119,11 +86,11 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 $(BUILD_DIR)/tests/test_%: tests/unit/test_%.c $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(HOST_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -MD -MP -Itests/unit $< $(HOST_LIB) $(CMOCKA_LIBS) -lpthread -o $@
 
 $(BUILD_DIR)/tests-san/test_%: tests/unit/test_%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/unit $< $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MD -MP -Itests/unit $< $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
 
 RESULTS_DIR := $(BUILD_DIR)/results
 
@@ -141,14 +108,17 @@ harness-test:
 FUZZERS := rpc logring fault checkpoint restart
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=gnu11 $(SEL4FT_WARNINGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-I$(SEL4FT_INCLUDE)
+FUZZ_SANITIZERS := address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=gnu11 $(SEL4FT_WARNINGS) -g -O1 $(SEL4FT_LINUX_INCLUDES)
 FUZZ_BINS := $(addprefix $(BUILD_DIR)/fuzz/fuzz_,$(FUZZERS))
-FUZZ_LIB_SRCS := $(addprefix lib/,$(HOST_SRCS))
+FUZZ_LIB := $(BUILD_DIR)/fuzz/lib/libsel4ft.a
 
-$(BUILD_DIR)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS)
+FUZZ_LIB_CFLAGS := $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SANITIZERS)
+$(call sel4ft_library,$(BUILD_DIR)/fuzz/lib,$(FUZZ_CC),ar,$(FUZZ_LIB_CFLAGS),$(SEL4FT_LINUX_SRCS))
+
+$(BUILD_DIR)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(FUZZ_LIB_SRCS) -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZERS) -MD -MP $< $(FUZZ_LIB) -o $@
 
 fuzz: $(FUZZ_BINS)
 	@$(PYTHON) tests/fuzz/run.py --bin-dir $(BUILD_DIR)/fuzz --work-dir $(BUILD_DIR)/fuzz --seconds $(FUZZ_SECONDS) \
@@ -248,17 +218,21 @@ inject: sdk-check baseline
 
 LIBDIR := $(PREFIX)/lib
 INCLUDEDIR := $(PREFIX)/include
-PUBLIC_HEADERS := $(filter-out include/sel4ft/os_linux.h,$(wildcard include/sel4ft/*.h))
+# The public headers, and the Microkit port's header as <sel4ft/port.h>: an install is for one board and config.
+PUBLIC_HEADERS := $(wildcard include/sel4ft/*.h) lib/port/microkit/include/sel4ft/port.h
 
 install: install-lib install-includes
 
-install-lib: $(PD_LIB) $(if $(SEL4FT_HAVE_SDK),$(PD_PORT_LIB)) sel4ft.pc.in
+install-lib: $(PD_LIB) sel4ft.pc.in | sdk-check
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 644 $(PD_LIB) $(DESTDIR)$(LIBDIR)/
-	$(if $(SEL4FT_HAVE_SDK),install -m 644 $(PD_PORT_LIB) $(DESTDIR)$(LIBDIR)/,@echo "note: no Microkit SDK: the port library libsel4ft_microkit.a was not installed; PDs cannot link until it is.")
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
 		-e 's|@VERSION@|$(SEL4FT_VERSION)|g' -e 's|@BOARD@|$(MICROKIT_BOARD)|g' -e 's|@CONFIG@|$(MICROKIT_CONFIG)|g' \
-		sel4ft.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/sel4ft.pc
+		-e 's|@PD_CFLAGS@|$(SEL4FT_PD_CFLAGS)|g' sel4ft.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/sel4ft.pc
+
+# The flags pkg-config's pd_cflags carries (the install test compares them).
+print-pd-cflags:
+	@echo '$(SEL4FT_PD_CFLAGS)'
 
 install-includes:
 	install -d $(DESTDIR)$(INCLUDEDIR)/sel4ft
@@ -291,4 +265,4 @@ format:
 clean:
 	rm -rf $(BUILD_DIR)
 
--include $(shell find $(BUILD_DIR)/host $(BUILD_DIR)/host-san $(BUILD_DIR)/pd $(BUILD_DIR)/tests $(BUILD_DIR)/tests-san -name '*.d' 2>/dev/null)
+-include $(wildcard $(BUILD_DIR)/tests/*.d $(BUILD_DIR)/tests-san/*.d $(BUILD_DIR)/fuzz/*.d)

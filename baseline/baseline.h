@@ -16,20 +16,20 @@
 #include <sys/types.h>
 
 #include <sel4ft/logring.h>
+#include <sel4ft/os.h>
 #include <sel4ft/rpc.h>
 
 /* Time ------------------------------------------------------------------------------------------------------ */
 
-/** The counter's frequency: the ARM generic counter of QEMU virt, which FORMAT.md's ticks count. */
-#define BASELINE_TICK_HZ 62500000ull
+/* The clock is the library's Linux port's (sel4ft_os_ticks() at sel4ft_os_tick_hz()): the generic timer's
+ * virtual count on aarch64, which FORMAT.md's ticks count in the measurement VM; CLOCK_MONOTONIC nanoseconds
+ * elsewhere (development only). */
 
-/* CNTVCT_EL0 on aarch64; elsewhere CLOCK_MONOTONIC converted to 62.5 MHz ticks (development only). */
-uint64_t baseline_ticks(void);
-
-/* Ticks as nanoseconds (16 ns per tick). */
+/* Ticks as nanoseconds, at the port's rate. */
 static inline uint64_t baseline_ticks_to_ns(uint64_t ticks)
 {
-    return ticks * (1000000000ull / BASELINE_TICK_HZ);
+    uint64_t hz = sel4ft_os_tick_hz();
+    return ticks / hz * 1000000000ull + ticks % hz * 1000000000ull / hz;
 }
 
 /* Errors ---------------------------------------------------------------------------------------------------- */
@@ -246,7 +246,7 @@ typedef struct baseline_log_datagram {
     uint32_t magic;
     uint16_t level;   /* SEL4FT_LOG_* */
     uint16_t length;  /* <= SEL4FT_LOGRING_TEXT_MAX */
-    uint64_t time;    /* baseline_ticks() at the sender */
+    uint64_t time;    /* sel4ft_os_ticks() at the sender */
     char source[16];  /* The sender's name as it claims it, NUL-terminated. */
 } baseline_log_datagram_t;
 

@@ -15,7 +15,7 @@
 BASELINE_DIR := $(SEL4FT_DIR)/baseline
 BASELINE_SRCS := main.c common.c log.c server.c client.c supervisor.c bench.c inject.c
 # The demo's service speaks the examples' key-value protocol.
-BASELINE_CFLAGS = -D_GNU_SOURCE -I$(SEL4FT_DIR)/examples/common
+BASELINE_CFLAGS = -D_GNU_SOURCE -I$(SEL4FT_DIR)/examples/common -MD -MP
 
 BASELINE_BIN = $(BUILD_DIR)/baseline/sel4ft-baseline
 BASELINE_SAN_BIN = $(BUILD_DIR)/baseline-san/sel4ft-baseline
@@ -26,7 +26,7 @@ LINUX_VM_DIR = $(BUILD_DIR)/linux-vm
 # The aarch64 build uses the library's host sources (the Linux port), not the freestanding PD build. It is
 # linked without a build id, which hashes the debug information and so the checkout's path: stripped, the
 # program is then the same bytes wherever it was built, and so is the VM image.
-BASELINE_AARCH64_CFLAGS = -std=gnu11 $(SEL4FT_WARNINGS) -O2 -g -I$(SEL4FT_INCLUDE) -MD -MP
+BASELINE_AARCH64_CFLAGS = -std=gnu11 $(SEL4FT_WARNINGS) -O2 -g $(SEL4FT_LINUX_INCLUDES)
 LINUX_VM_TIMEOUT ?= 600
 
 .PHONY: baseline baseline-aarch64 linux-vm linux-bench baseline-test
@@ -51,13 +51,7 @@ baseline-aarch64:
 	@command -v $(TOOLCHAIN)-gcc >/dev/null || { echo "error: $(TOOLCHAIN)-gcc not found (Debian: apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross)" >&2; exit 1; }
 	@$(MAKE) --no-print-directory $(BASELINE_AARCH64_BIN)
 
-$(BASELINE_AARCH64_DIR)/lib/%.o: $(SEL4FT_LIB_DIR)/%.c
-	@mkdir -p $(dir $@)
-	$(TOOLCHAIN)-gcc $(BASELINE_AARCH64_CFLAGS) -c $< -o $@
-
-$(BASELINE_AARCH64_LIB): $(addprefix $(BASELINE_AARCH64_DIR)/lib/,$(SEL4FT_CORE_SRCS:.c=.o) $(SEL4FT_LINUX_SRCS:.c=.o))
-	@rm -f $@
-	$(TOOLCHAIN)-ar rcs $@ $^
+$(call sel4ft_library,$(BASELINE_AARCH64_DIR)/lib,$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(BASELINE_AARCH64_CFLAGS),$(SEL4FT_LINUX_SRCS))
 
 $(BASELINE_AARCH64_DIR)/obj/%.o: $(BASELINE_DIR)/%.c
 	@mkdir -p $(dir $@)
@@ -75,5 +69,4 @@ linux-bench: linux-vm
 baseline-test: baseline
 	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) sh $(SEL4FT_DIR)/tests/baseline/run.sh
 
--include $(wildcard $(BUILD_DIR)/baseline/obj/*.d $(BUILD_DIR)/baseline-san/obj/*.d \
-	$(BASELINE_AARCH64_DIR)/obj/*.d $(BASELINE_AARCH64_DIR)/lib/*.d)
+-include $(wildcard $(BUILD_DIR)/baseline/obj/*.d $(BUILD_DIR)/baseline-san/obj/*.d $(BASELINE_AARCH64_DIR)/obj/*.d)

@@ -6,7 +6,8 @@
 
 /* The benchmark driver: the Linux side of bench/FORMAT.md. It runs inside the measurement VM (QEMU with
  * -icount, where one counter tick is 16 guest instructions: the figures measure code-path length, not hardware
- * latency) and natively for development, where the counter is CLOCK_MONOTONIC converted to 62.5 MHz ticks.
+ * latency) and natively for development, where the counter is the Linux port's (CLOCK_MONOTONIC nanoseconds on
+ * x86_64).
  *
  *   boot      first_request       the counter when the first request was served
  *   recovery  supervisor_restart  server SIGSEGV -> supervisor (library policy) -> fork + exec -> retry answered
@@ -208,13 +209,13 @@ static void rtt_samples(const char *mechanism, rtt_call_t call, rtt_client_t *cl
                 header.status != SEL4FT_RPC_OK || header.length != length || memcmp(reply, payload, length) != 0) {
                 baseline_die("%s: the echo of %u bytes came back wrong", mechanism, length);
             }
-            uint64_t start = baseline_ticks();
+            uint64_t start = sel4ft_os_ticks();
             for (uint32_t op = 0; op < options.rtt_ops; op++) {
                 if (call(client, BASELINE_OP_ECHO, payload, length, id++, reply, &header) != 0) {
                     baseline_die("%s: round trip failed", mechanism);
                 }
             }
-            uint64_t end = baseline_ticks();
+            uint64_t end = sel4ft_os_ticks();
             result("rtt", mechanism, length, options.rtt_ops, end - start);
         }
     }
@@ -302,12 +303,6 @@ static void ring_doorbell(void *context, sel4ft_channel_t channel)
     baseline_futex_wake(&log_control->doorbell);
 }
 
-static uint64_t bench_ticks(void *context)
-{
-    (void)context;
-    return baseline_ticks();
-}
-
 static const char log_text[LOG_TEXT_BYTES + 1] = "bench record: the quick brown fox jumps over the lazy dog 123456";
 _Static_assert(sizeof(log_text) == LOG_TEXT_BYTES + 1, "record text length");
 
@@ -356,7 +351,7 @@ static void logs_ring(void)
     if (producer == 0) {
         close(go[1]);
         sel4ft_logring_producer_t ring;
-        const sel4ft_os_linux_hooks_t hooks = { .notify = ring_doorbell, .ticks = bench_ticks };
+        const sel4ft_os_linux_hooks_t hooks = { .notify = ring_doorbell };
         sel4ft_os_linux_set_hooks(&hooks);
         if (sel4ft_logring_producer_init(&ring, region, size, 0) != 0) {
             _exit(1);
@@ -364,7 +359,7 @@ static void logs_ring(void)
         /* Fault in every slot now, not in the first samples: the ring is empty, so all slots are ours. */
         memset(ring.slots, 0, (size_t)capacity * sizeof(sel4ft_logring_slot_t));
         while (wait_go(go[0])) {
-            log_control->start = baseline_ticks();
+            log_control->start = sel4ft_os_ticks();
             for (uint32_t i = 0; i < options.log_records; i++) {
                 sel4ft_logring_write(&ring, SEL4FT_LOG_INFO, log_text, LOG_TEXT_BYTES);
             }
@@ -399,7 +394,7 @@ static void logs_ring(void)
                 baseline_futex_wait(&log_control->doorbell, seen, -1);
             }
         }
-        uint64_t end = baseline_ticks();
+        uint64_t end = sel4ft_os_ticks();
         dropped_before += dropped;
         if (dropped != 0) {
             /* Lost records are reported, never hidden: ops counts only what arrived. */
@@ -433,10 +428,10 @@ static void logs_dgram(void)
         };
         snprintf(header.source, sizeof(header.source), "producer");
         while (wait_go(go[0])) {
-            log_control->start = baseline_ticks();
+            log_control->start = sel4ft_os_ticks();
             for (uint32_t i = 0; i < options.log_records; i++) {
                 /* Like a record in the ring: time, level, text; one datagram each. A full queue blocks. */
-                header.time = baseline_ticks();
+                header.time = sel4ft_os_ticks();
                 memcpy(buffer, &header, sizeof(header));
                 memcpy(buffer + sizeof(header), log_text, LOG_TEXT_BYTES);
                 if (send(pair[1], buffer, sizeof(buffer), 0) != (ssize_t)sizeof(buffer)) {
@@ -470,7 +465,7 @@ static void logs_dgram(void)
                 received++;
             }
         }
-        uint64_t end = baseline_ticks();
+        uint64_t end = sel4ft_os_ticks();
         if (sample > 0) {
             result("logs", "unix_dgram", LOG_TEXT_BYTES, received, end - log_control->start);
         }
@@ -515,11 +510,11 @@ int baseline_bench_server_main(int argc, char **argv)
         }
         while (baseline_stream_receive(fd, in, &request) == 0) {
             if (control->first_served == 0) {
-                control->first_served = baseline_ticks();
+                control->first_served = sel4ft_os_ticks();
             }
             if (__atomic_exchange_n(&control->armed, 0, __ATOMIC_ACQ_REL) != 0) {
                 /* Pairs with the client's load-acquire after it saw the connection drop. */
-                __atomic_store_n(&control->crash_stamp, baseline_ticks(), __ATOMIC_RELEASE);
+                __atomic_store_n(&control->crash_stamp, sel4ft_os_ticks(), __ATOMIC_RELEASE);
                 baseline_crash_now();
             }
             uint32_t status = echo_status(&request);
@@ -586,7 +581,7 @@ static int recovery_client(recovery_control_t *control, const char *run)
         /* Reconnect at once: the supervisor keeps the listening socket, so the connection waits in its queue
          * for the next incarnation. */
         err = echo_once(&fd, run, id, message);
-        uint64_t answered = baseline_ticks();
+        uint64_t answered = sel4ft_os_ticks();
         if (err != 0) {
             fprintf(stderr, "bench: recovery: the retry failed: %s\n", strerror(-err));
             return 1;
@@ -636,7 +631,7 @@ static void boot_and_recovery(void)
     result("boot", "first_request", 0, 1, control->first_served);
 
     const sel4ft_supervisor_policy_t policy = {
-        .max_restarts = SEL4FT_SUPERVISOR_HISTORY, .window_ticks = BASELINE_TICK_HZ / 10,
+        .max_restarts = SEL4FT_SUPERVISOR_HISTORY, .window_ticks = sel4ft_os_tick_hz() / 10,
         .backoff_first_ticks = 0, .backoff_max_ticks = 0, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
     };
     sel4ft_supervisor_state_t state;
@@ -667,7 +662,7 @@ static void boot_and_recovery(void)
             if (pid != server) {
                 continue;
             }
-            sel4ft_supervisor_decision_t decision = sel4ft_supervisor_on_failure(&policy, &state, baseline_ticks());
+            sel4ft_supervisor_decision_t decision = sel4ft_supervisor_on_failure(&policy, &state, sel4ft_os_ticks());
             note("server %s; policy: %s, incarnation %u", how, decision.reason, decision.incarnation);
             if (decision.action != SEL4FT_SUPERVISOR_RESTART) {
                 kill(client, SIGKILL);

@@ -35,23 +35,6 @@
 
 const char *baseline_role = "sel4ft-baseline";
 
-/* Time ------------------------------------------------------------------------------------------------------ */
-
-uint64_t baseline_ticks(void)
-{
-#if defined(__aarch64__)
-    uint64_t value;
-    /* The isb keeps the read from being taken early, before the instructions it is meant to follow. */
-    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(value)::"memory");
-    return value;
-#else
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    uint64_t ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
-    return ns / (1000000000ull / BASELINE_TICK_HZ);
-#endif
-}
-
 /* Errors ---------------------------------------------------------------------------------------------------- */
 
 void baseline_die(const char *format, ...)

@@ -398,12 +398,12 @@ static int run_campaign(const inject_options_t *options)
 
     kind_counts_t counts[KIND_NUM] = { { 0 } };
     uint32_t escaped = 0, unexpected_exits = 0;
-    const uint64_t period = BASELINE_TICK_HZ * options->period_ms / 1000;
+    const uint64_t period = sel4ft_os_tick_hz() * options->period_ms / 1000;
     uint32_t incarnation = 1;
     bool injected = false, detected = false, hang_killed = false, done = false, aborted = false;
     bool server_alive = true, client_alive = true;
     uint64_t last_beat = 0, last_change = 0;
-    uint64_t deadline = baseline_ticks() + (uint64_t)(60 + options->injections / 10) * BASELINE_TICK_HZ;
+    uint64_t deadline = sel4ft_os_ticks() + (uint64_t)(60 + options->injections / 10) * sel4ft_os_tick_hz();
     pid_t crasher_pid = start_crasher(shared, up[1], incarnation, options);
 
     while (!done && !aborted) {
@@ -440,7 +440,7 @@ static int run_campaign(const inject_options_t *options)
             detected = false;
             hang_killed = false;
             last_beat = __atomic_load_n(&shared->beat, __ATOMIC_RELAXED);
-            last_change = baseline_ticks();
+            last_change = sel4ft_os_ticks();
             __atomic_store_n(&shared->go, reported, __ATOMIC_RELEASE);
             baseline_futex_wake(&shared->go);
         }
@@ -504,7 +504,7 @@ static int run_campaign(const inject_options_t *options)
             }
             injected = false;
             sel4ft_supervisor_decision_t decision = sel4ft_supervisor_on_failure(&policy, &supervision,
-                                                                                 baseline_ticks());
+                                                                                 sel4ft_os_ticks());
             if (decision.action != SEL4FT_SUPERVISOR_RESTART || decision.delay_ticks != 0) {
                 fprintf(stderr, "sel4ft-baseline: inject: the policy did not restart at once: %s\n", decision.reason);
                 aborted = true;
@@ -515,7 +515,7 @@ static int run_campaign(const inject_options_t *options)
         }
 
         /* The heartbeat: two periods without a beat after the injection began is a hang. */
-        uint64_t now = baseline_ticks();
+        uint64_t now = sel4ft_os_ticks();
         if (injected && !hang_killed && crasher_pid > 0) {
             uint64_t b = __atomic_load_n(&shared->beat, __ATOMIC_RELAXED);
             if (b != last_beat) {

@@ -43,12 +43,6 @@ static void notify_logger(void *context, sel4ft_channel_t channel)
     }
 }
 
-static uint64_t ticks_hook(void *context)
-{
-    (void)context;
-    return baseline_ticks();
-}
-
 void baseline_log_open(enum baseline_log_mode mode, const char *run, const char *source, int bell)
 {
     log_mode = mode;
@@ -66,7 +60,7 @@ void baseline_log_open(enum baseline_log_mode mode, const char *run, const char 
             baseline_die("log ring %s: %s", name, sel4ft_strerror(err));
         }
         log_bell = bell;
-        const sel4ft_os_linux_hooks_t hooks = { .notify = notify_logger, .ticks = ticks_hook };
+        const sel4ft_os_linux_hooks_t hooks = { .notify = notify_logger };
         sel4ft_os_linux_set_hooks(&hooks);
     } else if (mode == BASELINE_LOG_DGRAM) {
         struct sockaddr_un address;
@@ -104,7 +98,7 @@ void baseline_log(uint32_t level, const char *format, ...)
     case BASELINE_LOG_DGRAM: {
         baseline_log_datagram_t header = {
             .magic = BASELINE_LOG_DGRAM_MAGIC, .level = (uint16_t)level, .length = (uint16_t)length,
-            .time = baseline_ticks(),
+            .time = sel4ft_os_ticks(),
         };
         snprintf(header.source, sizeof(header.source), "%s", log_source);
         memcpy(buffer, &header, sizeof(header));

@@ -30,7 +30,7 @@
 #include "supervisor.h"
 
 /* The longest a scenario may take before the supervisor gives up on it (a hung process). */
-#define SCENARIO_DEADLINE_TICKS (30 * BASELINE_TICK_HZ)
+#define SCENARIO_DEADLINE_TICKS (30 * sel4ft_os_tick_hz())
 
 enum child_id { CHILD_LOGGER = 0, CHILD_SERVER, CHILD_CLIENT, CHILD_CRASHER, CHILD_NUM };
 
@@ -287,7 +287,7 @@ static void handle_message(supervisor_t *s, enum child_id id, const baseline_con
     case BASELINE_CONTROL_READY:
         if (child->failed_at != 0) {
             char us[32];
-            uint64_t ticks = baseline_ticks() - child->failed_at;
+            uint64_t ticks = sel4ft_os_ticks() - child->failed_at;
             us_text(ticks, us, sizeof(us));
             LOG_INFO("%s: serving again as incarnation %u, %lu ticks (%s) after the failure", child->name,
                      message->a, (unsigned long)ticks, us);
@@ -362,7 +362,7 @@ static void on_failure(supervisor_t *s, enum child_id id, pid_t pid, int status)
     child_t *child = &s->children[id];
     char how[96];
     char us[32];
-    uint64_t now = baseline_ticks();
+    uint64_t now = sel4ft_os_ticks();
 
     baseline_describe_status(status, how, sizeof(how));
     child->failures++;
@@ -517,7 +517,7 @@ static void kill_all(supervisor_t *s)
 
 static void init_children(supervisor_t *s)
 {
-    const uint64_t hz = BASELINE_TICK_HZ;
+    const uint64_t hz = sel4ft_os_tick_hz();
     /* The seL4 recovery example's policies (examples/common/policies.h). */
     const sel4ft_supervisor_policy_t steady = policy_server(hz);
     const sel4ft_supervisor_policy_t crasher = policy_crasher(hz);
@@ -561,7 +561,7 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
         LOG_INFO("scenario shared: the server keeps its table in a POSIX shared memory object, and the crasher may "
                  "open it writable");
     }
-    s->deadline = baseline_ticks() + SCENARIO_DEADLINE_TICKS;
+    s->deadline = sel4ft_os_ticks() + SCENARIO_DEADLINE_TICKS;
     spawn(s, CHILD_LOGGER, 1);
     spawn(s, CHILD_SERVER, 1);
 
@@ -571,7 +571,7 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
         for (unsigned i = 0; i < CHILD_NUM; i++) {
             fds[1 + i] = (struct pollfd){ .fd = s->children[i].control, .events = POLLIN };
         }
-        if (poll(fds, 1 + CHILD_NUM, poll_timeout_ms(s, baseline_ticks())) < 0 && errno != EINTR) {
+        if (poll(fds, 1 + CHILD_NUM, poll_timeout_ms(s, sel4ft_os_ticks())) < 0 && errno != EINTR) {
             baseline_die("poll: %s", strerror(errno));
         }
         for (unsigned i = 0; i < CHILD_NUM; i++) {
@@ -587,12 +587,12 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
             }
         }
         reap(s);
-        uint64_t now = baseline_ticks();
+        uint64_t now = sel4ft_os_ticks();
         restart_due(s, now);
         if (now >= s->deadline && !s->finished) {
             LOG_ERROR("scenario %s did not finish within %lu s; stopping every process",
                       baseline_scenario_name(options->scenario),
-                      (unsigned long)(SCENARIO_DEADLINE_TICKS / BASELINE_TICK_HZ));
+                      (unsigned long)(SCENARIO_DEADLINE_TICKS / sel4ft_os_tick_hz()));
             s->aborted = true;
         }
     }

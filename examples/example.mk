@@ -26,25 +26,18 @@ override BUILD_DIR := $(abspath $(BUILD_DIR))
 CC := $(TOOLCHAIN)-gcc
 LD := $(TOOLCHAIN)-ld
 AR := $(TOOLCHAIN)-ar
-CFLAGS := $(SEL4FT_PD_CFLAGS) -isystem $(MICROKIT_BOARD_DIR)/include -I$(EXAMPLE_DIR) -I$(SEL4FT_DIR)/examples/common -MD -MP $(EXAMPLE_CFLAGS)
+CFLAGS = $(SEL4FT_PD_LIB_CFLAGS) -I$(EXAMPLE_DIR) -I$(SEL4FT_DIR)/examples/common -MD -MP $(EXAMPLE_CFLAGS)
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
 
 IMAGE := $(BUILD_DIR)/loader.img
 REPORT := $(BUILD_DIR)/report.txt
-LIBSEL4FT := $(BUILD_DIR)/libsel4ft.a
-LIB_OBJS := $(addprefix $(BUILD_DIR)/sel4ft/,$(SEL4FT_PD_SRCS:.c=.o) $(SEL4FT_MICROKIT_SRCS:.c=.o))
+LIBSEL4FT := $(BUILD_DIR)/sel4ft/libsel4ft.a
 
 .PHONY: all image clean
 all: image
 image: $(IMAGE)
 
-$(BUILD_DIR)/sel4ft/%.o: $(SEL4FT_LIB_DIR)/%.c | sdk-check
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
-
-$(LIBSEL4FT): $(LIB_OBJS)
-	@rm -f $@
-	$(AR) rcs $@ $^
+$(call sel4ft_library,$(BUILD_DIR)/sel4ft,$(CC),$(AR),$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
 $(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c | sdk-check
 	@mkdir -p $(dir $@)
@@ -69,4 +62,4 @@ $(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(EXAMPLE_DIR)/$(S
 clean:
 	rm -rf $(BUILD_DIR)
 
--include $(shell find $(BUILD_DIR) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD_DIR)/obj -name '*.d' 2>/dev/null)

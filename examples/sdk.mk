@@ -39,6 +39,11 @@ sdk-check:
 		echo "       microkit-sdk-$(MICROKIT_SDK_VERSION)-linux-x86-64.tar.gz yourself and set MICROKIT_SDK=/path/to/it." >&2; \
 		exit 1; \
 	fi
+	@if [ "$$(cat $(MICROKIT_SDK)/VERSION 2>/dev/null)" != "$(MICROKIT_SDK_VERSION)" ]; then \
+		echo "error: the SDK at $(MICROKIT_SDK) is version '$$(cat $(MICROKIT_SDK)/VERSION 2>/dev/null)', not $(MICROKIT_SDK_VERSION)." >&2; \
+		echo "       sel4ft is written for Microkit $(MICROKIT_SDK_VERSION) (see its README); point MICROKIT_SDK at that release." >&2; \
+		exit 1; \
+	fi
 	@case "$(MICROKIT_CONFIG)" in debug|release|benchmark) ;; \
 		*) echo "error: MICROKIT_CONFIG=$(MICROKIT_CONFIG) is not one of debug, release, benchmark." >&2; exit 1;; esac
 	@if [ ! -d "$(MICROKIT_BOARD_DIR)/include" ]; then \

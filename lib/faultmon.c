@@ -150,7 +150,7 @@ static void stop_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child)
 static void restart_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t now)
 {
     sel4ft_faultmon_child_t *record = &monitor->children[child];
-    int err = sel4ft_os_child_restart(child, SEL4FT_OS_PD_ENTRY, SEL4FT_OS_PD_STACK_TOP);
+    int err = sel4ft_os_child_restart(child);
     if (err != 0) {
         monitor->action_errors++;
         record->state = SEL4FT_FAULTMON_STOPPED;
@@ -258,14 +258,14 @@ bool sel4ft_faultmon_handle(sel4ft_faultmon_t *monitor, sel4ft_child_t child, se
 {
     uint64_t now = sel4ft_os_ticks();
     uint64_t mrs[FAULT_MRS_MAX];
-    uint32_t count = message.count < FAULT_MRS_MAX ? message.count : FAULT_MRS_MAX;
+    uint32_t count = sel4ft_msginfo_count(message) < FAULT_MRS_MAX ? sel4ft_msginfo_count(message) : FAULT_MRS_MAX;
     sel4ft_fault_t fault;
     char line[SEL4FT_LOGRING_TEXT_MAX];
 
     for (uint32_t i = 0; i < count; i++) {
         mrs[i] = sel4ft_os_mr_get(i);
     }
-    sel4ft_fault_decode(message.label, mrs, count, &fault);
+    sel4ft_fault_decode(sel4ft_msginfo_label(message), mrs, count, &fault);
     fault.child = child;
     monitor->faults++;
 

@@ -164,9 +164,9 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
     client->last_request_id = request_id;
     put_header(client->region, opcode, 0, length, request_id, client->epoch);
 
-    sel4ft_msginfo_t answer = sel4ft_os_ppcall(client->channel, (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REQUEST, 0 });
+    sel4ft_msginfo_t answer = sel4ft_os_ppcall(client->channel, sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REQUEST, 0));
 
-    if (answer.label == SEL4FT_RPC_LABEL_REJECT) {
+    if (sel4ft_msginfo_label(answer) == SEL4FT_RPC_LABEL_REJECT) {
         uint64_t status_word = sel4ft_os_mr_get(0);
         uint64_t epoch = sel4ft_os_mr_get(1);
         /* A refusal that claims success, or a status outside the protocol, is not a refusal we understand. */
@@ -181,7 +181,7 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
         }
         return 0;
     }
-    if (answer.label != SEL4FT_RPC_LABEL_REPLY) {
+    if (sel4ft_msginfo_label(answer) != SEL4FT_RPC_LABEL_REPLY) {
         return -SEL4FT_EPEER;
     }
 
@@ -248,14 +248,14 @@ static sel4ft_msginfo_t reject(sel4ft_rpc_server_t *server, uint32_t status)
     server->rejected++;
     sel4ft_os_mr_set(0, status);
     sel4ft_os_mr_set(1, server->epoch);
-    return (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REJECT, 2 };
+    return sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REJECT, 2);
 }
 
 sel4ft_msginfo_t sel4ft_rpc_server_restarted(sel4ft_rpc_server_t *server)
 {
     sel4ft_os_mr_set(0, SEL4FT_RPC_PEER_RESTARTED);
     sel4ft_os_mr_set(1, server->epoch);
-    return (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REJECT, 2 };
+    return sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REJECT, 2);
 }
 
 sel4ft_msginfo_t sel4ft_rpc_server_handle(sel4ft_rpc_server_t *server, sel4ft_channel_t channel,
@@ -264,7 +264,7 @@ sel4ft_msginfo_t sel4ft_rpc_server_handle(sel4ft_rpc_server_t *server, sel4ft_ch
     if (channel > SEL4FT_OS_MAX_CHANNEL || server->regions[channel].region == NULL) {
         return reject(server, SEL4FT_RPC_NO_REGION);
     }
-    if (message.label != SEL4FT_RPC_LABEL_REQUEST) {
+    if (sel4ft_msginfo_label(message) != SEL4FT_RPC_LABEL_REQUEST) {
         return reject(server, SEL4FT_RPC_BAD_MESSAGE);
     }
     uint8_t *region = server->regions[channel].region;
@@ -306,5 +306,5 @@ sel4ft_msginfo_t sel4ft_rpc_server_handle(sel4ft_rpc_server_t *server, sel4ft_ch
         }
     }
     put_header(region, header.opcode, status, response.length, header.request_id, server->epoch);
-    return (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REPLY, 0 };
+    return sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REPLY, 0);
 }

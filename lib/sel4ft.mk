@@ -3,34 +3,66 @@
 #
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# Embeddable make fragment for libsel4ft: lists the sources and the flags a
-# build needs, defines no rules. Include it and compile the sources your way.
+# Embeddable make fragment for libsel4ft: the one rule set every build of the library uses (the top level's
+# host, sanitizer, fuzzer and PD libraries, the examples, the benchmark system, the Linux baseline for the
+# measurement VM). Include it, then call sel4ft_library once per library you want:
 #
-#   SEL4FT_DIR       the repository root (set before including, or derived here)
-#   SEL4FT_INCLUDE   the public include directory
-#   SEL4FT_CORE_SRCS portable modules (every build)
-#   SEL4FT_PD_SRCS   what a PD build compiles without the SDK (core + freestanding memory functions)
-#   SEL4FT_MICROKIT_SRCS  the Microkit port (needs the SDK's headers)
-#   SEL4FT_LINUX_SRCS     the Linux port (host builds)
-#   SEL4FT_PD_CFLAGS flags a freestanding aarch64 PD build needs
+#   $(call sel4ft_library,OUT,CC,AR,CFLAGS,SRCS[,ORDER_ONLY])
+#       defines the rules for OUT/libsel4ft.a: each source of SRCS (relative to lib/) compiled with CC and
+#       CFLAGS into OUT/obj/, archived with AR; ORDER_ONLY are prerequisites that must run first
+#       (sdk-check, say). Dependency files are kept and read.
+#
+# What it defines for those calls:
+#   SEL4FT_DIR, SEL4FT_INCLUDE     the repository root and the public include directory
+#   SEL4FT_CORE_SRCS               the portable modules
+#   SEL4FT_MICROKIT_SRCS           a PD library: the modules, the freestanding memory functions, the Microkit port
+#   SEL4FT_LINUX_SRCS              a host library: the modules and the Linux port
+#   SEL4FT_MICROKIT_INCLUDES, SEL4FT_LINUX_INCLUDES
+#                                  -I flags that choose the port (<sel4ft/port.h>) and find the public headers
+#   SEL4FT_WARNINGS                -Wall -Wextra -Werror
+#   SEL4FT_PD_CFLAGS               what every PD object must be compiled with to match the library (installed
+#                                  as pkg-config's pd_cflags)
+#   SEL4FT_PD_LIB_CFLAGS           the PD library's full flags (needs MICROKIT_BOARD_DIR and MICROKIT_SDK from
+#                                  examples/sdk.mk)
 
 SEL4FT_DIR ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 SEL4FT_INCLUDE := $(SEL4FT_DIR)/include
 SEL4FT_LIB_DIR := $(SEL4FT_DIR)/lib
 
 SEL4FT_CORE_SRCS := error.c fmt.c logring.c rpc.c fault.c faultmon.c supervisor.c checkpoint.c dedup.c restart.c
-SEL4FT_PD_SRCS := $(SEL4FT_CORE_SRCS) freestanding.c
-SEL4FT_MICROKIT_SRCS := os_microkit.c
-SEL4FT_LINUX_SRCS := os_linux.c
+SEL4FT_MICROKIT_SRCS := $(SEL4FT_CORE_SRCS) freestanding.c port/microkit/os_microkit.c port/microkit/serve_microkit.c
+SEL4FT_LINUX_SRCS := $(SEL4FT_CORE_SRCS) port/linux/os_linux.c
+
+SEL4FT_MICROKIT_INCLUDES := -I$(SEL4FT_INCLUDE) -I$(SEL4FT_LIB_DIR)/port/microkit/include
+SEL4FT_LINUX_INCLUDES := -I$(SEL4FT_INCLUDE) -I$(SEL4FT_LIB_DIR)/port/linux/include
 
 SEL4FT_WARNINGS := -Wall -Wextra -Werror
-# Freestanding, position-dependent code for microkit.ld; no calls to libgcc's
-# outline atomics; no FP/SIMD registers (a PD that touches them makes seL4 save
-# and restore FPU state when it switches to and from it); no loop-to-memset
-# rewriting inside our own memset; one section
-# per function, so a link with --gc-sections keeps only what a PD uses (a setvar
-# variable that no code reads is then dropped too: the Microkit tool will say so).
-SEL4FT_PD_CFLAGS := -std=gnu11 $(SEL4FT_WARNINGS) -ffreestanding -nostdlib -fno-pie -fno-pic \
-	-fno-stack-protector -mstrict-align -mcpu=cortex-a53 -mno-outline-atomics -mgeneral-regs-only \
-	-fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -O2 -g -I$(SEL4FT_INCLUDE)
+
+# Freestanding, position-dependent code for microkit.ld; no calls to libgcc's outline atomics; no FP/SIMD
+# registers (a PD that touches them makes seL4 save and restore FPU state when it switches to and from it); no
+# loop-to-memset rewriting inside our own memset; one section per function, so a link with --gc-sections
+# keeps only what a PD uses (a setvar variable that no code reads is then dropped too: the Microkit tool
+# will say so).
+SEL4FT_PD_CFLAGS := -ffreestanding -nostdlib -fno-pie -fno-pic -fno-stack-protector -mstrict-align -mcpu=cortex-a53 \
+	-mno-outline-atomics -mgeneral-regs-only -fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+
+# The SDK release the Microkit port's restart loop was written for is checked when it is compiled.
+SEL4FT_MICROKIT_VERSION = $(shell awk -F. 'NR == 1 { printf "%d", $$1 * 10000 + $$2 * 100 + $$3 }' \
+	$(MICROKIT_SDK)/VERSION 2>/dev/null)
+SEL4FT_PD_LIB_CFLAGS = -std=gnu11 $(SEL4FT_WARNINGS) $(SEL4FT_PD_CFLAGS) -O2 -g $(SEL4FT_MICROKIT_INCLUDES) \
+	-isystem $(MICROKIT_BOARD_DIR)/include -DSEL4FT_MICROKIT_VERSION=$(SEL4FT_MICROKIT_VERSION)
+
+define sel4ft_library_rules
+$(1)/libsel4ft.a: $(addprefix $(1)/obj/,$(5:.c=.o))
+	@rm -f $$@
+	$(3) rcs $$@ $$^
+
+$(1)/obj/%.o: $(SEL4FT_LIB_DIR)/%.c | $(6)
+	@mkdir -p $$(@D)
+	$(2) $(4) -MD -MP -c $$< -o $$@
+
+-include $(wildcard $(1)/obj/*.d $(1)/obj/port/*/*.d)
+endef
+
+sel4ft_library = $(eval $(call sel4ft_library_rules,$(strip $(1)),$(strip $(2)),$(strip $(3)),$(strip $(4)),$(5),$(6)))

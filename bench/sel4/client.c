@@ -152,7 +152,7 @@ static void recoveries(void)
 
 void init(void)
 {
-    sel4ft_os_console_use_pl011(uart_base);
+    sel4ft_os_console_use_uart(uart_base);
     sel4ft_rpc_client_init(&rpc, (void *)rpc_region, rpc_region_size, RPC_CHANNEL, 1);
     sel4ft_rpc_client_init(&recovery, (void *)recovery_region, recovery_region_size, RECOVERY_CHANNEL, 1);
     sel4ft_logring_producer_init(&producer, (void *)log_ring, log_ring_size, LOG_CHANNEL);

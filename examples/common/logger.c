@@ -112,7 +112,7 @@ void init(void)
     /* Restarted by its monitor: .data and .bss as at first start; each ring resumes from the tail it left. */
     int restart_err = sel4ft_restart_begin((void *)snapshot_region, snapshot_region_size, &incarnation);
 #endif
-    sel4ft_os_console_use_pl011(uart_base);
+    sel4ft_os_console_use_uart(uart_base);
 #ifdef LOGGER_SUPERVISOR_CHANNEL
     if (restart_err != 0) {
         sel4ft_printf("logger|ERROR: cannot restore a clean image: %s; stopping\n", sel4ft_strerror(restart_err));

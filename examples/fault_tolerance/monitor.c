@@ -10,7 +10,6 @@
 #include <microkit.h>
 
 #include <sel4ft/faultmon.h>
-#include <sel4ft/microkit.h>
 #include <sel4ft/sel4ft.h>
 
 #include "example_log.h"
@@ -45,7 +44,7 @@ void init(void)
 seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
 {
     (void)reply_msginfo;
-    return sel4ft_faultmon_handle(&monitor, child, sel4ft_from_microkit(msginfo));
+    return sel4ft_faultmon_handle(&monitor, child, msginfo);
 }
 
 void notified(microkit_channel ch)

@@ -16,7 +16,7 @@ uintptr_t uart_base;
 
 void init(void)
 {
-    sel4ft_os_console_use_pl011(uart_base);
+    sel4ft_os_console_use_uart(uart_base);
 
     uint64_t hz = sel4ft_os_tick_hz();
     uint64_t start = sel4ft_os_ticks();

@@ -81,11 +81,11 @@ enum garbage_answer { GARBAGE_REJECTED, GARBAGE_REFUSED, GARBAGE_ACCEPTED, GARBA
 
 __attribute__((unused)) static enum garbage_answer send_garbage(void)
 {
-    sel4ft_msginfo_t answer = sel4ft_os_ppcall(SERVER_CHANNEL, (sel4ft_msginfo_t){ SEL4FT_RPC_LABEL_REQUEST, 0 });
-    if (answer.label == SEL4FT_RPC_LABEL_REJECT) {
+    microkit_msginfo answer = microkit_ppcall(SERVER_CHANNEL, microkit_msginfo_new(SEL4FT_RPC_LABEL_REQUEST, 0));
+    if (microkit_msginfo_get_label(answer) == SEL4FT_RPC_LABEL_REJECT) {
         return GARBAGE_REJECTED;
     }
-    if (answer.label != SEL4FT_RPC_LABEL_REPLY) {
+    if (microkit_msginfo_get_label(answer) != SEL4FT_RPC_LABEL_REPLY) {
         return GARBAGE_NO_ANSWER;
     }
     sel4ft_rpc_header_t header;

@@ -18,7 +18,6 @@
 #include <microkit.h>
 
 #include <sel4ft/faultmon.h>
-#include <sel4ft/microkit.h>
 #include <sel4ft/sel4ft.h>
 
 #include "campaign.h"
@@ -283,7 +282,7 @@ void init(void)
 seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
 {
     (void)reply_msginfo;
-    seL4_Bool resume = sel4ft_faultmon_handle(&monitor, child, sel4ft_from_microkit(msginfo));
+    seL4_Bool resume = sel4ft_faultmon_handle(&monitor, child, msginfo);
     review(sel4ft_os_ticks());
     rearm_timer();
     return resume;

@@ -11,7 +11,6 @@
 #include <microkit.h>
 
 #include <sel4ft/faultmon.h>
-#include <sel4ft/microkit.h>
 #include <sel4ft/sel4ft.h>
 
 #include "example_log.h"
@@ -110,7 +109,7 @@ void init(void)
 seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
 {
     (void)reply_msginfo;
-    seL4_Bool resume = sel4ft_faultmon_handle(&monitor, child, sel4ft_from_microkit(msginfo));
+    seL4_Bool resume = sel4ft_faultmon_handle(&monitor, child, msginfo);
 #if SCENARIO == SCENARIO_ESCALATE
     /* Once the crasher is given up, let the last lines drain for 20 ms, then sum up. */
     if (sel4ft_faultmon_child(&monitor, CRASHER_ID)->state == SEL4FT_FAULTMON_STOPPED && finish_at == 0) {

@@ -17,7 +17,6 @@
 
 #include <microkit.h>
 
-#include <sel4ft/microkit.h>
 #include <sel4ft/sel4ft.h>
 
 #include "campaign.h"
@@ -265,7 +264,7 @@ void init(void)
 
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
-    return sel4ft_to_microkit(sel4ft_rpc_server_handle(&server, ch, sel4ft_from_microkit(msginfo)));
+    return sel4ft_rpc_server_handle(&server, ch, msginfo);
 }
 
 void notified(microkit_channel ch)

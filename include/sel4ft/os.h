@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,9 +13,23 @@
  * @defgroup os Port layer
  * @brief The only way library code reaches the operating system.
  *
- * Two backends implement this header, chosen at build time: `lib/os_microkit.c`
- * for protection domains on seL4 Microkit, and `lib/os_linux.c` for host tests
- * and the Linux baseline. Nothing else in the library calls Microkit or seL4.
+ * This header is the contract; a backend implements it. The backend is chosen
+ * by the include path, as sDDF chooses its OS layer: the build puts exactly one
+ * of `lib/port/microkit/include` (protection domains on seL4 Microkit) and
+ * `lib/port/linux/include` (host tests and the Linux baseline) on the path, and
+ * both provide `<sel4ft/port.h>`. `lib/sel4ft.mk` does this for every build.
+ *
+ * The hot calls (message tags, message registers, notify, PPC, the counter) are
+ * `static inline` in the backend, so on Microkit they cost what the
+ * libmicrokit call they wrap costs. The message tag type, sel4ft_msginfo_t, is
+ * the backend's own: on Microkit it is `microkit_msginfo`, so a PD passes
+ * the tags its entry points receive straight to the library and returns the
+ * library's tags from `protected()` unchanged. Build a tag with
+ * sel4ft_msginfo_new() and read it with sel4ft_msginfo_label() and
+ * sel4ft_msginfo_count().
+ *
+ * Board and tool facts (a PD's entry point and initial stack, the UART, the
+ * timer) live in the backend; nothing here names them.
  * @{
  */
 
@@ -30,11 +45,40 @@ typedef uint32_t sel4ft_child_t;
 /** The number of message registers a protected procedure call carries each way. */
 #define SEL4FT_OS_MAX_MRS 64u
 
-/** An IPC message tag: the label and the number of message registers in use. */
-typedef struct sel4ft_msginfo {
-    uint64_t label; /**< Protocol-defined label. */
-    uint32_t count; /**< Message registers in use, 0..SEL4FT_OS_MAX_MRS. */
-} sel4ft_msginfo_t;
+/** @} */
+
+#include <sel4ft/port.h>
+
+#ifndef SEL4FT_PORT_NAME
+#error "<sel4ft/port.h> is not a sel4ft port: put lib/port/microkit/include or lib/port/linux/include on the path"
+#endif
+
+/**
+ * @addtogroup os
+ * @{
+ */
+
+/**
+ * @brief Make a message tag.
+ * @param label The label.
+ * @param count Message registers in use, 0..SEL4FT_OS_MAX_MRS.
+ * @return The tag.
+ */
+sel4ft_msginfo_t sel4ft_msginfo_new(uint64_t label, uint32_t count);
+
+/**
+ * @brief A message tag's label.
+ * @param message The tag.
+ * @return Its label.
+ */
+uint64_t sel4ft_msginfo_label(sel4ft_msginfo_t message);
+
+/**
+ * @brief How many message registers a tag says are in use.
+ * @param message The tag.
+ * @return The count.
+ */
+uint32_t sel4ft_msginfo_count(sel4ft_msginfo_t message);
 
 /**
  * @brief Signal a notification channel.
@@ -70,22 +114,22 @@ uint64_t sel4ft_os_mr_get(uint32_t index);
 
 /**
  * @brief Read the free-running system counter.
- * @return Counter ticks since an arbitrary origin (CNTPCT_EL0 on aarch64,
- *         CLOCK_MONOTONIC nanoseconds on Linux).
+ * @return Counter ticks since an arbitrary origin: CNTPCT_EL0 on Microkit (aarch64); on Linux the
+ *         generic timer's virtual count (CNTVCT_EL0) on aarch64, CLOCK_MONOTONIC nanoseconds elsewhere.
  */
 uint64_t sel4ft_os_ticks(void);
 
 /**
- * @brief The counter's frequency.
- * @return Ticks per second (CNTFRQ_EL0 on aarch64, 1000000000 on Linux).
+ * @brief The counter's frequency: the one rate every sel4ft_os_ticks() value is in.
+ * @return Ticks per second (CNTFRQ_EL0 on aarch64, 1000000000 for CLOCK_MONOTONIC).
  */
 uint64_t sel4ft_os_tick_hz(void);
 
 /**
  * @brief Write bytes to the console.
  *
- * On Microkit the bytes go to the PL011 UART when sel4ft_os_console_use_pl011()
- * was called (works in every kernel configuration), else to the kernel's debug
+ * On Microkit the bytes go to the UART when sel4ft_os_console_use_uart() was
+ * called (works in every kernel configuration), else to the kernel's debug
  * console (debug configuration only). On Linux they go to standard error.
  * @param text The bytes; need not be NUL-terminated.
  * @param length How many bytes to write.
@@ -93,44 +137,46 @@ uint64_t sel4ft_os_tick_hz(void);
 void sel4ft_os_console_write(const char *text, size_t length);
 
 /**
- * @brief Send console output straight to a PL011 UART mapped into this PD.
+ * @brief Send console output straight to the board's UART, mapped into this PD.
  *
- * Map the UART's page uncached (`cached="false"`). Newlines are expanded to
+ * Map the UART's page uncached (`cached="false"`); the backend knows the
+ * UART's kind (a PL011 on QEMU virt for aarch64). Newlines are expanded to
  * CR LF. Only one PD of a system should drive the UART.
  * @param base The virtual address of the UART's registers; 0 restores the default.
  * @return 0, or -SEL4FT_ENOTSUP where there is no UART (Linux).
  */
-int sel4ft_os_console_use_pl011(uintptr_t base);
+int sel4ft_os_console_use_uart(uintptr_t base);
 
 /**
  * @brief This PD's name.
  * @return The name from the system description (Microkit), or the name set
- *         with sel4ft_os_set_name() (Linux). Never NULL.
+ *         with sel4ft_os_linux_set_name() (Linux). Never NULL.
  */
 const char *sel4ft_os_name(void);
 
 /**
- * @brief Restart a stopped or faulted child PD from a clean stack.
+ * @brief Restart a stopped or faulted child PD from its entry point, on a clean stack.
  *
  * Unlike microkit_pd_restart(), which sets only the program counter, this also
- * resets the stack pointer, so the child does not run on what its crashed
- * incarnation left behind.
+ * resets the stack pointer (and every other register), so the child does not
+ * run on what its crashed incarnation left behind. The backend knows the entry
+ * point and the stack top the Microkit tool gives every PD.
  *
  * The child must own a scheduling context at that moment to run again: an
  * active PD, or a passive PD that faulted while running on a caller's. An idle
  * passive PD (its context is bound to its notification) or a client blocked in
  * a call (it lent its context to the server) would be left unable to run.
  * @param child The child's id.
- * @param entry The entry point (SEL4FT_OS_PD_ENTRY for Microkit's `_start`).
- * @param stack_top The initial stack pointer (SEL4FT_OS_PD_STACK_TOP).
- * @return 0, -SEL4FT_EIO if the kernel refused, or -SEL4FT_ENOTSUP (Linux).
+ * @return 0; -SEL4FT_EINVAL for an id above the backend's largest;
+ *         -SEL4FT_EIO if the kernel refused; -SEL4FT_ENOTSUP where there is no
+ *         such control (Linux without a hook).
  */
-int sel4ft_os_child_restart(sel4ft_child_t child, uintptr_t entry, uintptr_t stack_top);
+int sel4ft_os_child_restart(sel4ft_child_t child);
 
 /**
  * @brief Stop (suspend) a child PD.
  * @param child The child's id.
- * @return 0, -SEL4FT_EIO if the kernel refused, or -SEL4FT_ENOTSUP (Linux).
+ * @return 0, -SEL4FT_EINVAL, -SEL4FT_EIO if the kernel refused, or -SEL4FT_ENOTSUP.
  */
 int sel4ft_os_child_stop(sel4ft_child_t child);
 
@@ -145,7 +191,7 @@ int sel4ft_os_image_writable(uintptr_t *start, size_t *size);
 /**
  * @brief Reply to the caller a crash left waiting, then run the PD's event loop.
  *
- * On Microkit: libmicrokit 2.0.1's event loop (dispatching to `notified()`,
+ * On Microkit: libmicrokit's event loop (dispatching to `notified()`,
  * `protected()` and `fault()`), entered with seL4_ReplyRecv on the PD's reply
  * object instead of a plain receive. Never returns there. On Linux it returns at once.
  * @param first_reply The reply (its message registers already set).
@@ -155,9 +201,10 @@ void sel4ft_os_serve_after_restart(sel4ft_msginfo_t first_reply);
 /**
  * @brief Arm the one-shot timer to fire when the counter reaches a deadline.
  *
- * On Microkit this is the EL1 physical timer (CNTP_CVAL_EL0, exported to user
- * level); its interrupt (PPI 30 on QEMU virt) must be given to the PD as an
- * `irq` in the system description. A deadline in the past fires at once.
+ * On Microkit (aarch64) this is the EL1 physical timer (CNTP_CVAL_EL0,
+ * exported to user level); its interrupt (PPI 30 on QEMU virt) must be given
+ * to the PD as an `irq` in the system description. A deadline in the past
+ * fires at once.
  * @param deadline_ticks The deadline in sel4ft_os_ticks() units; 0 disarms.
  * @return 0, or -SEL4FT_ENOTSUP (Linux).
  */
@@ -168,11 +215,5 @@ int sel4ft_os_timer_set(uint64_t deadline_ticks);
  * @param ch The IRQ's channel.
  */
 void sel4ft_os_irq_ack(sel4ft_channel_t ch);
-
-/** Microkit's entry point for every PD image (`_start`, placed by microkit.ld). */
-#define SEL4FT_OS_PD_ENTRY 0x200000u
-
-/** The initial stack top the Microkit 2.0.1 tool gives every PD on aarch64. */
-#define SEL4FT_OS_PD_STACK_TOP 0x10000000000ull
 
 /** @} */

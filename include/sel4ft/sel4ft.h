@@ -5,8 +5,7 @@
  */
 #pragma once
 
-/* Umbrella header: every portable module of the library. PDs that need the
- * Microkit conversions include <sel4ft/microkit.h> as well. */
+/* Umbrella header: every module of the library. */
 
 #include <sel4ft/error.h>
 #include <sel4ft/fence.h>

@@ -45,7 +45,7 @@ run() {
     name=$1
     limit=$2
     shift 2
-    timeout "$limit" "$@" > "$work/$name.out" 2>&1
+    timeout -k 10 "$limit" "$@" > "$work/$name.out" 2>&1
     status=$?
     echo "$status" > "$work/$name.status"
     return $status
@@ -93,10 +93,10 @@ for variant in baseline baseline-san; do
     check "$tag: isolated: first failure restarts at once (library policy)" "$iso" \
         "${sup}WARN: crasher: restarting now as incarnation 2 \\(restart 1 in the window\\): first failure: restart at once\$"
     check "$tag: isolated: second failure restarts after a 1 ms back-off" "$iso" \
-        "${sup}WARN: crasher: restarting in 62500 ticks \\(1000\\.000 us\\) as incarnation 3 \\(restart 2 in the window\\): \
+        "${sup}WARN: crasher: restarting in [0-9]+ ticks \\(1000\\.000 us\\) as incarnation 3 \\(restart 2 in the window\\): \
 failed again within the window: restart after a back-off\$"
     check "$tag: isolated: third failure restarts after a 2 ms back-off" "$iso" \
-        "${sup}WARN: crasher: restarting in 125000 ticks \\(2000\\.000 us\\) as incarnation 4 \\(restart 3 in the window\\)"
+        "${sup}WARN: crasher: restarting in [0-9]+ ticks \\(2000\\.000 us\\) as incarnation 4 \\(restart 3 in the window\\)"
     count "$tag: isolated: each restarted incarnation reports in" "$iso" 3 \
         "${sup}INFO: crasher: serving again as incarnation [2-4], [0-9]+ ticks"
     check "$tag: isolated: the fourth failure escalates: stopped for good" "$iso" \

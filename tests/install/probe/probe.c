@@ -20,7 +20,7 @@ void init(void)
     sel4ft_logring_consumer_t consumer;
     sel4ft_log_record_t record;
 
-    sel4ft_os_console_use_pl011(uart_base);
+    sel4ft_os_console_use_uart(uart_base);
     /* Exercise a module end to end inside one PD: write a record, read it back. */
     int err = sel4ft_logring_consumer_init(&consumer, ring, sizeof(ring), "probe");
     if (err == 0) {

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* The port on Linux: for host tests and the baseline. Never used on seL4. */
+/* The Linux backend's out-of-line part: for host tests and the baseline. Never used on seL4. */
 
 #define _POSIX_C_SOURCE 200809L
 
@@ -17,7 +17,7 @@
 
 static sel4ft_os_linux_hooks_t hooks;
 static const char *pd_name = "host";
-static _Thread_local uint64_t message_registers[SEL4FT_OS_MAX_MRS];
+_Thread_local uint64_t sel4ft_linux_message_registers_[SEL4FT_OS_MAX_MRS];
 
 void sel4ft_os_linux_set_hooks(const sel4ft_os_linux_hooks_t *new_hooks)
 {
@@ -43,21 +43,9 @@ void sel4ft_os_notify(sel4ft_channel_t ch)
 sel4ft_msginfo_t sel4ft_os_ppcall(sel4ft_channel_t ch, sel4ft_msginfo_t msg)
 {
     if (hooks.ppcall == NULL || ch > SEL4FT_OS_MAX_CHANNEL || msg.count > SEL4FT_OS_MAX_MRS) {
-        return (sel4ft_msginfo_t){ 0, 0 };
+        return sel4ft_msginfo_new(0, 0);
     }
     return hooks.ppcall(hooks.context, ch, msg);
-}
-
-void sel4ft_os_mr_set(uint32_t index, uint64_t value)
-{
-    if (index < SEL4FT_OS_MAX_MRS) {
-        message_registers[index] = value;
-    }
-}
-
-uint64_t sel4ft_os_mr_get(uint32_t index)
-{
-    return index < SEL4FT_OS_MAX_MRS ? message_registers[index] : 0;
 }
 
 uint64_t sel4ft_os_ticks(void)
@@ -65,14 +53,30 @@ uint64_t sel4ft_os_ticks(void)
     if (hooks.ticks != NULL) {
         return hooks.ticks(hooks.context);
     }
+#if defined(__aarch64__)
+    uint64_t ticks;
+    /* The ISB keeps the read from being taken early, before the instructions it is meant to follow. */
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(ticks) : : "memory");
+    return ticks;
+#else
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+#endif
 }
 
 uint64_t sel4ft_os_tick_hz(void)
 {
+    if (hooks.ticks != NULL && hooks.tick_hz != 0) {
+        return hooks.tick_hz;
+    }
+#if defined(__aarch64__)
+    uint64_t hz;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+    return hz;
+#else
     return 1000000000u;
+#endif
 }
 
 void sel4ft_os_console_write(const char *text, size_t length)
@@ -91,7 +95,7 @@ void sel4ft_os_console_write(const char *text, size_t length)
     }
 }
 
-int sel4ft_os_console_use_pl011(uintptr_t base)
+int sel4ft_os_console_use_uart(uintptr_t base)
 {
     (void)base;
     return -SEL4FT_ENOTSUP;
@@ -102,12 +106,12 @@ const char *sel4ft_os_name(void)
     return pd_name;
 }
 
-int sel4ft_os_child_restart(sel4ft_child_t child, uintptr_t entry, uintptr_t stack_top)
+int sel4ft_os_child_restart(sel4ft_child_t child)
 {
     if (hooks.child_restart == NULL) {
         return -SEL4FT_ENOTSUP;
     }
-    return hooks.child_restart(hooks.context, child, entry, stack_top);
+    return hooks.child_restart(hooks.context, child);
 }
 
 int sel4ft_os_child_stop(sel4ft_child_t child)

@@ -11,11 +11,13 @@
  * @defgroup os_linux Linux port controls
  * @brief Host-only hooks that stand in for the kernel in tests and in the Linux baseline.
  *
- * Without hooks, notifications are counted and dropped, calls return label 0,
- * console output goes to standard error and child control returns
- * -SEL4FT_ENOTSUP. Message registers are per thread, so a PPC hook that runs
- * the server in the caller's thread sees the caller's registers, as a seL4
- * passive server would.
+ * Without hooks, notifications are dropped, calls return label 0, console
+ * output goes to standard error, child control returns -SEL4FT_ENOTSUP, and
+ * the clock is the machine's: the generic timer's virtual count at its own
+ * frequency on aarch64 (the counter a Linux guest reads beside seL4 in the
+ * benchmark's QEMU), CLOCK_MONOTONIC nanoseconds elsewhere. Message registers
+ * are per thread, so a PPC hook that runs the server in the caller's thread
+ * sees the caller's registers, as a seL4 passive server would.
  * @{
  */
 
@@ -28,11 +30,13 @@ typedef struct sel4ft_os_linux_hooks {
     /** Receive console output. */
     void (*console)(void *context, const char *text, size_t length);
     /** Restart a child. */
-    int (*child_restart)(void *context, sel4ft_child_t child, uintptr_t entry, uintptr_t stack_top);
+    int (*child_restart)(void *context, sel4ft_child_t child);
     /** Stop a child. */
     int (*child_stop)(void *context, sel4ft_child_t child);
-    /** Replace the clock (ticks at 1 GHz), for deterministic tests. */
+    /** Replace the clock, for deterministic tests: its ticks are then the port's ticks. */
     uint64_t (*ticks)(void *context);
+    /** With @c ticks: the rate of its ticks (0: the port's own rate). */
+    uint64_t tick_hz;
     /** Passed to every hook. */
     void *context;
 } sel4ft_os_linux_hooks_t;
