@@ -139,7 +139,7 @@ static void request(client_t *client, uint64_t n)
     if (err != 0) {
         LOG_WARN("request %u over %s failed: %s", (unsigned)n, how, strerror(-err));
     } else if (reply.status != SEL4FT_RPC_OK) {
-        LOG_WARN("request %u over %s refused: %s", (unsigned)n, how, sel4ft_rpc_status_str(reply.status));
+        LOG_WARN("request %u over %s refused: %s", (unsigned)n, how, kv_status_str(reply.status));
     } else {
         LOG_ERROR("request %u over %s: the answer is not what the server was told", (unsigned)n, how);
     }
@@ -178,7 +178,7 @@ static void check_crasher_entry(client_t *client)
     } else {
         client->failed++;
         LOG_WARN("the crasher's entry cannot be read: %s",
-                 err != 0 ? strerror(-err) : sel4ft_rpc_status_str(reply.status));
+                 err != 0 ? strerror(-err) : kv_status_str(reply.status));
     }
 }
 
@@ -263,7 +263,7 @@ int baseline_crasher_main(int argc, char **argv)
     sel4ft_rpc_header_t reply;
     int err = baseline_slot_call(&slot, KV_PUT, &put, sizeof(put), (uint64_t)options.incarnation << 32 | 1, NULL, 0,
                                  &reply, REQUEST_TIMEOUT_MS);
-    LOG_INFO("test request answered: %s", err != 0 ? strerror(-err) : sel4ft_rpc_status_str(reply.status));
+    LOG_INFO("test request answered: %s", err != 0 ? strerror(-err) : kv_status_str(reply.status));
 
     if (options.shared_state) {
         scribble_on_server(&options);

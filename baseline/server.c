@@ -197,7 +197,7 @@ static uint32_t increment(server_t *server, const sel4ft_rpc_header_t *request, 
     if (e != NULL) {
         /* Only an 8-byte value is a counter. */
         if (e->value_length != sizeof(value)) {
-            return SEL4FT_RPC_INVALID_ARGUMENT;
+            return KV_NOT_A_COUNTER;
         }
         memcpy(&value, e->value, sizeof(value));
     } else if ((e = find_or_create(server->state, inc.key)) == NULL) {

@@ -31,7 +31,7 @@ const char *sel4ft_rpc_status_str(uint32_t status)
     if (status < SEL4FT_RPC_STATUS_NUM && status_names[status] != NULL) {
         return status_names[status];
     }
-    return "unknown status";
+    return status >= SEL4FT_RPC_STATUS_SERVICE_FIRST ? "service status" : "unknown status";
 }
 
 static int region_size_ok(size_t region_size)
@@ -169,7 +169,8 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
     if (sel4ft_msginfo_label(answer) == SEL4FT_RPC_LABEL_REJECT) {
         uint64_t status_word = sel4ft_os_mr_get(0);
         uint64_t epoch = sel4ft_os_mr_get(1);
-        /* A refusal that claims success, or a status outside the protocol, is not a refusal we understand. */
+        /* Only the library refuses (a service's statuses come in replies): a refusal that claims success, or
+         * one with a status the library does not define, is not a refusal we understand. */
         if (status_word == SEL4FT_RPC_OK || status_word >= SEL4FT_RPC_STATUS_NUM) {
             return -SEL4FT_EPEER;
         }
@@ -194,7 +195,7 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
     if (header.request_id != request_id || header.opcode != opcode) {
         return -SEL4FT_EMISMATCH;
     }
-    if (header.status >= SEL4FT_RPC_STATUS_NUM) {
+    if (!sel4ft_rpc_status_valid(header.status)) {
         return -SEL4FT_EBADMSG;
     }
     if (header.status == SEL4FT_RPC_STALE_EPOCH || header.status == SEL4FT_RPC_PEER_RESTARTED) {
@@ -299,7 +300,7 @@ sel4ft_msginfo_t sel4ft_rpc_server_handle(sel4ft_rpc_server_t *server, sel4ft_ch
             .payload = server->scratch,
         };
         status = server->handler(server->context, &request, &response);
-        if (status >= SEL4FT_RPC_STATUS_NUM || response.length > response.capacity) {
+        if (!sel4ft_rpc_status_valid(status) || response.length > response.capacity) {
             /* A handler bug must not turn into a reply that claims more bytes than the region holds. */
             status = SEL4FT_RPC_INTERNAL_ERROR;
             response.length = 0;

@@ -26,38 +26,45 @@ static void set_key(char field[KV_KEY_MAX], const char *key)
     }
 }
 
-/* Call, count and check. reply_payload may be NULL when no reply payload is wanted. */
-static uint32_t call(kv_client_t *client, uint16_t opcode, uint32_t length, void *reply_payload, size_t capacity,
-                     uint32_t *reply_length, uint32_t expected, const char *what)
+/* Call, count and check. reply_payload may be NULL when no reply payload is wanted. Returns true when the server
+ * answered with the expected status. */
+static bool call(kv_client_t *client, uint16_t opcode, uint32_t length, void *reply_payload, size_t capacity,
+                 uint32_t *reply_length, uint32_t expected, const char *what)
 {
     sel4ft_rpc_reply_t reply;
-    uint32_t status;
 
     client->sent++;
     int err = sel4ft_rpc_call(&client->rpc, opcode, length, reply_payload, capacity, &reply);
     if (err != 0) {
-        status = KV_CALL_FAILED;
-        LOG_ERROR("%s: call failed: %s", what, sel4ft_strerror(err));
-    } else {
-        status = reply.status;
-        if (reply_length != NULL) {
-            *reply_length = reply.length;
-        }
+        client->failed++;
+        client->unexpected++;
+        LOG_ERROR("%s: expected %s, but the call failed: %s", what, kv_status_str(expected), sel4ft_strerror(err));
+        return false;
     }
-    if (status == SEL4FT_RPC_OK) {
+    if (reply.status == SEL4FT_RPC_OK) {
         client->succeeded++;
     } else {
         client->failed++;
     }
-    if (status != expected) {
+    if (reply.status != expected) {
         client->unexpected++;
-        LOG_ERROR("%s: expected %s, got %s", what, sel4ft_rpc_status_str(expected),
-                  status == KV_CALL_FAILED ? "no reply" : sel4ft_rpc_status_str(status));
+        LOG_ERROR("%s: expected %s, got %s", what, kv_status_str(expected), kv_status_str(reply.status));
+        return false;
     }
-    return status;
+    if (reply_length != NULL) {
+        *reply_length = reply.length;
+    }
+    return true;
 }
 
-uint32_t kv_put(kv_client_t *client, const char *key, const void *value, uint32_t length, uint32_t expected)
+/* A reply the server answered as expected, but whose payload is not what the protocol says. */
+static bool malformed(kv_client_t *client)
+{
+    client->unexpected++;
+    return false;
+}
+
+bool kv_put(kv_client_t *client, const char *key, const void *value, uint32_t length, uint32_t expected)
 {
     kv_put_request_t *request = sel4ft_rpc_client_payload(&client->rpc);
     set_key(request->key, key);
@@ -69,22 +76,23 @@ uint32_t kv_put(kv_client_t *client, const char *key, const void *value, uint32_
     return call(client, KV_PUT, sizeof(*request), NULL, 0, NULL, expected, "put");
 }
 
-uint32_t kv_get(kv_client_t *client, const char *key, void *value, uint32_t *length, uint32_t expected)
+bool kv_get(kv_client_t *client, const char *key, void *value, uint32_t *length, uint32_t expected)
 {
     kv_key_request_t *request = sel4ft_rpc_client_payload(&client->rpc);
     kv_value_reply_t reply;
     uint32_t reply_length = 0;
 
     set_key(request->key, key);
-    uint32_t status = call(client, KV_GET, sizeof(*request), &reply, sizeof(reply), &reply_length, expected, "get");
-    if (status != SEL4FT_RPC_OK) {
-        return status;
+    if (!call(client, KV_GET, sizeof(*request), &reply, sizeof(reply), &reply_length, expected, "get")) {
+        return false;
+    }
+    if (expected != SEL4FT_RPC_OK) {
+        return true;
     }
     /* The reply is a private copy, but still the server's word: check it before use. */
     if (reply_length != sizeof(reply) || reply.value_length > KV_VALUE_MAX) {
         LOG_ERROR("get '%s': malformed reply (%u bytes, value length %u)", key, reply_length, reply.value_length);
-        client->unexpected++;
-        return KV_CALL_FAILED;
+        return malformed(client);
     }
     if (value != NULL) {
         __builtin_memcpy(value, reply.value, reply.value_length);
@@ -92,17 +100,17 @@ uint32_t kv_get(kv_client_t *client, const char *key, void *value, uint32_t *len
     if (length != NULL) {
         *length = reply.value_length;
     }
-    return status;
+    return true;
 }
 
-uint32_t kv_delete(kv_client_t *client, const char *key, uint32_t expected)
+bool kv_delete(kv_client_t *client, const char *key, uint32_t expected)
 {
     kv_key_request_t *request = sel4ft_rpc_client_payload(&client->rpc);
     set_key(request->key, key);
     return call(client, KV_DELETE, sizeof(*request), NULL, 0, NULL, expected, "delete");
 }
 
-uint32_t kv_increment(kv_client_t *client, const char *key, int64_t delta, int64_t *value, uint32_t expected)
+bool kv_increment(kv_client_t *client, const char *key, int64_t delta, int64_t *value, uint32_t expected)
 {
     kv_increment_request_t *request = sel4ft_rpc_client_payload(&client->rpc);
     kv_counter_reply_t reply;
@@ -110,33 +118,36 @@ uint32_t kv_increment(kv_client_t *client, const char *key, int64_t delta, int64
 
     set_key(request->key, key);
     request->delta = delta;
-    uint32_t status =
-        call(client, KV_INCREMENT, sizeof(*request), &reply, sizeof(reply), &reply_length, expected, "increment");
-    if (status == SEL4FT_RPC_OK) {
-        if (reply_length != sizeof(reply)) {
-            LOG_ERROR("increment '%s': malformed reply (%u bytes)", key, reply_length);
-            client->unexpected++;
-            return KV_CALL_FAILED;
-        }
-        if (value != NULL) {
-            *value = reply.value;
-        }
+    if (!call(client, KV_INCREMENT, sizeof(*request), &reply, sizeof(reply), &reply_length, expected, "increment")) {
+        return false;
     }
-    return status;
+    if (expected != SEL4FT_RPC_OK) {
+        return true;
+    }
+    if (reply_length != sizeof(reply)) {
+        LOG_ERROR("increment '%s': malformed reply (%u bytes)", key, reply_length);
+        return malformed(client);
+    }
+    if (value != NULL) {
+        *value = reply.value;
+    }
+    return true;
 }
 
-uint32_t kv_stats(kv_client_t *client, kv_stats_reply_t *stats)
+bool kv_stats(kv_client_t *client, kv_stats_reply_t *stats)
 {
     uint32_t reply_length = 0;
-    uint32_t status = call(client, KV_STATS, 0, stats, sizeof(*stats), &reply_length, SEL4FT_RPC_OK, "stats");
-    if (status == SEL4FT_RPC_OK && reply_length != sizeof(*stats)) {
-        client->unexpected++;
-        return KV_CALL_FAILED;
+    if (!call(client, KV_STATS, 0, stats, sizeof(*stats), &reply_length, SEL4FT_RPC_OK, "stats")) {
+        return false;
     }
-    return status;
+    if (reply_length != sizeof(*stats)) {
+        LOG_ERROR("stats: malformed reply (%u bytes)", reply_length);
+        return malformed(client);
+    }
+    return true;
 }
 
-uint32_t kv_raw(kv_client_t *client, uint16_t opcode, uint32_t length, uint32_t expected)
+bool kv_raw(kv_client_t *client, uint16_t opcode, uint32_t length, uint32_t expected)
 {
     return call(client, opcode, length, NULL, 0, NULL, expected, "raw request");
 }

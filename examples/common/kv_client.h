@@ -5,17 +5,17 @@
  */
 #pragma once
 
-/* Client side of the example key-value service: builds each request in the
- * shared region, calls, and checks the status against what the caller expects. */
+/* Client side of the example key-value service: builds each request in the shared region, calls, and checks
+ * the answer against the status the caller expects (a sel4ft_rpc_status_t or one of enum kv_status). Each
+ * operation returns true when the server answered with that status and a well-formed reply; a failed call or a
+ * malformed reply is logged and counted as unexpected. */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sel4ft/rpc.h>
 
 #include "kv_protocol.h"
-
-/* Returned instead of a status when the call itself failed (see the log for the library error). */
-#define KV_CALL_FAILED 0xffffffffu
 
 typedef struct {
     sel4ft_rpc_client_t rpc;
@@ -28,11 +28,12 @@ typedef struct {
 /* Returns 0 or a library error. */
 int kv_client_init(kv_client_t *client, uintptr_t region, uintptr_t size, sel4ft_channel_t channel);
 
-uint32_t kv_put(kv_client_t *client, const char *key, const void *value, uint32_t length, uint32_t expected);
-/* value may be NULL; on success *length gets the value's length. */
-uint32_t kv_get(kv_client_t *client, const char *key, void *value, uint32_t *length, uint32_t expected);
-uint32_t kv_delete(kv_client_t *client, const char *key, uint32_t expected);
-uint32_t kv_increment(kv_client_t *client, const char *key, int64_t delta, int64_t *value, uint32_t expected);
-uint32_t kv_stats(kv_client_t *client, kv_stats_reply_t *stats);
+bool kv_put(kv_client_t *client, const char *key, const void *value, uint32_t length, uint32_t expected);
+/* value may be NULL; when the answer is OK, *length gets the value's length. */
+bool kv_get(kv_client_t *client, const char *key, void *value, uint32_t *length, uint32_t expected);
+bool kv_delete(kv_client_t *client, const char *key, uint32_t expected);
+bool kv_increment(kv_client_t *client, const char *key, int64_t delta, int64_t *value, uint32_t expected);
+/* Expects OK. */
+bool kv_stats(kv_client_t *client, kv_stats_reply_t *stats);
 /* Send an arbitrary opcode and payload length (the payload area is left as it is): for bad-input tests. */
-uint32_t kv_raw(kv_client_t *client, uint16_t opcode, uint32_t length, uint32_t expected);
+bool kv_raw(kv_client_t *client, uint16_t opcode, uint32_t length, uint32_t expected);

@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include <sel4ft/rpc.h>
+
 enum kv_opcode {
     KV_PUT = 1,    /* kv_put_request_t -> nothing */
     KV_GET,        /* kv_key_request_t -> kv_value_reply_t */
@@ -18,6 +20,20 @@ enum kv_opcode {
     KV_STATS,      /* nothing -> kv_stats_reply_t; the server also logs its summary */
     KV_OPCODE_NUM
 };
+
+/* The service's own statuses, above the library's (sel4ft_rpc_status_t): they pass through client and server
+ * unchanged. Bad input the library's generic statuses describe well (a malformed payload, a missing key) keeps
+ * them. */
+enum kv_status {
+    KV_NOT_A_COUNTER = SEL4FT_RPC_STATUS_SERVICE_FIRST, /* INCREMENT on a key whose value is not a counter */
+    KV_STATUS_END
+};
+
+/* Any status a key-value reply can carry, in words. */
+static inline const char *kv_status_str(uint32_t status)
+{
+    return status == KV_NOT_A_COUNTER ? "KV_NOT_A_COUNTER" : sel4ft_rpc_status_str(status);
+}
 
 #define KV_KEY_MAX 32u    /* including the terminating NUL */
 #define KV_VALUE_MAX 256u

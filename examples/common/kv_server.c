@@ -163,7 +163,7 @@ static uint32_t increment(const sel4ft_rpc_request_t *request, sel4ft_rpc_respon
     if (e != NULL) {
         /* Only an 8-byte value is a counter. */
         if (e->value_length != sizeof(value)) {
-            return SEL4FT_RPC_INVALID_ARGUMENT;
+            return KV_NOT_A_COUNTER;
         }
         __builtin_memcpy(&value, e->value, sizeof(value));
     } else if ((e = find_or_create(inc->key)) == NULL) {
@@ -230,7 +230,7 @@ static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4f
     } else {
         failed++;
         LOG_WARN("request %lu (op %u) from channel %u refused: %s", (unsigned long)request->request_id,
-                 request->opcode, request->channel, sel4ft_rpc_status_str(status));
+                 request->opcode, request->channel, kv_status_str(status));
     }
     return status;
 }

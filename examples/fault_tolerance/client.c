@@ -42,7 +42,7 @@ static uint64_t batch(const char *counter, int rounds)
             data[j] = (uint8_t)(i + j);
         }
         kv_put(&kv, key, data, sizeof(data), SEL4FT_RPC_OK);
-        if (kv_get(&kv, key, back, &length, SEL4FT_RPC_OK) == SEL4FT_RPC_OK &&
+        if (kv_get(&kv, key, back, &length, SEL4FT_RPC_OK) &&
             (length != sizeof(data) || __builtin_memcmp(back, data, length) != 0)) {
             kv.unexpected++;
             LOG_ERROR("get '%s' returned other bytes than were put", key);
@@ -77,7 +77,7 @@ static void after_crash(void)
     /* What the crasher wrote before it died is still there: the server's state was not touched. */
     uint8_t value[KV_VALUE_MAX];
     uint32_t length = 0;
-    if (kv_get(&kv, "crasher", value, &length, SEL4FT_RPC_OK) == SEL4FT_RPC_OK) {
+    if (kv_get(&kv, "crasher", value, &length, SEL4FT_RPC_OK)) {
         /* The server's bytes need not end in a NUL: print exactly the length it gave. */
         int shown = length > 0 && value[length - 1] == '\0' ? (int)length - 1 : (int)length;
         LOG_INFO("the crasher's entry is intact: '%.*s'", shown, (const char *)value);

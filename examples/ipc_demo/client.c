@@ -48,7 +48,7 @@ static void workload(void)
 
     kv_put(&kv, "alpha", first, sizeof(first), SEL4FT_RPC_OK);
     kv_put(&kv, "beta", pattern, sizeof(pattern), SEL4FT_RPC_OK);
-    if (kv_get(&kv, "alpha", value, &length, SEL4FT_RPC_OK) == SEL4FT_RPC_OK) {
+    if (kv_get(&kv, "alpha", value, &length, SEL4FT_RPC_OK)) {
         bool ok = length == sizeof(first) && same(value, (const uint8_t *)first, length);
         if (ok) {
             LOG_INFO("get 'alpha': %u bytes, '%.*s' as stored", length, (int)length - 1, (const char *)value);
@@ -57,7 +57,7 @@ static void workload(void)
             LOG_ERROR("get 'alpha': %u bytes that differ from what was stored", length);
         }
     }
-    if (kv_get(&kv, "beta", value, &length, SEL4FT_RPC_OK) == SEL4FT_RPC_OK) {
+    if (kv_get(&kv, "beta", value, &length, SEL4FT_RPC_OK)) {
         bool ok = length == sizeof(pattern) && same(value, pattern, length);
         if (ok) {
             LOG_INFO("get 'beta': %u bytes, as stored", length);
@@ -83,7 +83,7 @@ static void workload(void)
            SEL4FT_RPC_INVALID_ARGUMENT);
     static const uint8_t oversized[KV_VALUE_MAX + 1];
     kv_put(&kv, "huge", oversized, sizeof(oversized), SEL4FT_RPC_INVALID_ARGUMENT);
-    kv_increment(&kv, "alpha", 1, NULL, SEL4FT_RPC_INVALID_ARGUMENT);
+    kv_increment(&kv, "alpha", 1, NULL, KV_NOT_A_COUNTER);
     kv_raw(&kv, 99, 0, SEL4FT_RPC_UNKNOWN_OPERATION);
     kv_raw(&kv, KV_GET, 3, SEL4FT_RPC_INVALID_ARGUMENT);
     LOG_INFO("bad input: %lu requests refused, %lu with a status other than expected",
@@ -104,7 +104,7 @@ static void workload(void)
     }
 
     kv_stats_reply_t stats;
-    if (kv_stats(&kv, &stats) == SEL4FT_RPC_OK) {
+    if (kv_stats(&kv, &stats)) {
         LOG_INFO("server reports %u entries and %lu requests", stats.entries, (unsigned long)stats.requests);
     }
 }

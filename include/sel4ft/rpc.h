@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,7 +43,16 @@
 /** PPC label of a refusal: MR0 holds the status, MR1 the server's epoch; the region is untouched. */
 #define SEL4FT_RPC_LABEL_REJECT 0x5f403u
 
-/** Protocol statuses: what a server says about a request. Separate from library error codes. */
+/**
+ * @brief Protocol statuses: what a server says about a request. Separate from library error codes.
+ *
+ * Statuses below SEL4FT_RPC_STATUS_SERVICE_FIRST are the library's: those
+ * below SEL4FT_RPC_STATUS_NUM are defined here, the rest are reserved for
+ * later versions (a client refuses a reply that carries one, and a server
+ * turns a handler's into SEL4FT_RPC_INTERNAL_ERROR). A service defines its own
+ * statuses from SEL4FT_RPC_STATUS_SERVICE_FIRST up, in its protocol header, with
+ * its own names for them; they pass through server and client unchanged.
+ */
 typedef enum {
     SEL4FT_RPC_OK = 0,               /**< Done. */
     SEL4FT_RPC_BAD_MESSAGE,          /**< The request header was malformed (magic, version, length). */
@@ -57,15 +67,30 @@ typedef enum {
     SEL4FT_RPC_NO_REGION,            /**< The server has no region for this channel. */
     SEL4FT_RPC_INTERNAL_ERROR,       /**< The server failed in a way that is not the client's fault. */
     SEL4FT_RPC_STALE_REQUEST,        /**< The request id is older than the last one applied for this client. */
-    SEL4FT_RPC_STATUS_NUM            /**< Sentinel: the number of statuses. */
+    SEL4FT_RPC_STATUS_NUM            /**< Sentinel: the number of statuses the library defines. */
 } sel4ft_rpc_status_t;
+
+/** The first status a service may define for itself (its statuses run from here to UINT32_MAX). */
+#define SEL4FT_RPC_STATUS_SERVICE_FIRST 0x100u
+
+_Static_assert(SEL4FT_RPC_STATUS_NUM <= SEL4FT_RPC_STATUS_SERVICE_FIRST, "library statuses stay in their range");
+
+/**
+ * @brief Whether a status may appear in a reply: one the library defines, or one of a service's own.
+ * @param status A status.
+ * @return true for 0..SEL4FT_RPC_STATUS_NUM-1 and SEL4FT_RPC_STATUS_SERVICE_FIRST..UINT32_MAX.
+ */
+static inline bool sel4ft_rpc_status_valid(uint32_t status)
+{
+    return status < SEL4FT_RPC_STATUS_NUM || status >= SEL4FT_RPC_STATUS_SERVICE_FIRST;
+}
 
 /** A message header as it lies in shared memory. Fixed-width fields only. */
 typedef struct sel4ft_rpc_header {
     uint32_t magic;      /**< SEL4FT_RPC_MAGIC. */
     uint16_t version;    /**< SEL4FT_RPC_VERSION. */
     uint16_t opcode;     /**< The operation, defined by the service. */
-    uint32_t status;     /**< Replies: a sel4ft_rpc_status_t. Requests: 0. */
+    uint32_t status;     /**< Replies: a sel4ft_rpc_status_t or a service's own status. Requests: 0. */
     uint32_t length;     /**< Payload bytes that follow the header. */
     uint64_t request_id; /**< Chosen by the client, echoed by the server. */
     uint64_t epoch;      /**< Requests: the server epoch the client knows (0: none yet). Replies: the server's epoch. */
@@ -104,14 +129,15 @@ void sel4ft_rpc_header_write(void *region, uint16_t opcode, uint32_t status, uin
 
 /**
  * @brief The name of a protocol status.
- * @param status A sel4ft_rpc_status_t.
- * @return For example "SEL4FT_RPC_NOT_FOUND", or "unknown status".
+ * @param status A status.
+ * @return For example "SEL4FT_RPC_NOT_FOUND"; "service status" for one of a service's own (name it with the
+ *         service's own function); "unknown status" for a reserved one.
  */
 const char *sel4ft_rpc_status_str(uint32_t status);
 
 /** A reply as the client sees it, after validation. */
 typedef struct sel4ft_rpc_reply {
-    uint32_t status;     /**< The server's status. */
+    uint32_t status;     /**< The server's status: a sel4ft_rpc_status_t, or one of the service's own. */
     uint32_t length;     /**< Payload bytes copied to the caller's buffer. */
     uint64_t request_id; /**< The id the reply answers (equal to the request's). */
     uint64_t epoch;      /**< The server's epoch. */
@@ -187,7 +213,7 @@ int sel4ft_rpc_call(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t lengt
  *         request interrupted by a crash may have been applied before it:
  *         write the payload again and retry under the same id, never a new one
  *         (sel4ft_rpc_retry()), so a de-duplicating server applies it once; -SEL4FT_EBADMSG for a malformed reply (bad
- *         magic, version or length, or a status outside sel4ft_rpc_status_t);
+ *         magic, version or length, or a status in the library's reserved range);
  *         -SEL4FT_EMISMATCH when the reply answers another request;
  *         -SEL4FT_ENOSPC when the reply payload does not fit @p reply_capacity;
  *         -SEL4FT_EPEER when the server answered outside the protocol (an
@@ -230,7 +256,8 @@ typedef struct sel4ft_rpc_response {
 
 /**
  * A service's request handler.
- * @return A sel4ft_rpc_status_t for the reply.
+ * @return The reply's status: a sel4ft_rpc_status_t, or one of the service's own (from
+ *         SEL4FT_RPC_STATUS_SERVICE_FIRST up). A reserved status becomes SEL4FT_RPC_INTERNAL_ERROR.
  */
 typedef uint32_t (*sel4ft_rpc_handler_t)(void *context, const sel4ft_rpc_request_t *request,
                                          sel4ft_rpc_response_t *response);

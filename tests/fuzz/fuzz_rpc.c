@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (answer.label == SEL4FT_RPC_LABEL_REPLY) {
             /* Whatever it answered is a well-formed header with a length inside the region. */
             sel4ft_rpc_header_t header;
-            if (sel4ft_rpc_header_read(region, sizeof(region), &header) != 0 || header.status >= SEL4FT_RPC_STATUS_NUM) {
+            if (sel4ft_rpc_header_read(region, sizeof(region), &header) != 0 || !sel4ft_rpc_status_valid(header.status)) {
                 __builtin_trap();
             }
         } else if (answer.label != SEL4FT_RPC_LABEL_REJECT) {

@@ -48,6 +48,7 @@ enum {
     OP_BAD_STATUS = 5, /* buggy: returns a status outside the protocol */
     OP_REPLY_BYTES = 6, /* one uint32 n -> n bytes of 'r' */
     OP_INSPECT = 7, /* checks that the payload it sees is a private copy */
+    OP_SERVICE_STATUS = 8, /* one uint32 status -> that status (a service's own) with 3 bytes "svc" */
     OP_UNKNOWN = 999,
 };
 
@@ -135,6 +136,10 @@ static uint32_t service(void *context, const sel4ft_rpc_request_t *request, sel4
         response->length = 1;
         response->payload[0] = 'x';
         return SEL4FT_RPC_STATUS_NUM + 3;
+    case OP_SERVICE_STATUS:
+        memcpy(response->payload, "svc", 3);
+        response->length = 3;
+        return request->length == 4 ? get_u32(request->payload) : SEL4FT_RPC_INVALID_ARGUMENT;
     case OP_REPLY_BYTES: {
         uint32_t n = get_u32(request->payload);
         if (request->length != 4 || n > response->capacity) {
@@ -555,6 +560,35 @@ static void test_call_buggy_handler(void **state)
     assert_int_equal(reply.length, 0);
 }
 
+/* A service's own statuses (from SEL4FT_RPC_STATUS_SERVICE_FIRST up) pass through server and client unchanged,
+ * payload and all; the library's reserved ones do not. */
+static void test_service_statuses_pass_through(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[8];
+    static const uint32_t service_statuses[] = { SEL4FT_RPC_STATUS_SERVICE_FIRST, SEL4FT_RPC_STATUS_SERVICE_FIRST + 1,
+                                                 0x7fffffffu, UINT32_MAX };
+
+    for (size_t i = 0; i < ARRAY_SIZE(service_statuses); i++) {
+        put_u32(sel4ft_rpc_client_payload(&client), service_statuses[i]);
+        assert_int_equal(sel4ft_rpc_call(&client, OP_SERVICE_STATUS, 4, reply_payload, sizeof(reply_payload), &reply), 0);
+        assert_int_equal(reply.status, service_statuses[i]);
+        assert_int_equal(reply.length, 3);
+        assert_memory_equal(reply_payload, "svc", 3);
+        assert_string_equal(sel4ft_rpc_status_str(reply.status), "service status");
+    }
+
+    /* The reserved range between the library's statuses and a service's is a handler bug. */
+    static const uint32_t reserved[] = { SEL4FT_RPC_STATUS_NUM, SEL4FT_RPC_STATUS_SERVICE_FIRST - 1 };
+    for (size_t i = 0; i < ARRAY_SIZE(reserved); i++) {
+        put_u32(sel4ft_rpc_client_payload(&client), reserved[i]);
+        assert_int_equal(sel4ft_rpc_call(&client, OP_SERVICE_STATUS, 4, reply_payload, sizeof(reply_payload), &reply), 0);
+        assert_int_equal(reply.status, SEL4FT_RPC_INTERNAL_ERROR);
+        assert_int_equal(reply.length, 0);
+    }
+}
+
 static void test_request_ids_echoed(void **state)
 {
     (void)state;
@@ -955,6 +989,9 @@ enum hostile_mode {
     HOSTILE_REJECT_STALE,
     HOSTILE_REJECT_OTHER,
     HOSTILE_REPLY_STALE,
+    HOSTILE_RESERVED_STATUS,  /* a well-formed reply whose status lies in the library's reserved range */
+    HOSTILE_SERVICE_STATUS,   /* a well-formed reply with a service's own status */
+    HOSTILE_REJECT_SERVICE,   /* a refusal that claims a service's status: only the library refuses */
 };
 
 static enum hostile_mode hostile_mode;
@@ -1023,6 +1060,16 @@ static sel4ft_msginfo_t hostile_ppcall(void *context, sel4ft_channel_t channel, 
     case HOSTILE_REPLY_STALE:
         sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_STALE_EPOCH, 8, id, HOSTILE_NEW_EPOCH);
         return reply_tag;
+    case HOSTILE_RESERVED_STATUS:
+        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_STATUS_SERVICE_FIRST - 1, 8, id, HOSTILE_EPOCH);
+        return reply_tag;
+    case HOSTILE_SERVICE_STATUS:
+        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_STATUS_SERVICE_FIRST + 42, 8, id, HOSTILE_EPOCH);
+        return reply_tag;
+    case HOSTILE_REJECT_SERVICE:
+        sel4ft_os_mr_set(0, SEL4FT_RPC_STATUS_SERVICE_FIRST);
+        sel4ft_os_mr_set(1, HOSTILE_EPOCH);
+        return reject_tag;
     }
     return reply_tag;
 }
@@ -1080,6 +1127,21 @@ static void test_hostile_server_malformed_reply(void **state)
     assert_int_equal(hostile_call(HOSTILE_HUGE_LENGTH, &reply), -SEL4FT_EBADMSG);
     assert_int_equal(hostile_call(HOSTILE_LENGTH_PAST_REGION, &reply), -SEL4FT_EBADMSG);
     assert_int_equal(client.epoch, 0);
+}
+
+static void test_hostile_server_statuses(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    /* A status the library reserves is refused like any malformed reply. */
+    assert_int_equal(hostile_call(HOSTILE_RESERVED_STATUS, &reply), -SEL4FT_EBADMSG);
+    assert_int_equal(client.epoch, 0);
+    /* A service's own status reaches the caller with its payload. */
+    assert_int_equal(hostile_call(HOSTILE_SERVICE_STATUS, &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_STATUS_SERVICE_FIRST + 42);
+    assert_int_equal(reply.length, 8);
+    /* A refusal carries only the library's statuses. */
+    assert_int_equal(hostile_call(HOSTILE_REJECT_SERVICE, &reply), -SEL4FT_EPEER);
 }
 
 static void test_hostile_server_mismatched_reply(void **state)
@@ -1263,9 +1325,16 @@ static void test_status_str(void **state)
         assert_non_null(names[status]);
         assert_string_equal(sel4ft_rpc_status_str(status), names[status]);
     }
-    static const uint32_t unknown[] = { SEL4FT_RPC_STATUS_NUM, SEL4FT_RPC_STATUS_NUM + 1, 1000, UINT32_MAX };
+    static const uint32_t unknown[] = { SEL4FT_RPC_STATUS_NUM, SEL4FT_RPC_STATUS_NUM + 1,
+                                        SEL4FT_RPC_STATUS_SERVICE_FIRST - 1 };
     for (size_t i = 0; i < ARRAY_SIZE(unknown); i++) {
+        assert_false(sel4ft_rpc_status_valid(unknown[i]));
         assert_string_equal(sel4ft_rpc_status_str(unknown[i]), "unknown status");
+    }
+    static const uint32_t service_statuses[] = { SEL4FT_RPC_STATUS_SERVICE_FIRST, 1000, UINT32_MAX };
+    for (size_t i = 0; i < ARRAY_SIZE(service_statuses); i++) {
+        assert_true(sel4ft_rpc_status_valid(service_statuses[i]));
+        assert_string_equal(sel4ft_rpc_status_str(service_statuses[i]), "service status");
     }
 }
 
@@ -1312,6 +1381,7 @@ int main(void)
         TEST(test_call_empty_reply_without_buffer),
         TEST(test_call_unknown_operation),
         TEST(test_call_buggy_handler),
+        TEST(test_service_statuses_pass_through),
         TEST(test_request_ids_echoed),
         TEST(test_reply_too_large_for_caller),
         TEST(test_request_too_large),
@@ -1331,6 +1401,7 @@ int main(void)
         TEST(test_old_epoch_from_newer_client_refused),
         HOSTILE_TEST(test_hostile_server_good_reply),
         HOSTILE_TEST(test_hostile_server_malformed_reply),
+        HOSTILE_TEST(test_hostile_server_statuses),
         HOSTILE_TEST(test_hostile_server_mismatched_reply),
         HOSTILE_TEST(test_hostile_server_wrong_label),
         HOSTILE_TEST(test_hostile_server_reject),
