@@ -25,14 +25,15 @@ static void put_char(output_t *out, char c)
     out->length++;
 }
 
-static void put_repeat(output_t *out, char c, int count)
+static void put_repeat(output_t *out, char c, size_t count)
 {
-    for (int i = 0; i < count; i++) {
+    for (size_t i = 0; i < count; i++) {
         put_char(out, c);
     }
 }
 
-/* Emit digits/text with padding: a sign or prefix goes before zero padding, after space padding. */
+/* Emit digits/text with padding: a sign or prefix goes before zero padding, after space padding. Sizes in
+ * size_t: a body may be longer than INT_MAX. */
 static void put_field(output_t *out, const char *prefix, const char *body, size_t body_length, int width, bool left,
                       bool zero_pad)
 {
@@ -40,10 +41,10 @@ static void put_field(output_t *out, const char *prefix, const char *body, size_
     while (prefix[prefix_length] != '\0') {
         prefix_length++;
     }
-    int pad = width - (int)(prefix_length + body_length);
-    if (pad < 0) {
-        pad = 0;
-    }
+    /* Padding = width - (prefix + body), subtracted one part at a time so that nothing can wrap. */
+    size_t pad = width > 0 ? (size_t)width : 0;
+    pad = pad > body_length ? pad - body_length : 0;
+    pad = pad > prefix_length ? pad - prefix_length : 0;
     if (!left && !zero_pad) {
         put_repeat(out, ' ', pad);
     }

@@ -6,6 +6,9 @@
 
 /* Unit tests for sel4ft_fmt(), sel4ft_vfmt() and sel4ft_printf(). */
 
+/* memfd_create() */
+#define _GNU_SOURCE
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <sel4ft/error.h>
 #include <sel4ft/fmt.h>
@@ -382,6 +387,58 @@ static void test_huge_width(void **state)
     CHECK_HOST("%300d", 1);
 }
 
+/* A string of @p length 'a's (a multiple of 1 MiB) and its NUL, in little memory: one 1 MiB file of 'a's mapped
+ * again and again, then a page of zeros. Returns NULL if the mappings cannot be made. */
+#define HUGE_CHUNK ((size_t)1 << 20)
+static char *map_huge_string(size_t length)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    char *base = mmap(NULL, length + page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    int fd = memfd_create("sel4ft-huge-string", 0);
+    if (base == MAP_FAILED || fd < 0 || ftruncate(fd, (off_t)HUGE_CHUNK) != 0) {
+        return NULL;
+    }
+    char *chunk = mmap(NULL, HUGE_CHUNK, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (chunk == MAP_FAILED) {
+        return NULL;
+    }
+    memset(chunk, 'a', HUGE_CHUNK);
+    munmap(chunk, HUGE_CHUNK);
+    for (size_t offset = 0; offset < length; offset += HUGE_CHUNK) {
+        if (mmap(base + offset, HUGE_CHUNK, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) {
+            return NULL;
+        }
+    }
+    close(fd);
+    if (mmap(base + length, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+        return NULL;
+    }
+    return base;
+}
+
+static void test_string_longer_than_int_max(void **state)
+{
+    (void)state;
+    /* 2^31 + 2^20 characters: the padding, computed as width - (int)length, came out near INT_MAX instead of 0,
+     * so two billion spaces went out before the string (and for lengths near 2^31 the int overflowed). */
+    size_t length = ((size_t)1 << 31) + HUGE_CHUNK;
+    char *huge = map_huge_string(length);
+    if (huge == NULL) {
+        skip();
+    }
+    char out[16];
+    memset(out, CANARY, sizeof(out));
+    int n = sel4ft_fmt(out, sizeof(out), "%100000s", huge);
+    /* No padding: the string is longer than the width. The length is capped at INT_MAX. */
+    assert_string_equal(out, "aaaaaaaaaaaaaaa");
+    assert_int_equal(n, INT_MAX);
+    memset(out, CANARY, sizeof(out));
+    n = sel4ft_fmt(out, sizeof(out), "%-100000s|", huge);
+    assert_string_equal(out, "aaaaaaaaaaaaaaa");
+    assert_int_equal(n, INT_MAX);
+    munmap(huge, length + (size_t)sysconf(_SC_PAGESIZE));
+}
+
 static void test_pointer(void **state)
 {
     (void)state;
@@ -706,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_flags_combined),
         cmocka_unit_test(test_star_width),
         cmocka_unit_test(test_huge_width),
+        cmocka_unit_test(test_string_longer_than_int_max),
         cmocka_unit_test(test_pointer),
         cmocka_unit_test(test_mixed),
         cmocka_unit_test(test_unknown_conversion),
