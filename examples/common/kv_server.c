@@ -180,19 +180,26 @@ static uint32_t increment(const sel4ft_rpc_request_t *request, sel4ft_rpc_respon
 
 static uint32_t stats(sel4ft_rpc_response_t *response)
 {
-    kv_stats_reply_t *reply = (kv_stats_reply_t *)response->payload;
-    reply->entries = count_entries();
-    reply->capacity = KV_ENTRIES;
-    reply->requests = server.requests + server.rejected;
-    reply->succeeded = succeeded;
-    reply->failed = failed + server.rejected;
-    response->length = sizeof(*reply);
+    /* Built privately, then copied out: the shared region is written, never read back (the client may have
+     * changed it meanwhile). */
+    const kv_stats_reply_t reply = {
+        .entries = count_entries(),
+        .capacity = KV_ENTRIES,
+        .requests = server.requests + server.rejected,
+        .succeeded = succeeded,
+        .failed = failed + server.rejected,
+    };
+    if (response->capacity < sizeof(reply)) {
+        return SEL4FT_RPC_TOO_LARGE;
+    }
+    __builtin_memcpy(response->payload, &reply, sizeof(reply));
+    response->length = sizeof(reply);
 
     LOG_INFO("summary: %lu requests (by channel: %lu %lu %lu %lu), %lu succeeded, %lu failed, %lu malformed; "
              "%u entries",
-             (unsigned long)reply->requests, (unsigned long)requests_from[0], (unsigned long)requests_from[1],
+             (unsigned long)reply.requests, (unsigned long)requests_from[0], (unsigned long)requests_from[1],
              (unsigned long)requests_from[2], (unsigned long)requests_from[3], (unsigned long)succeeded,
-             (unsigned long)failed, (unsigned long)server.rejected, reply->entries);
+             (unsigned long)failed, (unsigned long)server.rejected, reply.entries);
     return SEL4FT_RPC_OK;
 }
 
