@@ -74,7 +74,7 @@ sleep 1
 sh "$helper" run make qemu-test BUILD_DIR="$build_rel" QEMU_TEST_CONFIGS="$QEMU_TEST_CONFIGS" \
     MICROKIT_SDK=/opt/microkit-sdk-2.0.1 > "$work/qemu-test.log" 2>&1
 status=$?
-grep -E '^\[ (FAIL|  OK  ) \]' "$work/qemu-test.log" | sed 's/^/  in the container: /'
+grep -E '^\[(  OK  | FAIL )\]' "$work/qemu-test.log" | sed 's/^/  in the container: /'
 if read -r qemu_passed qemu_failed _ < "$work/results/qemu.txt" 2> /dev/null; then
     passed=$((passed + qemu_passed))
     failed=$((failed + qemu_failed))
