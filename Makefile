@@ -44,7 +44,7 @@ UNIT_TESTS := error fmt logring rpc fault faultmon supervisor checkpoint dedup r
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench inject examples qemu qemu-test install install-lib install-includes print-pd-cflags \
+.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench bench-trace inject examples qemu qemu-test install install-lib install-includes print-pd-cflags \
 	docs sdk clean format pd-lib
 
 all: lib
@@ -59,6 +59,7 @@ help:
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
 	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers and sel4ft.pc"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
+	@echo "  make bench-trace  instructions of one round trip and one log record, by PD and function (QEMU trace)"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
@@ -193,6 +194,11 @@ bench: sdk-check
 (apt-get install python3-matplotlib)" >&2; exit 1; }
 	$(PYTHON) bench/harness.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) --toolchain $(TOOLCHAIN) \
 		--sdk $(MICROKIT_SDK) $(BENCH_FLAGS)
+
+# Where the instructions of a round trip and of a log record go: by PD and function, from an instruction trace.
+bench-trace: sdk-check
+	$(PYTHON) bench/trace.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) --toolchain $(TOOLCHAIN) \
+		--sdk $(MICROKIT_SDK)
 
 # Fault injection ----------------------------------------------------------------
 

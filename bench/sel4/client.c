@@ -150,6 +150,34 @@ static void recoveries(void)
     }
 }
 
+#ifdef BENCH_TRACE
+/* bench/trace.py: a few operations of each kind, each group after a call to this mark, for an instruction
+ * trace of the whole system (QEMU -singlestep -d exec). Nothing is timed. */
+__attribute__((noinline)) void bench_trace_mark(void)
+{
+    __asm__ volatile("" : : : "memory");
+}
+
+#define TRACE_OPS 32
+
+static void trace_run(void)
+{
+    for (uint32_t p = 0; p < 2; p++) {
+        bench_trace_mark();
+        raw_batch(RAW_PASSIVE_CHANNEL, raw_passive_region, payloads[p], TRACE_OPS);
+        bench_trace_mark();
+        rpc_batch(payloads[p], TRACE_OPS);
+    }
+    static const char text[] = "client|INFO: a 64-byte log record, as a PD would write one, ok...";
+    bench_trace_mark();
+    for (uint32_t i = 0; i < TRACE_OPS; i++) {
+        sel4ft_logring_write(&producer, SEL4FT_LOG_INFO, text, 64);
+    }
+    bench_trace_mark();
+    sel4ft_printf("BENCH-DONE sel4\n");
+}
+#endif
+
 void init(void)
 {
     sel4ft_os_console_use_uart(uart_base);
@@ -169,6 +197,14 @@ void init(void)
     }
     sample("boot", "first_request", 0, 1, first);
 
+#ifdef BENCH_TRACE
+    /* Volatile, so the benchmark's code (and the variables only it uses) stays in the image. */
+    static volatile int tracing = 1;
+    if (tracing) {
+        trace_run();
+        return;
+    }
+#endif
     round_trips();
     logs();
     recoveries();

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+# Copyright 2026, the sel4ft authors
+#
+# SPDX-License-Identifier: BSD-2-Clause
+"""Where the instructions of a round trip go: an instruction trace of the seL4 benchmark system.
+
+Builds the benchmark system with TRACE=1 (the client runs a few operations of each kind between calls to
+bench_trace_mark() instead of the timed benchmark), boots it under -icount with QEMU logging every
+instruction executed in the PDs' code and in the kernel (-singlestep -d exec,nochain -dfilter), and counts the
+instructions of each group by protection domain and function. Under -icount these counts are exactly what
+the benchmark's ticks measure (16 instructions a tick).
+
+Usage: bench/trace.py [--build-dir build] [--sdk /opt/microkit-sdk-2.0.1] [--top N]
+"""
+
+import argparse
+import bisect
+import collections
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(TOP, "tests", "qemu"))
+
+import qemu  # noqa: E402
+
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-seed", "1", "-rtc", "base=2024-01-01T00:00:00,clock=vm"]
+USER_RANGE = (0x200000, 0x2fffff)
+TRACE_LINE = re.compile(rb"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
+SVC = 0xd4000001
+# The groups trace_run() in bench/sel4/client.c makes, in order.
+GROUPS = ["raw passive PPC, 0 B", "sel4ft rpc, 0 B", "raw passive PPC, 64 B", "sel4ft rpc, 64 B",
+          "log records"]
+OPS = 32
+
+
+class Image:
+    """Function symbols and code words of one ELF file."""
+
+    def __init__(self, name, path, toolchain):
+        self.name = name
+        out = subprocess.run([f"{toolchain}-nm", "-n", "--defined-only", path], capture_output=True, text=True,
+                             check=True).stdout
+        self.addresses, self.names = [], []
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[1] in "tTwW":
+                self.addresses.append(int(parts[0], 16))
+                self.names.append(parts[2])
+        self.words = {}
+        dump = subprocess.run([f"{toolchain}-objdump", "-d", "--no-show-raw-insn", path], capture_output=True,
+                              text=True, check=True).stdout
+        for line in dump.splitlines():
+            m = re.match(r"^\s+([0-9a-f]+):\s+svc\s", line)
+            if m:
+                self.words[int(m.group(1), 16)] = SVC
+
+    def function(self, pc):
+        i = bisect.bisect_right(self.addresses, pc) - 1
+        return self.names[i] if i >= 0 else "?"
+
+    def returns_from_syscall(self, pc):
+        return self.words.get(pc - 4) == SVC
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build-dir", default=os.path.join(TOP, "build"))
+    parser.add_argument("--sdk", default="/opt/microkit-sdk-2.0.1")
+    parser.add_argument("--board", default="qemu_virt_aarch64")
+    parser.add_argument("--toolchain", default="aarch64-linux-gnu")
+    parser.add_argument("--top", type=int, default=12, help="functions listed per group and PD")
+    parser.add_argument("--keep", action="store_true", help="keep the raw trace")
+    args = parser.parse_args()
+
+    build = os.path.join(args.build_dir, "bench-trace")
+    subprocess.run(["make", "-s", "-C", os.path.join(HERE, "sel4"), "MICROKIT_CONFIG=benchmark", "TRACE=1",
+                    f"MICROKIT_BOARD={args.board}", f"TOOLCHAIN={args.toolchain}", f"BUILD_DIR={build}",
+                    f"MICROKIT_SDK={args.sdk}"], check=True, stdout=subprocess.DEVNULL)
+    kernel_elf = os.path.join(args.sdk, "board", args.board, "benchmark", "elf", "sel4.elf")
+    kernel = Image("kernel", kernel_elf, args.toolchain)
+    text = subprocess.run([f"{args.toolchain}-readelf", "-S", "-W", kernel_elf], capture_output=True, text=True,
+                          check=True).stdout
+    m = re.search(r"\.text\s+PROGBITS\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", text)
+    kernel_range = (int(m.group(1), 16), int(m.group(1), 16) + int(m.group(2), 16))
+    images = {pd: Image(pd, os.path.join(build, f"{pd}.elf"), args.toolchain)
+              for pd in ("client", "raw", "echo_server", "recovery_server", "consumer", "monitor")}
+    mark = images["client"].addresses[images["client"].names.index("bench_trace_mark")]
+
+    trace = os.path.join(build, "trace.log")
+    dfilter = f"{USER_RANGE[0]:#x}..{USER_RANGE[1]:#x},{kernel_range[0]:#x}..{kernel_range[1] - 1:#x}"
+    lines, finished, _ = qemu.boot(os.path.join(build, "loader.img"), os.path.join(build, "serial.log"), 600,
+                                   r"^BENCH-DONE sel4", extra_args=ICOUNT + [
+                                       "-singlestep", "-d", "exec,nochain", "-dfilter", dfilter, "-D", trace])
+    if not finished:
+        raise SystemExit(f"error: the traced system did not finish (log {build}/serial.log)")
+
+    # Walk the trace: user runs are attributed to the PD whose code has a system call just before the run's first
+    # instruction (where the kernel returned to), and the client's marks cut the trace into groups.
+    groups = []
+    current = None
+    pd = None
+    in_user = False
+    uncertain = 0
+    with open(trace, "rb") as f:
+        for raw in f:
+            m = TRACE_LINE.match(raw)
+            if not m:
+                continue
+            pc = int(m.group(1), 16)
+            if kernel_range[0] <= pc < kernel_range[1]:
+                in_user = False
+                if current is not None:
+                    current[("kernel", kernel.function(pc))] += 1
+                continue
+            if not in_user:
+                in_user = True
+                candidates = [name for name, image in images.items() if image.returns_from_syscall(pc)]
+                # A PD entered at its entry point (boot) or after a fault is not known: its instructions are
+                # counted as "unknown", and only a run that follows a system call can hold a mark.
+                pd = candidates[0] if len(candidates) == 1 else None
+                if pd is None and current is not None:
+                    uncertain += 1
+            if pd == "client" and pc == mark:
+                current = collections.Counter()
+                groups.append(current)
+            if current is not None:
+                current[(pd, images[pd].function(pc)) if pd else ("unknown", "?")] += 1
+    if not args.keep:
+        os.remove(trace)
+
+    if uncertain:
+        print(f"warning: {uncertain} runs of user code after the first mark could not be attributed to a PD")
+    groups = groups[:len(GROUPS)]
+    for name, counts in zip(GROUPS, groups):
+        total = sum(counts.values())
+        print(f"== {name}: {total / OPS:.1f} instructions per operation ({total} for {OPS})")
+        by_pd = collections.Counter()
+        for (who, _), n in counts.items():
+            by_pd[who] += n
+        for who, n in by_pd.most_common():
+            print(f"   {who:16s} {n / OPS:8.1f}")
+            for (w, function), k in sorted(counts.items(), key=lambda kv: -kv[1]):
+                if w == who and k >= OPS:
+                    print(f"      {function:40s} {k / OPS:8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
