@@ -74,7 +74,9 @@ static uint64_t rpc_batch(uint32_t payload, uint32_t ops)
     sel4ft_rpc_reply_t answer;
     uint64_t start = sel4ft_os_ticks();
     for (uint32_t i = 0; i < ops; i++) {
-        __builtin_memcpy(sel4ft_rpc_client_payload(&rpc), request, payload);
+        if (payload != 0) {
+            __builtin_memcpy(sel4ft_rpc_client_payload(&rpc), request, payload);
+        }
         if (sel4ft_rpc_call(&rpc, OP_ECHO, payload, reply, sizeof(reply), &answer) != 0 ||
             answer.status != SEL4FT_RPC_OK || answer.length != payload) {
             failures++;

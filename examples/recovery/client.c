@@ -76,23 +76,34 @@ static uint32_t call(uint16_t opcode, const void *payload, uint32_t length, void
     return call_id(rpc.next_request_id++, opcode, payload, length, reply, reply_capacity);
 }
 
-/* How the server answered a garbage request (written straight into the request region). */
+/* How the server answered a garbage request (a forged label and registers, garbage in the request region). */
 enum garbage_answer { GARBAGE_REJECTED, GARBAGE_REFUSED, GARBAGE_ACCEPTED, GARBAGE_NO_ANSWER };
 
-__attribute__((unused)) static enum garbage_answer send_garbage(void)
+/* A PPC with these header words, bypassing the library: a label of 52 bits (what a message tag holds), 0-3
+ * registers. With @p valid_kind the label is this protocol version's request kind, the count right and the epoch
+ * 0, so the checks behind them (length, then the service's own) are reached too. */
+__attribute__((unused)) static enum garbage_answer send_garbage(uint64_t label, uint64_t mr0, uint64_t mr1,
+                                                               uint32_t count, bool valid_kind)
 {
-    microkit_msginfo answer = microkit_ppcall(SERVER_CHANNEL, microkit_msginfo_new(SEL4FT_RPC_LABEL_REQUEST, 0));
+    label &= (1ull << 52) - 1;
+    count %= 4;
+    if (valid_kind) {
+        label = ((uint64_t)SEL4FT_RPC_KIND_REQUEST << SEL4FT_RPC_LABEL_KIND_SHIFT) |
+                (label & ((1ull << SEL4FT_RPC_LABEL_KIND_SHIFT) - 1));
+        count = SEL4FT_RPC_MRS;
+        mr1 = 0;
+    }
+    microkit_mr_set(0, mr0);
+    microkit_mr_set(1, mr1);
+    microkit_msginfo answer = microkit_ppcall(SERVER_CHANNEL, microkit_msginfo_new(label, (seL4_Uint16)count));
     if (microkit_msginfo_get_label(answer) == SEL4FT_RPC_LABEL_REJECT) {
         return GARBAGE_REJECTED;
     }
-    if (microkit_msginfo_get_label(answer) != SEL4FT_RPC_LABEL_REPLY) {
+    if (microkit_msginfo_get_label(answer) >> SEL4FT_RPC_LABEL_KIND_SHIFT != SEL4FT_RPC_KIND_REPLY) {
         return GARBAGE_NO_ANSWER;
     }
-    sel4ft_rpc_header_t header;
-    if (sel4ft_rpc_header_read((void *)rpc_region, rpc_region_size, &header) == 0 && header.status != SEL4FT_RPC_OK) {
-        return GARBAGE_REFUSED;
-    }
-    return GARBAGE_ACCEPTED;
+    /* The status is in the low half of the reply's second register. */
+    return (uint32_t)microkit_mr_get(1) != SEL4FT_RPC_OK ? GARBAGE_REFUSED : GARBAGE_ACCEPTED;
 }
 
 static int64_t update(uint16_t opcode, const void *payload, uint32_t length)
@@ -223,12 +234,15 @@ static void hostile(void)
         for (uint32_t w = 0; w < 64; w++) {
             words[w] = next_random();
         }
-        /* Every third request keeps a valid magic and version, so the checks behind them are reached too. */
+        /* Every third request has a valid kind, register count and epoch, and a length from 0 to 8191, so the checks
+         * behind them are reached too. */
+        uint64_t label = next_random();
         if (i % 3 == 0) {
-            sel4ft_rpc_header_write((void *)rpc_region, (uint16_t)next_random(), 0, (uint32_t)next_random() % 8192,
-                                    next_random(), 0);
+            label = (label & ~(uint64_t)SEL4FT_RPC_LABEL_LENGTH_MASK) | (next_random() % 8192);
         }
-        switch (send_garbage()) {
+        uint64_t mr0 = next_random();
+        uint64_t mr1 = next_random();
+        switch (send_garbage(label, mr0, mr1, (uint32_t)next_random(), i % 3 == 0)) {
         case GARBAGE_REJECTED:
             rejected++;
             break;
@@ -332,9 +346,9 @@ static void campaign_point(uint32_t point)
         inject_contained();
         return;
     }
-    /* Garbage in the request region, then a call: the server must refuse every one and apply none. Every
-     * other one keeps a valid magic and version, with an opcode no operation has, so the checks behind the
-     * header are reached too. */
+    /* Garbage in the request region and in the label and registers of a call: the server must refuse every one
+     * and apply none. Every other one has a valid kind, register count and epoch, with an opcode no operation has,
+     * so the checks behind them are reached too. */
     uint64_t random = command.arg | ((uint64_t)command.number << 32);
     uint32_t rejected = 0, refused = 0, accepted = 0;
     LOG_INFO("INJECT %lu client_b request_garbage at %s", (unsigned long)command.number,
@@ -347,11 +361,12 @@ static void campaign_point(uint32_t point)
             random ^= random << 17;
             words[w] = random;
         }
+        uint64_t label = random;
         if (i % 2 == 1) {
-            sel4ft_rpc_header_write((void *)rpc_region, (uint16_t)(0x100u | (random & 0xff00u)), 0,
-                                    (uint32_t)(random >> 20) % 8192, random >> 8, 0);
+            label = ((uint64_t)(0x100u | (random & 0xff00u)) << SEL4FT_RPC_LABEL_OPCODE_SHIFT) |
+                    ((random >> 20) % 8192);
         }
-        enum garbage_answer answer = send_garbage();
+        enum garbage_answer answer = send_garbage(label, random >> 8, random >> 3, (uint32_t)(random >> 40), i % 2 == 1);
         rejected += answer == GARBAGE_REJECTED;
         refused += answer == GARBAGE_REFUSED;
         accepted += answer == GARBAGE_ACCEPTED || answer == GARBAGE_NO_ANSWER;

@@ -44,7 +44,8 @@ typedef struct {
 static state_t state;
 static sel4ft_checkpoint_t checkpoint;
 static sel4ft_rpc_server_t server;
-static _Alignas(8) uint8_t scratch[4096 - sizeof(sel4ft_rpc_header_t)];
+/* A request's payload, copied out of the region: as large as a 4 KiB region's request half. */
+static _Alignas(8) uint8_t scratch[4096 / 2];
 static uint64_t incarnation;
 /* In .bss, so a restart disarms it: an injected crash strikes once. */
 static uint32_t armed_injection;

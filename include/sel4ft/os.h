@@ -25,8 +25,8 @@
  * the backend's own: on Microkit it is `microkit_msginfo`, so a PD passes
  * the tags its entry points receive straight to the library and returns the
  * library's tags from `protected()` unchanged. Build a tag with
- * sel4ft_msginfo_new() and read it with sel4ft_msginfo_label() and
- * sel4ft_msginfo_count().
+ * sel4ft_msginfo_new() and read it with sel4ft_msginfo_label(),
+ * sel4ft_msginfo_count() and sel4ft_msginfo_matches().
  *
  * Board and tool facts (a PD's entry point and initial stack, the UART, the
  * timer) live in the backend; nothing here names them.
@@ -79,6 +79,17 @@ uint64_t sel4ft_msginfo_label(sel4ft_msginfo_t message);
  * @return The count.
  */
 uint32_t sel4ft_msginfo_count(sel4ft_msginfo_t message);
+
+/**
+ * @brief Whether a tag is exactly the one sel4ft_msginfo_new(@p label, @p count) makes.
+ *
+ * One comparison on Microkit, where it also checks that no capabilities came with the message.
+ * @param message The tag.
+ * @param label The label expected.
+ * @param count The message register count expected.
+ * @return true if label and count (and, on Microkit, the capability fields) match.
+ */
+bool sel4ft_msginfo_matches(sel4ft_msginfo_t message, uint64_t label, uint32_t count);
 
 /**
  * @brief Signal a notification channel.

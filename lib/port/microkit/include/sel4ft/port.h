@@ -31,6 +31,11 @@ static inline uint32_t sel4ft_msginfo_count(sel4ft_msginfo_t message)
     return (uint32_t)microkit_msginfo_get_count(message);
 }
 
+static inline bool sel4ft_msginfo_matches(sel4ft_msginfo_t message, uint64_t label, uint32_t count)
+{
+    return message.words[0] == sel4ft_msginfo_new(label, count).words[0];
+}
+
 static inline void sel4ft_os_notify(sel4ft_channel_t ch)
 {
     microkit_notify(ch);
