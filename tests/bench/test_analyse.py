@@ -6,6 +6,7 @@
 
 import os
 import sys
+import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -15,6 +16,7 @@ sys.path.insert(0, os.path.join(TOP, "tests"))
 
 import analyse  # noqa: E402
 import inject  # noqa: E402
+import qemu  # noqa: E402  (bench/inject.py put tests/qemu on the path)
 import results  # noqa: E402
 
 
@@ -146,6 +148,66 @@ class InjectTabulateTest(unittest.TestCase):
         _, summary = inject.tabulate(self.lines() + extra)
         self.assertEqual(summary["read_backs_exact"], {"client_a": 1, "client_b": 2})
         self.assertEqual(summary["mismatches"], 1)
+
+
+class EventPatternTest(unittest.TestCase):
+    """tests/qemu/qemu.py: event lines and '@' patterns in expectation files."""
+
+    LINE = ('monitor|WARN: restart child=server incarnation=2 in_window=1 delay_ticks=0 at=123456 '
+            'reason="first failure: \\"at\\" once"')
+
+    def test_parse_event(self):
+        self.assertEqual(qemu.parse_log_event(self.LINE),
+                         ("monitor", "WARN", "restart", {"child": "server", "incarnation": "2", "in_window": "1",
+                                                         "delay_ticks": "0", "at": "123456",
+                                                         "reason": 'first failure: "at" once'}))
+        # Prose is not an event, nor is a line without the PD|LEVEL prefix.
+        for line in ("monitor|INFO: supervising server, crasher (counter at 62500000 Hz)",
+                     "server|INFO: ready: epoch 1, 4168-byte state", "restart child=server",
+                     'monitor|INFO: x a="unterminated'):
+            self.assertIsNone(qemu.parse_log_event(line), line)
+
+    def test_patterns(self):
+        def match(pattern, line=self.LINE):
+            return qemu.matcher(pattern).search(line)
+        self.assertTrue(match("@restart child=server incarnation=2"))
+        self.assertTrue(match("@monitor|WARN: restart child=server"))
+        self.assertTrue(match("@monitor: restart"))
+        self.assertTrue(match('@restart reason="first failure: \\"at\\" once" at~\\d+'))
+        self.assertFalse(match("@restart child=serve"))            # equal, not a prefix
+        self.assertFalse(match("@restart at~12345"))               # the regex must match the whole value
+        self.assertFalse(match("@restart child=server group=7"))   # a field the line lacks
+        self.assertFalse(match("@recovered child=server"))
+        self.assertFalse(match("@logger: restart child=server"))
+        self.assertFalse(match("@monitor|ERROR: restart child=server"))
+        self.assertTrue(match(r"^monitor\|WARN: restart"))        # without '@': a regex, as before
+        with self.assertRaises(ValueError):
+            qemu.matcher("@restart child")
+
+    def test_expectations_with_events(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".expect", delete=False, encoding="utf-8") as f:
+            path = f.name
+            f.write("done: ^logger\\|INFO: done$\n"
+                    "expect: @failed child=server cause=fault\n"
+                    "expect: @monitor|WARN: restart child=server incarnation=2\n"
+                    "count: 1 @restart child=server\n"
+                    "forbid: @gave_up\n"
+                    "present: @recovered child=server ticks~\\d+\n")
+        try:
+            expectations = qemu.load_expectations(path, "debug")
+        finally:
+            os.remove(path)
+        lines = ["monitor|ERROR: failed child=server incarnation=1 cause=fault fault=vm at=1",
+                 self.LINE, "monitor|INFO: recovered child=server incarnation=2 ticks=20 us=0.320 at=9",
+                 "logger|INFO: done"]
+        self.assertEqual(qemu.check(lines, expectations, True, 1), [])
+        problems = qemu.check([lines[1], lines[1], lines[0], "monitor|ERROR: gave_up child=server"], expectations,
+                              True, 1)
+        self.assertEqual(problems, [
+            "expected line '@monitor|WARN: restart child=server incarnation=2' appears, but out of order",
+            "expected line '@recovered child=server ticks~\\d+' is missing",
+            "forbidden line matched '@gave_up': monitor|ERROR: gave_up child=server",
+            "expected 1 lines matching '@restart child=server', saw 2"])
 
 
 class BuildProductsTest(unittest.TestCase):
