@@ -31,11 +31,12 @@
  * @{
  */
 
-/** A line being written. Set up with sel4ft_logfmt_begin(); the fields are private to the writer. */
+/** A line being written. Set up with sel4ft_logfmt_begin(); read @c buffer and @c used to pass the line on
+ *  (to sel4ft_logring_write(), say); the other fields are the writer's. */
 typedef struct sel4ft_logfmt {
-    char *buffer;  /**< Where the line goes. */
+    char *buffer;  /**< Where the line goes (NUL-terminated). */
     size_t size;   /**< The buffer's size. */
-    size_t used;   /**< Characters written (without the NUL). */
+    size_t used;   /**< Characters written so far (without the NUL). */
     size_t length; /**< The length the whole line has. */
     bool cut;      /**< A field did not fit whole: no later field is written. */
 } sel4ft_logfmt_t;

@@ -133,16 +133,32 @@ class InjectTabulateTest(unittest.TestCase):
         rows, _ = inject.tabulate(self.lines())
         null_writes = sorted((r["target"], r["kind"]) for r in rows if r["kind"] == "null_write" and r["injected"])
         self.assertNotEqual(null_writes, [])
-        lines = [line.replace("VM fault: write to 0x0 ", "VM fault: write to 0x8 ") for line in self.lines()]
+        lines = [line.replace(" access=write addr=0x0 ", " access=write addr=0x8 ") for line in self.lines()]
         self.assertEqual(sorted(self.failing(lines)), null_writes)
+        # An undefined instruction is a user exception with exception class 0: another class fails its rows.
+        undefined = sorted((r["target"], r["kind"]) for r in rows
+                           if r["kind"] == "undefined_instruction" and r["injected"])
+        self.assertNotEqual(undefined, [])
+        lines = [line.replace(" ec=0x00 ", " ec=0x01 ") for line in self.lines()]
+        self.assertEqual(sorted(self.failing(lines)), undefined)
         lines = self.lines()
         i = next(k for k, line in enumerate(lines) if "|INFO: flood " in line)
         target = lines[i].split("|")[0]
         self.assertEqual(self.failing(lines[:i] + lines[i + 1:]), [(target, "log_flood")])
 
+    def test_an_escape_during_an_injection_fails_its_row(self):
+        lines = self.lines()
+        i = next(k for k, line in enumerate(lines) if line.startswith("monitor|INFO: result n=5 "))
+        target, kind = (lines[i].split(" target=")[1].split()[0], lines[i].split(" kind=")[1].split()[0])
+        escape = "monitor|ERROR: escaped child=logger failures=1 n=5 target=" + target
+        self.assertEqual(self.failing(lines[:i] + [escape] + lines[i:]), [(target, kind)])
+
     def test_failures_after_the_campaign_and_bad_read_backs_are_caught(self):
-        _, summary = inject.tabulate(self.lines() + ["monitor|ERROR: crasher: VM fault: read of 0x0 at ip 0x1"])
+        _, summary = inject.tabulate(self.lines() + ["monitor|ERROR: failed child=crasher incarnation=9 cause=fault "
+                                                     "fault=vm access=read addr=0x0 ip=0x1 at=1"])
         self.assertEqual(summary["escaped_after"], 1)
+        _, summary = inject.tabulate(self.lines() + ["monitor|ERROR: escaped child=logger failures=2"])
+        self.assertEqual(summary["escaped_outside"], 2)
         extra = ["client_b|INFO: read back after 5 rounds: counter 5, list of 5 items, 5 of them in order: nothing "
                  "lost, nothing applied twice", "client_a|INFO: shared counter: 9 after 4 rounds: MISMATCH"]
         _, summary = inject.tabulate(self.lines() + extra)
