@@ -30,7 +30,7 @@ uintptr_t log_ring, log_ring_size;
 /* SCENARIO=inject (inject.system) only; client_b has them all, client_a only the campaign page. */
 uintptr_t heartbeat_region;
 uintptr_t snapshot_region, snapshot_region_size;
-uintptr_t progress_region, progress_region_size;
+uintptr_t checkpoint_region, checkpoint_region_size;
 
 static sel4ft_rpc_client_t rpc;
 static bool is_a;
@@ -313,7 +313,7 @@ static void commit_progress(void)
 static void restore_progress(void)
 {
     sel4ft_checkpoint_report_t report;
-    persistent = sel4ft_checkpoint_init(&progress_checkpoint, (void *)progress_region, progress_region_size) == 0;
+    persistent = sel4ft_checkpoint_init(&progress_checkpoint, (void *)checkpoint_region, checkpoint_region_size) == 0;
     if (!persistent) {
         LOG_ERROR("no progress region: a restart would start over");
         return;
