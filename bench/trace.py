@@ -6,8 +6,10 @@
 
 Builds the benchmark system with TRACE=1 (the client runs a few operations of each kind between calls to
 bench_trace_mark() instead of the timed benchmark), boots it under -icount with QEMU logging every
-instruction executed in the PDs' code and in the kernel (-singlestep -d exec,nochain -dfilter), and counts the
-instructions of each group by protection domain and function. Under -icount these counts are exactly what
+instruction executed in the PDs' code and in the kernel (-singlestep -d in_asm,exec,nochain -dfilter), and counts
+the instructions of each group by protection domain and function. The PDs' code shares one address range, so each
+run of user instructions is given to the PD whose image holds exactly those instruction words at those
+addresses, after a system call (QEMU logs each instruction word once, when it translates it). Under -icount these counts are exactly what
 the benchmark's ticks measure (16 instructions a tick).
 
 Usage: bench/trace.py [--build-dir build] [--sdk /opt/microkit-sdk-2.0.1] [--top N]
@@ -29,7 +31,8 @@ import qemu  # noqa: E402
 
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-seed", "1", "-rtc", "base=2024-01-01T00:00:00,clock=vm"]
 USER_RANGE = (0x200000, 0x2fffff)
-TRACE_LINE = re.compile(rb"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
+TRACE_LINE = re.compile(rb"^Trace \d+: (0x[0-9a-f]+) \[[0-9a-f]+/([0-9a-f]+)/")
+IN_ASM_LINE = re.compile(rb"^0x([0-9a-f]+):\s+([0-9a-f]{8})\s")
 SVC = 0xd4000001
 # The groups trace_run() in bench/sel4/client.c makes, in order.
 GROUPS = ["raw passive PPC, 0 B", "sel4ft rpc, 0 B", "raw passive PPC, 64 B", "sel4ft rpc, 64 B",
@@ -51,12 +54,12 @@ class Image:
                 self.addresses.append(int(parts[0], 16))
                 self.names.append(parts[2])
         self.words = {}
-        dump = subprocess.run([f"{toolchain}-objdump", "-d", "--no-show-raw-insn", path], capture_output=True,
-                              text=True, check=True).stdout
+        dump = subprocess.run([f"{toolchain}-objdump", "-d", path], capture_output=True, text=True,
+                              check=True).stdout
         for line in dump.splitlines():
-            m = re.match(r"^\s+([0-9a-f]+):\s+svc\s", line)
+            m = re.match(r"^\s+([0-9a-f]+):\s+([0-9a-f]{8})\s", line)
             if m:
-                self.words[int(m.group(1), 16)] = SVC
+                self.words[int(m.group(1), 16)] = int(m.group(2), 16)
 
     def function(self, pc):
         i = bisect.bisect_right(self.addresses, pc) - 1
@@ -64,6 +67,9 @@ class Image:
 
     def returns_from_syscall(self, pc):
         return self.words.get(pc - 4) == SVC
+
+    def holds(self, run):
+        return all(self.words.get(pc) == word for pc, word in run)
 
 
 def main():
@@ -94,46 +100,63 @@ def main():
     dfilter = f"{USER_RANGE[0]:#x}..{USER_RANGE[1]:#x},{kernel_range[0]:#x}..{kernel_range[1] - 1:#x}"
     lines, finished, _ = qemu.boot(os.path.join(build, "loader.img"), os.path.join(build, "serial.log"), 600,
                                    r"^BENCH-DONE sel4", extra_args=ICOUNT + [
-                                       "-singlestep", "-d", "exec,nochain", "-dfilter", dfilter, "-D", trace])
+                                       "-singlestep", "-d", "in_asm,exec,nochain", "-dfilter", dfilter, "-D", trace])
     if not finished:
         raise SystemExit(f"error: the traced system did not finish (log {build}/serial.log)")
 
-    # Walk the trace: user runs are attributed to the PD whose code has a system call just before the run's first
-    # instruction (where the kernel returned to), and the client's marks cut the trace into groups.
+    # Walk the trace. A run of user instructions (between kernel instructions) is given to the PD whose image has
+    # a system call just before the run's first instruction and holds every instruction word of the run at its
+    # address; the client's marks cut the trace into groups.
     groups = []
     current = None
-    pd = None
-    in_user = False
-    uncertain = 0
-    with open(trace, "rb") as f:
-        for raw in f:
-            m = TRACE_LINE.match(raw)
-            if not m:
-                continue
-            pc = int(m.group(1), 16)
-            if kernel_range[0] <= pc < kernel_range[1]:
-                in_user = False
-                if current is not None:
-                    current[("kernel", kernel.function(pc))] += 1
-                continue
-            if not in_user:
-                in_user = True
-                candidates = [name for name, image in images.items() if image.returns_from_syscall(pc)]
-                # A PD entered at its entry point (boot) or after a fault is not known: its instructions are
-                # counted as "unknown", and only a run that follows a system call can hold a mark.
-                pd = candidates[0] if len(candidates) == 1 else None
-                if pd is None and current is not None:
-                    uncertain += 1
+    run = []
+    unknown_runs = 0
+    tb_words = {}
+    pending_word = None
+
+    def end_run():
+        nonlocal current, unknown_runs
+        if not run:
+            return
+        first = run[0][0]
+        candidates = [name for name, image in images.items()
+                      if (image.returns_from_syscall(first) or first == USER_RANGE[0]) and image.holds(run)]
+        pd = candidates[0] if len(candidates) == 1 else None
+        if pd is None and current is not None:
+            unknown_runs += 1
+        for pc, _ in run:
             if pd == "client" and pc == mark:
                 current = collections.Counter()
                 groups.append(current)
             if current is not None:
                 current[(pd, images[pd].function(pc)) if pd else ("unknown", "?")] += 1
+        run.clear()
+
+    with open(trace, "rb") as f:
+        for raw in f:
+            m = IN_ASM_LINE.match(raw)
+            if m:
+                pending_word = int(m.group(2), 16)
+                continue
+            m = TRACE_LINE.match(raw)
+            if not m:
+                continue
+            host, pc = m.group(1), int(m.group(2), 16)
+            if pending_word is not None:
+                tb_words[host] = pending_word
+                pending_word = None
+            if kernel_range[0] <= pc < kernel_range[1]:
+                end_run()
+                if current is not None:
+                    current[("kernel", kernel.function(pc))] += 1
+                continue
+            run.append((pc, tb_words.get(host)))
+    end_run()
     if not args.keep:
         os.remove(trace)
 
-    if uncertain:
-        print(f"warning: {uncertain} runs of user code after the first mark could not be attributed to a PD")
+    if unknown_runs:
+        print(f"warning: {unknown_runs} runs of user code after the first mark could not be given to one PD")
     groups = groups[:len(GROUPS)]
     for name, counts in zip(GROUPS, groups):
         total = sum(counts.values())
