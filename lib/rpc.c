@@ -104,11 +104,19 @@ int sel4ft_rpc_retry(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t leng
  * in replies), so a refusal that claims success, or one with a status the library does not define, is not a
  * refusal we understand. */
 int sel4ft_rpc_not_a_reply_(sel4ft_rpc_client_t *client, sel4ft_msginfo_t answer, uint64_t request_id,
-                            sel4ft_rpc_reply_t *reply)
+                            uint16_t opcode, sel4ft_rpc_reply_t *reply)
 {
     uint64_t label = sel4ft_msginfo_label(answer);
     if (label >> SEL4FT_RPC_LABEL_KIND_SHIFT == SEL4FT_RPC_KIND_REPLY) {
-        return -SEL4FT_EBADMSG; /* a reply with a wrong register count */
+        /* A reply with a wrong register count, or to another opcode: malformed before mismatched, as in the
+         * common path. */
+        uint32_t status = (uint32_t)sel4ft_os_mr_get(1);
+        if (sel4ft_msginfo_count(answer) != SEL4FT_RPC_MRS ||
+            (label & SEL4FT_RPC_LABEL_LENGTH_MASK) > client->capacity || !sel4ft_rpc_status_valid(status)) {
+            return -SEL4FT_EBADMSG;
+        }
+        (void)opcode;
+        return -SEL4FT_EMISMATCH;
     }
     if (!sel4ft_msginfo_matches(answer, SEL4FT_RPC_LABEL_REJECT, SEL4FT_RPC_MRS)) {
         return label >> SEL4FT_RPC_LABEL_KIND_SHIFT == SEL4FT_RPC_KIND_REJECT ? -SEL4FT_EBADMSG : -SEL4FT_EPEER;
@@ -163,14 +171,6 @@ int sel4ft_rpc_server_attach(sel4ft_rpc_server_t *server, sel4ft_channel_t chann
     server->regions[channel].region = region;
     server->regions[channel].capacity = sel4ft_rpc_capacity(region_size);
     return 0;
-}
-
-sel4ft_msginfo_t sel4ft_rpc_reject_(sel4ft_rpc_server_t *server, uint32_t status)
-{
-    server->rejected++;
-    sel4ft_os_mr_set(0, status);
-    sel4ft_os_mr_set(1, server->epoch);
-    return sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REJECT, SEL4FT_RPC_MRS);
 }
 
 sel4ft_msginfo_t sel4ft_rpc_server_restarted(sel4ft_rpc_server_t *server)

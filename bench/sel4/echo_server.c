@@ -38,9 +38,7 @@ static uint32_t echo(void *context, const sel4ft_rpc_request_t *request, sel4ft_
     if (request->length > response->capacity) {
         return SEL4FT_RPC_TOO_LARGE;
     }
-    if (request->length != 0) {
-        __builtin_memcpy(response->payload, request->shared_payload, request->length);
-    }
+    sel4ft_rpc_request_copy(request, response->payload);
     response->length = request->length;
     return SEL4FT_RPC_OK;
 }

@@ -124,6 +124,21 @@ void sel4ft_os_mr_set(uint32_t index, uint64_t value);
 uint64_t sel4ft_os_mr_get(uint32_t index);
 
 /**
+ * @brief Copy bytes on a hot path.
+ *
+ * On Microkit it is inline, so a copy costs no function call (and a caller
+ * that makes no other call needs no stack frame): load/store pairs of general
+ * registers when both sides are 8-byte aligned (aarch64, -mstrict-align, no
+ * SIMD registers), bytes otherwise; the PD library's memcpy is the same code.
+ * On Linux it is memcpy. Each source byte is read once. The areas must not
+ * overlap.
+ * @param destination Where to copy to.
+ * @param source Where to copy from.
+ * @param length Bytes; 0 copies nothing (either pointer may then be NULL).
+ */
+void sel4ft_os_copy(void *destination, const void *source, size_t length);
+
+/**
  * @brief Read the free-running system counter.
  * @return Counter ticks since an arbitrary origin: CNTPCT_EL0 on Microkit (aarch64); on Linux the
  *         generic timer's virtual count (CNTVCT_EL0) on aarch64, CLOCK_MONOTONIC nanoseconds elsewhere.

@@ -360,6 +360,19 @@ typedef struct sel4ft_rpc_request {
                                         from it (copy it once to where it goes, or checksum it). NULL otherwise. */
 } sel4ft_rpc_request_t;
 
+/**
+ * @brief Copy a request's payload to where it goes: for an opaque payload, the one read it may have.
+ *
+ * Inline (sel4ft_os_copy()): a handler that passes payloads on costs no function call.
+ * @param request The request; request->length bytes are copied, from whichever payload pointer is set.
+ * @param destination Where to copy them (not in the region's request half).
+ */
+static inline void sel4ft_rpc_request_copy(const sel4ft_rpc_request_t *request, void *destination)
+{
+    sel4ft_os_copy(destination, request->shared_payload != NULL ? request->shared_payload : request->payload,
+                   request->length);
+}
+
 /** Where a handler puts its reply payload. */
 typedef struct sel4ft_rpc_response {
     uint8_t *payload;  /**< The reply payload area (the region's reply half: write only, never read back). */
@@ -490,7 +503,7 @@ sel4ft_msginfo_t sel4ft_rpc_server_restarted(sel4ft_rpc_server_t *server);
 
 /* Out of line (lib/rpc.c): a call answered by something other than a reply (a refusal, or outside the protocol). */
 int sel4ft_rpc_not_a_reply_(sel4ft_rpc_client_t *client, sel4ft_msginfo_t answer, uint64_t request_id,
-                            sel4ft_rpc_reply_t *reply) __attribute__((cold));
+                            uint16_t opcode, sel4ft_rpc_reply_t *reply) __attribute__((cold));
 
 static inline __attribute__((always_inline)) int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client,
                                                                      uint64_t request_id, uint16_t opcode,
@@ -510,8 +523,16 @@ static inline __attribute__((always_inline)) int sel4ft_rpc_call_id(sel4ft_rpc_c
         client->channel, sel4ft_msginfo_new(sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, opcode, length), SEL4FT_RPC_MRS));
 
     uint64_t label = sel4ft_msginfo_label(answer);
-    if (label >> SEL4FT_RPC_LABEL_KIND_SHIFT != SEL4FT_RPC_KIND_REPLY || sel4ft_msginfo_count(answer) != SEL4FT_RPC_MRS) {
-        return sel4ft_rpc_not_a_reply_(client, answer, request_id, reply);
+    /* One comparison for the kind and the opcode (a reply to another opcode is sorted out of line). */
+    if (label >> SEL4FT_RPC_LABEL_OPCODE_SHIFT != (((uint64_t)SEL4FT_RPC_KIND_REPLY << 16) | opcode) ||
+        sel4ft_msginfo_count(answer) != SEL4FT_RPC_MRS) {
+        /* Through a copy, so that the caller's reply can stay in registers on the common path. */
+        sel4ft_rpc_reply_t refusal;
+        int err = sel4ft_rpc_not_a_reply_(client, answer, request_id, opcode, &refusal);
+        if (err == 0 || err == -SEL4FT_ESTALE) {
+            *reply = refusal;
+        }
+        return err;
     }
     /* The label and the registers are this PD's own copy: each is read once, and only these values are used. */
     uint64_t answered_id = sel4ft_os_mr_get(0);
@@ -520,13 +541,15 @@ static inline __attribute__((always_inline)) int sel4ft_rpc_call_id(sel4ft_rpc_c
     uint32_t status = (uint32_t)status_epoch;
     uint64_t epoch = status_epoch >> 32;
 
-    if (reply_length > client->capacity || !sel4ft_rpc_status_valid(status)) {
+    /* SEL4FT_RPC_OK, the common status, is valid and not stale: one test passes it. */
+    bool ok = __builtin_expect(status == SEL4FT_RPC_OK, 1);
+    if (reply_length > client->capacity || (!ok && !sel4ft_rpc_status_valid(status))) {
         return -SEL4FT_EBADMSG;
     }
-    if (answered_id != request_id || (uint16_t)(label >> SEL4FT_RPC_LABEL_OPCODE_SHIFT) != opcode) {
+    if (answered_id != request_id) {
         return -SEL4FT_EMISMATCH;
     }
-    if (status == SEL4FT_RPC_STALE_EPOCH || status == SEL4FT_RPC_PEER_RESTARTED) {
+    if (!ok && (status == SEL4FT_RPC_STALE_EPOCH || status == SEL4FT_RPC_PEER_RESTARTED)) {
         client->epoch = epoch;
         *reply = (sel4ft_rpc_reply_t){ status, 0, request_id, epoch };
         return -SEL4FT_ESTALE;
@@ -534,18 +557,21 @@ static inline __attribute__((always_inline)) int sel4ft_rpc_call_id(sel4ft_rpc_c
     if (reply_length > reply_capacity) {
         return -SEL4FT_ENOSPC;
     }
-    /* The one copy out of the reply half, exactly as long as the validated length (memcpy(NULL, ..., 0) is
-     * undefined, and reply_payload may be NULL when reply_capacity is 0). */
-    if (reply_length != 0) {
-        __builtin_memcpy(reply_payload, client->region + client->capacity, reply_length);
-    }
+    /* The one copy out of the reply half, exactly as long as the validated length. */
+    sel4ft_os_copy(reply_payload, client->region + client->capacity, reply_length);
     client->epoch = epoch;
     *reply = (sel4ft_rpc_reply_t){ status, reply_length, request_id, epoch };
     return 0;
 }
 
-/* Out of line (lib/rpc.c): a refusal's registers and tag. */
-sel4ft_msginfo_t sel4ft_rpc_reject_(sel4ft_rpc_server_t *server, uint32_t status) __attribute__((cold));
+/* A refusal's registers and tag (inline too: a handler path without calls needs no stack frame). */
+static inline sel4ft_msginfo_t sel4ft_rpc_reject_(sel4ft_rpc_server_t *server, uint32_t status)
+{
+    server->rejected++;
+    sel4ft_os_mr_set(0, status);
+    sel4ft_os_mr_set(1, server->epoch);
+    return sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REJECT, SEL4FT_RPC_MRS);
+}
 
 static inline __attribute__((always_inline)) sel4ft_msginfo_t
 sel4ft_rpc_server_handle_with(sel4ft_rpc_server_t *server, sel4ft_channel_t channel, sel4ft_msginfo_t message,
@@ -564,7 +590,7 @@ sel4ft_rpc_server_handle_with(sel4ft_rpc_server_t *server, sel4ft_channel_t chan
     uint16_t opcode = (uint16_t)(label >> SEL4FT_RPC_LABEL_OPCODE_SHIFT);
     uint32_t length = (uint32_t)(label & SEL4FT_RPC_LABEL_LENGTH_MASK);
     if (label >> SEL4FT_RPC_LABEL_KIND_SHIFT != SEL4FT_RPC_KIND_REQUEST ||
-        sel4ft_msginfo_count(message) != SEL4FT_RPC_MRS || length > capacity || epoch > SEL4FT_RPC_EPOCH_MAX) {
+        sel4ft_msginfo_count(message) != SEL4FT_RPC_MRS || length > capacity) {
         return sel4ft_rpc_reject_(server, SEL4FT_RPC_BAD_MESSAGE);
     }
     server->requests++;
@@ -572,7 +598,8 @@ sel4ft_rpc_server_handle_with(sel4ft_rpc_server_t *server, sel4ft_channel_t chan
     bool opaque = opcode < SEL4FT_RPC_OPAQUE_OPCODES && ((server->opaque_opcodes >> opcode) & 1) != 0;
     uint32_t status;
     sel4ft_rpc_response_t response = { .payload = region + capacity, .capacity = capacity, .length = 0 };
-    if (epoch != 0 && epoch != server->epoch) {
+    if (epoch != server->epoch && epoch != 0) {
+        /* Any other epoch, one no incarnation can have included: the client learns the current one. */
         status = SEL4FT_RPC_STALE_EPOCH;
     } else if (!opaque && length > server->scratch_size) {
         status = SEL4FT_RPC_TOO_LARGE;
@@ -589,9 +616,7 @@ sel4ft_rpc_server_handle_with(sel4ft_rpc_server_t *server, sel4ft_channel_t chan
             request.shared_payload = region;
         } else {
             /* Copied before the handler sees it: the client cannot change it under the handler's feet. */
-            if (length != 0) {
-                __builtin_memcpy(server->scratch, region, length);
-            }
+            sel4ft_os_copy(server->scratch, region, length);
             request.payload = server->scratch;
         }
         status = handler(context, &request, &response);
