@@ -40,7 +40,7 @@ $(call sel4ft_library,$(BUILD_DIR)/host,$(HOST_CC),ar,$(HOST_CFLAGS),$(SEL4FT_LI
 $(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_FLAGS),$(SEL4FT_LINUX_SRCS))
 $(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
-UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint dedup restart os_linux
+UNIT_TESTS := error fmt logfmt logring rpc fault fault_terse faultmon supervisor checkpoint dedup restart os_linux
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
@@ -96,6 +96,16 @@ $(BUILD_DIR)/tests/test_%: tests/unit/test_%.c $(HOST_LIB)
 $(BUILD_DIR)/tests-san/test_%: tests/unit/test_%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MD -MP -Itests/unit $< $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+
+# The terse fault decoder (SEL4FT_FAULT_TERSE): lib/fault.c built with it, ahead of the library's own fault.o.
+$(BUILD_DIR)/tests/test_fault_terse: tests/unit/test_fault_terse.c lib/fault.c $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -DSEL4FT_FAULT_TERSE -MD -MP $< lib/fault.c $(HOST_LIB) $(CMOCKA_LIBS) -o $@
+
+$(BUILD_DIR)/tests-san/test_fault_terse: tests/unit/test_fault_terse.c lib/fault.c $(SAN_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DSEL4FT_FAULT_TERSE -MD -MP $< lib/fault.c $(SAN_LIB) $(CMOCKA_LIBS) \
+		-o $@
 
 RESULTS_DIR := $(BUILD_DIR)/results
 
