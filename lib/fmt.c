@@ -61,23 +61,31 @@ typedef struct {
     int precision;  /* -1: none */
 } spec_t;
 
-/* Count copies of a character: the one place that stores. Out of line, as are the helpers below: the formatter
- * is kept small (a PD that formats links all of it), not fast. */
+/* How many of @p length more characters fit (one byte stays for the NUL). */
+static inline size_t room(const output_t *out, size_t length)
+{
+    size_t free = out->length + 1 < out->size ? out->size - 1 - out->length : 0;
+    return length < free ? length : free;
+}
+
+/* Count copies of a character; store those that fit. Out of line, as are the helpers below: the formatter is
+ * kept small (a PD that formats links all of it). */
 static __attribute__((noinline)) void put(output_t *out, char c, size_t count)
 {
-    for (; count > 0; count--) {
-        if (out->length + 1 < out->size) {
-            out->buffer[out->length] = c;
-        }
-        out->length++;
+    size_t n = room(out, count);
+    for (size_t i = 0; i < n; i++) {
+        out->buffer[out->length + i] = c;
     }
+    out->length += count;
 }
 
 static __attribute__((noinline)) void put_text(output_t *out, const char *text, size_t length)
 {
-    for (size_t i = 0; i < length; i++) {
-        put(out, text[i], 1);
+    size_t n = room(out, length);
+    for (size_t i = 0; i < n; i++) {
+        out->buffer[out->length + i] = text[i];
     }
+    out->length += length;
 }
 
 /* Emit a field: padding, the sign or prefix, zeros, then the body. With '0' (and not '-') the padding is zeros
@@ -97,11 +105,20 @@ static __attribute__((noinline)) void put_field(output_t *out, const char *prefi
     pad = pad > prefix_length ? pad - prefix_length : 0;
     bool left = (spec->flags & FLAG_LEFT) != 0;
 
-    put(out, ' ', !left && !zero_pad ? pad : 0);
-    put_text(out, prefix, prefix_length);
-    put(out, '0', (!left && zero_pad ? pad : 0) + zeros);
+    if (!left && !zero_pad && pad != 0) {
+        put(out, ' ', pad);
+    }
+    if (prefix_length != 0) {
+        put_text(out, prefix, prefix_length);
+    }
+    size_t leading_zeros = (!left && zero_pad ? pad : 0) + zeros;
+    if (leading_zeros != 0) {
+        put(out, '0', leading_zeros);
+    }
     put_text(out, body, body_length);
-    put(out, ' ', left ? pad : 0);
+    if (left && pad != 0) {
+        put(out, ' ', pad);
+    }
 }
 
 /* An integer conversion (d i u o x X, and p): sign or prefix, zeros up to the precision, the digits. */
@@ -216,24 +233,20 @@ static __attribute__((noinline)) int read_amount(const char **f, va_list *args)
     return (int)take_integer(args, LENGTH_NONE, true);
 }
 
-/* The index of a character in a NUL-terminated set, or -1 (never the NUL). */
-static __attribute__((noinline)) int find(const char *set, char c)
-{
-    for (int i = 0; set[i] != '\0'; i++) {
-        if (set[i] == c) {
-            return i;
-        }
-    }
-    return -1;
-}
+/* The flag characters, as bits over ' '..'I': ' ', '#', '\'', '+', '-', '0', and 'I'. The last two after '#' are
+ * glibc's grouping and locale-digit flags, which change nothing in the C locale, nor here. */
+#define FLAG_CHARACTERS ((1ull << 0) | (1ull << 3) | (1ull << 7) | (1ull << 11) | (1ull << 13) | (1ull << 16) | \
+                         (1ull << ('I' - ' ')))
+/* The length modifier characters, as bits over 'L'..'z': h l q L j z Z t. */
+#define LENGTH_CHARACTERS ((1ull << ('h' - 'L')) | (1ull << ('l' - 'L')) | (1ull << ('q' - 'L')) | (1ull << 0) | \
+                           (1ull << ('j' - 'L')) | (1ull << ('z' - 'L')) | (1ull << ('Z' - 'L')) | \
+                           (1ull << ('t' - 'L')))
 
-/* Flags in the order of their FLAG_ bits; '\'' and 'I' (glibc's grouping and locale-digit flags) change nothing
- * in the C locale, nor here. */
-static const char flag_characters[] = "-0+ #'I";
-/* Length modifiers, each with its length_t below: h, l, q (ll), L, j, z, Z, t. hh and ll are h and l twice. */
-static const char length_characters[] = "hlqLjzZt";
-static const uint8_t length_values[] = { LENGTH_H, LENGTH_L, LENGTH_LL, LENGTH_DOUBLE,
-                                         LENGTH_L, LENGTH_L, LENGTH_L, LENGTH_L };
+static inline bool in_set(char c, char first, uint64_t set)
+{
+    unsigned offset = (unsigned)(unsigned char)c - (unsigned char)first;
+    return offset < 64 && ((set >> offset) & 1) != 0;
+}
 
 int sel4ft_vfmt(char *buffer, size_t size, const char *format, va_list ap)
 {
@@ -250,17 +263,24 @@ int sel4ft_vfmt(char *buffer, size_t size, const char *format, va_list ap)
 
     for (const char *f = format; *f != '\0'; f++) {
         if (*f != '%') {
-            put(&out, *f, 1);
+            /* A run of plain text at once. */
+            size_t n = 1;
+            while (f[n] != '\0' && f[n] != '%') {
+                n++;
+            }
+            put_text(&out, f, n);
+            f += n - 1;
             continue;
         }
         const char *spec_start = f;
         f++;
 
         spec_t spec = { .precision = -1 };
-        for (int flag; (flag = find(flag_characters, *f)) >= 0; f++) {
-            spec.flags |= (1u << flag) & 0x1f;
+        for (; in_set(*f, ' ', FLAG_CHARACTERS); f++) {
+            spec.flags |= *f == '-' ? FLAG_LEFT : *f == '0' ? FLAG_ZERO : *f == '+' ? FLAG_PLUS : *f == ' ' ? FLAG_SPACE
+                        : *f == '#' ? FLAG_ALTERNATE : 0;
         }
-        int width = read_amount(&f, &args);
+        int width = *f == '*' || (*f >= '1' && *f <= '9') ? read_amount(&f, &args) : 0;
         if (width < 0) {
             /* A negative '*' width means '-'. */
             spec.flags |= FLAG_LEFT;
@@ -277,56 +297,77 @@ int sel4ft_vfmt(char *buffer, size_t size, const char *format, va_list ap)
         }
 
         length_t length = LENGTH_NONE;
-        int modifier = find(length_characters, *f);
-        if (modifier >= 0) {
-            length = length_values[modifier];
-            if ((*f == 'h' || *f == 'l') && f[1] == *f) {
-                /* hh, ll */
-                length = *f == 'h' ? LENGTH_HH : LENGTH_LL;
-                f++;
-            }
-            f++;
+        if (in_set(*f, 'L', LENGTH_CHARACTERS)) {
+            /* h and l, or hh and ll; q means ll, L long double; j, z, Z and t long. */
+            bool twice = (*f == 'h' || *f == 'l') && f[1] == *f;
+            length = *f == 'h' ? (twice ? LENGTH_HH : LENGTH_H) : *f == 'l' ? (twice ? LENGTH_LL : LENGTH_L)
+                   : *f == 'q' ? LENGTH_LL : *f == 'L' ? LENGTH_DOUBLE : LENGTH_L;
+            f += twice ? 2 : 1;
         }
 
         char conversion = *f;
-        /* Conversions that are not formatted are printed as written: this many characters of the specification. */
-        size_t verbatim = 0;
+        /* Conversions that are not formatted are printed as written. */
+        bool verbatim = false;
         if (conversion == '%') {
             put(&out, '%', 1);
-        } else if (conversion == 'c' || conversion == 'C') {
+            continue;
+        }
+        switch (conversion) {
+        case 'c':
+        case 'C': {
             uint64_t c = take_integer(&args, LENGTH_NONE, conversion == 'c');
             if (length != LENGTH_NONE || conversion == 'C') {
                 /* %lc and %C: a wide character (the promoted wint_t), not converted; other modifiers are
                  * undefined. */
-                verbatim = 1;
+                verbatim = true;
             } else {
                 char character = (char)c;
                 put_field(&out, "", 0, &character, 1, &spec, false);
             }
-        } else if (conversion == 's' || conversion == 'S') {
+            break;
+        }
+        case 's':
+        case 'S': {
             const char *s = take_pointer(&args);
             if (length != LENGTH_NONE || conversion == 'S') {
                 /* %ls and %S: a wide string, not converted; other modifiers are undefined. */
-                verbatim = 1;
-            } else {
-                if (s == NULL) {
-                    s = "(null)";
-                }
-                size_t n = 0;
-                while ((spec.precision < 0 || n < (size_t)spec.precision) && s[n] != '\0') {
-                    n++;
-                }
-                put_field(&out, "", 0, s, n, &spec, false);
+                verbatim = true;
+                break;
             }
-        } else if (conversion == 'd' || conversion == 'i') {
+            if (s == NULL) {
+                s = "(null)";
+            }
+            size_t n = 0;
+            while ((spec.precision < 0 || n < (size_t)spec.precision) && s[n] != '\0') {
+                n++;
+            }
+            put_field(&out, "", 0, s, n, &spec, false);
+            break;
+        }
+        case 'd':
+        case 'i': {
             int64_t v = (int64_t)take_integer(&args, length, true);
             /* Magnitude in unsigned arithmetic, so INT64_MIN is fine. */
             put_integer(&out, &spec, conversion, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
-        } else if (find("uoxX", conversion) >= 0) {
+            break;
+        }
+        case 'u':
+        case 'o':
+        case 'x':
+        case 'X':
             put_integer(&out, &spec, conversion, take_integer(&args, length, false), false);
-        } else if (conversion == 'p') {
+            break;
+        case 'p':
             put_integer(&out, &spec, 'p', (uintptr_t)take_pointer(&args), false);
-        } else if (find("eEfFgGaA", conversion) >= 0) {
+            break;
+        case 'e':
+        case 'E':
+        case 'f':
+        case 'F':
+        case 'g':
+        case 'G':
+        case 'a':
+        case 'A':
             /* Floating point is not formatted: the argument is consumed, so the conversions after it get theirs,
              * and the specification is printed as written. */
 #ifdef FMT_SKIP_FLOATING_BY_HAND
@@ -338,20 +379,23 @@ int sel4ft_vfmt(char *buffer, size_t size, const char *format, va_list ap)
                 (void)va_arg(args, double);
             }
 #endif
-            verbatim = 1;
-        } else if (conversion == 'n') {
+            verbatim = true;
+            break;
+        case 'n':
             /* Never written through (a format string must not be able to write memory): consumed, shown. */
             (void)take_pointer(&args);
-            verbatim = 1;
-        } else {
-            /* Unknown conversion (or the format ended early): print the specification as written. It takes no
-             * argument that a compiler's format check would accept. */
-            verbatim = conversion != '\0';
-            if (conversion == '\0') {
-                f--;
-                put_text(&out, spec_start, (size_t)(f - spec_start + 1));
-                continue;
-            }
+            verbatim = true;
+            break;
+        case '\0':
+            /* The format ended early: print the specification as written, and stop. */
+            f--;
+            verbatim = true;
+            break;
+        default:
+            /* Unknown conversion: print the specification as written. It takes no argument that a compiler's
+             * format check would accept. */
+            verbatim = true;
+            break;
         }
         if (verbatim) {
             put_text(&out, spec_start, (size_t)(f - spec_start + 1));
