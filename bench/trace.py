@@ -34,10 +34,10 @@ USER_RANGE = (0x200000, 0x2fffff)
 TRACE_LINE = re.compile(rb"^Trace \d+: (0x[0-9a-f]+) \[[0-9a-f]+/([0-9a-f]+)/")
 IN_ASM_LINE = re.compile(rb"^0x([0-9a-f]+):\s+([0-9a-f]{8})\s")
 SVC = 0xd4000001
-# The groups trace_run() in bench/sel4/client.c makes, in order.
-GROUPS = ["raw passive PPC, 0 B", "sel4ft rpc, 0 B", "raw passive PPC, 64 B", "sel4ft rpc, 64 B",
-          "log records"]
+# The groups trace_run() in bench/sel4/client.c makes, in order, and the operations in each.
 OPS = 32
+GROUPS = [("raw passive PPC, 0 B", OPS), ("sel4ft rpc, 0 B", OPS), ("raw passive PPC, 64 B", OPS),
+          ("sel4ft rpc, 64 B", OPS), ("server crash to retried request answered", 1), ("log records", OPS)]
 
 
 class Image:
@@ -158,17 +158,19 @@ def main():
     if unknown_runs:
         print(f"warning: {unknown_runs} runs of user code after the first mark could not be given to one PD")
     groups = groups[:len(GROUPS)]
-    for name, counts in zip(GROUPS, groups):
+    for (name, ops), counts in zip(GROUPS, groups):
         total = sum(counts.values())
-        print(f"== {name}: {total / OPS:.1f} instructions per operation ({total} for {OPS})")
+        print(f"== {name}: {total / ops:.1f} instructions per operation ({total} for {ops})")
         by_pd = collections.Counter()
         for (who, _), n in counts.items():
             by_pd[who] += n
         for who, n in by_pd.most_common():
-            print(f"   {who:16s} {n / OPS:8.1f}")
+            print(f"   {who:16s} {n / ops:8.1f}")
+            shown = 0
             for (w, function), k in sorted(counts.items(), key=lambda kv: -kv[1]):
-                if w == who and k >= OPS:
-                    print(f"      {function:40s} {k / OPS:8.1f}")
+                if w == who and k >= ops and shown < args.top:
+                    print(f"      {function:40s} {k / ops:8.1f}")
+                    shown += 1
     return 0
 
 
