@@ -92,6 +92,19 @@ uint32_t sel4ft_msginfo_count(sel4ft_msginfo_t message);
 bool sel4ft_msginfo_matches(sel4ft_msginfo_t message, uint64_t label, uint32_t count);
 
 /**
+ * @brief Whether a tag's label, from bit @p shift up, is @p upper, and its count @p count.
+ *
+ * For labels that carry fields in their low bits: one comparison on Microkit (which also checks that no
+ * capabilities came with the message).
+ * @param message The tag.
+ * @param upper The label's bits from @p shift up.
+ * @param shift Where they start, 0..51.
+ * @param count The message register count expected.
+ * @return true if they match.
+ */
+bool sel4ft_msginfo_matches_upper(sel4ft_msginfo_t message, uint64_t upper, uint32_t shift, uint32_t count);
+
+/**
  * @brief Signal a notification channel.
  * @param ch A channel this PD may notify. An invalid channel is reported by the
  *        backend and ignored (Microkit prints it in debug builds).

@@ -523,9 +523,9 @@ static inline __attribute__((always_inline)) int sel4ft_rpc_call_id(sel4ft_rpc_c
         client->channel, sel4ft_msginfo_new(sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, opcode, length), SEL4FT_RPC_MRS));
 
     uint64_t label = sel4ft_msginfo_label(answer);
-    /* One comparison for the kind and the opcode (a reply to another opcode is sorted out of line). */
-    if (label >> SEL4FT_RPC_LABEL_OPCODE_SHIFT != (((uint64_t)SEL4FT_RPC_KIND_REPLY << 16) | opcode) ||
-        sel4ft_msginfo_count(answer) != SEL4FT_RPC_MRS) {
+    /* One comparison for the kind, the opcode and the count (a reply to another opcode is sorted out of line). */
+    if (!sel4ft_msginfo_matches_upper(answer, ((uint64_t)SEL4FT_RPC_KIND_REPLY << 16) | opcode,
+                                      SEL4FT_RPC_LABEL_OPCODE_SHIFT, SEL4FT_RPC_MRS)) {
         /* Through a copy, so that the caller's reply can stay in registers on the common path. */
         sel4ft_rpc_reply_t refusal;
         int err = sel4ft_rpc_not_a_reply_(client, answer, request_id, opcode, &refusal);
@@ -589,8 +589,8 @@ sel4ft_rpc_server_handle_with(sel4ft_rpc_server_t *server, sel4ft_channel_t chan
     uint32_t capacity = server->regions[channel].capacity;
     uint16_t opcode = (uint16_t)(label >> SEL4FT_RPC_LABEL_OPCODE_SHIFT);
     uint32_t length = (uint32_t)(label & SEL4FT_RPC_LABEL_LENGTH_MASK);
-    if (label >> SEL4FT_RPC_LABEL_KIND_SHIFT != SEL4FT_RPC_KIND_REQUEST ||
-        sel4ft_msginfo_count(message) != SEL4FT_RPC_MRS || length > capacity) {
+    if (!sel4ft_msginfo_matches_upper(message, SEL4FT_RPC_KIND_REQUEST, SEL4FT_RPC_LABEL_KIND_SHIFT, SEL4FT_RPC_MRS) ||
+        length > capacity) {
         return sel4ft_rpc_reject_(server, SEL4FT_RPC_BAD_MESSAGE);
     }
     server->requests++;

@@ -382,6 +382,17 @@ static void test_msginfo(void **state)
     assert_false(sel4ft_msginfo_matches(tag, 0x5f21000000123ull, 3));
     assert_false(sel4ft_msginfo_matches(tag, 0x5f21000000123ull, 0));
     assert_true(sel4ft_msginfo_matches(sel4ft_msginfo_new(0, 0), 0, 0));
+
+    /* The upper bits of the label: the fields below the shift do not count, the count does. */
+    assert_true(sel4ft_msginfo_matches_upper(tag, 0x5f21, 36, 2));
+    assert_true(sel4ft_msginfo_matches_upper(tag, 0x5f21000000123ull, 0, 2));
+    assert_true(sel4ft_msginfo_matches_upper(sel4ft_msginfo_new(0x5f21fffffffffull, 2), 0x5f21, 36, 2));
+    assert_false(sel4ft_msginfo_matches_upper(tag, 0x5f22, 36, 2));
+    assert_false(sel4ft_msginfo_matches_upper(tag, 0x5f21, 36, 3));
+    assert_false(sel4ft_msginfo_matches_upper(tag, 0x5f2, 36, 2));
+    /* A label with bits above the 52 a seL4 tag holds (the Linux port carries 64) is another label. */
+    assert_false(sel4ft_msginfo_matches_upper(sel4ft_msginfo_new(0x5f21000000123ull | (1ull << 60), 2), 0x5f21, 36,
+                                              2));
 }
 
 /* Console */

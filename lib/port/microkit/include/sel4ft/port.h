@@ -36,6 +36,14 @@ static inline bool sel4ft_msginfo_matches(sel4ft_msginfo_t message, uint64_t lab
     return message.words[0] == sel4ft_msginfo_new(label, count).words[0];
 }
 
+/* A tag's word holds the label from bit 12 up, then the capability fields, then the count (bits 0-6). */
+static inline bool sel4ft_msginfo_matches_upper(sel4ft_msginfo_t message, uint64_t upper, uint32_t shift,
+                                                uint32_t count)
+{
+    uint64_t ignored = ((1ull << shift) - 1) << 12;
+    return (message.words[0] & ~ignored) == ((upper << (shift + 12)) | count);
+}
+
 static inline void sel4ft_os_notify(sel4ft_channel_t ch)
 {
     microkit_notify(ch);
