@@ -259,26 +259,30 @@ static void logs(void)
     log_sample_start();
 }
 
-/* One crash of the recovery server under a request, and the retry that the restarted server answers. */
+/* One crash of the recovery server under a request, and the retry that the restarted server answers: the same
+ * request twice, under the same id. */
 static void recover_once(void)
 {
     const crash_record_t *record = (const crash_record_t *)crash_region;
     sel4ft_rpc_reply_t answer;
-
     uint64_t id = recovery.next_request_id++;
-    int err = sel4ft_rpc_call_id(&recovery, id, OP_CRASH, 0, reply, sizeof(reply), &answer);
-    if (err != -SEL4FT_ESTALE) {
-        say_error("the crash request was answered", ", error -", (uint64_t)-err, NULL, 0);
-        return;
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int err = sel4ft_rpc_call_id(&recovery, id, OP_CRASH, 0, reply, sizeof(reply), &answer);
+        uint64_t end = sel4ft_os_ticks();
+        if (attempt == 0 && err != -SEL4FT_ESTALE) {
+            say_error("the crash request was answered", ", error -", (uint64_t)-err, NULL, 0);
+            return;
+        }
+        if (attempt == 1 && (err != 0 || answer.status != SEL4FT_RPC_OK)) {
+            say_error("the retry after a restart failed", ": error -", (uint64_t)-err, ", status ",
+                      answer.status);
+            return;
+        }
+        if (attempt == 1) {
+            sample("recovery", "monitor_restart", 0, 1, end - record->stamp);
+        }
     }
-    /* Retry under the same id: the restarted server serves it. */
-    err = sel4ft_rpc_call_id(&recovery, id, OP_CRASH, 0, reply, sizeof(reply), &answer);
-    uint64_t end = sel4ft_os_ticks();
-    if (err != 0 || answer.status != SEL4FT_RPC_OK) {
-        say_error("the retry after a restart failed", ": error -", (uint64_t)-err, ", status ", answer.status);
-        return;
-    }
-    sample("recovery", "monitor_restart", 0, 1, end - record->stamp);
 }
 
 static void recoveries(void)
@@ -327,13 +331,10 @@ void init(void)
         request[i] = (uint8_t)(i * 13 + 7);
     }
 
-    /* Boot: the counter counts from the moment QEMU started the machine. */
-    sel4ft_rpc_reply_t answer;
-    int err = sel4ft_rpc_call(&rpc, OP_ECHO, 0, reply, sizeof(reply), &answer);
+    /* Boot: the counter counts from the moment QEMU started the machine. The first request is a batch of one
+     * (each rpc call site inlines the call: this client keeps one per server). */
+    rpc_batch(0, 1);
     uint64_t first = sel4ft_os_ticks();
-    if (err != 0) {
-        failures++;
-    }
     sample("boot", "first_request", 0, 1, first);
 
     /* The rest starts when the log consumer, which has this PD's priority, has run its init() and notified:
