@@ -72,35 +72,28 @@ class Image:
         return all(self.words.get(pc) == word for pc, word in run)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--build-dir", default=os.path.join(TOP, "build"))
-    parser.add_argument("--sdk", default="/opt/microkit-sdk-2.0.1")
-    parser.add_argument("--board", default="qemu_virt_aarch64")
-    parser.add_argument("--toolchain", default="aarch64-linux-gnu")
-    parser.add_argument("--top", type=int, default=12, help="functions listed per group and PD")
-    parser.add_argument("--keep", action="store_true", help="keep the raw trace")
-    args = parser.parse_args()
-
-    build = os.path.join(args.build_dir, "bench-trace")
+def trace(build_dir, sdk, board="qemu_virt_aarch64", toolchain="aarch64-linux-gnu", keep=False):
+    """Build, boot and walk the trace: a list of (group name, operations, Counter of (pd, function) -> instructions)
+    and the number of user runs that could not be given to one PD."""
+    build = os.path.join(build_dir, "bench-trace")
     subprocess.run(["make", "-s", "-C", os.path.join(HERE, "sel4"), "MICROKIT_CONFIG=benchmark", "TRACE=1",
-                    f"MICROKIT_BOARD={args.board}", f"TOOLCHAIN={args.toolchain}", f"BUILD_DIR={build}",
-                    f"MICROKIT_SDK={args.sdk}"], check=True, stdout=subprocess.DEVNULL)
-    kernel_elf = os.path.join(args.sdk, "board", args.board, "benchmark", "elf", "sel4.elf")
-    kernel = Image("kernel", kernel_elf, args.toolchain)
-    text = subprocess.run([f"{args.toolchain}-readelf", "-S", "-W", kernel_elf], capture_output=True, text=True,
+                    f"MICROKIT_BOARD={board}", f"TOOLCHAIN={toolchain}", f"BUILD_DIR={build}",
+                    f"MICROKIT_SDK={sdk}"], check=True, stdout=subprocess.DEVNULL)
+    kernel_elf = os.path.join(sdk, "board", board, "benchmark", "elf", "sel4.elf")
+    kernel = Image("kernel", kernel_elf, toolchain)
+    text = subprocess.run([f"{toolchain}-readelf", "-S", "-W", kernel_elf], capture_output=True, text=True,
                           check=True).stdout
     m = re.search(r"\.text\s+PROGBITS\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", text)
     kernel_range = (int(m.group(1), 16), int(m.group(1), 16) + int(m.group(2), 16))
-    images = {pd: Image(pd, os.path.join(build, f"{pd}.elf"), args.toolchain)
+    images = {pd: Image(pd, os.path.join(build, f"{pd}.elf"), toolchain)
               for pd in ("client", "raw", "echo_server", "recovery_server", "consumer", "monitor")}
     mark = images["client"].addresses[images["client"].names.index("bench_trace_mark")]
 
-    trace = os.path.join(build, "trace.log")
+    trace_log = os.path.join(build, "trace.log")
     dfilter = f"{USER_RANGE[0]:#x}..{USER_RANGE[1]:#x},{kernel_range[0]:#x}..{kernel_range[1] - 1:#x}"
-    lines, finished, _ = qemu.boot(os.path.join(build, "loader.img"), os.path.join(build, "serial.log"), 600,
-                                   r"^BENCH-DONE sel4", extra_args=ICOUNT + [
-                                       "-singlestep", "-d", "in_asm,exec,nochain", "-dfilter", dfilter, "-D", trace])
+    _, finished, _ = qemu.boot(os.path.join(build, "loader.img"), os.path.join(build, "serial.log"), 600,
+                               r"^BENCH-DONE sel4", extra_args=ICOUNT + [
+                                   "-singlestep", "-d", "in_asm,exec,nochain", "-dfilter", dfilter, "-D", trace_log])
     if not finished:
         raise SystemExit(f"error: the traced system did not finish (log {build}/serial.log)")
 
@@ -132,7 +125,7 @@ def main():
                 current[(pd, images[pd].function(pc)) if pd else ("unknown", "?")] += 1
         run.clear()
 
-    with open(trace, "rb") as f:
+    with open(trace_log, "rb") as f:
         for raw in f:
             m = IN_ASM_LINE.match(raw)
             if m:
@@ -152,19 +145,52 @@ def main():
                 continue
             run.append((pc, tb_words.get(host)))
     end_run()
-    if not args.keep:
-        os.remove(trace)
+    if not keep:
+        os.remove(trace_log)
+    return [(name, ops, counts) for (name, ops), counts in zip(GROUPS, groups)], unknown_runs
 
+
+def by_pd(counts):
+    totals = collections.Counter()
+    for (who, _), n in counts.items():
+        totals[who] += n
+    return totals
+
+
+def markdown(groups, top=6):
+    """The breakdown as Markdown tables: per group, instructions per operation by PD, with the top functions."""
+    lines = []
+    for name, ops, counts in groups:
+        total = sum(counts.values())
+        lines.append(f"**{name}**: {total / ops:.1f} instructions per operation")
+        lines.append("")
+        lines.append("| PD | instructions | largest parts |")
+        lines.append("|---|---:|---|")
+        for who, n in by_pd(counts).most_common():
+            parts = sorted(((k, f) for (w, f), k in counts.items() if w == who and k >= ops), reverse=True)[:top]
+            text = ", ".join(f"{f} {k / ops:.1f}" for k, f in parts)
+            lines.append(f"| {who} | {n / ops:.1f} | {text} |")
+        lines.append("")
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build-dir", default=os.path.join(TOP, "build"))
+    parser.add_argument("--sdk", default="/opt/microkit-sdk-2.0.1")
+    parser.add_argument("--board", default="qemu_virt_aarch64")
+    parser.add_argument("--toolchain", default="aarch64-linux-gnu")
+    parser.add_argument("--top", type=int, default=12, help="functions listed per group and PD")
+    parser.add_argument("--keep", action="store_true", help="keep the raw trace")
+    args = parser.parse_args()
+
+    groups, unknown_runs = trace(args.build_dir, args.sdk, args.board, args.toolchain, args.keep)
     if unknown_runs:
         print(f"warning: {unknown_runs} runs of user code after the first mark could not be given to one PD")
-    groups = groups[:len(GROUPS)]
-    for (name, ops), counts in zip(GROUPS, groups):
+    for name, ops, counts in groups:
         total = sum(counts.values())
         print(f"== {name}: {total / ops:.1f} instructions per operation ({total} for {ops})")
-        by_pd = collections.Counter()
-        for (who, _), n in counts.items():
-            by_pd[who] += n
-        for who, n in by_pd.most_common():
+        for who, n in by_pd(counts).most_common():
             print(f"   {who:16s} {n / ops:8.1f}")
             shown = 0
             for (w, function), k in sorted(counts.items(), key=lambda kv: -kv[1]):
