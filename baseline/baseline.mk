@@ -13,7 +13,8 @@
 #   make baseline-test      the native tests (demo and a quick benchmark), for make check
 
 BASELINE_DIR := $(SEL4FT_DIR)/baseline
-BASELINE_SRCS := main.c common.c log.c server.c client.c supervisor.c bench.c inject.c
+BASELINE_SRCS := main.c cli.c faults.c shared.c stream.c slot.c spawn.c control.c port.c log.c \
+	role.c logger.c server.c client.c crasher.c supervisor.c demo.c bench.c inject.c
 # The demo's service speaks the examples' key-value protocol.
 BASELINE_CFLAGS = -D_GNU_SOURCE -I$(SEL4FT_DIR)/examples/common -MD -MP
 

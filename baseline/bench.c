@@ -35,7 +35,14 @@
 #include <sel4ft/os_linux.h>
 #include <sel4ft/supervisor.h>
 
-#include "baseline.h"
+#include "cli.h"
+#include "commands.h"
+#include "faults.h"
+#include "log.h"
+#include "shared.h"
+#include "slot.h"
+#include "spawn.h"
+#include "stream.h"
 #include "supervisor.h"
 
 typedef struct {
@@ -52,6 +59,9 @@ static const uint32_t payloads[] = { 0, 64, 1024, 4096 };
 
 /* Round trips before each payload's samples, untimed: first touches of pages and caches. */
 #define RTT_WARMUP 100u
+
+/* The benchmark's one opcode: echo the payload (outside the key-value opcodes). */
+#define BASELINE_OP_ECHO 100u
 
 /* Bytes of text in each log record of the logs benchmark (its payload column). */
 #define LOG_TEXT_BYTES 64u
@@ -80,15 +90,6 @@ static void note(const char *format, ...)
     vfprintf(stderr, format, args);
     fprintf(stderr, "\n");
     va_end(args);
-}
-
-static void *shared_anonymous(size_t size)
-{
-    void *mapping = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (mapping == MAP_FAILED) {
-        baseline_die("mmap of %zu bytes: %s", size, strerror(errno));
-    }
-    return mapping;
 }
 
 static void wait_child(pid_t pid, const char *what)
@@ -123,18 +124,8 @@ static int call_slot(rtt_client_t *client, uint16_t opcode, const uint8_t *paylo
 static int call_stream(rtt_client_t *client, uint16_t opcode, const uint8_t *payload, uint32_t length, uint64_t id,
                        uint8_t *reply, sel4ft_rpc_header_t *header)
 {
-    int err = baseline_stream_send(client->write_fd, client->message, opcode, 0, payload, length, id, 0);
-    if (err == 0) {
-        err = baseline_stream_receive(client->read_fd, client->message, header);
-    }
-    if (err != 0) {
-        return err;
-    }
-    if (header->request_id != id || header->opcode != opcode) {
-        return -EBADMSG;
-    }
-    memcpy(reply, client->message + sizeof(*header), header->length);
-    return 0;
+    return baseline_stream_call(client->write_fd, client->read_fd, client->message, opcode, payload, length, id, reply,
+                                BASELINE_PAYLOAD_MAX, header);
 }
 
 /* The echo server of every mechanism: copy the request out, validate it, answer with the same payload. */
@@ -224,7 +215,7 @@ static void rtt_samples(const char *mechanism, rtt_call_t call, rtt_client_t *cl
 static void rtt_futex_shm(void)
 {
     static rtt_client_t client;
-    void *mapping = shared_anonymous(BASELINE_SLOT_MAPPING_SIZE);
+    void *mapping = baseline_shm_anonymous(BASELINE_SLOT_MAPPING_SIZE);
     baseline_slot_setup(mapping);
 
     pid_t server = baseline_fork();
@@ -340,8 +331,8 @@ static void logs_ring(void)
     }
     /* Big enough for a whole sample: the producer never blocks and, with a live consumer, never drops. */
     size_t size = sizeof(sel4ft_logring_control_t) + (size_t)capacity * sizeof(sel4ft_logring_slot_t);
-    void *region = shared_anonymous(size);
-    log_control = shared_anonymous(sizeof(log_control_t));
+    void *region = baseline_shm_anonymous(size);
+    log_control = baseline_shm_anonymous(sizeof(log_control_t));
     int go[2];
     if (pipe2(go, O_CLOEXEC) != 0) {
         baseline_die("pipe: %s", strerror(errno));
@@ -414,7 +405,7 @@ static void logs_dgram(void)
 {
     int pair[2];
     int go[2];
-    log_control = shared_anonymous(sizeof(log_control_t));
+    log_control = baseline_shm_anonymous(sizeof(log_control_t));
     if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) != 0 || pipe2(go, O_CLOEXEC) != 0) {
         baseline_die("socketpair: %s", strerror(errno));
     }
@@ -544,11 +535,9 @@ static int echo_once(int *fd, const char *run, uint64_t id, uint8_t *message)
             return *fd;
         }
     }
-    int err = baseline_stream_send(*fd, message, BASELINE_OP_ECHO, 0, "ping", 4, id, 0);
-    if (err == 0) {
-        err = baseline_stream_receive(*fd, message, &header);
-    }
-    if (err == 0 && (header.request_id != id || header.status != SEL4FT_RPC_OK)) {
+    char pong[4];
+    int err = baseline_stream_call(*fd, *fd, message, BASELINE_OP_ECHO, "ping", 4, id, pong, sizeof(pong), &header);
+    if (err == 0 && header.status != SEL4FT_RPC_OK) {
         err = -EBADMSG;
     }
     if (err != 0) {
@@ -605,6 +594,7 @@ static void boot_and_recovery(void)
 
     snprintf(run, sizeof(run), "%d-bench", (int)getpid());
     baseline_shm_name(name, sizeof(name), run, "recovery");
+    /* A descriptor the server's every incarnation inherits; the name goes at once. */
     int control_fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (control_fd < 0 || ftruncate(control_fd, RECOVERY_CONTROL_SIZE) != 0) {
         baseline_die("shm_open %s: %s", name, strerror(errno));
@@ -683,11 +673,44 @@ static void boot_and_recovery(void)
 
 /* Memory ---------------------------------------------------------------------------------------------------- */
 
+/* The value of a "Name: <n> kB" line of a /proc file, in bytes, or 0. */
+static uint64_t proc_kib_field(pid_t pid, const char *file, const char *field)
+{
+    char path[64];
+    char line[256];
+    size_t length = strlen(field);
+    uint64_t kib = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return 0;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, field, length) == 0 && line[length] == ':') {
+            kib = strtoull(line + length + 1, NULL, 10);
+            break;
+        }
+    }
+    fclose(f);
+    return kib * 1024;
+}
+
+/* Resident memory of a process in bytes: Rss from /proc/<pid>/smaps_rollup (exact), else VmRSS from
+ * /proc/<pid>/status; 0 if unknown. */
+static uint64_t rss_bytes(pid_t pid)
+{
+    /* Linux 6.1 keeps RSS counters per thread and folds them into VmRSS only every 64 page faults, so a small
+     * process's VmRSS can read 4 kB. smaps_rollup walks the page tables: the same quantity, counted exactly. */
+    uint64_t bytes = proc_kib_field(pid, "smaps_rollup", "Rss");
+    return bytes != 0 ? bytes : proc_kib_field(pid, "status", "VmRSS");
+}
+
 static void probe_memory(pid_t server, pid_t client, pid_t logger)
 {
-    printf("MEM linux server rss %lu\n", (unsigned long)baseline_rss_bytes(server));
-    printf("MEM linux client rss %lu\n", (unsigned long)baseline_rss_bytes(client));
-    printf("MEM linux logger rss %lu\n", (unsigned long)baseline_rss_bytes(logger));
+    printf("MEM linux server rss %lu\n", (unsigned long)rss_bytes(server));
+    printf("MEM linux client rss %lu\n", (unsigned long)rss_bytes(client));
+    printf("MEM linux logger rss %lu\n", (unsigned long)rss_bytes(logger));
     fflush(stdout);
 }
 

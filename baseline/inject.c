@@ -38,9 +38,18 @@
 
 #include <sel4ft/supervisor.h>
 
-#include "baseline.h"
+#include "cli.h"
+#include "commands.h"
+#include "control.h"
+#include "faults.h"
 #include "inject_schedule.h"
 #include "kv_protocol.h"
+#include "log.h"
+#include "role.h"
+#include "shared.h"
+#include "slot.h"
+#include "spawn.h"
+#include "stream.h"
 #include "supervisor.h"
 
 enum kind {
@@ -109,40 +118,9 @@ typedef struct {
 
 /* The crasher ------------------------------------------------------------------------------------------------ */
 
-static volatile uint64_t recursion_limit = UINT64_MAX;
-
 static void beat(campaign_shared_t *shared)
 {
     __atomic_add_fetch(&shared->beat, 1, __ATOMIC_RELAXED);
-}
-
-/* The faults run outside the sanitizers' instrumentation so each is a genuine signal (as baseline_crash_now). */
-__attribute__((no_sanitize("address", "undefined"), noinline)) static void null_access(bool write)
-{
-    volatile uint32_t *target = NULL;
-    __asm__ volatile("" : "+r"(target));
-    if (write) {
-        *target = 0xdead;
-    } else {
-        (void)*target;
-    }
-}
-
-__attribute__((no_sanitize("address", "undefined"), noinline)) static void write_to(volatile uint32_t *target)
-{
-    __asm__ volatile("" : "+r"(target));
-    *target = 0xdead;
-}
-
-__attribute__((no_sanitize("address", "undefined"), noinline)) static uint64_t recurse(uint64_t depth)
-{
-    volatile uint8_t frame[16384];
-    frame[0] = (uint8_t)depth;
-    frame[sizeof(frame) - 1] = (uint8_t)depth;
-    if (depth < recursion_limit) {
-        return recurse(depth + 1) + frame[0] + frame[sizeof(frame) - 1];
-    }
-    return frame[0];
 }
 
 static void inject(campaign_shared_t *shared, enum kind kind)
@@ -152,10 +130,10 @@ static void inject(campaign_shared_t *shared, enum kind kind)
 
     switch (kind) {
     case KIND_NULL_READ:
-        null_access(false);
+        baseline_fault_read(NULL);
         break;
     case KIND_NULL_WRITE:
-        null_access(true);
+        baseline_fault_write(NULL);
         break;
     case KIND_UNMAPPED_WRITE:
         /* A page that was mapped and no longer is: nothing else in this single-threaded process maps there. */
@@ -163,20 +141,19 @@ static void inject(campaign_shared_t *shared, enum kind kind)
         if (p == MAP_FAILED || munmap(p, (size_t)page) != 0) {
             _exit(4);
         }
-        write_to(p);
+        baseline_fault_write(p);
         break;
     case KIND_READONLY_WRITE:
         p = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) {
             _exit(4);
         }
-        write_to(p);
+        baseline_fault_write(p);
         break;
     case KIND_UNDEFINED_INSTRUCTION:
         __builtin_trap();
     case KIND_STACK_OVERFLOW:
-        recursion_limit = UINT64_MAX;
-        (void)recurse(0);
+        baseline_fault_stack_overflow();
         break;
     case KIND_HANG:
         /* Answer a few heartbeats, then stop answering for good. */
@@ -241,16 +218,8 @@ static int client_increment(const char *run, baseline_slot_t *slot, int *sock, u
                 return *sock;
             }
         }
-        err = baseline_stream_send(*sock, message, KV_INCREMENT, 0, &inc, sizeof(inc), id, 0);
-        if (err == 0) {
-            err = baseline_stream_receive(*sock, message, &reply);
-        }
-        if (err == 0 && (reply.request_id != id || reply.length != sizeof(counter))) {
-            err = -EBADMSG;
-        }
-        if (err == 0) {
-            memcpy(&counter, message + sizeof(reply), sizeof(counter));
-        }
+        err = baseline_stream_call(*sock, *sock, message, KV_INCREMENT, &inc, sizeof(inc), id, &counter,
+                                   sizeof(counter), &reply);
     }
     if (err == 0 && (reply.status != SEL4FT_RPC_OK || reply.length != sizeof(counter))) {
         err = -EPROTO;
@@ -262,15 +231,12 @@ static int client_increment(const char *run, baseline_slot_t *slot, int *sock, u
 static void client(campaign_shared_t *shared, const char *run, int request_bell, int reply_bell)
 {
     static _Alignas(8) uint8_t message[BASELINE_MESSAGE_MAX];
-    char name[96];
     baseline_slot_t slot;
     int sock = -1;
     int64_t expected = 0, value;
     uint64_t id = 1;
 
-    baseline_shm_name(name, sizeof(name), run, "slot-client");
-    baseline_slot_attach_client(&slot, baseline_shm_open(name, BASELINE_SLOT_MAPPING_SIZE), request_bell,
-                                reply_bell);
+    baseline_slot_attach_client(&slot, baseline_slot_open(run, "client"), request_bell, reply_bell);
     while (!__atomic_load_n(&shared->stop_client, __ATOMIC_ACQUIRE)) {
         int err = client_increment(run, &slot, &sock, message, id % 2 == 1, 1, id, &value);
         id++;
@@ -337,26 +303,12 @@ static pid_t start_crasher(campaign_shared_t *shared, int up, uint32_t incarnati
 
 static int run_campaign(const inject_options_t *options)
 {
-    char run[32], name[96];
-    void *slots[BASELINE_SLOT_NUM];
-    int bells[BASELINE_SLOT_NUM][2];
+    char run[32];
+    baseline_server_resources_t resources;
     snprintf(run, sizeof(run), "inject-%d", (int)getpid());
 
-    campaign_shared_t *shared = mmap(NULL, sizeof(campaign_shared_t), PROT_READ | PROT_WRITE,
-                                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (shared == MAP_FAILED) {
-        baseline_die("mmap: %s", strerror(errno));
-    }
-    for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
-        char what[48];
-        snprintf(what, sizeof(what), "slot-%s", baseline_slot_owners[i]);
-        baseline_shm_name(name, sizeof(name), run, what);
-        slots[i] = baseline_shm_create(name, BASELINE_SLOT_MAPPING_SIZE);
-        baseline_slot_setup(slots[i]);
-        bells[i][0] = baseline_bell_create();
-        bells[i][1] = baseline_bell_create();
-    }
-    int listener = baseline_unix_listen(run, BASELINE_SERVER_SOCKET);
+    campaign_shared_t *shared = baseline_shm_anonymous(sizeof(campaign_shared_t));
+    baseline_server_resources_create(&resources, run);
     int placeholder = open("/dev/null", O_RDWR | O_CLOEXEC);
     int up[2], control[2];
     if (placeholder < 0 || pipe2(up, O_CLOEXEC | O_NONBLOCK) != 0 ||
@@ -364,17 +316,14 @@ static int run_campaign(const inject_options_t *options)
         baseline_die("descriptors: %s", strerror(errno));
     }
 
-    int signal_fd = baseline_supervisor_signals();
+    int signal_fd = baseline_child_signals();
 
     /* The server: the demo's role, started with fork + exec and its descriptor layout; it logs to stderr. */
     const char *server_argv[] = { "sel4ft-baseline", "server", "--run", run, "--log", "stderr", "--incarnation", "1",
                                   NULL };
-    int server_fds[3 + 2 * BASELINE_SLOT_NUM] = { control[1], placeholder, listener };
-    for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
-        server_fds[3 + 2 * i] = bells[i][0];
-        server_fds[4 + 2 * i] = bells[i][1];
-    }
-    pid_t server = baseline_spawn(server_argv, server_fds, 3 + 2 * BASELINE_SLOT_NUM);
+    int server_fds[3 + 2 * BASELINE_SLOT_NUM];
+    unsigned server_fd_count = baseline_server_resources_fds(&resources, -1, control[1], placeholder, server_fds);
+    pid_t server = baseline_spawn(server_argv, server_fds, server_fd_count);
     close(control[1]);
     baseline_control_t message;
     if (baseline_control_receive(control[0], &message) != 1 || message.type != BASELINE_CONTROL_READY) {
@@ -385,7 +334,7 @@ static int run_campaign(const inject_options_t *options)
         baseline_die("fork: %s", strerror(errno));
     }
     if (client_pid == 0) {
-        client(shared, run, bells[0][0], bells[0][1]);
+        client(shared, run, resources.bells[0][0], resources.bells[0][1]);
     }
 
     /* Restart at once, always: the campaign's policy, applied by the library. */
@@ -572,22 +521,13 @@ static int run_campaign(const inject_options_t *options)
             (unsigned long)acknowledged, (long)shared->read_back, (unsigned long)shared->failed);
     printf("SUMMARY lost=%lu doubled=%lu escaped=%u\n", (unsigned long)lost, (unsigned long)doubled, escaped);
 
-    for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
-        char what[48];
-        snprintf(what, sizeof(what), "slot-%s", baseline_slot_owners[i]);
-        baseline_shm_name(name, sizeof(name), run, what);
-        shm_unlink(name);
-        baseline_shm_unmap(slots[i], BASELINE_SLOT_MAPPING_SIZE);
-        close(bells[i][0]);
-        close(bells[i][1]);
-    }
-    close(listener);
+    baseline_server_resources_release(&resources, run);
     close(placeholder);
     close(up[0]);
     close(up[1]);
     close(control[0]);
     close(signal_fd);
-    baseline_supervisor_signals_unblock();
+    baseline_child_signals_unblock();
 
     uint32_t total_injected = 0, total_detected = 0, total_decoded = 0, total_recovered = 0;
     for (unsigned k = 0; k < KIND_NUM; k++) {
@@ -596,7 +536,7 @@ static int run_campaign(const inject_options_t *options)
         total_decoded += counts[k].decoded;
         total_recovered += counts[k].recovered;
     }
-    munmap(shared, sizeof(*shared));
+    baseline_shm_unmap(shared, sizeof(*shared));
     bool ok = !aborted && total_injected == plan_count && total_detected == total_injected &&
               total_recovered == total_injected && total_decoded == total_injected && lost == 0 && doubled == 0 &&
               escaped == 0;

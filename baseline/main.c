@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "baseline.h"
+#include "cli.h"
+#include "commands.h"
+#include "spawn.h"
 
 /* Under AddressSanitizer, let a SIGSEGV kill the process as it would without it: the supervisor is meant to
  * see the signal, not an ASan report followed by exit(1). Unused in builds without ASan. */

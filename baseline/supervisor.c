@@ -24,10 +24,17 @@
 
 #include <sel4ft/supervisor.h>
 
+#include "cli.h"
+#include "control.h"
+#include "log.h"
 #include "policies.h"
-#include "baseline.h"
+#include "role.h"
 #include "server_state.h"
+#include "shared.h"
+#include "spawn.h"
+#include "stream.h"
 #include "supervisor.h"
+#include "ticks.h"
 
 /* The longest a scenario may take before the supervisor gives up on it (a hung process). */
 #define SCENARIO_DEADLINE_TICKS (30 * sel4ft_os_tick_hz())
@@ -64,11 +71,9 @@ typedef struct {
     child_t children[CHILD_NUM];
     int signals;
     int placeholder;        /* /dev/null, for descriptor positions a role does not use */
-    int listener;
+    baseline_server_resources_t server;
     int log_socket;
     int log_bells[BASELINE_LOG_SOURCE_NUM];
-    int slot_bells[BASELINE_SLOT_NUM][2];
-    void *slots[BASELINE_SLOT_NUM];
     void *log_rings[BASELINE_LOG_SOURCE_NUM];
     void *state;
     bool finished;
@@ -90,11 +95,6 @@ const char *baseline_scenario_name(scenario_t scenario)
     }
 }
 
-static const char *log_mode_name(enum baseline_log_mode mode)
-{
-    return mode == BASELINE_LOG_DGRAM ? "dgram" : mode == BASELINE_LOG_RING ? "ring" : "stderr";
-}
-
 static void us_text(uint64_t ticks, char *text, size_t size)
 {
     uint64_t ns = baseline_ticks_to_ns(ticks);
@@ -103,28 +103,14 @@ static void us_text(uint64_t ticks, char *text, size_t size)
 
 /* Resources --------------------------------------------------------------------------------------------------- */
 
-static void resource_name(const supervisor_t *s, char *name, size_t size, const char *prefix, const char *what)
-{
-    char full[48];
-    snprintf(full, sizeof(full), "%s%s", prefix, what);
-    baseline_shm_name(name, size, s->run, full);
-}
-
 static void create_resources(supervisor_t *s)
 {
-    char name[96];
-
-    for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
-        resource_name(s, name, sizeof(name), "slot-", baseline_slot_owners[i]);
-        s->slots[i] = baseline_shm_create(name, BASELINE_SLOT_MAPPING_SIZE);
-        baseline_slot_setup(s->slots[i]);
-        s->slot_bells[i][0] = baseline_bell_create();
-        s->slot_bells[i][1] = baseline_bell_create();
-    }
+    baseline_server_resources_create(&s->server, s->run);
     if (s->options.log == BASELINE_LOG_RING) {
         for (unsigned i = 0; i < BASELINE_LOG_SOURCE_NUM; i++) {
-            resource_name(s, name, sizeof(name), "log-", baseline_log_sources[i]);
-            s->log_rings[i] = baseline_shm_create(name, BASELINE_LOG_RING_SIZE);
+            char what[48];
+            baseline_log_ring_name(what, sizeof(what), baseline_log_sources[i]);
+            s->log_rings[i] = baseline_shm_create(s->run, what, BASELINE_LOG_RING_SIZE);
             s->log_bells[i] = baseline_bell_create();
         }
     } else {
@@ -140,11 +126,8 @@ static void create_resources(supervisor_t *s)
         }
     }
     if (s->options.scenario == SCENARIO_SHARED) {
-        resource_name(s, name, sizeof(name), "", "server-state");
-        s->state = baseline_shm_create(name, SERVER_STATE_MAPPING_SIZE);
+        s->state = baseline_shm_create(s->run, "server-state", SERVER_STATE_MAPPING_SIZE);
     }
-    /* Owned here, like the socket a service manager hands to each incarnation of a service. */
-    s->listener = baseline_unix_listen(s->run, BASELINE_SERVER_SOCKET);
     s->placeholder = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (s->placeholder < 0) {
         baseline_die("/dev/null: %s", strerror(errno));
@@ -153,29 +136,19 @@ static void create_resources(supervisor_t *s)
 
 static void release_resources(supervisor_t *s)
 {
-    char name[96];
-
-    for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
-        resource_name(s, name, sizeof(name), "slot-", baseline_slot_owners[i]);
-        shm_unlink(name);
-        baseline_shm_unmap(s->slots[i], BASELINE_SLOT_MAPPING_SIZE);
-        close(s->slot_bells[i][0]);
-        close(s->slot_bells[i][1]);
-    }
+    baseline_server_resources_release(&s->server, s->run);
     for (unsigned i = 0; i < BASELINE_LOG_SOURCE_NUM; i++) {
         if (s->log_rings[i] != NULL) {
-            resource_name(s, name, sizeof(name), "log-", baseline_log_sources[i]);
-            shm_unlink(name);
-            baseline_shm_unmap(s->log_rings[i], BASELINE_LOG_RING_SIZE);
+            char what[48];
+            baseline_log_ring_name(what, sizeof(what), baseline_log_sources[i]);
+            baseline_shm_remove(s->run, what, s->log_rings[i], BASELINE_LOG_RING_SIZE);
         }
         if (s->log_bells[i] >= 0) {
             close(s->log_bells[i]);
         }
     }
     if (s->state != NULL) {
-        resource_name(s, name, sizeof(name), "", "server-state");
-        shm_unlink(name);
-        baseline_shm_unmap(s->state, SERVER_STATE_MAPPING_SIZE);
+        baseline_shm_remove(s->run, "server-state", s->state, SERVER_STATE_MAPPING_SIZE);
     }
     for (unsigned i = 0; i < CHILD_NUM; i++) {
         if (s->children[i].control >= 0) {
@@ -185,7 +158,6 @@ static void release_resources(supervisor_t *s)
     if (s->log_socket >= 0) {
         close(s->log_socket);
     }
-    close(s->listener);
     close(s->placeholder);
     close(s->signals);
 }
@@ -211,7 +183,7 @@ static void spawn(supervisor_t *s, enum child_id id, uint32_t incarnation)
     argv[argc++] = "--run";
     argv[argc++] = s->run;
     argv[argc++] = "--log";
-    argv[argc++] = log_mode_name(s->options.log);
+    argv[argc++] = baseline_log_mode_name(s->options.log);
     argv[argc++] = "--incarnation";
     argv[argc++] = incarnation_text;
     if (s->options.scenario == SCENARIO_SHARED && (id == CHILD_SERVER || id == CHILD_CRASHER)) {
@@ -222,33 +194,16 @@ static void spawn(supervisor_t *s, enum child_id id, uint32_t incarnation)
     }
     argv[argc] = NULL;
 
-    fds[fd_count++] = pair[1];
-    switch (id) {
-    case CHILD_LOGGER:
+    int log = s->log_bells[id] >= 0 ? s->log_bells[id] : s->placeholder;
+    if (id == CHILD_LOGGER) {
+        fds[fd_count++] = pair[1];
         fds[fd_count++] = s->log_socket >= 0 ? s->log_socket : s->placeholder;
         for (unsigned i = 0; i < BASELINE_LOG_SOURCE_NUM && s->log_bells[i] >= 0; i++) {
             fds[fd_count++] = s->log_bells[i];
         }
-        break;
-    case CHILD_SERVER:
-        fds[fd_count++] = s->log_bells[1] >= 0 ? s->log_bells[1] : s->placeholder;
-        fds[fd_count++] = s->listener;
-        for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
-            fds[fd_count++] = s->slot_bells[i][0];
-            fds[fd_count++] = s->slot_bells[i][1];
-        }
-        break;
-    case CHILD_CLIENT:
-    case CHILD_CRASHER: {
-        unsigned slot = id == CHILD_CLIENT ? 0 : 1;
-        unsigned source = id == CHILD_CLIENT ? 2 : 3;
-        fds[fd_count++] = s->log_bells[source] >= 0 ? s->log_bells[source] : s->placeholder;
-        fds[fd_count++] = s->slot_bells[slot][0];
-        fds[fd_count++] = s->slot_bells[slot][1];
-        break;
-    }
-    default:
-        break;
+    } else {
+        fd_count = baseline_server_resources_fds(&s->server, id == CHILD_SERVER ? -1 : id == CHILD_CLIENT ? 0 : 1,
+                                                 pair[1], log, fds);
     }
     child->pid = baseline_spawn(argv, fds, fd_count);
     close(pair[1]);
@@ -550,7 +505,7 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
     snprintf(s->run, sizeof(s->run), "%d-%u", (int)getpid(), ++runs);
     init_children(s);
 
-    s->signals = baseline_supervisor_signals();
+    s->signals = baseline_child_signals();
 
     create_resources(s);
     baseline_log_open(options->log, s->run, "supervisor", s->log_bells[0]);
@@ -611,131 +566,7 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
     }
     baseline_log_close();
     release_resources(s);
-    baseline_supervisor_signals_unblock();
+    baseline_child_signals_unblock();
     result->completed = s->finished && !s->aborted;
     return result->completed ? 0 : 1;
-}
-
-/* Subcommands ------------------------------------------------------------------------------------------------- */
-
-static void usage_options(const char *command)
-{
-    fprintf(stderr, "usage: sel4ft-baseline %s [--log ring|dgram]%s\n", command,
-            strcmp(command, "supervisor") == 0 ? " [--scenario isolated|shared]" : " [isolated|shared|both]");
-}
-
-/* Say what a scenario showed, on standard output, after its logger has finished. Returns true if it showed
- * what it is meant to show. */
-static bool verdict(scenario_t scenario, const supervisor_result_t *r)
-{
-    uint64_t after = r->phase_succeeded[1] + r->phase_failed[1];
-    if (!r->completed) {
-        printf("demo: scenario %s: FAILED to complete\n", baseline_scenario_name(scenario));
-        return false;
-    }
-    if (scenario == SCENARIO_ISOLATED) {
-        bool ok = r->signal_seen && r->crasher_stopped && r->phase_failed[0] == 0 && r->phase_failed[1] == 0 &&
-                  after > 0 && !r->corrupted;
-        printf("demo: scenario isolated: %s: the crasher's SIGSEGV was contained by the process boundary (%u failures, "
-               "%u restarts, then stopped by the policy); %lu of %lu requests after the crash succeeded; the server's "
-               "table is %s\n",
-               ok ? "as expected" : "NOT as expected", r->crasher_failures, r->crasher_restarts,
-               (unsigned long)r->phase_succeeded[1], (unsigned long)after, r->corrupted ? "CORRUPTED" : "intact");
-        return ok;
-    }
-    bool ok = r->signal_seen && r->corrupted && r->phase_failed[0] == 0;
-    printf("demo: scenario shared: %s: the crasher shared a writable mapping with the server and corrupted its table "
-           "before its SIGSEGV; the server %s; %lu of %lu requests after the crash failed\n",
-           ok ? "as expected" : "NOT as expected",
-           r->corrupted ? "detected it (checksum) and refused to serve from it" : "did NOT notice",
-           (unsigned long)r->phase_failed[1], (unsigned long)after);
-    return ok;
-}
-
-static bool parse_log(const char *value, enum baseline_log_mode *mode)
-{
-    if (value != NULL && strcmp(value, "ring") == 0) {
-        *mode = BASELINE_LOG_RING;
-    } else if (value != NULL && strcmp(value, "dgram") == 0) {
-        *mode = BASELINE_LOG_DGRAM;
-    } else {
-        return false;
-    }
-    return true;
-}
-
-static int run_scenarios(bool isolated, bool shared, enum baseline_log_mode log)
-{
-    supervisor_options_t options = { .log = log };
-    supervisor_result_t results[2];
-    bool ok = true;
-
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    if (isolated) {
-        printf("demo: == scenario isolated: the crasher shares nothing with the server but its own request slot\n");
-        options.scenario = SCENARIO_ISOLATED;
-        baseline_supervise(&options, &results[0]);
-    }
-    if (shared) {
-        printf("demo: == scenario shared: the server's table is in shared memory the crasher can map writable\n");
-        options.scenario = SCENARIO_SHARED;
-        baseline_supervise(&options, &results[1]);
-    }
-    if (isolated) {
-        ok &= verdict(SCENARIO_ISOLATED, &results[0]);
-    }
-    if (shared) {
-        ok &= verdict(SCENARIO_SHARED, &results[1]);
-    }
-    if (isolated && shared) {
-        printf("demo: contrast: on Linux the process boundary contains the crash itself, but not the writes made "
-               "before it through memory that was shared writable. On seL4 the crasher's protection domain maps "
-               "nothing of the server's: its only shared region is its own request region, which the server copies "
-               "and validates, so the same bug cannot reach the server's state.\n");
-    }
-    return ok ? 0 : 1;
-}
-
-int baseline_demo_main(int argc, char **argv)
-{
-    enum baseline_log_mode log = BASELINE_LOG_RING;
-    bool isolated = true, shared = true;
-
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--log") == 0 && i + 1 < argc && parse_log(argv[i + 1], &log)) {
-            i++;
-        } else if (strcmp(argv[i], "isolated") == 0) {
-            isolated = true;
-            shared = false;
-        } else if (strcmp(argv[i], "shared") == 0) {
-            isolated = false;
-            shared = true;
-        } else if (strcmp(argv[i], "both") == 0) {
-            isolated = shared = true;
-        } else {
-            usage_options("demo");
-            return 2;
-        }
-    }
-    return run_scenarios(isolated, shared, log);
-}
-
-int baseline_supervisor_main(int argc, char **argv)
-{
-    enum baseline_log_mode log = BASELINE_LOG_RING;
-    bool shared = false;
-
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--log") == 0 && i + 1 < argc && parse_log(argv[i + 1], &log)) {
-            i++;
-        } else if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc &&
-                   (strcmp(argv[i + 1], "isolated") == 0 || strcmp(argv[i + 1], "shared") == 0)) {
-            shared = strcmp(argv[i + 1], "shared") == 0;
-            i++;
-        } else {
-            usage_options("supervisor");
-            return 2;
-        }
-    }
-    return run_scenarios(!shared, shared, log);
 }

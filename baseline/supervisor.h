@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "baseline.h"
+#include "log.h"
 
 typedef enum {
     SCENARIO_ISOLATED = 0, /* the crasher shares only its own request slot with the server */
