@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,6 +36,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "engine.h"
 #include "faults.h"
 #include "log.h"
 #include "shared.h"
@@ -66,8 +66,7 @@ static const uint32_t payloads[] = { 0, 64, 1024, 4096 };
 /* Bytes of text in each log record of the logs benchmark (its payload column). */
 #define LOG_TEXT_BYTES 64u
 
-/* The restart policy of the benchmark's server: at once, every time (no back-off), up to the library's
- * history of 16 restarts within 100 ms; more escalates and ends the benchmark with an error. */
+/* The recovery samples one run may take: the benchmark server's policy allows 16 restarts within 100 ms. */
 #define RECOVERY_SAMPLES_MAX 15u
 
 static bench_options_t options;
@@ -76,20 +75,6 @@ static void result(const char *metric, const char *mechanism, uint32_t payload, 
 {
     printf("BENCH linux %s %s %u %lu %lu\n", metric, mechanism, payload, (unsigned long)ops, (unsigned long)ticks);
     fflush(stdout);
-}
-
-static void note(const char *format, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *format, ...)
-{
-    if (!options.verbose) {
-        return;
-    }
-    va_list args;
-    va_start(args, format);
-    fprintf(stderr, "bench: ");
-    vfprintf(stderr, format, args);
-    fprintf(stderr, "\n");
-    va_end(args);
 }
 
 static void wait_child(pid_t pid, const char *what)
@@ -518,11 +503,36 @@ int baseline_bench_server_main(int argc, char **argv)
     }
 }
 
-static pid_t spawn_bench_server(int control_fd, int listener)
+/* The benchmark server's supervision: the library's engine, as the demo's, with the benchmark's policy. */
+typedef struct {
+    int fds[2];        /* The server's descriptors: the control mapping, the listening socket. */
+    pid_t client;      /* The recovery client (not supervised). */
+    bool client_done;
+} recovery_t;
+
+static pid_t start_bench_server(void *context, sel4ft_child_t child, uint32_t incarnation)
 {
+    const recovery_t *recovery = context;
     const char *argv[] = { "sel4ft-baseline", "bench-server", NULL };
-    const int fds[] = { control_fd, listener };
-    return baseline_spawn(argv, fds, 2);
+    (void)child;
+    (void)incarnation;
+    return baseline_spawn(argv, recovery->fds, 2);
+}
+
+/* The server's end is a failure; the client's is the end of the samples. */
+static bool recovery_ended(void *context, int child, pid_t pid, int status)
+{
+    recovery_t *recovery = context;
+    if (child >= 0 || pid != recovery->client) {
+        return child < 0;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char how[96];
+        baseline_describe_status(status, how, sizeof(how));
+        baseline_die("recovery client %s", how);
+    }
+    recovery->client_done = true;
+    return true;
 }
 
 /* One echo over a fresh or existing connection. Returns 0, or -errno (-EPIPE: the server hung up). */
@@ -603,16 +613,21 @@ static void boot_and_recovery(void)
     recovery_control_t *control = baseline_shm_map_fd(control_fd, RECOVERY_CONTROL_SIZE);
     int listener = baseline_unix_listen(run, "bench");
 
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &signals, NULL);
-    int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC);
-    if (signal_fd < 0) {
-        baseline_die("signalfd: %s", strerror(errno));
-    }
+    /* At once, every time (no back-off), up to the library's history of 16 restarts within 100 ms; more gives up
+     * and ends the benchmark with an error. */
+    const sel4ft_supervisor_policy_t policy = {
+        .max_restarts = SEL4FT_SUPERVISOR_HISTORY, .window_ticks = sel4ft_os_tick_hz() / 10,
+        .backoff_first_ticks = 0, .backoff_max_ticks = 0, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
+    };
+    const sel4ft_faultmon_child_config_t server = { .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART,
+                                                    .policy = &policy };
+    static baseline_engine_t engine;
+    static recovery_t recovery;
+    const baseline_engine_ops_t ops = { .start = start_bench_server, .ended = recovery_ended, .context = &recovery };
+    recovery = (recovery_t){ .fds = { control_fd, listener } };
+    baseline_engine_init(&engine, &ops, !options.verbose);
+    baseline_engine_start(&engine, 0, &server);
 
-    pid_t server = spawn_bench_server(control_fd, listener);
     int fd = -1;
     if (echo_once(&fd, run, 1, message) != 0) {
         baseline_die("boot: the first request was not answered");
@@ -620,52 +635,20 @@ static void boot_and_recovery(void)
     close(fd);
     result("boot", "first_request", 0, 1, control->first_served);
 
-    const sel4ft_supervisor_policy_t policy = {
-        .max_restarts = SEL4FT_SUPERVISOR_HISTORY, .window_ticks = sel4ft_os_tick_hz() / 10,
-        .backoff_first_ticks = 0, .backoff_max_ticks = 0, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
-    };
-    sel4ft_supervisor_state_t state;
-    sel4ft_supervisor_state_init(&state);
-
-    pid_t client = baseline_fork();
-    if (client == 0) {
+    recovery.client = baseline_fork();
+    if (recovery.client == 0) {
         _exit(recovery_client(control, run));
     }
-    bool client_done = false;
-    while (!client_done) {
-        struct signalfd_siginfo info;
-        if (read(signal_fd, &info, sizeof(info)) < 0 && errno != EINTR) {
-            baseline_die("signalfd: %s", strerror(errno));
+    while (!recovery.client_done) {
+        if (!baseline_engine_wait(&engine, NULL, 0, 0)) {
+            baseline_die("interrupted");
         }
-        int status;
-        pid_t pid;
-        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-            char how[96];
-            baseline_describe_status(status, how, sizeof(how));
-            if (pid == client) {
-                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                    baseline_die("recovery client %s", how);
-                }
-                client_done = true;
-                continue;
-            }
-            if (pid != server) {
-                continue;
-            }
-            sel4ft_supervisor_decision_t decision = sel4ft_supervisor_on_failure(&policy, &state, sel4ft_os_ticks());
-            note("server %s; policy: %s, incarnation %u", how, decision.reason, decision.incarnation);
-            if (decision.action != SEL4FT_SUPERVISOR_RESTART) {
-                kill(client, SIGKILL);
-                baseline_die("recovery: the policy gave up on the server (%s)", decision.reason);
-            }
-            /* The policy has no back-off for this server: restart at once. */
-            server = spawn_bench_server(control_fd, listener);
+        if (baseline_engine_child(&engine, 0)->state == SEL4FT_FAULTMON_STOPPED) {
+            kill(recovery.client, SIGKILL);
+            baseline_die("recovery: the policy gave up on the server");
         }
     }
-    kill(server, SIGKILL);
-    waitpid(server, NULL, 0);
-    close(signal_fd);
-    sigprocmask(SIG_UNBLOCK, &signals, NULL);
+    baseline_engine_close(&engine);
     close(listener);
     close(control_fd);
     munmap(control, RECOVERY_CONTROL_SIZE);
@@ -773,6 +756,10 @@ int baseline_bench_main(int argc, char **argv)
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (options.verbose) {
+        /* The engine's events about the benchmark server. */
+        baseline_log_open(BASELINE_LOG_STDERR, NULL, "supervisor", -1);
+    }
 
     boot_and_recovery();
     rtt_futex_shm();

@@ -8,7 +8,6 @@
 /* The subcommands of sel4ft-baseline, each a main(argc, argv) of its own (argv[0] is the subcommand). */
 
 int baseline_demo_main(int argc, char **argv);
-int baseline_supervisor_main(int argc, char **argv);
 int baseline_bench_main(int argc, char **argv);
 int baseline_inject_main(int argc, char **argv);
 /* Roles the supervisor starts with exec. */

@@ -12,8 +12,8 @@
 enum baseline_control_type {
     BASELINE_CONTROL_READY = 1,      /* child -> supervisor: initialised and serving; a = incarnation */
     BASELINE_CONTROL_PHASE_DONE,     /* client -> supervisor: a = phase (1, 2), b = succeeded, c = failed */
-    BASELINE_CONTROL_PEER_STOPPED,   /* supervisor -> client: a peer was given up; a = its failures */
-    BASELINE_CONTROL_CONTINUE,       /* supervisor -> client: go on to phase 2 (no peer failed) */
+    BASELINE_CONTROL_PEER_FAILED,    /* supervisor -> client: a process it depends on failed (the engine's word) */
+    BASELINE_CONTROL_CONTINUE,       /* supervisor -> client: go on to phase 2 */
     BASELINE_CONTROL_CORRUPTED,      /* server -> supervisor: its state failed the integrity check */
     BASELINE_CONTROL_FINISH,         /* supervisor -> server, logger: finish and exit */
     BASELINE_CONTROL_TYPE_NUM

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* `demo` and `supervisor`: run the fault demonstration's scenarios and say what each showed. */
+/* `demo`: run the fault demonstration's scenarios and say what each showed. */
 
 #include <stdio.h>
 #include <string.h>
@@ -12,12 +12,6 @@
 #include "commands.h"
 #include "log.h"
 #include "supervisor.h"
-
-static void usage_options(const char *command)
-{
-    fprintf(stderr, "usage: sel4ft-baseline %s [--log ring|dgram]%s\n", command,
-            strcmp(command, "supervisor") == 0 ? " [--scenario isolated|shared]" : " [isolated|shared|both]");
-}
 
 /* Say what a scenario showed, on standard output, after its logger has finished. Returns true if it showed
  * what it is meant to show. */
@@ -102,29 +96,9 @@ int baseline_demo_main(int argc, char **argv)
         } else if (strcmp(argv[i], "both") == 0) {
             isolated = shared = true;
         } else {
-            usage_options("demo");
+            fprintf(stderr, "usage: sel4ft-baseline demo [--log ring|dgram] [isolated|shared|both]\n");
             return 2;
         }
     }
     return run_scenarios(isolated, shared, log);
-}
-
-int baseline_supervisor_main(int argc, char **argv)
-{
-    enum baseline_log_mode log = BASELINE_LOG_RING;
-    bool shared = false;
-
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--log") == 0 && i + 1 < argc && parse_log(argv[i + 1], &log)) {
-            i++;
-        } else if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc &&
-                   (strcmp(argv[i + 1], "isolated") == 0 || strcmp(argv[i + 1], "shared") == 0)) {
-            shared = strcmp(argv[i + 1], "shared") == 0;
-            i++;
-        } else {
-            usage_options("supervisor");
-            return 2;
-        }
-    }
-    return run_scenarios(!shared, shared, log);
 }
