@@ -71,6 +71,7 @@ typedef struct {
     uint32_t seed;
     uint32_t injections;
     uint32_t period_ms;
+    uint64_t period;        /* The heartbeat period in ticks: set in phase with each go (crasher_up()). */
     bool shared_step;
     uint64_t *plan;         /* plan[n - 1]: the schedule's number of Linux injection n */
     uint32_t planned;
@@ -308,7 +309,12 @@ static void crasher_up(campaign_t *c, uint32_t up)
     if (up != baseline_engine_child(&c->engine, CHILD_CRASHER)->supervision.incarnation) {
         return; /* a word from an incarnation that is gone */
     }
-    sel4ft_faultmon_serving(&c->engine.monitor, CHILD_CRASHER, sel4ft_os_ticks());
+    uint64_t now = sel4ft_os_ticks();
+    sel4ft_faultmon_serving(&c->engine.monitor, CHILD_CRASHER, now);
+    /* Heartbeat periods count from the go, so a hang is two whole periods without a beat after it. Left in their
+     * old phase, the first check could fall just after the go and count a crasher not yet scheduled as having
+     * missed a period (measured: 14-18 ms without a beat taken for a hang on a loaded machine, at 10 ms). */
+    sel4ft_faultmon_set_heartbeat_period(&c->engine.monitor, c->period, now);
     c->pending = 0;
     if (up > c->planned) {
         c->done = true;
@@ -360,7 +366,7 @@ static int run_campaign(campaign_t *c)
     baseline_engine_start(&c->engine, CHILD_CLIENT, &children[CHILD_CLIENT]);
     baseline_engine_start(&c->engine, CHILD_CRASHER, &children[CHILD_CRASHER]);
     const uint64_t hz = sel4ft_os_tick_hz();
-    sel4ft_faultmon_set_heartbeat_period(&c->engine.monitor, hz * c->period_ms / 1000, sel4ft_os_ticks());
+    c->period = hz * c->period_ms / 1000;
     const uint64_t deadline = sel4ft_os_ticks() + (uint64_t)(60 + c->injections / 10) * hz;
 
     while (!c->done && !aborted) {

@@ -44,12 +44,10 @@ typedef struct {
     bool have_datagram;
     uint64_t datagrams[BASELINE_LOG_SOURCE_NUM + 1]; /* per claimed source; the last: any other name */
     uint64_t datagrams_malformed;
-    uint64_t printed;
 } logger_t;
 
 static void print_line(logger_t *logger, const char *source, uint32_t level, const char *text)
 {
-    logger->printed++;
     if (!logger->options.quiet) {
         printf("%s|%s: %s\n", source, sel4ft_log_level_str(level), text);
     }
