@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(TOP, "tests", "qemu"))
 
 import qemu  # noqa: E402
 
-# The schedule's kinds and targets, as in examples/common/inject_schedule.h.
+# The schedule's kinds and targets, as in services/inject_schedule.h.
 KINDS = ["null_read", "null_write", "unmapped_write", "readonly_write", "undefined_instruction", "stack_overflow",
          "hang", "foreign_notify", "request_garbage", "ring_garbage", "log_flood"]
 LINUX_KINDS = KINDS[:7]

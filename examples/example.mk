@@ -26,7 +26,7 @@ override BUILD_DIR := $(abspath $(BUILD_DIR))
 CC := $(TOOLCHAIN)-gcc
 LD := $(TOOLCHAIN)-ld
 AR := $(TOOLCHAIN)-ar
-CFLAGS = $(SEL4FT_PD_LIB_CFLAGS) -I$(EXAMPLE_DIR) -I$(SEL4FT_DIR)/examples/common -MD -MP $(EXAMPLE_CFLAGS)
+CFLAGS = $(SEL4FT_PD_LIB_CFLAGS) -I$(EXAMPLE_DIR) -I$(SEL4FT_DIR)/examples/common -I$(SEL4FT_DIR)/services -MD -MP $(EXAMPLE_CFLAGS)
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
 
 IMAGE := $(BUILD_DIR)/loader.img
@@ -44,6 +44,10 @@ $(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c | sdk-check
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD_DIR)/obj/common/%.o: $(SEL4FT_DIR)/examples/common/%.c | sdk-check
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD_DIR)/obj/services/%.o: $(SEL4FT_DIR)/services/%.c | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 

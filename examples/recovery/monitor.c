@@ -73,7 +73,7 @@ void init(void)
     sel4ft_faultmon_init(&monitor, &example_log);
     hz = sel4ft_os_tick_hz();
 
-    /* The same policies as the Linux baseline's supervisor (examples/common/policies.h). */
+    /* The same policies as the Linux baseline's supervisor (services/policies.h). */
     const sel4ft_supervisor_policy_t server_policy = policy_server(hz);
     const sel4ft_supervisor_policy_t crasher_policy = policy_crasher(hz);
     /* A real read keeps the setvar symbol through --gc-sections when the scenario does not use it (the
