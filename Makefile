@@ -46,7 +46,7 @@ $(BUILD_DIR)/tests/test_kv_store $(BUILD_DIR)/tests-san/test_kv_store: services/
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench inject examples qemu qemu-test install install-lib install-includes print-pd-cflags \
+.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench inject examples qemu qemu-test install install-lib install-includes install-examples print-pd-cflags \
 	docs sdk clean format pd-lib
 
 all: lib
@@ -59,7 +59,7 @@ help:
 	@echo "  make qemu EXAMPLE=hello   build and boot one example in QEMU; the log is saved under $(BUILD_DIR)/logs"
 	@echo "  make qemu EXAMPLE=recovery SCENARIO=server_crash   (scenarios: $(RECOVERY_SCENARIOS))"
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
-	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers and sel4ft.pc"
+	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers, sel4ft.pc; share/sel4ft: example.mk, examples/common, services"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
@@ -223,7 +223,7 @@ INCLUDEDIR := $(PREFIX)/include
 # The public headers, and the Microkit port's header as <sel4ft/port.h>: an install is for one board and config.
 PUBLIC_HEADERS := $(wildcard include/sel4ft/*.h) lib/port/microkit/include/sel4ft/port.h
 
-install: install-lib install-includes
+install: install-lib install-includes install-examples
 
 install-lib: $(PD_LIB) sel4ft.pc.in | sdk-check
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig
@@ -239,6 +239,15 @@ print-pd-cflags:
 install-includes:
 	install -d $(DESTDIR)$(INCLUDEDIR)/sel4ft
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/sel4ft/
+
+# What an example folder needs to build against the install from anywhere: the make fragment (and the SDK
+# finder it includes), the PDs and helpers examples share, and services/ (what they share with the baseline).
+SHAREDIR := $(PREFIX)/share/sel4ft
+install-examples:
+	install -d $(DESTDIR)$(SHAREDIR)/common $(DESTDIR)$(SHAREDIR)/services
+	install -m 644 examples/example.mk examples/sdk.mk $(DESTDIR)$(SHAREDIR)/
+	install -m 644 $(wildcard examples/common/*.[ch]) $(DESTDIR)$(SHAREDIR)/common/
+	install -m 644 $(wildcard services/*.[ch]) $(DESTDIR)$(SHAREDIR)/services/
 
 # Docs, SDK, housekeeping --------------------------------------------------------
 

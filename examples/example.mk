@@ -3,51 +3,88 @@
 #
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# Rules shared by the example systems. An example's Makefile sets
+# The one make fragment every example system builds through (bench/sel4 too). An example's Makefile sets
 #   SYSTEM      the system description, e.g. hello.system
 #   PDS         the program images it builds, e.g. hello (makes hello.elf)
-#   <pd>_SRCS   each image's C sources, relative to the example folder
-#   VARIANT, EXAMPLE_CFLAGS  (optional) a build variant's name and its compiler flags
-# and includes this file. Variables: MICROKIT_SDK, MICROKIT_BOARD,
-# MICROKIT_CONFIG, TOOLCHAIN, BUILD_DIR.
+#   <pd>_SRCS   each image's C sources: relative to the example folder, or common/<file> (the PDs and helpers
+#               examples share, examples/common) or services/<file> (what they share with the Linux baseline)
+#   VARIANT, EXAMPLE_CFLAGS  (optional) a build variant's name and the compiler flags it adds
+# then includes this file, from the source tree or from an installed library:
+#   include $(if $(SEL4FT_PREFIX),$(SEL4FT_PREFIX)/share/sel4ft,..)/example.mk
+#
+# In the source tree it builds the library from source (lib/sel4ft.mk's sel4ft_library). Installed (make
+# install puts it in $(PREFIX)/share/sel4ft, beside examples/common and services/), it builds against that
+# install only: its libsel4ft.a and headers, and pkg-config's pd_cflags, board and config from its sel4ft.pc;
+# such an example folder can live anywhere.
+# Variables: MICROKIT_SDK, MICROKIT_BOARD, MICROKIT_CONFIG, TOOLCHAIN, BUILD_DIR; SEL4FT_PREFIX (an install).
 
+SEL4FT_SHARE_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 EXAMPLE_DIR := $(abspath $(dir $(firstword $(MAKEFILE_LIST))))
 EXAMPLE := $(notdir $(EXAMPLE_DIR))
-SEL4FT_DIR := $(abspath $(EXAMPLE_DIR)/../..)
 .DEFAULT_GOAL := all
 
+ifneq ($(wildcard $(SEL4FT_SHARE_DIR)/../lib/sel4ft.mk),)
+# The source tree: this file is examples/example.mk.
+SEL4FT_DIR := $(abspath $(SEL4FT_SHARE_DIR)/..)
 include $(SEL4FT_DIR)/lib/sel4ft.mk
 include $(SEL4FT_DIR)/examples/sdk.mk
-
-# An example with variants (VARIANT, EXAMPLE_CFLAGS set by its Makefile) builds each in its own folder.
+COMMON_DIR := $(SEL4FT_DIR)/examples/common
+SERVICES_DIR := $(SEL4FT_DIR)/services
 BUILD_DIR ?= $(SEL4FT_DIR)/build/examples/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/$(EXAMPLE)$(if $(VARIANT),-$(VARIANT))
+else
+# An install: this file is $(SEL4FT_PREFIX)/share/sel4ft/example.mk.
+SEL4FT_PREFIX ?= $(abspath $(SEL4FT_SHARE_DIR)/../..)
+SEL4FT_PC := $(SEL4FT_PREFIX)/lib/pkgconfig/sel4ft.pc
+ifeq ($(wildcard $(SEL4FT_PC)),)
+$(error SEL4FT_PREFIX=$(SEL4FT_PREFIX) holds no lib/pkgconfig/sel4ft.pc: point it at a sel4ft install (make install PREFIX=...))
+endif
+sel4ft_pc = $(shell pkg-config --variable=$(1) $(SEL4FT_PC))
+SEL4FT_INSTALLED_BOARD := $(call sel4ft_pc,microkit_board)
+SEL4FT_INSTALLED_CONFIG := $(call sel4ft_pc,microkit_config)
+# An install serves the one board and config it was built for (the port's hot calls are inline).
+MICROKIT_BOARD ?= $(SEL4FT_INSTALLED_BOARD)
+MICROKIT_CONFIG ?= $(SEL4FT_INSTALLED_CONFIG)
+ifneq ($(MICROKIT_BOARD)/$(MICROKIT_CONFIG),$(SEL4FT_INSTALLED_BOARD)/$(SEL4FT_INSTALLED_CONFIG))
+$(error the library in $(SEL4FT_PREFIX) was built for $(SEL4FT_INSTALLED_BOARD)/$(SEL4FT_INSTALLED_CONFIG), not $(MICROKIT_BOARD)/$(MICROKIT_CONFIG))
+endif
+include $(SEL4FT_SHARE_DIR)/sdk.mk
+COMMON_DIR := $(SEL4FT_SHARE_DIR)/common
+SERVICES_DIR := $(SEL4FT_SHARE_DIR)/services
+BUILD_DIR ?= $(EXAMPLE_DIR)/build/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)$(if $(VARIANT),/$(VARIANT))
+endif
 override BUILD_DIR := $(abspath $(BUILD_DIR))
 
 CC := $(TOOLCHAIN)-gcc
 LD := $(TOOLCHAIN)-ld
 AR := $(TOOLCHAIN)-ar
-CFLAGS = $(SEL4FT_PD_LIB_CFLAGS) -I$(EXAMPLE_DIR) -I$(SEL4FT_DIR)/examples/common -I$(SEL4FT_DIR)/services -MD -MP $(EXAMPLE_CFLAGS)
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
+
+ifdef SEL4FT_DIR
+LIBSEL4FT := $(BUILD_DIR)/sel4ft/libsel4ft.a
+SEL4FT_EXAMPLE_CFLAGS = $(SEL4FT_PD_LIB_CFLAGS)
+$(call sel4ft_library,$(BUILD_DIR)/sel4ft,$(CC),$(AR),$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
+else
+LIBSEL4FT := $(SEL4FT_PREFIX)/lib/libsel4ft.a
+SEL4FT_EXAMPLE_CFLAGS = -std=gnu11 -Wall -Wextra -Werror $(call sel4ft_pc,pd_cflags) -O2 -g \
+	-I$(SEL4FT_PREFIX)/include -isystem $(MICROKIT_BOARD_DIR)/include
+endif
+CFLAGS = $(SEL4FT_EXAMPLE_CFLAGS) -I$(EXAMPLE_DIR) -I$(COMMON_DIR) -I$(SERVICES_DIR) -MD -MP $(EXAMPLE_CFLAGS)
 
 IMAGE := $(BUILD_DIR)/loader.img
 REPORT := $(BUILD_DIR)/report.txt
-LIBSEL4FT := $(BUILD_DIR)/sel4ft/libsel4ft.a
 
 .PHONY: all image clean
 all: image
 image: $(IMAGE)
 
-$(call sel4ft_library,$(BUILD_DIR)/sel4ft,$(CC),$(AR),$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
-
+# Objects: the example's own sources, then common/ and services/ ones (the longer, more specific patterns win).
 $(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-
-$(BUILD_DIR)/obj/common/%.o: $(SEL4FT_DIR)/examples/common/%.c | sdk-check
+$(BUILD_DIR)/obj/common/%.o: $(COMMON_DIR)/%.c | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-
-$(BUILD_DIR)/obj/services/%.o: $(SEL4FT_DIR)/services/%.c | sdk-check
+$(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
