@@ -11,9 +11,6 @@
 
 #include "internal.h"
 
-/* The largest sequence a valid slot may carry: far beyond any real number of commits, so a commit can never
- * wrap, and a forged slot claiming more is rejected. */
-#define SEQUENCE_MAX (1ull << 62)
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the checksum reads words in little-endian order");
 
@@ -101,7 +98,7 @@ static uint32_t examine(const sel4ft_checkpoint_t *checkpoint, uint32_t index, s
         return zero ? SEL4FT_CHECKPOINT_SLOT_EMPTY : SEL4FT_CHECKPOINT_SLOT_INCOMPLETE;
     }
     if (header->version != SEL4FT_CHECKPOINT_VERSION || header->reserved != 0 || header->sequence == 0 ||
-        header->sequence > SEQUENCE_MAX ||
+        header->sequence > SEL4FT_CHECKPOINT_SEQUENCE_MAX ||
         header->length > sel4ft_checkpoint_capacity(checkpoint)) {
         return SEL4FT_CHECKPOINT_SLOT_BAD_HEADER;
     }
@@ -167,6 +164,11 @@ int sel4ft_checkpoint_commit(sel4ft_checkpoint_t *checkpoint, const void *data, 
     }
     if (length > sel4ft_checkpoint_capacity(checkpoint)) {
         return -SEL4FT_E2BIG;
+    }
+    /* The newest slot already carries the largest sequence a load accepts: a commit numbered past it would
+     * report success and then be rejected by every load. Refuse before anything is written. */
+    if (checkpoint->sequence >= SEL4FT_CHECKPOINT_SEQUENCE_MAX) {
+        return -SEL4FT_ENOSPC;
     }
     uint32_t target = 1 - checkpoint->newest;
     uint8_t *base = slot(checkpoint, target);

@@ -3,21 +3,34 @@
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
+#include <sel4ft/checkpoint.h>
 #include <sel4ft/dedup.h>
 #include <sel4ft/error.h>
 
 #include "internal.h"
 
-int sel4ft_dedup_check(sel4ft_dedup_t *table, uint32_t client, uint64_t request_id)
+uint64_t sel4ft_dedup_digest(uint32_t opcode, const void *payload, uint32_t length)
+{
+    /* The length too: the checksum pads a short tail with zeros, so "ab" and "ab\0" would digest alike. */
+    const uint32_t head[2] = { opcode, length };
+    return sel4ft_checksum(sel4ft_checksum(0, head, sizeof(head)), payload, payload != NULL ? length : 0);
+}
+
+int sel4ft_dedup_check(sel4ft_dedup_t *table, uint32_t client, uint64_t request_id, uint64_t digest)
 {
     if (table == NULL || client >= SEL4FT_DEDUP_CLIENTS || request_id == 0) {
         return -SEL4FT_EINVAL;
     }
-    uint64_t last = table->clients[client].request_id;
-    if (request_id > last) {
+    const sel4ft_dedup_entry_t *entry = &table->clients[client];
+    if (request_id > entry->request_id) {
         return SEL4FT_DEDUP_NEW;
     }
-    if (request_id == last) {
+    if (request_id == entry->request_id) {
+        /* The same id for another request is not a retry: its recorded reply answers something else. */
+        if (digest != entry->digest) {
+            table->conflicts++;
+            return SEL4FT_DEDUP_CONFLICT;
+        }
         table->replays++;
         return SEL4FT_DEDUP_REPLAY;
     }
@@ -33,8 +46,8 @@ const sel4ft_dedup_entry_t *sel4ft_dedup_last(const sel4ft_dedup_t *table, uint3
     return &table->clients[client];
 }
 
-int sel4ft_dedup_record(sel4ft_dedup_t *table, uint32_t client, uint64_t request_id, uint32_t status,
-                        const void *reply, uint32_t length)
+int sel4ft_dedup_record(sel4ft_dedup_t *table, uint32_t client, uint64_t request_id, uint64_t digest,
+                        uint32_t status, const void *reply, uint32_t length)
 {
     if (table == NULL || client >= SEL4FT_DEDUP_CLIENTS || request_id == 0 || (reply == NULL && length != 0)) {
         return -SEL4FT_EINVAL;
@@ -44,6 +57,7 @@ int sel4ft_dedup_record(sel4ft_dedup_t *table, uint32_t client, uint64_t request
     }
     sel4ft_dedup_entry_t *entry = &table->clients[client];
     entry->request_id = request_id;
+    entry->digest = digest;
     entry->status = status;
     entry->length = length;
     if (length != 0) {

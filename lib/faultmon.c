@@ -13,6 +13,20 @@
 /* The most message registers a fault message carries (unknown syscall: 13). */
 #define FAULT_MRS_MAX 16u
 
+/* A deadline that is never due. Deadlines saturate at it rather than wrap: a period, back-off or timeout that
+ * would reach past 2^64 ticks (far beyond any uptime) means "never", not "a moment ago". */
+#define NEVER UINT64_MAX
+
+static uint64_t deadline_after(uint64_t start, uint64_t ticks)
+{
+    return ticks >= NEVER - start ? NEVER : start + ticks;
+}
+
+static bool is_due(uint64_t deadline, uint64_t now)
+{
+    return deadline != NEVER && now >= deadline;
+}
+
 int sel4ft_faultmon_init(sel4ft_faultmon_t *monitor, sel4ft_logring_producer_t *log)
 {
     if (monitor == NULL) {
@@ -47,7 +61,7 @@ int sel4ft_faultmon_add_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child,
 void sel4ft_faultmon_set_heartbeat_period(sel4ft_faultmon_t *monitor, uint64_t period, uint64_t now)
 {
     monitor->heartbeat_period = period;
-    monitor->next_heartbeat = period != 0 ? now + period : 0;
+    monitor->next_heartbeat = period != 0 ? deadline_after(now, period) : 0;
 }
 
 void sel4ft_faultmon_set_recovery_timeout(sel4ft_faultmon_t *monitor, uint64_t timeout)
@@ -244,7 +258,7 @@ static void on_failure(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_
         /* Stop it while it waits, so the kernel does not hold an unanswered fault or a spinning thread. */
         stop_child(monitor, child);
         record->state = SEL4FT_FAULTMON_WAITING;
-        record->restart_at = now + decision.delay_ticks;
+        record->restart_at = deadline_after(now, decision.delay_ticks);
         micros_t delay = to_micros(monitor, decision.delay_ticks);
         log_line(monitor, SEL4FT_LOG_WARN,
                  "%s: restarting in %lu ticks (%lu.%03lu us) as incarnation %u (restart %u in the window): %s",
@@ -352,37 +366,38 @@ void sel4ft_faultmon_tick(sel4ft_faultmon_t *monitor, uint64_t now)
 {
     for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
         sel4ft_faultmon_child_t *record = &monitor->children[i];
-        if (record->state == SEL4FT_FAULTMON_WAITING && now >= record->restart_at) {
+        if (record->state == SEL4FT_FAULTMON_WAITING && is_due(record->restart_at, now)) {
             log_line(monitor, SEL4FT_LOG_INFO, "%s: back-off over, restarting as incarnation %u",
                      record->config.name, record->supervision.incarnation);
             restart_child(monitor, i, now);
         } else if (record->state == SEL4FT_FAULTMON_RESTARTING && monitor->recovery_timeout != 0 &&
-                   now >= record->restarted_at && now - record->restarted_at >= monitor->recovery_timeout) {
+                   is_due(deadline_after(record->restarted_at, monitor->recovery_timeout), now)) {
             log_line(monitor, SEL4FT_LOG_ERROR, "%s: not serving %lu ticks after its restart as incarnation %u",
                      record->config.name, (unsigned long)(now - record->restarted_at),
                      record->supervision.incarnation);
             on_failure(monitor, i, now, true);
         }
     }
-    if (monitor->heartbeat_period != 0 && now >= monitor->next_heartbeat) {
+    if (monitor->heartbeat_period != 0 && is_due(monitor->next_heartbeat, now)) {
         check_heartbeats(monitor, now);
         /* The next check is a whole period from now, however late this one ran. */
-        monitor->next_heartbeat = now + monitor->heartbeat_period;
+        monitor->next_heartbeat = deadline_after(now, monitor->heartbeat_period);
     }
 }
 
 uint64_t sel4ft_faultmon_next_deadline(const sel4ft_faultmon_t *monitor)
 {
-    uint64_t next = monitor->heartbeat_period != 0 ? monitor->next_heartbeat : 0;
+    /* A deadline of NEVER is not reported: there is nothing to arm a timer for. */
+    uint64_t next = monitor->heartbeat_period != 0 && monitor->next_heartbeat != NEVER ? monitor->next_heartbeat : 0;
     for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
         const sel4ft_faultmon_child_t *record = &monitor->children[i];
         uint64_t due = 0;
         if (record->state == SEL4FT_FAULTMON_WAITING) {
             due = record->restart_at;
         } else if (record->state == SEL4FT_FAULTMON_RESTARTING && monitor->recovery_timeout != 0) {
-            due = record->restarted_at + monitor->recovery_timeout;
+            due = deadline_after(record->restarted_at, monitor->recovery_timeout);
         }
-        if (due != 0 && (next == 0 || due < next)) {
+        if (due != 0 && due != NEVER && (next == 0 || due < next)) {
             next = due;
         }
     }

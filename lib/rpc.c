@@ -24,6 +24,7 @@ static const char *const status_names[SEL4FT_RPC_STATUS_NUM] = {
     STATUS_ENTRY_(SEL4FT_RPC_NO_REGION),
     STATUS_ENTRY_(SEL4FT_RPC_INTERNAL_ERROR),
     STATUS_ENTRY_(SEL4FT_RPC_STALE_REQUEST),
+    STATUS_ENTRY_(SEL4FT_RPC_REQUEST_ID_REUSED),
 };
 
 const char *sel4ft_rpc_status_str(uint32_t status)

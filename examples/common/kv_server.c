@@ -36,7 +36,8 @@ static uint64_t failed;
 
 static uint32_t stats(sel4ft_rpc_response_t *response)
 {
-    /* Built privately, then copied out: the shared region is written, never read back. */
+    /* Built privately, then copied out: the shared region is written, never read back (the client may have
+     * changed it meanwhile). */
     const kv_stats_reply_t reply = kv_table_stats(&table, server.requests + server.rejected, succeeded,
                                                   failed + server.rejected);
     if (response->capacity < sizeof(reply)) {

@@ -41,15 +41,21 @@ typedef struct {
     const uintptr_t *size;
     sel4ft_logring_consumer_t consumer;
     bool attached;
+    bool backlog;               /* its budget ran out with records left: served again at the next notification */
     uint64_t reported_problems; /* malformed records and resynchronisations already reported */
 } ring_t;
 
-#define RING_ENTRY(name, channel) { #name, channel, &name##_log, &name##_log_size, { 0 }, false, 0 },
+#define RING_ENTRY(name, channel) { #name, channel, &name##_log, &name##_log_size, { 0 }, false, false, 0 },
 static ring_t rings[] = { LOGGER_RINGS(RING_ENTRY) };
 #define RING_COUNT (sizeof(rings) / sizeof(rings[0]))
 
-/* The most slots to take from one ring per notification: a flooding producer cannot starve the others. */
+/* The most slots to take from one ring per notification: a flooding producer cannot starve the others. So one
+ * notification reads at most RING_COUNT * DRAIN_BUDGET slots (only the final one, before the summary, takes a
+ * whole ring's worth from each ring when that is more). */
 #define DRAIN_BUDGET 256u
+
+/* The ring served first at the next notification: the order rotates, so no ring is always first. */
+static uint32_t first_ring;
 
 static void print_record(void *context, const sel4ft_log_record_t *record)
 {
@@ -70,17 +76,47 @@ static void report_problems(ring_t *ring)
     }
 }
 
-static void drain(ring_t *ring)
+/* Take at most @p budget slots from a ring: one sel4ft_logring_read() each, whatever it finds. The ring ends
+ * armed either way (its producer's next record notifies). If the budget runs out first, the ring keeps a
+ * backlog, and the next notification (a ring's, a heartbeat request, any but an injection) serves it again. */
+static void drain(ring_t *ring, uint32_t budget)
 {
     if (!ring->attached) {
+        ring->backlog = false;
         return;
     }
-    for (uint32_t budget = DRAIN_BUDGET; budget > 0; budget--) {
-        sel4ft_logring_drain(&ring->consumer, print_record, NULL, DRAIN_BUDGET);
-        report_problems(ring);
-        /* Ask for a notification, then make sure nothing slipped in meanwhile. */
-        if (sel4ft_logring_consumer_arm(&ring->consumer)) {
-            return;
+    bool empty = false;
+    for (uint32_t taken = 0; taken < budget && !empty; taken++) {
+        sel4ft_log_record_t record;
+        int err = sel4ft_logring_read(&ring->consumer, &record);
+        if (err == 0) {
+            print_record(NULL, &record);
+        } else if (err == -SEL4FT_EAGAIN) {
+            /* Ask for a notification, then make sure nothing slipped in meanwhile (if it did, read on). */
+            empty = sel4ft_logring_consumer_arm(&ring->consumer);
+        }
+        /* Malformed records and resynchronisations were counted (reported below); carry on. */
+    }
+    report_problems(ring);
+    if (!empty) {
+        empty = sel4ft_logring_consumer_arm(&ring->consumer);
+    }
+    ring->backlog = !empty;
+}
+
+/* One notification's work: the ring that notified (if any) and every ring with a backlog, each at most
+ * DRAIN_BUDGET slots, in an order that starts one ring later each time. */
+static void serve(ring_t *notifying)
+{
+    if (notifying != NULL) {
+        notifying->backlog = true;
+    }
+    uint32_t first = first_ring;
+    first_ring = (first_ring + 1) % RING_COUNT;
+    for (uint32_t k = 0; k < RING_COUNT; k++) {
+        ring_t *ring = &rings[(first + k) % RING_COUNT];
+        if (ring->backlog) {
+            drain(ring, DRAIN_BUDGET);
         }
     }
 }
@@ -134,9 +170,11 @@ void init(void)
         sel4ft_printf("logger|INFO: restarted as incarnation %lu: draining %u log rings from where they were\n",
                       (unsigned long)incarnation, (unsigned)RING_COUNT);
     }
+    /* A restarted logger finds records waiting: every ring counts as having a backlog. */
     for (uint32_t i = 0; i < RING_COUNT; i++) {
-        drain(&rings[i]);
+        rings[i].backlog = rings[i].attached;
     }
+    serve(NULL);
 #ifdef LOGGER_SUPERVISOR_CHANNEL
     microkit_notify(LOGGER_SUPERVISOR_CHANNEL);
 #endif
@@ -147,6 +185,7 @@ void notified(microkit_channel ch)
 #ifdef LOGGER_SUPERVISOR_CHANNEL
     if (ch == LOGGER_SUPERVISOR_CHANNEL) {
         sel4ft_heartbeat_beat((sel4ft_heartbeat_t *)heartbeat_region);
+        serve(NULL);
         return;
     }
 #endif
@@ -157,8 +196,10 @@ void notified(microkit_channel ch)
     }
 #endif
     if (ch == LOGGER_FINISH_CHANNEL) {
+        /* The summary counts what was logged: take everything the rings hold (one ring's worth each). */
         for (uint32_t i = 0; i < RING_COUNT; i++) {
-            drain(&rings[i]);
+            uint32_t slots = rings[i].consumer.mask + 1;
+            drain(&rings[i], slots > DRAIN_BUDGET ? slots : DRAIN_BUDGET);
         }
         summary();
         sel4ft_printf("logger|INFO: done\n");
@@ -166,9 +207,10 @@ void notified(microkit_channel ch)
     }
     for (uint32_t i = 0; i < RING_COUNT; i++) {
         if (rings[i].channel == ch) {
-            drain(&rings[i]);
+            serve(&rings[i]);
             return;
         }
     }
     sel4ft_printf("logger|WARN: notification on channel %u, which no ring uses\n", ch);
+    serve(NULL);
 }

@@ -124,6 +124,18 @@ static uint32_t read(const sel4ft_rpc_request_t *request, sel4ft_rpc_response_t 
     return SEL4FT_RPC_OK;
 }
 
+/* Put a reply (built privately, or recorded) into the shared region: written, never read back, and never past
+ * the region's capacity. */
+static uint32_t put_reply(sel4ft_rpc_response_t *response, uint32_t status, const uint8_t *reply, uint32_t length)
+{
+    if (length > response->capacity) {
+        return SEL4FT_RPC_TOO_LARGE;
+    }
+    __builtin_memcpy(response->payload, reply, length);
+    response->length = length;
+    return status;
+}
+
 static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4ft_rpc_response_t *response)
 {
     (void)context;
@@ -165,18 +177,26 @@ static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4f
         return SEL4FT_RPC_INVALID_ARGUMENT;
     }
 
-    /* Updates: exactly once. */
-    int verdict = sel4ft_dedup_check(&state.dedup, client, request->request_id);
-    if (verdict == SEL4FT_DEDUP_REPLAY) {
+    /* Updates: exactly once. The digest tells a retry (the same request again) from a reused id. */
+    uint64_t digest = sel4ft_dedup_digest(request->opcode, request->payload, request->length);
+    int verdict = sel4ft_dedup_check(&state.dedup, client, request->request_id, digest);
+    switch (verdict) {
+    case SEL4FT_DEDUP_NEW:
+        break;
+    case SEL4FT_DEDUP_REPLAY: {
         const sel4ft_dedup_entry_t *last = sel4ft_dedup_last(&state.dedup, client);
-        __builtin_memcpy(response->payload, last->reply, last->length);
-        response->length = last->length;
         LOG_INFO("request %lu from client %u was applied before the crash: answered from the record",
                  (unsigned long)request->request_id, client);
-        return last->status;
+        return put_reply(response, last->status, last->reply, last->length);
     }
-    if (verdict != SEL4FT_DEDUP_NEW) {
-        return verdict == SEL4FT_DEDUP_STALE ? SEL4FT_RPC_STALE_REQUEST : SEL4FT_RPC_INVALID_ARGUMENT;
+    case SEL4FT_DEDUP_CONFLICT:
+        LOG_WARN("request %lu (op %u) from client %u reuses the id of another request applied earlier: refused",
+                 (unsigned long)request->request_id, request->opcode, client);
+        return SEL4FT_RPC_REQUEST_ID_REUSED;
+    case SEL4FT_DEDUP_STALE:
+        return SEL4FT_RPC_STALE_REQUEST;
+    default:
+        return SEL4FT_RPC_INVALID_ARGUMENT;
     }
 
     /* Build the reply privately: it is recorded, and nothing is ever read back from the shared region. */
@@ -185,14 +205,22 @@ static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4f
     campaign(INJECT_POINT_BEFORE);
     uint32_t status = apply(request, &private_response);
     state.updates++;
-    sel4ft_dedup_record(&state.dedup, client, request->request_id, status, reply, private_response.length);
-    __builtin_memcpy(response->payload, reply, private_response.length);
-    response->length = private_response.length;
+    int err = sel4ft_dedup_record(&state.dedup, client, request->request_id, digest, status, reply,
+                                  private_response.length);
+    if (err != 0) {
+        /* Cannot happen (the client index was checked, the reply fits the record). Were it to, the update would
+         * be in memory without its record, and a commit would let a retry apply it twice: stop loudly instead;
+         * the restart resumes from the last checkpoint, which has neither. */
+        LOG_ERROR("cannot record request %lu from client %u: %s; stopping", (unsigned long)request->request_id,
+                  client, sel4ft_strerror(err));
+        __builtin_trap();
+    }
+    status = put_reply(response, status, reply, private_response.length);
     campaign(INJECT_POINT_MIDDLE);
     if (armed_injection == CRASH_AFTER_APPLY) {
         crash(inject_names[CRASH_AFTER_APPLY]);
     }
-    int err = sel4ft_checkpoint_commit(&checkpoint, &state, sizeof(state));
+    err = sel4ft_checkpoint_commit(&checkpoint, &state, sizeof(state));
     if (err != 0) {
         LOG_ERROR("checkpoint commit failed: %s", sel4ft_strerror(err));
         return SEL4FT_RPC_INTERNAL_ERROR;

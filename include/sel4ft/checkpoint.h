@@ -27,6 +27,10 @@
 #define SEL4FT_CHECKPOINT_MAGIC 0x50433453u
 /** The slot layout version. */
 #define SEL4FT_CHECKPOINT_VERSION 1u
+/** The largest sequence a valid slot may carry (2^62): far beyond any real number of commits, so a load
+ *  rejects a slot that claims more; a commit after a slot that carries exactly this fails (see
+ *  sel4ft_checkpoint_commit()). */
+#define SEL4FT_CHECKPOINT_SEQUENCE_MAX (1ull << 62)
 
 /** A slot header in the region. Fixed-width fields only. */
 typedef struct sel4ft_checkpoint_header {
@@ -111,10 +115,16 @@ int sel4ft_checkpoint_load(sel4ft_checkpoint_t *checkpoint, void *data, size_t c
  *
  * Call sel4ft_checkpoint_load() once before the first commit, so the handle knows which slot is
  * newest and which sequence numbers are taken; otherwise the first commit may lose to an older one.
+ *
+ * Each commit takes the next sequence number. When the newest checkpoint already carries
+ * SEL4FT_CHECKPOINT_SEQUENCE_MAX (unreachable by real commits: only a slot written by something
+ * else, with a valid checksum, can claim it) no later number would load, so the commit fails
+ * and writes nothing; both slots stay as they were. Recover by starting a fresh region.
  * @param checkpoint The handle.
  * @param data The data.
  * @param length Its length, at most sel4ft_checkpoint_capacity().
- * @return 0, or -SEL4FT_E2BIG, -SEL4FT_EINVAL.
+ * @return 0; -SEL4FT_E2BIG when @p length exceeds the capacity; -SEL4FT_ENOSPC when the sequence
+ *         numbers are used up (see above); -SEL4FT_EINVAL.
  */
 int sel4ft_checkpoint_commit(sel4ft_checkpoint_t *checkpoint, const void *data, size_t length);
 

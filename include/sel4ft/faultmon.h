@@ -40,6 +40,12 @@
  *   heartbeats too: give each watched child its priority, and a child is not
  *   counted as hung while one above it is missing beats (children starved by
  *   a busy PD the monitor does not watch are not told apart from hung ones).
+ *
+ * Deadlines (the next heartbeat check, the end of a back-off, a recovery
+ * deadline) are the time they start from plus a number of ticks, saturated at
+ * UINT64_MAX, which means never: a period, back-off or timeout that would reach
+ * past 2^64 ticks never falls due, and sel4ft_faultmon_next_deadline() does not
+ * report it.
  * @{
  */
 
@@ -164,7 +170,8 @@ int sel4ft_faultmon_add_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child,
 /**
  * @brief Check heartbeats every @p period ticks (children with a heartbeat only).
  * @param monitor The monitor.
- * @param period Ticks between checks; 0 turns checking off.
+ * @param period Ticks between checks; 0 turns checking off. A check that would fall at or past
+ *        2^64 - 1 ticks never comes.
  * @param now The current time.
  */
 void sel4ft_faultmon_set_heartbeat_period(sel4ft_faultmon_t *monitor, uint64_t period, uint64_t now);
@@ -177,7 +184,7 @@ void sel4ft_faultmon_set_heartbeat_period(sel4ft_faultmon_t *monitor, uint64_t p
  * decides what next. Children that never notify the monitor must not be
  * supervised with a timeout.
  * @param monitor The monitor.
- * @param timeout Ticks; 0 turns the deadline off.
+ * @param timeout Ticks; 0 turns the deadline off, and so does one that ends at or past 2^64 - 1.
  */
 void sel4ft_faultmon_set_recovery_timeout(sel4ft_faultmon_t *monitor, uint64_t timeout);
 
@@ -219,7 +226,8 @@ void sel4ft_faultmon_tick(sel4ft_faultmon_t *monitor, uint64_t now);
 /**
  * @brief When sel4ft_faultmon_tick() next has something to do.
  * @param monitor The monitor.
- * @return A time in ticks, or 0 when nothing is scheduled (arm the timer with it).
+ * @return A time in ticks, or 0 when nothing is scheduled (arm the timer with it). A deadline
+ *         saturated to "never" (UINT64_MAX) counts as nothing scheduled.
  */
 uint64_t sel4ft_faultmon_next_deadline(const sel4ft_faultmon_t *monitor);
 

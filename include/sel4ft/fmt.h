@@ -12,10 +12,33 @@
  * @defgroup fmt Freestanding formatting
  * @brief snprintf-style formatting without libc, for protection domains.
  *
- * Conversions: `%s %d %i %u %x %X %p %c %%`, with the flags `-` and `0`, a
- * field width (a number or `*`), a precision for `%s` (`%.*s` prints a string
- * that is not NUL-terminated), and the length modifiers `l`, `ll`, `z`. An
- * unknown conversion is printed as written. A NULL `%s` prints "(null)".
+ * Formatted as C's printf does (in the C locale):
+ * - conversions `%d %i %u %o %x %X %c %s %p %%`;
+ * - flags `-`, `0`, `+`, space and `#` (`0x`/`0X` before a non-zero `%#x`/`%#X`,
+ *   a leading 0 for `%#o`); `'` and `I` are accepted and change nothing, as in
+ *   the C locale;
+ * - a field width and a precision, each a number or `*` (a negative `*` width
+ *   means `-`, a negative `*` precision none). The precision is the least number
+ *   of digits for integers (`0` is then ignored, and `%.0d` of 0 prints nothing)
+ *   and the most characters for `%s` (`%.*s` prints a string that is not
+ *   NUL-terminated);
+ * - length modifiers `hh`, `h`, `l`, `ll`, `j`, `z`, `t`, and the synonyms `q` and
+ *   `L` for `ll`, `Z` for `z` (integer conversions).
+ *
+ * Differences: a NULL `%s` prints "(null)"; `%p` prints `0x` and hex digits
+ * (`0x0` for NULL) and takes width, `-` and `0` only.
+ *
+ * Not formatted, but their argument is consumed, so every later conversion
+ * still gets its own, and the specification is printed as written (for
+ * example `%.2f`): floating point `%e %E %f %F %g %G %a %A` (a double; a long
+ * double with `L`), `%n` (a pointer, never written through), wide `%lc`, `%C`
+ * (a wint_t) and `%ls`, `%S` (a pointer). In a build with GCC's
+ * `-mgeneral-regs-only` (the PD library) floating-point arguments are stepped
+ * over as AAPCS64 places them (SIMD/FP registers, then the stack), without
+ * floating-point instructions.
+ *
+ * Anything else (an unknown conversion character, `%m`) takes no argument and
+ * is printed as written.
  * @{
  */
 

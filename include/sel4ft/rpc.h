@@ -67,6 +67,9 @@ typedef enum {
     SEL4FT_RPC_NO_REGION,            /**< The server has no region for this channel. */
     SEL4FT_RPC_INTERNAL_ERROR,       /**< The server failed in a way that is not the client's fault. */
     SEL4FT_RPC_STALE_REQUEST,        /**< The request id is older than the last one applied for this client. */
+    SEL4FT_RPC_REQUEST_ID_REUSED,    /**< The request id is the last one applied for this client, but the request
+                                          is another (another opcode or payload): the client reused an id. Not
+                                          applied; the recorded reply belongs to the earlier request. */
     SEL4FT_RPC_STATUS_NUM            /**< Sentinel: the number of statuses the library defines. */
 } sel4ft_rpc_status_t;
 
@@ -161,8 +164,18 @@ typedef struct sel4ft_rpc_client {
  * @param channel The PPC channel to the server.
  * @param first_request_id The id of the first request, > 0. Ids must keep
  *        growing across the client's own restarts too (a server that
- *        de-duplicates refuses ids at or below the last one it applied): a
- *        restartable client can use (incarnation << 32) | 1.
+ *        de-duplicates refuses ids below the last one it applied with
+ *        SEL4FT_RPC_STALE_REQUEST, and answers the last one from its record):
+ *        a restartable client can use (incarnation << 32) | 1. That leaves
+ *        each incarnation 2^32 - 1 ids; one that sends more runs into the
+ *        next incarnation's ids, and after a restart the client's ids collide
+ *        with ones an earlier incarnation used. A server that de-duplicates
+ *        with sel4ft_dedup_check() detects what it can: ids below the last
+ *        applied are refused as stale, and the last applied id arriving with
+ *        another request (another opcode or payload digest) is refused with
+ *        SEL4FT_RPC_REQUEST_ID_REUSED, never answered with the old reply. A
+ *        reused id for a request identical to the recorded one cannot be told
+ *        from a retry and is answered from the record without being applied.
  * @return 0, or -SEL4FT_EINVAL.
  */
 int sel4ft_rpc_client_init(sel4ft_rpc_client_t *client, void *region, size_t region_size, sel4ft_channel_t channel,

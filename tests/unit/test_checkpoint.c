@@ -620,6 +620,45 @@ static void test_commit_after_all_ones_garbage_is_not_lost(void **state)
     }
 }
 
+/* A slot may carry the largest sequence a load accepts (a writer that is not this library put it there): the
+ * next commit would be numbered past it, report success, and then be rejected by every load. It must fail,
+ * and leave both slots alone. */
+static void test_commit_after_the_largest_sequence_fails(void **state)
+{
+    (void)state;
+    sel4ft_checkpoint_report_t report;
+    sel4ft_checkpoint_t server;
+
+    commit_version(&checkpoint, 1, 40); /* slot 0, sequence 1 */
+    checkpoint.sequence = SEL4FT_CHECKPOINT_SEQUENCE_MAX - 1;
+    commit_version(&checkpoint, 2, 40); /* slot 1, the largest sequence: valid */
+    assert_int_equal(restart_and_load(&server, &report, 2, 40), 0);
+    assert_int_equal(report.loaded_slot, 1);
+    assert_int_equal(report.sequence, SEL4FT_CHECKPOINT_SEQUENCE_MAX);
+
+    uint8_t before[REGION_SIZE];
+    memcpy(before, region, sizeof(region));
+    uint8_t buffer[40];
+    fill(buffer, sizeof(buffer), 3);
+    assert_int_equal(sel4ft_checkpoint_commit(&server, buffer, sizeof(buffer)), -SEL4FT_ENOSPC);
+    assert_int_equal(sel4ft_checkpoint_commit(&server, buffer, sizeof(buffer)), -SEL4FT_ENOSPC);
+    assert_memory_equal(region, before, sizeof(region));
+    assert_int_equal(server.commits, 0);
+
+    /* What loads is what was last committed successfully. */
+    sel4ft_checkpoint_t fresh;
+    assert_int_equal(restart_and_load(&fresh, &report, 2, 40), 0);
+    assert_int_equal(report.sequence, SEL4FT_CHECKPOINT_SEQUENCE_MAX);
+
+    /* One below the largest: the commit takes the largest itself, and loads. */
+    memset(region, 0, sizeof(region));
+    assert_int_equal(restart_and_load(&server, &report, 0, 0), -SEL4FT_EAGAIN);
+    server.sequence = SEL4FT_CHECKPOINT_SEQUENCE_MAX - 1;
+    commit_version(&server, 4, 40);
+    assert_int_equal(restart_and_load(&fresh, &report, 4, 40), 0);
+    assert_int_equal(report.sequence, SEL4FT_CHECKPOINT_SEQUENCE_MAX);
+}
+
 /* Sizes */
 
 static void test_commit_too_large(void **state)
@@ -887,6 +926,7 @@ int main(void)
         TEST(test_commit_after_rejected_newest_overwrites_it_and_wins),
         TEST(test_commit_numbers_past_a_corrupt_huge_sequence),
         TEST(test_commit_after_all_ones_garbage_is_not_lost),
+        TEST(test_commit_after_the_largest_sequence_fails),
         TEST(test_commit_too_large),
         TEST(test_load_buffer_too_small),
         TEST(test_commit_after_load_too_small_still_wins),

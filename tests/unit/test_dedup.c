@@ -28,6 +28,10 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The digest of "the" request where a test retries one request only; OTHER is another request's. */
+#define SAME  0x5eed5eed5eed5eedull
+#define OTHER 0x07e407e407e407e4ull
+
 static sel4ft_dedup_t table;
 
 static int setup(void **state)
@@ -64,7 +68,7 @@ static void test_fresh_table_everything_new(void **state)
     static const uint64_t ids[] = { 1, 2, 100, 1ull << 40, UINT64_MAX };
     for (uint32_t client = 0; client < SEL4FT_DEDUP_CLIENTS; client++) {
         for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
-            assert_int_equal(sel4ft_dedup_check(&table, client, ids[i]), SEL4FT_DEDUP_NEW);
+            assert_int_equal(sel4ft_dedup_check(&table, client, ids[i], SAME), SEL4FT_DEDUP_NEW);
         }
         /* Checking records nothing. */
         assert_int_equal(sel4ft_dedup_last(&table, client)->request_id, 0);
@@ -78,33 +82,33 @@ static void test_new_replay_stale(void **state)
     (void)state;
     const uint8_t reply[] = "seven";
 
-    assert_int_equal(sel4ft_dedup_check(&table, 2, 7), SEL4FT_DEDUP_NEW);
-    assert_int_equal(sel4ft_dedup_record(&table, 2, 7, 3, reply, sizeof(reply)), 0);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 7, SAME), SEL4FT_DEDUP_NEW);
+    assert_int_equal(sel4ft_dedup_record(&table, 2, 7, SAME, 3, reply, sizeof(reply)), 0);
     assert_entry(2, 7, 3, reply, sizeof(reply));
 
     /* The same id again: a retry, answered from the table. */
-    assert_int_equal(sel4ft_dedup_check(&table, 2, 7), SEL4FT_DEDUP_REPLAY);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 7, SAME), SEL4FT_DEDUP_REPLAY);
     assert_int_equal(table.replays, 1);
-    assert_int_equal(sel4ft_dedup_check(&table, 2, 7), SEL4FT_DEDUP_REPLAY);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 7, SAME), SEL4FT_DEDUP_REPLAY);
     assert_int_equal(table.replays, 2);
     assert_entry(2, 7, 3, reply, sizeof(reply));
 
     /* Older ids: stale. */
-    assert_int_equal(sel4ft_dedup_check(&table, 2, 6), SEL4FT_DEDUP_STALE);
-    assert_int_equal(sel4ft_dedup_check(&table, 2, 1), SEL4FT_DEDUP_STALE);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 6, SAME), SEL4FT_DEDUP_STALE);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 1, SAME), SEL4FT_DEDUP_STALE);
     assert_int_equal(table.stale, 2);
     assert_int_equal(table.replays, 2);
 
     /* Newer ids, including ones after a gap: new. */
-    assert_int_equal(sel4ft_dedup_check(&table, 2, 8), SEL4FT_DEDUP_NEW);
-    assert_int_equal(sel4ft_dedup_check(&table, 2, 1000), SEL4FT_DEDUP_NEW);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 8, SAME), SEL4FT_DEDUP_NEW);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 1000, SAME), SEL4FT_DEDUP_NEW);
     assert_int_equal(table.replays, 2);
     assert_int_equal(table.stale, 2);
 
     /* Recording the next request moves the line. */
-    assert_int_equal(sel4ft_dedup_record(&table, 2, 8, 0, "x", 1), 0);
-    assert_int_equal(sel4ft_dedup_check(&table, 2, 7), SEL4FT_DEDUP_STALE);
-    assert_int_equal(sel4ft_dedup_check(&table, 2, 8), SEL4FT_DEDUP_REPLAY);
+    assert_int_equal(sel4ft_dedup_record(&table, 2, 8, SAME, 0, "x", 1), 0);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 7, SAME), SEL4FT_DEDUP_STALE);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 8, SAME), SEL4FT_DEDUP_REPLAY);
     assert_entry(2, 8, 0, "x", 1);
     assert_int_equal(table.replays, 3);
     assert_int_equal(table.stale, 3);
@@ -113,22 +117,22 @@ static void test_new_replay_stale(void **state)
 static void test_largest_id(void **state)
 {
     (void)state;
-    assert_int_equal(sel4ft_dedup_record(&table, 0, UINT64_MAX, 1, NULL, 0), 0);
-    assert_int_equal(sel4ft_dedup_check(&table, 0, UINT64_MAX), SEL4FT_DEDUP_REPLAY);
-    assert_int_equal(sel4ft_dedup_check(&table, 0, UINT64_MAX - 1), SEL4FT_DEDUP_STALE);
-    assert_int_equal(sel4ft_dedup_check(&table, 0, 1), SEL4FT_DEDUP_STALE);
+    assert_int_equal(sel4ft_dedup_record(&table, 0, UINT64_MAX, SAME, 1, NULL, 0), 0);
+    assert_int_equal(sel4ft_dedup_check(&table, 0, UINT64_MAX, SAME), SEL4FT_DEDUP_REPLAY);
+    assert_int_equal(sel4ft_dedup_check(&table, 0, UINT64_MAX - 1, SAME), SEL4FT_DEDUP_STALE);
+    assert_int_equal(sel4ft_dedup_check(&table, 0, 1, SAME), SEL4FT_DEDUP_STALE);
 }
 
 static void test_check_invalid(void **state)
 {
     (void)state;
-    assert_int_equal(sel4ft_dedup_check(NULL, 0, 1), -SEL4FT_EINVAL);
-    assert_int_equal(sel4ft_dedup_check(&table, SEL4FT_DEDUP_CLIENTS, 1), -SEL4FT_EINVAL);
-    assert_int_equal(sel4ft_dedup_check(&table, UINT32_MAX, 1), -SEL4FT_EINVAL);
-    assert_int_equal(sel4ft_dedup_check(&table, 0, 0), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_dedup_check(NULL, 0, 1, SAME), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_dedup_check(&table, SEL4FT_DEDUP_CLIENTS, 1, SAME), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_dedup_check(&table, UINT32_MAX, 1, SAME), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_dedup_check(&table, 0, 0, SAME), -SEL4FT_EINVAL);
     /* Id 0 is invalid even after something was recorded: not stale, not counted. */
-    assert_int_equal(sel4ft_dedup_record(&table, 0, 5, 0, NULL, 0), 0);
-    assert_int_equal(sel4ft_dedup_check(&table, 0, 0), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_dedup_record(&table, 0, 5, SAME, 0, NULL, 0), 0);
+    assert_int_equal(sel4ft_dedup_check(&table, 0, 0, SAME), -SEL4FT_EINVAL);
     assert_int_equal(table.stale, 0);
     assert_int_equal(table.replays, 0);
 
@@ -146,22 +150,23 @@ static void test_record_invalid_keeps_previous(void **state)
     uint8_t reply[SEL4FT_DEDUP_REPLY_MAX + 1];
     memset(reply, 'r', sizeof(reply));
     const uint8_t first[] = { 1, 2, 3, 4, 5 };
-    assert_int_equal(sel4ft_dedup_record(&table, 4, 10, 9, first, sizeof(first)), 0);
+    assert_int_equal(sel4ft_dedup_record(&table, 4, 10, SAME, 9, first, sizeof(first)), 0);
     sel4ft_dedup_t before = table;
 
-    assert_int_equal(sel4ft_dedup_record(NULL, 4, 11, 0, reply, 1), -SEL4FT_EINVAL);
-    assert_int_equal(sel4ft_dedup_record(&table, SEL4FT_DEDUP_CLIENTS, 11, 0, reply, 1), -SEL4FT_EINVAL);
-    assert_int_equal(sel4ft_dedup_record(&table, UINT32_MAX, 11, 0, reply, 1), -SEL4FT_EINVAL);
-    assert_int_equal(sel4ft_dedup_record(&table, 4, 0, 0, reply, 1), -SEL4FT_EINVAL);
-    assert_int_equal(sel4ft_dedup_record(&table, 4, 11, 0, NULL, 1), -SEL4FT_EINVAL);
-    assert_int_equal(sel4ft_dedup_record(&table, 4, 11, 0, reply, SEL4FT_DEDUP_REPLY_MAX + 1), -SEL4FT_E2BIG);
-    assert_int_equal(sel4ft_dedup_record(&table, 4, 11, 0, reply, UINT32_MAX), -SEL4FT_E2BIG);
+    assert_int_equal(sel4ft_dedup_record(NULL, 4, 11, SAME, 0, reply, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_dedup_record(&table, SEL4FT_DEDUP_CLIENTS, 11, SAME, 0, reply, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_dedup_record(&table, UINT32_MAX, 11, SAME, 0, reply, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_dedup_record(&table, 4, 0, SAME, 0, reply, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_dedup_record(&table, 4, 11, SAME, 0, NULL, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_dedup_record(&table, 4, 11, SAME, 0, reply, SEL4FT_DEDUP_REPLY_MAX + 1),
+                     -SEL4FT_E2BIG);
+    assert_int_equal(sel4ft_dedup_record(&table, 4, 11, SAME, 0, reply, UINT32_MAX), -SEL4FT_E2BIG);
 
     /* Nothing was recorded by the refused calls: the table is byte for byte as before. */
     assert_memory_equal(&table, &before, sizeof(table));
     assert_entry(4, 10, 9, first, sizeof(first));
-    assert_int_equal(sel4ft_dedup_check(&table, 4, 10), SEL4FT_DEDUP_REPLAY);
-    assert_int_equal(sel4ft_dedup_check(&table, 4, 11), SEL4FT_DEDUP_NEW);
+    assert_int_equal(sel4ft_dedup_check(&table, 4, 10, SAME), SEL4FT_DEDUP_REPLAY);
+    assert_int_equal(sel4ft_dedup_check(&table, 4, 11, SAME), SEL4FT_DEDUP_NEW);
 }
 
 static void test_record_sizes(void **state)
@@ -173,17 +178,17 @@ static void test_record_sizes(void **state)
     }
 
     /* The largest reply that fits. */
-    assert_int_equal(sel4ft_dedup_record(&table, 1, 1, 0, reply, SEL4FT_DEDUP_REPLY_MAX), 0);
+    assert_int_equal(sel4ft_dedup_record(&table, 1, 1, SAME, 0, reply, SEL4FT_DEDUP_REPLY_MAX), 0);
     assert_entry(1, 1, 0, reply, SEL4FT_DEDUP_REPLY_MAX);
 
     /* A shorter reply after it: the length says how much counts. */
-    assert_int_equal(sel4ft_dedup_record(&table, 1, 2, 4, "ab", 2), 0);
+    assert_int_equal(sel4ft_dedup_record(&table, 1, 2, SAME, 4, "ab", 2), 0);
     assert_entry(1, 2, 4, "ab", 2);
 
     /* No reply at all, with or without a pointer. */
-    assert_int_equal(sel4ft_dedup_record(&table, 1, 3, 5, NULL, 0), 0);
+    assert_int_equal(sel4ft_dedup_record(&table, 1, 3, SAME, 5, NULL, 0), 0);
     assert_entry(1, 3, 5, NULL, 0);
-    assert_int_equal(sel4ft_dedup_record(&table, 1, 4, 6, reply, 0), 0);
+    assert_int_equal(sel4ft_dedup_record(&table, 1, 4, SAME, 6, reply, 0), 0);
     assert_entry(1, 4, 6, NULL, 0);
 }
 
@@ -194,30 +199,85 @@ static void test_clients_independent(void **state)
 
     for (uint32_t client = 0; client < SEL4FT_DEDUP_CLIENTS; client++) {
         size_t n = (size_t)snprintf(reply, sizeof(reply), "client %u", client);
-        assert_int_equal(sel4ft_dedup_record(&table, client, 100 * (client + 1), client, reply, (uint32_t)n), 0);
+        assert_int_equal(sel4ft_dedup_record(&table, client, 100 * (client + 1), SAME, client, reply, (uint32_t)n),
+                         0);
     }
     for (uint32_t client = 0; client < SEL4FT_DEDUP_CLIENTS; client++) {
         size_t n = (size_t)snprintf(reply, sizeof(reply), "client %u", client);
         assert_entry(client, 100 * (client + 1), client, reply, (uint32_t)n);
         /* Client c's last id is 100 (c + 1): new for client c, whatever the others did. */
-        assert_int_equal(sel4ft_dedup_check(&table, client, 100 * (client + 1)), SEL4FT_DEDUP_REPLAY);
-        assert_int_equal(sel4ft_dedup_check(&table, client, 100 * (client + 1) + 1), SEL4FT_DEDUP_NEW);
-        assert_int_equal(sel4ft_dedup_check(&table, client, 100 * (client + 1) - 1), SEL4FT_DEDUP_STALE);
+        assert_int_equal(sel4ft_dedup_check(&table, client, 100 * (client + 1), SAME), SEL4FT_DEDUP_REPLAY);
+        assert_int_equal(sel4ft_dedup_check(&table, client, 100 * (client + 1) + 1, SAME), SEL4FT_DEDUP_NEW);
+        assert_int_equal(sel4ft_dedup_check(&table, client, 100 * (client + 1) - 1, SAME), SEL4FT_DEDUP_STALE);
     }
     /* Client 0's id 150 is new, though client 1 is already at 200. */
-    assert_int_equal(sel4ft_dedup_check(&table, 0, 150), SEL4FT_DEDUP_NEW);
+    assert_int_equal(sel4ft_dedup_check(&table, 0, 150, SAME), SEL4FT_DEDUP_NEW);
     /* Client 7's id 150 is stale (it is at 800), though client 0 has never seen it. */
-    assert_int_equal(sel4ft_dedup_check(&table, 7, 150), SEL4FT_DEDUP_STALE);
+    assert_int_equal(sel4ft_dedup_check(&table, 7, 150, SAME), SEL4FT_DEDUP_STALE);
 
     /* Recording for one client leaves every other entry alone. */
     sel4ft_dedup_t before = table;
-    assert_int_equal(sel4ft_dedup_record(&table, 3, 401, 77, "new", 3), 0);
+    assert_int_equal(sel4ft_dedup_record(&table, 3, 401, SAME, 77, "new", 3), 0);
     for (uint32_t client = 0; client < SEL4FT_DEDUP_CLIENTS; client++) {
         if (client != 3) {
             assert_memory_equal(&table.clients[client], &before.clients[client], sizeof(table.clients[client]));
         }
     }
     assert_entry(3, 401, 77, "new", 3);
+}
+
+/* Reused ids */
+
+static void test_reused_id_is_a_conflict_not_a_replay(void **state)
+{
+    (void)state;
+    const uint8_t reply[] = "applied A";
+
+    assert_int_equal(sel4ft_dedup_record(&table, 2, 7, SAME, 3, reply, sizeof(reply)), 0);
+    assert_int_equal(table.clients[2].digest, SAME);
+    /* The same request under the same id: a retry. */
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 7, SAME), SEL4FT_DEDUP_REPLAY);
+    /* Another request under the same id: the client reused it. It must not get A's reply as its own. */
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 7, OTHER), SEL4FT_DEDUP_CONFLICT);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 7, OTHER), SEL4FT_DEDUP_CONFLICT);
+    assert_int_equal(table.conflicts, 2);
+    assert_int_equal(table.replays, 1);
+    assert_int_equal(table.stale, 0);
+    /* Nothing was recorded: the entry still answers a retry of A. */
+    assert_entry(2, 7, 3, reply, sizeof(reply));
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 7, SAME), SEL4FT_DEDUP_REPLAY);
+    /* Older ids stay stale and newer ones new, whatever their digest; other clients are not affected. */
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 6, OTHER), SEL4FT_DEDUP_STALE);
+    assert_int_equal(sel4ft_dedup_check(&table, 2, 8, OTHER), SEL4FT_DEDUP_NEW);
+    assert_int_equal(sel4ft_dedup_check(&table, 3, 7, OTHER), SEL4FT_DEDUP_NEW);
+    assert_int_equal(table.conflicts, 2);
+}
+
+static void test_digest_covers_opcode_length_and_payload(void **state)
+{
+    (void)state;
+    const uint8_t payload[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+    uint8_t copy[sizeof(payload) + 1];
+    memcpy(copy + 1, payload, sizeof(payload));
+    const uint64_t digest = sel4ft_dedup_digest(1, payload, sizeof(payload));
+
+    /* A pure function of the bytes, wherever they lie (an unaligned copy too). */
+    assert_int_equal(sel4ft_dedup_digest(1, payload, sizeof(payload)), digest);
+    assert_int_equal(sel4ft_dedup_digest(1, copy + 1, sizeof(payload)), digest);
+    /* Another opcode, payload byte or length is another request. */
+    assert_int_not_equal(sel4ft_dedup_digest(2, payload, sizeof(payload)), digest);
+    for (size_t i = 0; i < sizeof(payload); i++) {
+        copy[1 + i] ^= 0x01;
+        assert_int_not_equal(sel4ft_dedup_digest(1, copy + 1, sizeof(payload)), digest);
+        copy[1 + i] ^= 0x01;
+    }
+    assert_int_not_equal(sel4ft_dedup_digest(1, payload, sizeof(payload) - 1), digest);
+    /* A trailing zero byte is not lost in the checksum's zero padding. */
+    const uint8_t ab[3] = { 'a', 'b', 0 };
+    assert_int_not_equal(sel4ft_dedup_digest(1, ab, 2), sel4ft_dedup_digest(1, ab, 3));
+    /* No payload. */
+    assert_int_equal(sel4ft_dedup_digest(1, NULL, 0), sel4ft_dedup_digest(1, payload, 0));
+    assert_int_not_equal(sel4ft_dedup_digest(1, NULL, 0), sel4ft_dedup_digest(2, NULL, 0));
 }
 
 /* Exactly once, end to end */
@@ -229,6 +289,8 @@ typedef struct server_state {
 } server_state_t;
 
 #define STATUS_APPLIED 17u
+#define STATUS_ID_REUSED 18u
+#define OP_ADD 1u
 
 /* Where a crash can happen while the server handles one request. */
 enum crash_point {
@@ -267,14 +329,22 @@ static void server_start(void)
 }
 
 /*
- * Handle one request: add 1 to the counter and reply with the new value.
+ * Handle one request: add 1 to the counter and reply with the new value. The
+ * request's payload (@p payload: what the client asks for) goes into its digest.
  * Returns true with the reply when the client gets an answer, false when the
  * server crashed at @p crash first (it is then restarted).
  */
-static bool server_handle(uint32_t client, uint64_t id, enum crash_point crash, uint32_t *status, uint64_t *value)
+static bool server_handle_payload(uint32_t client, uint64_t id, uint64_t payload, enum crash_point crash,
+                                  uint32_t *status, uint64_t *value)
 {
-    int verdict = sel4ft_dedup_check(&server.state.dedup, client, id);
-    assert_true(verdict == SEL4FT_DEDUP_NEW || verdict == SEL4FT_DEDUP_REPLAY);
+    uint64_t digest = sel4ft_dedup_digest(OP_ADD, &payload, sizeof(payload));
+    int verdict = sel4ft_dedup_check(&server.state.dedup, client, id, digest);
+    assert_true(verdict == SEL4FT_DEDUP_NEW || verdict == SEL4FT_DEDUP_REPLAY || verdict == SEL4FT_DEDUP_CONFLICT);
+    if (verdict == SEL4FT_DEDUP_CONFLICT) {
+        *status = STATUS_ID_REUSED;
+        *value = 0;
+        return true;
+    }
     if (verdict == SEL4FT_DEDUP_REPLAY) {
         const sel4ft_dedup_entry_t *entry = sel4ft_dedup_last(&server.state.dedup, client);
         assert_non_null(entry);
@@ -291,7 +361,8 @@ static bool server_handle(uint32_t client, uint64_t id, enum crash_point crash, 
     server.state.counter++;
     server.applied++;
     uint64_t reply = server.state.counter;
-    assert_int_equal(sel4ft_dedup_record(&server.state.dedup, client, id, STATUS_APPLIED, &reply, sizeof(reply)), 0);
+    assert_int_equal(
+        sel4ft_dedup_record(&server.state.dedup, client, id, digest, STATUS_APPLIED, &reply, sizeof(reply)), 0);
     if (crash == CRASH_AFTER_APPLY) {
         goto crashed;
     }
@@ -314,6 +385,12 @@ crashed:
     server.crashes[crash]++;
     server_start();
     return false;
+}
+
+/* The requests of most tests: each id asks for the same thing every time it is sent. */
+static bool server_handle(uint32_t client, uint64_t id, enum crash_point crash, uint32_t *status, uint64_t *value)
+{
+    return server_handle_payload(client, id, id * 3 + client, crash, status, value);
 }
 
 /*
@@ -467,6 +544,44 @@ static void test_exactly_once_random_crashes(void **state)
     assert_true(server.replays_sent >= server.crashes[CRASH_AFTER_COMMIT]);
 }
 
+/* The id scheme (incarnation << 32) | 1 gives an incarnation 2^32 - 1 ids; one that used more ran into the next
+ * incarnation's ids, so the restarted client sends new requests under ids already applied. The one equal to the
+ * last applied id used to be answered from its record: acknowledged, never applied. */
+static void test_restarted_client_that_reuses_an_id_is_refused(void **state)
+{
+    (void)state;
+    const uint64_t overrun = (2ull << 32) | 5; /* incarnation 1's 2^32 + 4th request */
+    uint32_t status = 0;
+    uint64_t value = 0;
+
+    assert_true(server_handle_payload(0, overrun - 1, 100, CRASH_NONE, &status, &value));
+    assert_true(server_handle_payload(0, overrun, 101, CRASH_NONE, &status, &value));
+    assert_int_equal(value, 2);
+
+    /* Incarnation 2 starts at (2 << 32) | 1: stale, stale, ..., then the last applied id, for another request. */
+    for (uint64_t id = (2ull << 32) | 1; id < overrun; id++) {
+        assert_int_equal(sel4ft_dedup_check(&server.state.dedup, 0, id, sel4ft_dedup_digest(OP_ADD, &id, 8)),
+                         SEL4FT_DEDUP_STALE);
+    }
+    assert_true(server_handle_payload(0, overrun, 200, CRASH_NONE, &status, &value));
+    assert_int_equal(status, STATUS_ID_REUSED);
+    assert_int_equal(server.state.counter, 2);
+    assert_int_equal(server.state.dedup.conflicts, 1);
+    assert_int_equal(server.state.dedup.replays, 0);
+
+    /* The next id is new again; a retry of the request applied under the reused id still replays. */
+    assert_true(server_handle_payload(0, overrun + 1, 201, CRASH_NONE, &status, &value));
+    assert_int_equal(status, STATUS_APPLIED);
+    assert_int_equal(value, 3);
+    status = 0;
+    value = 0;
+    assert_true(server_handle_payload(0, overrun + 1, 201, CRASH_NONE, &status, &value));
+    assert_int_equal(status, STATUS_APPLIED);
+    assert_int_equal(value, 3);
+    assert_int_equal(server.state.counter, 3);
+    assert_int_equal(server.state.dedup.replays, 1);
+}
+
 #define TEST(f)     cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define E2E_TEST(f) cmocka_unit_test_setup_teardown(f, exactly_once_setup, teardown)
 
@@ -480,10 +595,13 @@ int main(void)
         TEST(test_record_invalid_keeps_previous),
         TEST(test_record_sizes),
         TEST(test_clients_independent),
+        TEST(test_reused_id_is_a_conflict_not_a_replay),
+        TEST(test_digest_covers_opcode_length_and_payload),
         E2E_TEST(test_crash_after_apply_before_commit),
         E2E_TEST(test_crash_during_commit),
         E2E_TEST(test_crash_after_commit_before_reply),
         E2E_TEST(test_exactly_once_random_crashes),
+        E2E_TEST(test_restarted_client_that_reuses_an_id_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -683,6 +683,124 @@ static void test_group_restart_from_a_timeout_does_not_time_out_members(void **s
     assert_true(sel4ft_faultmon_child(&monitor, CRASHER)->last_recovery_ticks >= 610);
 }
 
+/* Deadlines saturate: one that would pass 2^64 ticks is never due, where a wrapped sum fell in the past and
+ * fired at once. One test per deadline. */
+
+/* A serving, beating child with a heartbeat, checked every @p period ticks from now. */
+static void watch_beating(sel4ft_heartbeat_t *heartbeat, uint64_t period)
+{
+    watch(CRASHER, "beater", SEL4FT_FAULTMON_RESTART, NULL, heartbeat, CRASHER_CHANNEL, 0);
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
+    sel4ft_faultmon_set_heartbeat_period(&monitor, period, kernel.now);
+}
+
+static void test_heartbeat_period_past_the_end_of_time_never_fires(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t heartbeat = { 0 };
+    watch_beating(&heartbeat, UINT64_MAX - 10);
+
+    /* now + period wrapped to now - 11: the check was due at once, and at every tick after. */
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
+    heartbeat.beats++;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    sel4ft_faultmon_tick(&monitor, kernel.now + 1000000);
+    assert_int_equal(kernel.notified[CRASHER_CHANNEL], 0);
+
+    /* Exactly UINT64_MAX too, and at the last tick there is. */
+    sel4ft_faultmon_set_heartbeat_period(&monitor, UINT64_MAX, kernel.now);
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
+    sel4ft_faultmon_tick(&monitor, UINT64_MAX);
+    assert_int_equal(kernel.notified[CRASHER_CHANNEL], 0);
+    expect_no_more_log();
+}
+
+static void test_next_heartbeat_past_the_end_of_time_never_fires(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t heartbeat = { 0 };
+    /* The first check is due in time; the one after it would fall past 2^64. */
+    const uint64_t first = UINT64_MAX - 500000;
+    watch_beating(&heartbeat, first - kernel.now);
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), first);
+    heartbeat.beats++;
+    sel4ft_faultmon_tick(&monitor, first);
+    assert_int_equal(kernel.notified[CRASHER_CHANNEL], 1);
+
+    /* first + period wrapped to before first: the next tick checked again, and each one after. */
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
+    heartbeat.beats++;
+    sel4ft_faultmon_tick(&monitor, first + 1);
+    sel4ft_faultmon_tick(&monitor, UINT64_MAX);
+    assert_int_equal(kernel.notified[CRASHER_CHANNEL], 1);
+}
+
+static void test_backoff_past_the_end_of_time_never_ends(void **state)
+{
+    (void)state;
+    sel4ft_supervisor_policy_t forever = three_in_a_second;
+    forever.backoff_first_ticks = UINT64_MAX - 10;
+    forever.backoff_max_ticks = UINT64_MAX - 10;
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &forever, NULL, CRASHER_CHANNEL, 0);
+
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
+    assert_int_equal(kernel.restarts, 1);
+    /* The second failure backs off for (nearly) ever: now + delay wrapped to now - 11, over at once. */
+    kernel.now += 10;
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_WAITING);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->restart_at, UINT64_MAX);
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    sel4ft_faultmon_tick(&monitor, kernel.now + 1000000000);
+    sel4ft_faultmon_tick(&monitor, UINT64_MAX);
+    assert_int_equal(kernel.restarts, 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_WAITING);
+
+    /* A back-off that ends in time still ends, and is reported as the deadline. */
+    sel4ft_supervisor_policy_t finite = three_in_a_second;
+    watch(SERVER, "server", SEL4FT_FAULTMON_RESTART, &finite, NULL, SERVER_CHANNEL, 0);
+    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
+    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), kernel.now + 1000);
+    sel4ft_faultmon_tick(&monitor, kernel.now + 1000);
+    assert_int_equal(kernel.restarts_of[SERVER], 2);
+    assert_int_equal(kernel.restarts_of[CRASHER], 1);
+}
+
+static void test_recovery_timeout_past_the_end_of_time_never_fires(void **state)
+{
+    (void)state;
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, CRASHER_CHANNEL, 0);
+    sel4ft_faultmon_set_recovery_timeout(&monitor, UINT64_MAX);
+    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
+
+    /* restarted_at + timeout wrapped to restarted_at - 1: the timer was armed for a moment already past. */
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
+    sel4ft_faultmon_tick(&monitor, kernel.now + 1000000000);
+
+    /* A deadline that saturates exactly at the end of time is never due either, even then. */
+    sel4ft_faultmon_set_recovery_timeout(&monitor, UINT64_MAX - kernel.now);
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
+    sel4ft_faultmon_tick(&monitor, UINT64_MAX);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
+    assert_int_equal(kernel.stops, 0);
+
+    /* One tick earlier, it is an ordinary deadline. */
+    sel4ft_faultmon_set_recovery_timeout(&monitor, UINT64_MAX - kernel.now - 1);
+    assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), UINT64_MAX - 1);
+    sel4ft_faultmon_tick(&monitor, UINT64_MAX - 1);
+    /* Failed again; long after the first failure, so restarted at once. */
+    assert_int_equal(kernel.restarts, 2);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->restarted_at, UINT64_MAX - 1);
+    expect_log("crasher: VM fault");
+    expect_log("crasher: restarting now as incarnation 2");
+    expect_log("crasher: not serving");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -705,6 +823,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_restarted_child_that_never_serves_fails_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_restart_leaves_running_members_running, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_restart_from_a_timeout_does_not_time_out_members, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heartbeat_period_past_the_end_of_time_never_fires, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_next_heartbeat_past_the_end_of_time_never_fires, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backoff_past_the_end_of_time_never_ends, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recovery_timeout_past_the_end_of_time_never_fires, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1298,8 +1298,11 @@ static void test_stale_request_status_name(void **state)
 {
     (void)state;
     assert_string_equal(sel4ft_rpc_status_str(SEL4FT_RPC_STALE_REQUEST), "SEL4FT_RPC_STALE_REQUEST");
-    /* The last status before the sentinel. */
-    assert_int_equal(SEL4FT_RPC_STALE_REQUEST + 1, SEL4FT_RPC_STATUS_NUM);
+    assert_string_equal(sel4ft_rpc_status_str(SEL4FT_RPC_REQUEST_ID_REUSED), "SEL4FT_RPC_REQUEST_ID_REUSED");
+    /* New statuses go at the end, before the sentinel: the values already in use do not move. */
+    assert_int_equal(SEL4FT_RPC_STALE_REQUEST, 11);
+    assert_int_equal(SEL4FT_RPC_REQUEST_ID_REUSED, 12);
+    assert_int_equal(SEL4FT_RPC_REQUEST_ID_REUSED + 1, SEL4FT_RPC_STATUS_NUM);
 }
 
 /* Status names */
@@ -1320,6 +1323,7 @@ static void test_status_str(void **state)
         [SEL4FT_RPC_NO_REGION] = "SEL4FT_RPC_NO_REGION",
         [SEL4FT_RPC_INTERNAL_ERROR] = "SEL4FT_RPC_INTERNAL_ERROR",
         [SEL4FT_RPC_STALE_REQUEST] = "SEL4FT_RPC_STALE_REQUEST",
+        [SEL4FT_RPC_REQUEST_ID_REUSED] = "SEL4FT_RPC_REQUEST_ID_REUSED",
     };
     for (uint32_t status = 0; status < SEL4FT_RPC_STATUS_NUM; status++) {
         assert_non_null(names[status]);
