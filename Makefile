@@ -16,10 +16,11 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 HOST_CC ?= cc
 EXAMPLE ?= hello
-EXAMPLES := hello ipc_demo fault_tolerance recovery
-# Every system the QEMU tests boot: an example, or example:variant for examples built in variants.
-RECOVERY_SCENARIOS := escalate server_crash hang checkpoint hostile inject
-QEMU_SYSTEMS := hello ipc_demo fault_tolerance $(addprefix recovery:,$(RECOVERY_SCENARIOS))
+EXAMPLES := hello ipc_demo fault_tolerance recovery campaign
+# Every system the QEMU tests boot: an example, or example:variant for examples built in variants (the recovery
+# example's scenarios: one source each in examples/recovery/scenarios/).
+RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
+QEMU_SYSTEMS := hello ipc_demo fault_tolerance $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
 QEMU_TIMEOUT ?= 60
@@ -58,13 +59,14 @@ help:
 	@echo "  make examples     build every example system (needs the SDK)"
 	@echo "  make qemu EXAMPLE=hello   build and boot one example in QEMU; the log is saved under $(BUILD_DIR)/logs"
 	@echo "  make qemu EXAMPLE=recovery SCENARIO=server_crash   (scenarios: $(RECOVERY_SCENARIOS))"
+	@echo "  make qemu EXAMPLE=campaign   the fault-injection campaign's serial log (INJECT_SEED, INJECTIONS)"
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
 	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers, sel4ft.pc; share/sel4ft: example.mk, examples/common, services"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
-	@echo "  make inject       seeded fault-injection campaign on seL4 (INJECT_SEED, INJECTIONS)"
+	@echo "  make inject       seeded fault-injection campaign on seL4 and Linux, tabulated (INJECT_SEED, INJECTIONS)"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
 	@echo "Variables: MICROKIT_SDK MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(MICROKIT_CONFIG)"
@@ -170,7 +172,9 @@ examples: sdk-check
 qemu: sdk-check
 	@if [ ! -d examples/$(EXAMPLE) ]; then echo "error: EXAMPLE=$(EXAMPLE) is not one of: $(EXAMPLES)" >&2; exit 1; fi
 	@if [ "$(EXAMPLE)" = recovery ] && [ -z "$(filter $(SCENARIO),$(RECOVERY_SCENARIOS))" ]; then \
-		echo "error: EXAMPLE=recovery needs SCENARIO= one of: $(RECOVERY_SCENARIOS)" >&2; exit 1; fi
+		echo "error: EXAMPLE=recovery needs SCENARIO= one of: $(RECOVERY_SCENARIOS)" >&2; \
+		if [ "$(SCENARIO)" = inject ]; then echo "       the fault-injection campaign is EXAMPLE=campaign" >&2; fi; \
+		exit 1; fi
 	@$(call system_make,$(EXAMPLE),$(SCENARIO),$(MICROKIT_CONFIG))
 	$(PYTHON) tests/qemu/run.py --image $(call system_dir,$(EXAMPLE),$(SCENARIO),$(MICROKIT_CONFIG))/loader.img \
 		--expect tests/qemu/$(EXAMPLE)$(if $(SCENARIO),-$(SCENARIO)).expect --config $(MICROKIT_CONFIG) \
@@ -197,9 +201,10 @@ bench: sdk-check
 INJECT_SEED ?= 1
 INJECTIONS ?= 1000
 INJECT_CONFIG ?= release
+INJECT_BUILD_DIR = $(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(INJECT_CONFIG)/campaign-seed$(INJECT_SEED)-n$(INJECTIONS)
 
-# The seeded campaign: on seL4 (inject.system: INJECTIONS faults into the server, the crasher, client_b and the
-# logger, in 11 kinds) and, with the same schedule as far as it applies, on the Linux baseline (natively).
+# The seeded campaign: on seL4 (examples/campaign: INJECTIONS faults into the server, the crasher, client_b and
+# the logger, in 11 kinds) and, with the same schedule as far as it applies, on the Linux baseline (natively).
 inject: sdk-check baseline
 	@s="$(INJECT_SEED)"; case "$$s" in ''|*[!0-9]*) bad=1;; *) if [ $${#s} -gt 10 ] || [ "$$s" -gt 4294967295 ]; \
 		then bad=1; fi;; esac; if [ -n "$$bad" ]; then \
@@ -207,12 +212,10 @@ inject: sdk-check baseline
 	@n="$(INJECTIONS)"; case "$$n" in ''|*[!0-9]*) bad=1;; *) if [ $${#n} -gt 7 ] || [ "$$n" -lt 1 ] || \
 		[ "$$n" -gt 1000000 ]; then bad=1; fi;; esac; if [ -n "$$bad" ]; then \
 		echo "error: INJECTIONS=$(INJECTIONS) must be a number from 1 to 1000000" >&2; exit 1; fi
-	@config=$(INJECT_CONFIG); ex=recovery; variant=inject; label=recovery-inject-seed$(INJECT_SEED)-n$(INJECTIONS); \
-		$(MAKE) --no-print-directory -C examples/recovery MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
-		MICROKIT_CONFIG=$$config TOOLCHAIN=$(TOOLCHAIN) SCENARIO=inject INJECT_SEED=$(INJECT_SEED) \
-		INJECTIONS=$(INJECTIONS) BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$$config/$$label >/dev/null
-	$(PYTHON) bench/inject.py --image \
-		$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(INJECT_CONFIG)/recovery-inject-seed$(INJECT_SEED)-n$(INJECTIONS)/loader.img \
+	@$(MAKE) --no-print-directory -C examples/campaign MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
+		MICROKIT_CONFIG=$(INJECT_CONFIG) TOOLCHAIN=$(TOOLCHAIN) INJECT_SEED=$(INJECT_SEED) INJECTIONS=$(INJECTIONS) \
+		BUILD_DIR=$(INJECT_BUILD_DIR) >/dev/null
+	$(PYTHON) bench/inject.py --image $(INJECT_BUILD_DIR)/loader.img \
 		--out-dir $(BUILD_DIR)/inject --seed $(INJECT_SEED) --injections $(INJECTIONS) --config $(INJECT_CONFIG) \
 		--linux-binary $(BUILD_DIR)/baseline/sel4ft-baseline
 

@@ -2,7 +2,7 @@
 # Copyright 2026, the sel4ft authors
 #
 # SPDX-License-Identifier: BSD-2-Clause
-"""`make inject`: boot the recovery system's seeded fault-injection campaign on seL4 in QEMU and tabulate,
+"""`make inject`: boot the seeded fault-injection campaign (examples/campaign) on seL4 in QEMU and tabulate,
 per fault kind, what was injected, detected, decoded as expected and recovered, and whether any request was
 lost or applied twice or any fault escaped into another PD."""
 
@@ -77,7 +77,7 @@ NULL_CAP = re.compile(r"Attempted to invoke a null cap")
 
 
 def tabulate(lines):
-    """Per (target, kind) counts and campaign-wide figures, from the serial log of inject.system."""
+    """Per (target, kind) counts and campaign-wide figures, from the serial log of campaign.system."""
     rows = {(t, k): {"target": t, "kind": k, "injected": 0, "detected": 0, "as_expected": 0, "recovered": 0,
                      "contained": 0, "lost": 0, "doubled": 0, "escaped": 0}
             for t in TARGETS for k in KINDS if k in APPLIES[t]}

@@ -77,14 +77,21 @@ REPORT := $(BUILD_DIR)/report.txt
 all: image
 image: $(IMAGE)
 
+# The flags the objects were compiled with, rewritten only when they change (a variant's EXAMPLE_CFLAGS in the
+# same BUILD_DIR, say), so that a change rebuilds them.
+CFLAGS_FILE := $(BUILD_DIR)/cflags
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+$(shell mkdir -p $(BUILD_DIR) && echo '$(CFLAGS)' | cmp -s - $(CFLAGS_FILE) || echo '$(CFLAGS)' > $(CFLAGS_FILE))
+endif
+
 # Objects: the example's own sources, then common/ and services/ ones (the longer, more specific patterns win).
-$(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c | sdk-check
+$(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD_DIR)/obj/common/%.o: $(COMMON_DIR)/%.c | sdk-check
+$(BUILD_DIR)/obj/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c | sdk-check
+$(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 

@@ -76,9 +76,6 @@ void init(void)
     /* The same policies as the Linux baseline's supervisor (services/policies.h). */
     const sel4ft_supervisor_policy_t server_policy = policy_server(hz);
     const sel4ft_supervisor_policy_t crasher_policy = policy_crasher(hz);
-    /* A real read keeps the setvar symbol through --gc-sections when the scenario does not use it (the
-     * Microkit tool must find it). */
-    (void)*(volatile uintptr_t *)&hanger_heartbeat;
     const sel4ft_supervisor_policy_t hanger_policy = policy_crasher(hz);
     const sel4ft_faultmon_child_config_t children[] = {
         [SERVER_ID] = { .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &server_policy,
@@ -88,7 +85,7 @@ void init(void)
         /* Heartbeats only where the hanger is the subject. */
         [HANGER_ID] = { .name = "hanger", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &hanger_policy,
                         .channel = HANGER_CHANNEL,
-                        .heartbeat = SCENARIO == SCENARIO_HANG ? (const sel4ft_heartbeat_t *)hanger_heartbeat : NULL },
+                        .heartbeat = scenario.hanger_hangs ? (const sel4ft_heartbeat_t *)hanger_heartbeat : NULL },
     };
     for (uint32_t id = SERVER_ID; id <= HANGER_ID; id++) {
         int err = sel4ft_faultmon_add_child(&monitor, id, &children[id]);
@@ -98,10 +95,10 @@ void init(void)
     }
     /* A restarted child that has not said it serves within a second failed again. */
     sel4ft_faultmon_set_recovery_timeout(&monitor, hz);
-#if SCENARIO == SCENARIO_HANG
-    /* Heartbeats every 10 ms; two missed periods make a hang. */
-    sel4ft_faultmon_set_heartbeat_period(&monitor, hz / 100, sel4ft_os_ticks());
-#endif
+    if (scenario.hanger_hangs) {
+        /* Heartbeats every 10 ms; two missed periods make a hang. */
+        sel4ft_faultmon_set_heartbeat_period(&monitor, hz / 100, sel4ft_os_ticks());
+    }
     LOG_INFO("supervising server, crasher, hanger (counter at %lu Hz)", (unsigned long)hz);
     rearm_timer();
 }
@@ -110,12 +107,11 @@ seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo
 {
     (void)reply_msginfo;
     seL4_Bool resume = sel4ft_faultmon_handle(&monitor, child, msginfo);
-#if SCENARIO == SCENARIO_ESCALATE
     /* Once the crasher is given up, let the last lines drain for 20 ms, then sum up. */
-    if (sel4ft_faultmon_child(&monitor, CRASHER_ID)->state == SEL4FT_FAULTMON_STOPPED && finish_at == 0) {
+    if (scenario.crasher_crashes && sel4ft_faultmon_child(&monitor, CRASHER_ID)->state == SEL4FT_FAULTMON_STOPPED &&
+        finish_at == 0) {
         finish_at = sel4ft_os_ticks() + hz / 50;
     }
-#endif
     rearm_timer();
     return resume;
 }
