@@ -69,6 +69,9 @@ help:
 	@echo "  make inject       seeded fault-injection campaign on seL4 and Linux, tabulated (INJECT_SEED, INJECTIONS)"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
+	@echo "  make docker       build the container image (Debian 12, the packages, the SDK); docker/README.md"
+	@echo "  make docker-check make check inside it on this tree, as you; make docker-shell: a shell there"
+	@echo "  make docker-test  build the image and boot every example in QEMU inside it (skipped without Docker)"
 	@echo "Variables: MICROKIT_SDK MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(MICROKIT_CONFIG)"
 	@echo "           BUILD_DIR=$(BUILD_DIR) TOOLCHAIN=$(TOOLCHAIN) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "SDK: $(if $(SEL4FT_HAVE_SDK),$(MICROKIT_SDK),none found)"
@@ -133,6 +136,7 @@ fuzz-smoke: $(FUZZ_BINS)
 		--results $(RESULTS_DIR) $(FUZZERS)
 
 include $(SEL4FT_DIR)/baseline/baseline.mk
+include $(SEL4FT_DIR)/docker/docker.mk
 
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
 CHECK_STAGES := unit install harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu)

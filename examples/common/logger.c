@@ -43,7 +43,7 @@ typedef struct {
     const uintptr_t *size;
     sel4ft_logring_consumer_t consumer;
     bool attached;
-    bool backlog;               /* its budget ran out with records left: served again at the next notification */
+    bool backlog;               /* its budget ran out with records left: served again in the next round */
     uint64_t reported_problems; /* malformed records and resynchronisations already reported */
 } ring_t;
 
@@ -51,10 +51,14 @@ typedef struct {
 static ring_t rings[] = { LOGGER_RINGS(RING_ENTRY) };
 #define RING_COUNT (sizeof(rings) / sizeof(rings[0]))
 
-/* The most slots to take from one ring per notification: a flooding producer cannot starve the others. So one
- * notification reads at most RING_COUNT * DRAIN_BUDGET slots (only the final one, before the summary, takes a
- * whole ring's worth from each ring when that is more). */
+/* Fairness and liveness: one notification serves the rings in rounds, each ring at most DRAIN_BUDGET slots a
+ * round in an order that starts one ring later each time, so a flooding producer cannot keep the others waiting.
+ * Rounds go on until every ring is empty and armed, so no record is left unread while the logger sleeps (it
+ * cannot notify itself to come back for a backlog). A producer that publishes faster than the logger prints
+ * would keep it in that loop for ever: after SERVE_ROUNDS_MAX rounds the logger returns with the backlog
+ * armed, and that producer's next record, which cannot be long in coming, notifies it again. */
 #define DRAIN_BUDGET 256u
+#define SERVE_ROUNDS_MAX 256u
 
 /* The ring served first at the next notification: the order rotates, so no ring is always first. */
 static uint32_t first_ring;
@@ -80,8 +84,7 @@ static void report_problems(ring_t *ring)
 
 /* Take at most @p budget slots from a ring: one sel4ft_logring_read() each, whatever it finds. The ring ends
  * armed either way (its producer's next record notifies). If the budget runs out first, the ring keeps a
- * backlog, and the next notification (a ring's, a heartbeat request, any but one the example's hook takes) serves
- * it again. */
+ * backlog, which the next round serves. */
 static void drain(ring_t *ring, uint32_t budget)
 {
     if (!ring->attached) {
@@ -107,19 +110,24 @@ static void drain(ring_t *ring, uint32_t budget)
     ring->backlog = !empty;
 }
 
-/* One notification's work: the ring that notified (if any) and every ring with a backlog, each at most
- * DRAIN_BUDGET slots, in an order that starts one ring later each time. */
+/* One notification's work: the ring that notified (if any) and every ring with a backlog, in rounds (see
+ * DRAIN_BUDGET) until none has a backlog or SERVE_ROUNDS_MAX rounds are done. */
 static void serve(ring_t *notifying)
 {
     if (notifying != NULL) {
         notifying->backlog = true;
     }
-    uint32_t first = first_ring;
-    first_ring = (first_ring + 1) % RING_COUNT;
-    for (uint32_t k = 0; k < RING_COUNT; k++) {
-        ring_t *ring = &rings[(first + k) % RING_COUNT];
-        if (ring->backlog) {
-            drain(ring, DRAIN_BUDGET);
+    bool backlog = true;
+    for (uint32_t round = 0; round < SERVE_ROUNDS_MAX && backlog; round++) {
+        uint32_t first = first_ring;
+        first_ring = (first_ring + 1) % RING_COUNT;
+        backlog = false;
+        for (uint32_t k = 0; k < RING_COUNT; k++) {
+            ring_t *ring = &rings[(first + k) % RING_COUNT];
+            if (ring->backlog) {
+                drain(ring, DRAIN_BUDGET);
+                backlog |= ring->backlog;
+            }
         }
     }
 }
