@@ -15,11 +15,13 @@
 #include "example_log.h"
 #include "kv_store.h"
 
-/* Channels: client k calls on channel k (0..MAX_CLIENTS-1); see the example's .system. */
+/* What the example's .system gives the server: client k calls on channel k (0..MAX_CLIENTS-1), each through a
+ * request region of its own. */
 enum {
     MAX_CLIENTS = 4,
-    LOG_CHANNEL = 8,     /* the log ring notifies the logger */
-    MONITOR_CHANNEL = 9, /* a fault monitor says that a peer failed (only in systems that have one) */
+    REQUEST_REGION_SIZE = 0x1000, /* each client's region; sel4ft_rpc_server_attach() checks it */
+    LOG_CHANNEL = 8,              /* the log ring notifies the logger */
+    MONITOR_CHANNEL = 9,          /* a fault monitor says that a peer failed (only in systems that have one) */
 };
 
 /* Set by the Microkit tool; a region left at 0 has no client. */
@@ -28,7 +30,8 @@ uintptr_t rpc_region_2, rpc_region_2_size, rpc_region_3, rpc_region_3_size;
 uintptr_t log_ring, log_ring_size;
 
 static sel4ft_rpc_server_t server;
-static _Alignas(8) uint8_t scratch[4096];
+/* Each request's payload is copied here before it is used. */
+static _Alignas(8) uint8_t scratch[REQUEST_REGION_SIZE];
 static kv_table_t table;
 static uint64_t requests_from[MAX_CLIENTS];
 static uint64_t succeeded;

@@ -25,10 +25,12 @@
 #include "example_log.h"
 #include "recovery_server.h"
 
-/* Channels: client k calls on channel k (0, 1); see the example's .system. */
+/* What the example's .system gives the server: client k calls on channel k (0, 1), each through a request
+ * region of its own. */
 enum {
-    LOG_CHANNEL = 8,     /* the log ring notifies the logger */
-    MONITOR_CHANNEL = 9, /* "serving (again)" to the monitor, its parent */
+    REQUEST_REGION_SIZE = 0x1000, /* each client's region; sel4ft_rpc_server_attach() checks it */
+    LOG_CHANNEL = 8,              /* the log ring notifies the logger */
+    MONITOR_CHANNEL = 9,          /* "serving (again)" to the monitor, its parent */
 };
 
 uintptr_t rpc_region_0, rpc_region_0_size, rpc_region_1, rpc_region_1_size;
@@ -48,7 +50,8 @@ typedef struct {
 static state_t state;
 static sel4ft_checkpoint_t checkpoint;
 static sel4ft_rpc_server_t server;
-static _Alignas(8) uint8_t scratch[4096 - sizeof(sel4ft_rpc_header_t)];
+/* Each request's payload is copied here before it is used: a region's payload capacity. */
+static _Alignas(8) uint8_t scratch[REQUEST_REGION_SIZE - sizeof(sel4ft_rpc_header_t)];
 static uint64_t incarnation;
 
 static uint32_t apply(const sel4ft_rpc_request_t *request, sel4ft_rpc_response_t *response)
