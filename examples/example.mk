@@ -9,6 +9,7 @@
 #   <pd>_SRCS   each image's C sources: relative to the example folder, or common/<file> (the PDs and helpers
 #               examples share, examples/common) or services/<file> (what they share with the Linux baseline)
 #   VARIANT, EXAMPLE_CFLAGS  (optional) a build variant's name and the compiler flags it adds
+#   <pd>_CFLAGS (optional) flags for one image's objects only (built apart, under obj/<pd>/)
 # then includes this file, from the source tree or from an installed library:
 #   include $(if $(SEL4FT_PREFIX),$(SEL4FT_PREFIX)/share/sel4ft,..)/example.mk
 #
@@ -81,7 +82,8 @@ image: $(IMAGE)
 # same BUILD_DIR, say), so that a change rebuilds them.
 CFLAGS_FILE := $(BUILD_DIR)/cflags
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
-$(shell mkdir -p $(BUILD_DIR) && echo '$(CFLAGS)' | cmp -s - $(CFLAGS_FILE) || echo '$(CFLAGS)' > $(CFLAGS_FILE))
+ALL_CFLAGS := $(CFLAGS) $(foreach pd,$(PDS),$(pd): $($(pd)_CFLAGS))
+$(shell mkdir -p $(BUILD_DIR) && echo '$(ALL_CFLAGS)' | cmp -s - $(CFLAGS_FILE) || echo '$(ALL_CFLAGS)' > $(CFLAGS_FILE))
 endif
 
 # Objects: the example's own sources, then common/ and services/ ones (the longer, more specific patterns win).
@@ -95,11 +97,23 @@ $(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-# One image per PD: its objects, then the library, then libmicrokit and libgcc.
+# One image per PD: its objects, then the library, then libmicrokit and libgcc. A PD with flags of its own has
+# its objects apart.
 define PD_template
-$(BUILD_DIR)/$(1).elf: $(addprefix $(BUILD_DIR)/obj/,$($(1)_SRCS:.c=.o)) $(LIBSEL4FT)
+$(BUILD_DIR)/$(1).elf: $(addprefix $(BUILD_DIR)/obj/$(if $($(1)_CFLAGS),$(1)/),$($(1)_SRCS:.c=.o)) $(LIBSEL4FT)
 	$(LD) -L$(MICROKIT_BOARD_DIR)/lib $$(filter %.o,$$^) $(LIBSEL4FT) -lmicrokit $$(LIBGCC) -Tmicrokit.ld \
 		--gc-sections -Map=$$(@:.elf=.map) -o $$@
+ifneq ($($(1)_CFLAGS),)
+$(BUILD_DIR)/obj/$(1)/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+	@mkdir -p $$(dir $$@)
+	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
+$(BUILD_DIR)/obj/$(1)/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+	@mkdir -p $$(dir $$@)
+	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
+$(BUILD_DIR)/obj/$(1)/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+	@mkdir -p $$(dir $$@)
+	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
+endif
 endef
 $(foreach pd,$(PDS),$(eval $(call PD_template,$(pd))))
 
