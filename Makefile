@@ -41,9 +41,7 @@ $(call sel4ft_library,$(BUILD_DIR)/host,$(HOST_CC),ar,$(HOST_CFLAGS),$(SEL4FT_LI
 $(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_FLAGS),$(SEL4FT_LINUX_SRCS))
 $(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
-UNIT_TESTS := error fmt logring rpc fault faultmon supervisor checkpoint dedup restart os_linux kv_store
-# Tests of services/ code (what the examples and the baseline share) build it with the test.
-$(BUILD_DIR)/tests/test_kv_store $(BUILD_DIR)/tests-san/test_kv_store: services/kv_store.c
+UNIT_TESTS := error fmt logring rpc fault faultmon supervisor checkpoint dedup restart os_linux
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
@@ -98,6 +96,11 @@ $(BUILD_DIR)/tests/test_%: tests/unit/test_%.c $(HOST_LIB)
 $(BUILD_DIR)/tests-san/test_%: tests/unit/test_%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MD -MP -Itests/unit -Iservices $(filter %.c,$^) $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+
+# Tests of services/ (what the examples and the baseline share), built with the code they test.
+UNIT_BINS += $(BUILD_DIR)/tests/test_kv_store
+UNIT_SAN_BINS += $(BUILD_DIR)/tests-san/test_kv_store
+$(BUILD_DIR)/tests/test_kv_store $(BUILD_DIR)/tests-san/test_kv_store: services/kv_store.c
 
 RESULTS_DIR := $(BUILD_DIR)/results
 

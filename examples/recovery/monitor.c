@@ -107,9 +107,9 @@ seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo
 {
     (void)reply_msginfo;
     seL4_Bool resume = sel4ft_faultmon_handle(&monitor, child, msginfo);
-    /* Once the crasher is given up, let the last lines drain for 20 ms, then sum up. */
-    if (scenario.crasher_crashes && sel4ft_faultmon_child(&monitor, CRASHER_ID)->state == SEL4FT_FAULTMON_STOPPED &&
-        finish_at == 0) {
+    /* Once the crasher is given up (it crashes only in scenario escalate), let the last lines drain for 20 ms,
+     * then sum up. */
+    if (sel4ft_faultmon_child(&monitor, CRASHER_ID)->state == SEL4FT_FAULTMON_STOPPED && finish_at == 0) {
         finish_at = sel4ft_os_ticks() + hz / 50;
     }
     rearm_timer();
