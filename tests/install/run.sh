@@ -88,14 +88,19 @@ else
     finish
 fi
 
-if /usr/bin/python3 "$top/tests/qemu/run.py" --image "$out/loader.img" --expect "$here/probe.expect" \
-        --name install-probe --config "$MICROKIT_CONFIG" --log-dir "$BUILD_DIR/logs/qemu-test" --timeout 60 \
-        > "$out/qemu.log" 2>&1; then
-    ok "out-of-tree PD boots on seL4 in QEMU and prints through the installed library"
-else
-    bad "out-of-tree PD did not boot as expected:"
-    sed 's/^/         /' "$out/qemu.log" | tail -15
-fi
+# boot NAME IMAGE EXPECT WHAT: boot IMAGE in QEMU and check its serial log against EXPECT (WHAT: what a pass shows).
+boot() {
+    if /usr/bin/python3 "$top/tests/qemu/run.py" --image "$2" --expect "$3" --name "$1" --config "$MICROKIT_CONFIG" \
+            --log-dir "$BUILD_DIR/logs/qemu-test" --timeout 60 > "$work/$1-qemu.log" 2>&1; then
+        ok "$4"
+    else
+        bad "$1 did not boot as expected:"
+        sed 's/^/         /' "$work/$1-qemu.log" | tail -15
+    fi
+}
+
+boot install-probe "$out/loader.img" "$here/probe.expect" \
+    "out-of-tree PD boots on seL4 in QEMU and prints through the installed library"
 
 # An example that uses the shared example code (the key-value server and client, the logger), copied to a folder
 # outside the repository and built there against the staged install alone: its make fragment, libsel4ft.a,
@@ -120,14 +125,7 @@ else
     rm -rf "$scratch"
     finish
 fi
-image=$(find "$example/build" -name loader.img | head -1)
-if /usr/bin/python3 "$top/tests/qemu/run.py" --image "$image" --expect "$top/tests/qemu/ipc_demo.expect" \
-        --name install-ipc_demo --config "$MICROKIT_CONFIG" --log-dir "$BUILD_DIR/logs/qemu-test" --timeout 60 \
-        > "$work/example-qemu.log" 2>&1; then
-    ok "the copied example boots on seL4 in QEMU and prints what tests/qemu/ipc_demo.expect requires"
-else
-    bad "the copied example did not boot as expected:"
-    sed 's/^/         /' "$work/example-qemu.log" | tail -15
-fi
+boot install-ipc_demo "$(find "$example/build" -name loader.img | head -1)" "$top/tests/qemu/ipc_demo.expect" \
+    "the copied example boots on seL4 in QEMU and prints what tests/qemu/ipc_demo.expect requires"
 rm -rf "$scratch"
 finish
