@@ -59,13 +59,15 @@ help:
 	@echo "  make qemu EXAMPLE=recovery SCENARIO=server_crash   (scenarios: $(RECOVERY_SCENARIOS))"
 	@echo "  make qemu EXAMPLE=campaign   the fault-injection campaign's serial log (INJECT_SEED, INJECTIONS)"
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
-	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers, sel4ft.pc; share/sel4ft: example.mk, examples/common, services"
+	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers, sel4ft.pc, bin/sel4ft-sdf;"
+	@echo "                    share/sel4ft: example.mk, examples/common, services (to build an example anywhere)"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
 	@echo "  make inject       seeded fault-injection campaign on seL4 and Linux, tabulated (INJECT_SEED, INJECTIONS)"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
+	@echo "  make sdf-test     tests of tools/sel4ft-sdf (checks, header, report, diagram of .system files)"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
 	@echo "  make docker       build the container image (Debian 12, the packages, the SDK); docker/README.md"
 	@echo "  make docker-check make check inside it on this tree, as you; make docker-shell: a shell there"
@@ -140,15 +142,16 @@ fuzz-smoke: $(FUZZ_BINS)
 
 include $(SEL4FT_DIR)/baseline/baseline.mk
 include $(SEL4FT_DIR)/docker/docker.mk
+include $(SEL4FT_DIR)/tools/sdf.mk
 
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
-CHECK_STAGES := unit install harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu)
+CHECK_STAGES := unit install harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu) sdf
 QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS)))
 
 check:
 	@rm -rf $(RESULTS_DIR)
 	@$(MAKE) --no-print-directory -k unit-tests install-test harness-test fuzz-smoke baseline-test \
-		$(if $(SEL4FT_HAVE_SDK),qemu-test); \
+		$(if $(SEL4FT_HAVE_SDK),qemu-test) sdf-test; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
 	echo "== make check summary"; \
@@ -233,7 +236,7 @@ INCLUDEDIR := $(PREFIX)/include
 # The public headers, and the Microkit port's header as <sel4ft/port.h>: an install is for one board and config.
 PUBLIC_HEADERS := $(wildcard include/sel4ft/*.h) lib/port/microkit/include/sel4ft/port.h
 
-install: install-lib install-includes install-examples
+install: install-lib install-includes install-sdf install-examples
 
 install-lib: $(PD_LIB) sel4ft.pc.in | sdk-check
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig

@@ -39,7 +39,7 @@ uintptr_t log_ring, log_ring_size;
 /* client_b only (client_a is not a target and maps none of them). */
 uintptr_t heartbeat_region;
 uintptr_t snapshot_region, snapshot_region_size;
-uintptr_t progress_region, progress_region_size;
+uintptr_t checkpoint_region, checkpoint_region_size; /* its progress */
 
 enum { STEP_OWN, STEP_APPEND, STEP_SHARED, STEPS };
 
@@ -80,7 +80,8 @@ static void commit_progress(void)
 static void restore_progress(void)
 {
     sel4ft_checkpoint_report_t report;
-    persistent = sel4ft_checkpoint_init(&progress_checkpoint, (void *)progress_region, progress_region_size) == 0;
+    persistent =
+        sel4ft_checkpoint_init(&progress_checkpoint, (void *)checkpoint_region, checkpoint_region_size) == 0;
     if (!persistent) {
         LOG_ERROR("no progress region: a restart would start over");
         return;
