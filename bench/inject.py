@@ -44,21 +44,26 @@ NOT_APPLICABLE = [
     ("monitor", "all", "not a target: it is the root of the campaign and of recovery; its own failure is not "
      "recoverable in this design (nothing supervises it)"),
 ]
-# What the monitor's decoded line must say for each fault kind.
-EXPECTED_DECODE = {
-    "null_read": r"VM fault: read of 0x0 ",
-    "null_write": r"VM fault: write to 0x0 ",
-    "unmapped_write": r"VM fault: write to 0x10000000 .*translation fault",
-    "readonly_write": r"VM fault: write to 0x8000000 .*permission fault",
-    "undefined_instruction": r"user exception: unknown reason \(undefined instruction\)",
-    "stack_overflow": r"VM fault: write to 0xffffff[0-9a-f]{4} .*translation fault",
-    "hang": r"no heartbeat for 2 periods",
+# What the monitor's failure event (doc/events.md) must say for each kind: each field's value matches its regex
+# whole. Translation faults are FSC 0x04-0x07 (levels 0-3), permission faults 0x0c-0x0f; EC 0x00 is an undefined
+# instruction.
+TRANSLATION_FAULT = r"0x0[4-7]"
+EXPECTED_FAILURE = {
+    "null_read": {"cause": "fault", "fault": "vm", "access": "read", "addr": "0x0"},
+    "null_write": {"cause": "fault", "fault": "vm", "access": "write", "addr": "0x0"},
+    "unmapped_write": {"cause": "fault", "fault": "vm", "access": "write", "addr": "0x10000000",
+                       "fsc": TRANSLATION_FAULT},
+    "readonly_write": {"cause": "fault", "fault": "vm", "access": "write", "addr": "0x8000000", "fsc": r"0x0[c-f]"},
+    "undefined_instruction": {"cause": "fault", "fault": "user_exception", "ec": "0x00"},
+    "stack_overflow": {"cause": "fault", "fault": "vm", "access": "write", "addr": r"0xffffff[0-9a-f]{4}",
+                       "fsc": TRANSLATION_FAULT},
+    "hang": {"cause": "hang", "missed": "2"},
 }
+# The outcome each kind's result must have.
+OUTCOME = {k: "recovered_hang" if k == "hang" else "contained" if k in CONTAINED_KINDS else "recovered_fault"
+           for k in KINDS}
 
 TARGET_INJECT = re.compile(r"^(crasher|server|client_b|logger)\|INFO: INJECT (\d+) (\w+) (\w+) at (\w+)$")
-MONITOR_FAILURE = re.compile(r"^monitor\|ERROR: (server|crasher|client_b|logger): (.*)$")
-RESULT = re.compile(r"^monitor\|INFO: RESULT (\d+) (\w+) (\w+) (.+)$")
-ESCAPED = re.compile(r"^monitor\|ERROR: ESCAPED (\d+): ")
 FOREIGN = re.compile(r"^\w+\|\w+: INJECT (\d+) foreign_notify: (\d+) signals and (\d+) calls on channels it may not "
                      r"use; the kernel refused (\d+) of the \d+ calls$")
 GARBAGE = re.compile(r"^client_b\|INFO: INJECT (\d+) request_garbage: (\d+) garbage requests: (\d+) rejected as "
@@ -67,7 +72,6 @@ RING_DONE = re.compile(r"^(\w+)\|INFO: INJECT (\d+) ring_garbage: wrote a malfor
 RING_WARN = re.compile(r"^logger\|WARN: ring '(\w+)': \d+ malformed records and \d+ impossible indices")
 FLOOD = re.compile(r"^(\w+)\|INFO: flood (\d+)\.(\d+)$")
 FLOOD_DONE = re.compile(r"^(\w+)\|INFO: INJECT (\d+) log_flood: wrote (\d+) records, the ring dropped (\d+)$")
-CAMPAIGN_DONE = re.compile(r"^monitor\|INFO: campaign done: (\d+) injections, seed (\d+): ")
 READ_BACK = re.compile(r"^client_[ab]\|INFO: read back after \d+ rounds: .*nothing lost, nothing applied twice$")
 SHARED = re.compile(r"^client_a\|INFO: shared counter: .*: exact$")
 LOST = re.compile(r"^client_[ab]\|ERROR: round .*an update was (lost|applied twice)$")
@@ -76,18 +80,29 @@ UNEXPECTED = re.compile(r"unexpected notification|unexpected report")
 NULL_CAP = re.compile(r"Attempted to invoke a null cap")
 
 
+def failure_as_expected(kind, fields):
+    """Whether a monitor's failure event (its fields) is what an injection of this kind must cause."""
+    return all(re.fullmatch(want, fields.get(key, "")) for key, want in EXPECTED_FAILURE[kind].items())
+
+
+def monitor_event(line):
+    """(kind, fields) of an event the monitor logged (doc/events.md), else None."""
+    event = qemu.parse_log_event(line)
+    return event[2:] if event is not None and event[0] == "monitor" else None
+
+
 def tabulate(lines):
     """Per (target, kind) counts and campaign-wide figures, from the serial log of campaign.system."""
     rows = {(t, k): {"target": t, "kind": k, "injected": 0, "detected": 0, "as_expected": 0, "recovered": 0,
                      "contained": 0, "lost": 0, "doubled": 0, "escaped": 0}
             for t in TARGETS for k in KINDS if k in APPLIES[t]}
-    failures = {t: [] for t in TARGETS}  # the monitor's failure lines since the last RESULT, per child
+    failures = {t: [] for t in TARGETS}  # the monitor's failure events (fields) since the last result, per child
     evidence = {}  # injection number -> the target's or the logger's evidence for contained kinds
     ring_pending = {}  # ring name -> injection number with ring garbage under way
     flood_lines = {}
     current = None  # the number of the latest injection a target announced
     summary = {"done": None, "null_cap_refusals": 0, "unexpected": 0, "pd_errors": 0, "unattributed": 0,
-               "mismatches": 0}
+               "mismatches": 0, "escaped_outside": 0}
     shared_exact = False
     results = {}
     announced = {}  # injection number -> (target, kind) as the target announced it carrying it out
@@ -127,21 +142,26 @@ def tabulate(lines):
             if int(m.group(5)) == 0:
                 evidence.setdefault(int(m.group(1)), set()).add("server refused")
             continue
-        m = MONITOR_FAILURE.match(line)
-        if m and not m.group(2).startswith(("restart", "not serving")):
-            failures[m.group(1)].append(m.group(2))
-            continue
-        m = ESCAPED.match(line)
-        if m:
-            results.setdefault(int(m.group(1)), {})["escaped"] = results.get(int(m.group(1)), {}).get("escaped", 0) + 1
-            continue
-        m = RESULT.match(line)
-        if m:
-            n, target, kind, outcome = int(m.group(1)), m.group(2), m.group(3), m.group(4)
-            r = results.setdefault(n, {})
-            r.update(target=target, kind=kind, outcome=outcome, failures=failures[target])
-            failures = {t: [] for t in TARGETS}
-            continue
+        event = monitor_event(line)
+        if event is not None:
+            kind, fields = event
+            # A missed recovery deadline follows a failure already counted; it is not a new one.
+            if kind == "failed" and fields.get("child") in failures and fields.get("cause") != "deadline":
+                failures[fields["child"]].append(fields)
+            elif kind == "escaped":
+                count = int(fields.get("failures", "1"))
+                if "n" in fields:
+                    r = results.setdefault(int(fields["n"]), {})
+                    r["escaped"] = r.get("escaped", 0) + count
+                else:
+                    summary["escaped_outside"] += count
+            elif kind == "result":
+                r = results.setdefault(int(fields["n"]), {})
+                r.update(target=fields["target"], kind=fields["kind"], outcome=fields["outcome"],
+                         failures=failures.get(fields["target"], []))
+                failures = {t: [] for t in TARGETS}
+            elif kind == "campaign_done":
+                summary["done"] = (int(fields["injections"]), int(fields["seed"]))
         m = LOST.match(line)
         if m:
             key = "lost" if m.group(1) == "lost" else "doubled"
@@ -150,9 +170,6 @@ def tabulate(lines):
             else:
                 summary["unattributed"] += 1
             continue
-        m = CAMPAIGN_DONE.match(line)
-        if m:
-            summary["done"] = (int(m.group(1)), int(m.group(2)))
         m = READ_BACK.match(line)
         if m:
             read_backs[line.split("|", 1)[0]] += 1
@@ -183,14 +200,13 @@ def tabulate(lines):
                 detected = bool(proof)
             row["detected"] += detected
             row["as_expected"] += detected
-            row["contained"] += outcome == "contained"
+            row["contained"] += outcome == OUTCOME[kind]
         else:
-            want = "recovered hang" if kind == "hang" else "recovered fault"
             detected = bool(r["failures"])
             row["detected"] += detected
-            row["as_expected"] += detected and bool(re.search(EXPECTED_DECODE[kind], r["failures"][0]))
-            row["recovered"] += outcome == want
-    # Failures the monitor logged after the last result: nothing was injected then, so they escaped.
+            row["as_expected"] += detected and failure_as_expected(kind, r["failures"][0])
+            row["recovered"] += outcome == OUTCOME[kind]
+    # Failures the monitor reported after the last result: nothing was injected then, so they escaped.
     summary["escaped_after"] = sum(len(f) for f in failures.values())
     summary["read_backs_exact"] = read_backs
     summary["shared_exact"] = shared_exact
@@ -417,18 +433,18 @@ def run_sel4(args, commit, run_dir, fields):
            f"{total['injected']} injections into the passive server, the crasher, client_b and the logger, one at a "
            "time, while client_a and client_b kept up their exact-count workload against the server "
            f"({seconds:.0f} s of wall time in QEMU, {args.config} config). Detected: for faults and hangs, the "
-           "monitor's decoded fault or missed heartbeats; for foreign_notify, the kernel refused every call; for "
-           "request_garbage, the server refused every garbage request; for ring_garbage, the logger reported and "
-           "skipped the impossible record and head; for log_flood, every record was printed or counted as "
-           "dropped. As expected: the decoded fault names the address and cause the kind implies. Recovered: "
-           "restarted and serving again; contained: the target ran on.", ""] + out_rows + ["",
+           "monitor's failure event (a decoded fault or missed heartbeats); for foreign_notify, the kernel refused "
+           "every call; for request_garbage, the server refused every garbage request; for ring_garbage, the logger "
+           "reported and skipped the impossible record and head; for log_flood, every record was printed or counted "
+           "as dropped. As expected: the failure event's fields name the address and cause the kind implies. "
+           "Recovered: restarted and serving again; contained: the target ran on.", ""] + out_rows + ["",
            "- Requests lost or applied twice: " + ("0 (each client checked every answer and read back exactly what "
                                                    "it was acknowledged; the shared counter is exact)." if exact
                                                    else "NOT PROVEN (a client's read-back or the shared counter "
                                                         "failed)."),
            f"- Faults that escaped into another PD: {total['escaped']} during injections, "
-           f"{summary['escaped_after']} after the last; errors from any PD: {summary['pd_errors']}; unexpected "
-           f"notifications: {summary['unexpected']}.",
+           f"{summary['escaped_outside']} between them, {summary['escaped_after']} after the last; errors from any "
+           f"PD: {summary['pd_errors']}; unexpected notifications: {summary['unexpected']}.",
            f"- Results not matched to an injection: {summary['unattributed']}.",
            ] + ([f"- The debug kernel printed {summary['null_cap_refusals']} refusals of empty capability slots."]
                 if summary["null_cap_refusals"] else []) + ["", "Not injected, and why:", ""]
@@ -438,7 +454,7 @@ def run_sel4(args, commit, run_dir, fields):
     text = "\n".join(line for line in out) + "\n"
     print(text)
     ok = (not failing and exact and summary["unattributed"] == 0 and summary["pd_errors"] == 0 and
-          summary["escaped_after"] == 0 and
+          summary["escaped_after"] == 0 and summary["escaped_outside"] == 0 and
           summary["unexpected"] == 0 and total["injected"] == args.injections and
           summary["done"] == (args.injections, args.seed))
     return ok, text, rows

@@ -218,7 +218,9 @@ int sel4ft_fault_format(const sel4ft_fault_t *fault, const char *pd_name, char *
     if (fault == NULL) {
         return -SEL4FT_EINVAL;
     }
-    const char *name = pd_name != NULL ? pd_name : "?";
+    /* Without a name the line starts with the fault's kind. */
+    const char *name = pd_name != NULL ? pd_name : "";
+    const char *colon = pd_name != NULL ? ": " : "";
     const char *kind = sel4ft_fault_kind_str(fault->kind);
     unsigned long ip = (unsigned long)fault->ip;
     unsigned long address = (unsigned long)fault->address;
@@ -227,31 +229,31 @@ int sel4ft_fault_format(const sel4ft_fault_t *fault, const char *pd_name, char *
     switch (fault->kind) {
     case SEL4FT_FAULT_VM: {
         const char *access = fault->is_instruction ? "instruction fetch from" : fault->is_write ? "write to" : "read of";
-        return sel4ft_fmt(buffer, size, "%s: %s: %s 0x%lx at ip 0x%lx: %s [EC 0x%02x %s, FSC 0x%02x]", name, kind,
-                          access, address, ip, sel4ft_fault_status_str(fault->status_code), ec,
+        return sel4ft_fmt(buffer, size, "%s%s%s: %s 0x%lx at ip 0x%lx: %s [EC 0x%02x %s, FSC 0x%02x]", name, colon,
+                          kind, access, address, ip, sel4ft_fault_status_str(fault->status_code), ec,
                           sel4ft_fault_exception_class_str(ec), fault->status_code);
     }
     case SEL4FT_FAULT_USER_EXCEPTION:
-        return sel4ft_fmt(buffer, size, "%s: %s: %s at ip 0x%lx, sp 0x%lx [EC 0x%02x, ESR 0x%lx]", name, kind,
+        return sel4ft_fmt(buffer, size, "%s%s%s: %s at ip 0x%lx, sp 0x%lx [EC 0x%02x, ESR 0x%lx]", name, colon, kind,
                           sel4ft_fault_exception_class_str(ec), ip, (unsigned long)fault->sp, ec,
                           (unsigned long)fault->esr);
     case SEL4FT_FAULT_VCPU:
-        return sel4ft_fmt(buffer, size, "%s: %s: %s [EC 0x%02x, ESR 0x%lx]", name, kind,
+        return sel4ft_fmt(buffer, size, "%s%s%s: %s [EC 0x%02x, ESR 0x%lx]", name, colon, kind,
                           sel4ft_fault_exception_class_str(ec), ec, (unsigned long)fault->esr);
     case SEL4FT_FAULT_CAP:
-        return sel4ft_fmt(buffer, size, "%s: %s: invoked capability 0x%lx at ip 0x%lx (lookup failure type %lu)",
-                          name, kind, address, ip, (unsigned long)fault->detail);
+        return sel4ft_fmt(buffer, size, "%s%s%s: invoked capability 0x%lx at ip 0x%lx (lookup failure type %lu)",
+                          name, colon, kind, address, ip, (unsigned long)fault->detail);
     case SEL4FT_FAULT_UNKNOWN_SYSCALL:
-        return sel4ft_fmt(buffer, size, "%s: %s: syscall %ld at ip 0x%lx, sp 0x%lx", name, kind,
+        return sel4ft_fmt(buffer, size, "%s%s%s: syscall %ld at ip 0x%lx, sp 0x%lx", name, colon, kind,
                           (long)fault->detail, ip, (unsigned long)fault->sp);
     case SEL4FT_FAULT_TIMEOUT:
-        return sel4ft_fmt(buffer, size, "%s: %s: budget exhausted (consumed %lu)", name, kind,
+        return sel4ft_fmt(buffer, size, "%s%s%s: budget exhausted (consumed %lu)", name, colon, kind,
                           (unsigned long)fault->detail);
     case SEL4FT_FAULT_DEBUG:
-        return sel4ft_fmt(buffer, size, "%s: %s: reason %lu at ip 0x%lx, address 0x%lx", name, kind,
+        return sel4ft_fmt(buffer, size, "%s%s%s: reason %lu at ip 0x%lx, address 0x%lx", name, colon, kind,
                           (unsigned long)fault->detail, ip, address);
     default:
-        return sel4ft_fmt(buffer, size, "%s: %s (label %u) at ip 0x%lx, detail 0x%lx", name, kind,
+        return sel4ft_fmt(buffer, size, "%s%s%s (label %u) at ip 0x%lx, detail 0x%lx", name, colon, kind,
                           (unsigned)fault->kind, ip, (unsigned long)fault->detail);
     }
 }

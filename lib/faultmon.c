@@ -3,15 +3,15 @@
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
+
+/* The supervision engine. OS-neutral: failures come in with their time, actions go out through the port, and
+ * what happened goes out as events. Nothing here reads the clock or knows how a failure was detected. */
+
 #include <sel4ft/error.h>
 #include <sel4ft/faultmon.h>
-#include <sel4ft/fence.h>
 #include <sel4ft/fmt.h>
 
 #include "internal.h"
-
-/* The most message registers a fault message carries (unknown syscall: 13). */
-#define FAULT_MRS_MAX 16u
 
 /* A deadline that is never due. Deadlines saturate at it rather than wrap: a period, back-off or timeout that
  * would reach past 2^64 ticks (far beyond any uptime) means "never", not "a moment ago". */
@@ -27,13 +27,16 @@ static bool is_due(uint64_t deadline, uint64_t now)
     return deadline != NEVER && now >= deadline;
 }
 
-int sel4ft_faultmon_init(sel4ft_faultmon_t *monitor, sel4ft_logring_producer_t *log)
+int sel4ft_faultmon_init(sel4ft_faultmon_t *monitor, sel4ft_logring_producer_t *log, sel4ft_faultmon_sink_t sink,
+                         void *context)
 {
     if (monitor == NULL) {
         return -SEL4FT_EINVAL;
     }
     sel4ft_zero_(monitor, sizeof(*monitor));
     monitor->log = log;
+    monitor->sink = sink;
+    monitor->sink_context = context;
     monitor->tick_hz = sel4ft_os_tick_hz();
     return 0;
 }
@@ -91,58 +94,109 @@ const char *sel4ft_faultmon_action_str(uint32_t action)
 
 const char *sel4ft_faultmon_state_str(uint32_t state)
 {
-    static const char *const names[] = { "unwatched", "running", "stopped", "waiting to restart", "restarting" };
+    static const char *const names[] = { "unwatched", "running", "stopped", "waiting", "restarting" };
     return state < SEL4FT_ARRAY_SIZE_(names) ? names[state] : "?";
 }
 
-sel4ft_faultmon_action_t sel4ft_faultmon_decide(const sel4ft_faultmon_t *monitor, sel4ft_child_t child,
-                                                const sel4ft_fault_t *fault)
+static bool watched(const sel4ft_faultmon_t *monitor, sel4ft_child_t child)
 {
-    if (monitor == NULL || fault == NULL || child >= SEL4FT_FAULTMON_MAX_CHILDREN ||
-        monitor->children[child].state == SEL4FT_FAULTMON_UNWATCHED) {
+    return child < SEL4FT_FAULTMON_MAX_CHILDREN && monitor->children[child].state != SEL4FT_FAULTMON_UNWATCHED;
+}
+
+sel4ft_faultmon_action_t sel4ft_faultmon_decide(const sel4ft_faultmon_t *monitor, sel4ft_child_t child,
+                                                const sel4ft_failure_t *failure)
+{
+    if (monitor == NULL || failure == NULL || !watched(monitor, child) || failure->cause >= SEL4FT_FAILURE_CAUSE_NUM) {
         return SEL4FT_FAULTMON_STOP;
     }
     /* A message that is not a fault we know cannot be reasoned about: stop rather than guess. */
-    if (fault->kind == SEL4FT_FAULT_NULL || fault->kind >= SEL4FT_FAULT_KIND_NUM) {
+    if (failure->cause == SEL4FT_FAILURE_FAULT &&
+        (failure->fault.kind == SEL4FT_FAULT_NULL || failure->fault.kind >= SEL4FT_FAULT_KIND_NUM)) {
         return SEL4FT_FAULTMON_STOP;
     }
     return (sel4ft_faultmon_action_t)monitor->children[child].config.on_fault;
 }
 
-static void log_line(sel4ft_faultmon_t *monitor, uint32_t level, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Events ------------------------------------------------------------------------------------------------------ */
 
-static void log_line(sel4ft_faultmon_t *monitor, uint32_t level, const char *format, ...)
+/* The default sink: one line at the kind's level, to the log ring, or to the console with the prefix the logger
+ * gives ring records. */
+static void write_event(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_event_t *event)
 {
-    va_list args;
-    va_start(args, format);
+    char line[SEL4FT_LOGRING_TEXT_MAX + 1];
+    int n = sel4ft_faultmon_event_format(event, monitor->tick_hz, line, sizeof(line));
+    size_t length = n <= 0 ? 0 : (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+    uint32_t level = sel4ft_faultmon_event_level(event->kind);
+
     if (monitor->log != NULL) {
-        sel4ft_logring_vprintf(monitor->log, level, format, args);
-    } else {
-        char line[SEL4FT_LOGRING_TEXT_MAX];
-        int n = sel4ft_vfmt(line, sizeof(line), format, args);
-        if (n > 0) {
-            size_t length = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
-            sel4ft_os_console_write(line, length);
-            sel4ft_os_console_write("\n", 1);
-        }
+        sel4ft_logring_write(monitor->log, level, line, length);
+        return;
     }
-    va_end(args);
+    char prefix[64];
+    int p = sel4ft_fmt(prefix, sizeof(prefix), "%s|%s: ", sel4ft_os_name(), sel4ft_log_level_str(level));
+    sel4ft_os_console_write(prefix, p <= 0 ? 0 : (size_t)p < sizeof(prefix) ? (size_t)p : sizeof(prefix) - 1);
+    sel4ft_os_console_write(line, length);
+    sel4ft_os_console_write("\n", 1);
 }
 
-/* Ticks as microseconds with three decimals, for the log. */
-typedef struct {
-    unsigned long whole;
-    unsigned long thousandths;
-} micros_t;
-
-static micros_t to_micros(const sel4ft_faultmon_t *monitor, uint64_t ticks)
+static void deliver(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_event_t *event)
 {
-    uint64_t hz = monitor->tick_hz != 0 ? monitor->tick_hz : 1;
-    /* ticks * 1e9 / hz would overflow for ticks above ~1.8e10; such delays are printed in whole microseconds. */
-    uint64_t nanos = ticks < (UINT64_MAX / 1000000000u) ? ticks * 1000000000u / hz : ticks / hz * 1000000000u;
-    return (micros_t){ (unsigned long)(nanos / 1000), (unsigned long)(nanos % 1000) };
+    if (monitor->sink != NULL) {
+        monitor->sink(monitor->sink_context, event);
+    } else {
+        write_event(monitor, event);
+    }
 }
+
+/* An event about a watched child, at its current incarnation. */
+static sel4ft_faultmon_event_t event_about(const sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint32_t kind,
+                                           uint64_t now)
+{
+    const sel4ft_faultmon_child_t *record = &monitor->children[child];
+    sel4ft_faultmon_event_t event;
+    sel4ft_zero_(&event, sizeof(event));
+    event.kind = kind;
+    event.child = child;
+    event.name = record->config.name;
+    event.incarnation = record->supervision.incarnation;
+    event.at = now;
+    return event;
+}
+
+/* Report a restart just made through the port, or refused by it. */
+static void report_restart(const sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t delay_ticks,
+                           uint32_t group, const char *reason, uint64_t now)
+{
+    const sel4ft_faultmon_child_t *record = &monitor->children[child];
+    uint32_t kind = record->restart_error == 0 ? SEL4FT_FAULTMON_EVENT_RESTART : SEL4FT_FAULTMON_EVENT_RESTART_FAILED;
+    sel4ft_faultmon_event_t event = event_about(monitor, child, kind, now);
+    event.delay_ticks = delay_ticks;
+    event.restarts_in_window = record->supervision.restart_count;
+    event.group = group;
+    event.reason = reason;
+    event.error = record->restart_error;
+    deliver(monitor, &event);
+}
+
+void sel4ft_faultmon_report(sel4ft_faultmon_t *monitor, uint64_t now)
+{
+    for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+        const sel4ft_faultmon_child_t *record = &monitor->children[i];
+        if (record->state == SEL4FT_FAULTMON_UNWATCHED) {
+            continue;
+        }
+        sel4ft_faultmon_event_t event = event_about(monitor, i, SEL4FT_FAULTMON_EVENT_SUMMARY, now);
+        event.faults = record->faults;
+        event.hangs = record->hangs;
+        event.restarts = record->restarts;
+        event.state = record->state;
+        event.recovery_ticks = record->last_recovery_ticks;
+        event.longest_recovery_ticks = record->max_recovery_ticks;
+        deliver(monitor, &event);
+    }
+}
+
+/* Actions: through the port only, and nothing else on the way (no formatting) ------------------------------------ */
 
 static void tell_dependents(uint64_t dependents)
 {
@@ -160,20 +214,20 @@ static void stop_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child)
     }
 }
 
-/* Restart now; the child counts as recovering until it says it serves again. */
+/* Restart now; the child counts as recovering until it says it serves again. If the port refuses, the child is
+ * left stopped and the error kept in its record. */
 static void restart_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t now)
 {
     sel4ft_faultmon_child_t *record = &monitor->children[child];
     int err = sel4ft_os_child_restart(child);
+    record->restart_error = err;
+    record->restart_at = 0;
     if (err != 0) {
         monitor->action_errors++;
         record->state = SEL4FT_FAULTMON_STOPPED;
-        log_line(monitor, SEL4FT_LOG_ERROR, "%s: restart FAILED (%s): left stopped", record->config.name,
-                 sel4ft_strerror(err));
         return;
     }
     record->restarts++;
-    record->restart_at = 0;
     /* The recovery deadline runs from the restart, not from the failure (a back-off may lie between). The
      * caller's now, not a fresh reading: a later reading would be newer than the now a tick compares with. */
     record->restarted_at = now;
@@ -181,48 +235,103 @@ static void restart_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint
     record->state = SEL4FT_FAULTMON_RESTARTING;
 }
 
-static void escalate(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_supervisor_decision_t *decision,
-                     uint64_t now)
+/* Restart the failed members of a group (their histories start over); tell the running ones instead. Returns
+ * the members restarted (or refused), one bit per child id. */
+static uint64_t restart_group(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t now)
 {
-    sel4ft_faultmon_child_t *record = &monitor->children[child];
-    uint32_t group = record->config.group;
-
-    if (decision->escalation == SEL4FT_SUPERVISOR_ESCALATE_GROUP && group != 0) {
-        log_line(monitor, SEL4FT_LOG_ERROR, "%s: %s (%u restarts in the window, incarnation %u): restarting group %u",
-                 record->config.name, decision->reason, decision->restarts_in_window, decision->incarnation, group);
-        for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
-            sel4ft_faultmon_child_t *member = &monitor->children[i];
-            if (member->state == SEL4FT_FAULTMON_UNWATCHED || member->config.group != group) {
-                continue;
-            }
-            if (i != child && member->state == SEL4FT_FAULTMON_RUNNING) {
-                /* A running member may hold no scheduling context of its own (idle and passive, or blocked
-                 * in a call): restarting it could leave it unable to run. Tell it instead. */
-                sel4ft_os_notify(member->config.channel);
-                continue;
-            }
-            /* A fresh start for the failed members: their histories start over too. */
-            sel4ft_supervisor_reset(&member->supervision);
-            member->supervision.incarnation++;
-            member->failure_ticks = record->failure_ticks;
-            restart_child(monitor, i, now);
-            tell_dependents(member->config.dependents);
+    const sel4ft_faultmon_child_t *record = &monitor->children[child];
+    uint64_t restarted = 0;
+    for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+        sel4ft_faultmon_child_t *member = &monitor->children[i];
+        if (member->state == SEL4FT_FAULTMON_UNWATCHED || member->config.group != record->config.group) {
+            continue;
         }
-        return;
+        if (i != child && member->state == SEL4FT_FAULTMON_RUNNING) {
+            /* A running member may hold no scheduling context of its own (idle and passive, or blocked in a
+             * call): restarting it could leave it unable to run. Tell it instead. */
+            sel4ft_os_notify(member->config.channel);
+            continue;
+        }
+        sel4ft_supervisor_reset(&member->supervision);
+        member->supervision.incarnation++;
+        member->failure_ticks = record->failure_ticks;
+        restart_child(monitor, i, now);
+        tell_dependents(member->config.dependents);
+        restarted |= 1ull << i;
     }
-    stop_child(monitor, child);
-    record->state = SEL4FT_FAULTMON_STOPPED;
-    log_line(monitor, SEL4FT_LOG_ERROR, "%s: %s (%u restarts in the window, incarnation %u): stopped for good, "
-             "telling dependents", record->config.name, decision->reason, decision->restarts_in_window,
-             decision->incarnation);
-    tell_dependents(record->config.dependents);
+    return restarted;
 }
 
-/* A child failed (fault, hang, or no recovery in time): apply its action and policy. A child that missed its
- * recovery deadline keeps the time of the failure it was recovering from, so the recovery time counts it. */
-static void on_failure(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t now, bool known_fault)
+/* Apply the child's action and policy to a failure; fill in the event that reports the decision. Returns the
+ * members a group restart restarted. */
+static uint64_t act(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_failure_t *failure, uint64_t now,
+                    sel4ft_faultmon_event_t *decision)
 {
     sel4ft_faultmon_child_t *record = &monitor->children[child];
+
+    if (sel4ft_faultmon_decide(monitor, child, failure) == SEL4FT_FAULTMON_STOP) {
+        stop_child(monitor, child);
+        record->state = SEL4FT_FAULTMON_STOPPED;
+        record->supervision.failures++;
+        tell_dependents(record->config.dependents);
+        decision->kind = SEL4FT_FAULTMON_EVENT_STOPPED;
+        decision->failures = record->supervision.failures;
+        decision->reason = record->config.on_fault == SEL4FT_FAULTMON_STOP
+                               ? "its action is stop"
+                               : "a failure the monitor cannot reason about: stopped, not guessed at";
+        return 0;
+    }
+
+    sel4ft_supervisor_decision_t d = sel4ft_supervisor_on_failure(&record->policy, &record->supervision, now);
+    decision->restarts_in_window = d.restarts_in_window;
+    decision->reason = d.reason;
+    if (d.action == SEL4FT_SUPERVISOR_ESCALATE) {
+        if (d.escalation == SEL4FT_SUPERVISOR_ESCALATE_GROUP && record->config.group != 0) {
+            decision->kind = SEL4FT_FAULTMON_EVENT_GROUP_RESTART;
+            decision->group = record->config.group;
+            return restart_group(monitor, child, now);
+        }
+        stop_child(monitor, child);
+        record->state = SEL4FT_FAULTMON_STOPPED;
+        tell_dependents(record->config.dependents);
+        decision->kind = SEL4FT_FAULTMON_EVENT_GAVE_UP;
+        return 0;
+    }
+    decision->incarnation = d.incarnation;
+    decision->delay_ticks = d.delay_ticks;
+    if (d.delay_ticks == 0) {
+        restart_child(monitor, child, now);
+        decision->kind = record->restart_error == 0 ? SEL4FT_FAULTMON_EVENT_RESTART
+                                                    : SEL4FT_FAULTMON_EVENT_RESTART_FAILED;
+        decision->error = record->restart_error;
+    } else {
+        /* Stop it while it waits, so the kernel does not hold an unanswered fault or a spinning thread. */
+        stop_child(monitor, child);
+        record->state = SEL4FT_FAULTMON_WAITING;
+        record->restart_at = deadline_after(now, d.delay_ticks);
+        record->backoff_ticks = d.delay_ticks;
+        decision->kind = SEL4FT_FAULTMON_EVENT_BACKOFF;
+    }
+    tell_dependents(record->config.dependents);
+    return 0;
+}
+
+/* A watched child failed (told, or found hung or late by a tick): act first, then report the failure and the
+ * decision. A child that missed its recovery deadline keeps the time of the failure it was recovering from, so
+ * the recovery time counts it. */
+static void fail(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_failure_t *failure, uint64_t now)
+{
+    sel4ft_faultmon_child_t *record = &monitor->children[child];
+    sel4ft_faultmon_event_t failed = event_about(monitor, child, SEL4FT_FAULTMON_EVENT_FAILED, now);
+    sel4ft_faultmon_event_t decision = failed;
+
+    failed.failure = *failure;
+    record->last_failure = *failure;
+    if (failure->cause == SEL4FT_FAILURE_HANG) {
+        record->hangs++;
+    } else if (failure->cause != SEL4FT_FAILURE_DEADLINE) {
+        record->faults++;
+    }
     /* Every failure of a child starts a new episode of starvation for the children below it: they may be
      * spared afresh (a child above that hangs in every incarnation starves them for as long as it does). */
     for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
@@ -234,74 +343,43 @@ static void on_failure(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_
         record->failure_ticks = now;
     }
 
-    if (record->config.on_fault == SEL4FT_FAULTMON_STOP || !known_fault) {
-        stop_child(monitor, child);
-        record->state = SEL4FT_FAULTMON_STOPPED;
-        log_line(monitor, SEL4FT_LOG_WARN, "%s: stopped (failure %lu, incarnation %u), telling dependents",
-                 record->config.name, (unsigned long)record->supervision.failures + 1,
-                 record->supervision.incarnation);
-        record->supervision.failures++;
-        tell_dependents(record->config.dependents);
-        return;
-    }
+    uint64_t group = act(monitor, child, failure, now, &decision);
 
-    sel4ft_supervisor_decision_t decision = sel4ft_supervisor_on_failure(&record->policy, &record->supervision, now);
-    if (decision.action == SEL4FT_SUPERVISOR_ESCALATE) {
-        escalate(monitor, child, &decision, now);
-        return;
+    deliver(monitor, &failed);
+    deliver(monitor, &decision);
+    for (sel4ft_child_t i = 0; group != 0; i++, group >>= 1) {
+        if (group & 1) {
+            report_restart(monitor, i, 0, record->config.group, "restarted with its group", now);
+        }
     }
-    if (decision.delay_ticks == 0) {
-        log_line(monitor, SEL4FT_LOG_WARN, "%s: restarting now as incarnation %u (restart %u in the window): %s",
-                 record->config.name, decision.incarnation, decision.restarts_in_window, decision.reason);
-        restart_child(monitor, child, now);
-    } else {
-        /* Stop it while it waits, so the kernel does not hold an unanswered fault or a spinning thread. */
-        stop_child(monitor, child);
-        record->state = SEL4FT_FAULTMON_WAITING;
-        record->restart_at = deadline_after(now, decision.delay_ticks);
-        micros_t delay = to_micros(monitor, decision.delay_ticks);
-        log_line(monitor, SEL4FT_LOG_WARN,
-                 "%s: restarting in %lu ticks (%lu.%03lu us) as incarnation %u (restart %u in the window): %s",
-                 record->config.name, (unsigned long)decision.delay_ticks, delay.whole, delay.thousandths,
-                 decision.incarnation, decision.restarts_in_window, decision.reason);
-    }
-    tell_dependents(record->config.dependents);
 }
 
-bool sel4ft_faultmon_handle(sel4ft_faultmon_t *monitor, sel4ft_child_t child, sel4ft_msginfo_t message)
+int sel4ft_faultmon_failed(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_failure_t *failure,
+                           uint64_t now)
 {
-    uint64_t now = sel4ft_os_ticks();
-    uint64_t mrs[FAULT_MRS_MAX];
-    uint32_t count = sel4ft_msginfo_count(message) < FAULT_MRS_MAX ? sel4ft_msginfo_count(message) : FAULT_MRS_MAX;
-    sel4ft_fault_t fault;
-    char line[SEL4FT_LOGRING_TEXT_MAX];
-
-    for (uint32_t i = 0; i < count; i++) {
-        mrs[i] = sel4ft_os_mr_get(i);
+    if (monitor == NULL || failure == NULL) {
+        return -SEL4FT_EINVAL;
     }
-    sel4ft_fault_decode(sel4ft_msginfo_label(message), mrs, count, &fault);
-    fault.child = child;
-    monitor->faults++;
-
-    bool known = child < SEL4FT_FAULTMON_MAX_CHILDREN && monitor->children[child].state != SEL4FT_FAULTMON_UNWATCHED;
-    const char *name = known ? monitor->children[child].config.name : "unknown child";
-    sel4ft_fault_format(&fault, name, line, sizeof(line));
-    log_line(monitor, SEL4FT_LOG_ERROR, "%s", line);
-
-    if (!known) {
+    if (failure->cause != SEL4FT_FAILURE_HANG && failure->cause != SEL4FT_FAILURE_DEADLINE) {
+        monitor->faults++;
+    }
+    if (!watched(monitor, child)) {
         monitor->unknown_children++;
         stop_child(monitor, child);
-        log_line(monitor, SEL4FT_LOG_ERROR, "fault from child %u, which this monitor does not watch: stopped",
-                 (unsigned)child);
-        return false;
+        sel4ft_faultmon_event_t event;
+        sel4ft_zero_(&event, sizeof(event));
+        event.kind = SEL4FT_FAULTMON_EVENT_UNKNOWN_CHILD;
+        event.child = child;
+        event.at = now;
+        event.failure = *failure;
+        deliver(monitor, &event);
+        return 0;
     }
-    sel4ft_faultmon_child_t *record = &monitor->children[child];
-    record->faults++;
-    record->last_fault = fault;
-    bool known_fault = sel4ft_faultmon_decide(monitor, child, &fault) == (sel4ft_faultmon_action_t)record->config.on_fault;
-    on_failure(monitor, child, now, known_fault);
-    return false;
+    fail(monitor, child, failure, now);
+    return 0;
 }
+
+/* Heartbeats and deadlines --------------------------------------------------------------------------------------- */
 
 /* A watched child that is not beating: running with its counter where it was at the last check, or being
  * restarted (a child that spins on its way up starves the ones below it too). */
@@ -348,14 +426,15 @@ static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
              * below it for ever. */
             record->missed_beats = 0;
             record->starved_spares++;
-            log_line(monitor, SEL4FT_LOG_WARN, "%s: no heartbeat for %u periods, but a child of higher priority "
-                     "is not beating either and may starve it: not counted as hung yet", record->config.name,
-                     SEL4FT_FAULTMON_MISSED_BEATS_HUNG);
+            sel4ft_faultmon_event_t event = event_about(monitor, i, SEL4FT_FAULTMON_EVENT_SPARED, now);
+            event.missed = SEL4FT_FAULTMON_MISSED_BEATS_HUNG;
+            event.spares = record->starved_spares;
+            deliver(monitor, &event);
         } else if (++record->missed_beats >= SEL4FT_FAULTMON_MISSED_BEATS_HUNG) {
-            record->hangs++;
-            log_line(monitor, SEL4FT_LOG_ERROR, "%s: no heartbeat for %u periods (counter stuck at %lu): hung",
-                     record->config.name, record->missed_beats, (unsigned long)beats);
-            on_failure(monitor, i, now, true);
+            sel4ft_failure_t hang = { .cause = SEL4FT_FAILURE_HANG };
+            hang.code = (int32_t)record->missed_beats;
+            hang.detail = beats;
+            fail(monitor, i, &hang, now);
             continue;
         }
         sel4ft_os_notify(record->config.channel);
@@ -367,15 +446,13 @@ void sel4ft_faultmon_tick(sel4ft_faultmon_t *monitor, uint64_t now)
     for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
         sel4ft_faultmon_child_t *record = &monitor->children[i];
         if (record->state == SEL4FT_FAULTMON_WAITING && is_due(record->restart_at, now)) {
-            log_line(monitor, SEL4FT_LOG_INFO, "%s: back-off over, restarting as incarnation %u",
-                     record->config.name, record->supervision.incarnation);
             restart_child(monitor, i, now);
+            report_restart(monitor, i, record->backoff_ticks, 0, "back-off over", now);
         } else if (record->state == SEL4FT_FAULTMON_RESTARTING && monitor->recovery_timeout != 0 &&
                    is_due(deadline_after(record->restarted_at, monitor->recovery_timeout), now)) {
-            log_line(monitor, SEL4FT_LOG_ERROR, "%s: not serving %lu ticks after its restart as incarnation %u",
-                     record->config.name, (unsigned long)(now - record->restarted_at),
-                     record->supervision.incarnation);
-            on_failure(monitor, i, now, true);
+            sel4ft_failure_t late = { .cause = SEL4FT_FAILURE_DEADLINE };
+            late.detail = now - record->restarted_at;
+            fail(monitor, i, &late, now);
         }
     }
     if (monitor->heartbeat_period != 0 && is_due(monitor->next_heartbeat, now)) {
@@ -404,35 +481,45 @@ uint64_t sel4ft_faultmon_next_deadline(const sel4ft_faultmon_t *monitor)
     return next;
 }
 
+/* Serving ------------------------------------------------------------------------------------------------------- */
+
+int sel4ft_faultmon_serving(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t now)
+{
+    if (monitor == NULL || !watched(monitor, child)) {
+        return -SEL4FT_EINVAL;
+    }
+    sel4ft_faultmon_child_t *record = &monitor->children[child];
+    if (!record->serving && record->config.heartbeat != NULL) {
+        /* Heartbeat checks start now, from the counter as it stands. */
+        record->last_beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
+        record->missed_beats = 0;
+    }
+    record->serving = 1;
+    if (record->state != SEL4FT_FAULTMON_RESTARTING) {
+        return 0;
+    }
+    uint64_t took = now - record->failure_ticks;
+    record->last_recovery_ticks = took;
+    if (took > record->max_recovery_ticks) {
+        record->max_recovery_ticks = took;
+    }
+    record->state = SEL4FT_FAULTMON_RUNNING;
+    if (record->config.heartbeat != NULL) {
+        record->last_beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
+    }
+    sel4ft_faultmon_event_t event = event_about(monitor, child, SEL4FT_FAULTMON_EVENT_RECOVERED, now);
+    event.recovery_ticks = took;
+    deliver(monitor, &event);
+    return 0;
+}
+
 bool sel4ft_faultmon_notified(sel4ft_faultmon_t *monitor, sel4ft_channel_t channel, uint64_t now)
 {
     for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
-        sel4ft_faultmon_child_t *record = &monitor->children[i];
-        if (record->state == SEL4FT_FAULTMON_UNWATCHED || record->config.channel != channel) {
-            continue;
+        if (watched(monitor, i) && monitor->children[i].config.channel == channel) {
+            sel4ft_faultmon_serving(monitor, i, now);
+            return true;
         }
-        if (!record->serving && record->config.heartbeat != NULL) {
-            /* Heartbeat checks start now, from the counter as it stands. */
-            record->last_beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
-            record->missed_beats = 0;
-        }
-        record->serving = 1;
-        if (record->state == SEL4FT_FAULTMON_RESTARTING) {
-            uint64_t took = now - record->failure_ticks;
-            record->last_recovery_ticks = took;
-            if (took > record->max_recovery_ticks) {
-                record->max_recovery_ticks = took;
-            }
-            record->state = SEL4FT_FAULTMON_RUNNING;
-            if (record->config.heartbeat != NULL) {
-                record->last_beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
-            }
-            micros_t micros = to_micros(monitor, took);
-            log_line(monitor, SEL4FT_LOG_INFO, "%s: serving again as incarnation %u, %lu ticks (%lu.%03lu us) "
-                     "after the failure", record->config.name, record->supervision.incarnation,
-                     (unsigned long)took, micros.whole, micros.thousandths);
-        }
-        return true;
     }
     return false;
 }

@@ -24,7 +24,7 @@ static sel4ft_logring_producer_t log_producer;
 void init(void)
 {
     sel4ft_logring_producer_init(&log_producer, (void *)log_ring, log_ring_size, LOG_CHANNEL);
-    sel4ft_faultmon_init(&monitor, &log_producer);
+    sel4ft_faultmon_init(&monitor, &log_producer, NULL, NULL);
     const sel4ft_faultmon_child_config_t server = {
         .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART, .channel = SERVER_CHANNEL,
     };
@@ -33,11 +33,15 @@ void init(void)
 
 seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
 {
+    uint64_t now = sel4ft_os_ticks();
+
     (void)reply_msginfo;
-    return sel4ft_faultmon_handle(&monitor, child, msginfo);
+    return sel4ft_faultmon_fault(&monitor, child, msginfo, now);
 }
 
 void notified(microkit_channel ch)
 {
-    sel4ft_faultmon_notified(&monitor, ch, sel4ft_os_ticks());
+    uint64_t now = sel4ft_os_ticks();
+
+    sel4ft_faultmon_notified(&monitor, ch, now);
 }

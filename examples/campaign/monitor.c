@@ -13,7 +13,8 @@
  *   meant to be contained, "not faulted" for the others, or
  * - a second passed: "timed out".
  * A failure of any other supervised PD while an injection is under way is an escaped fault. Every outcome is
- * one line in the log (bench/inject.py tabulates them). */
+ * one event in the log, in the style of the fault monitor's events (doc/events.md: `campaign`, `result`,
+ * `escaped`, `campaign_done`); bench/inject.py tabulates them. */
 
 #include <microkit.h>
 
@@ -97,24 +98,26 @@ static void rearm_timer(void)
     sel4ft_os_timer_set(next);
 }
 
-static void finish(void)
+static void finish(uint64_t now)
 {
-    static const char *const names[CHILDREN] = { [SERVER_ID] = "server", [CRASHER_ID] = "crasher",
-                                                 [CLIENT_ID] = "client_b", [LOGGER_ID] = "logger" };
     if (finished) {
         return;
     }
     finished = true;
-    for (uint32_t id = SERVER_ID; id < CHILDREN; id++) {
-        const sel4ft_faultmon_child_t *c = sel4ft_faultmon_child(&monitor, id);
-        LOG_INFO("summary: %s: incarnation %u, %u faults, %u hangs, %u restarts, %s; longest recovery %lu ticks",
-                 names[id], c->supervision.incarnation, c->faults, c->hangs, c->restarts,
-                 sel4ft_faultmon_state_str(c->state), (unsigned long)c->max_recovery_ticks);
-    }
-    if (escaped != 0) {
-        LOG_ERROR("%lu escaped faults in all", (unsigned long)escaped);
-    }
+    sel4ft_faultmon_report(&monitor, now);
     microkit_notify(LOGGER_FINISH_CHANNEL);
+}
+
+/* The campaign's events: a line, filled in by the caller, logged at a level. */
+typedef struct {
+    char text[SEL4FT_LOGRING_TEXT_MAX + 1];
+    sel4ft_logfmt_t line;
+} campaign_event_t;
+
+static sel4ft_logfmt_t *campaign_event(campaign_event_t *event, const char *kind)
+{
+    sel4ft_logfmt_begin(&event->line, event->text, sizeof(event->text), kind);
+    return &event->line;
 }
 
 static void issue(uint64_t n, uint64_t now)
@@ -160,16 +163,28 @@ static void next(uint64_t now)
     }
     over = true;
     __atomic_store_n(&((campaign_page_t *)campaign_page)->over, 1, __ATOMIC_RELEASE);
-    LOG_INFO("campaign done: %lu injections, seed %lu: %lu recovered, %lu contained, %lu not faulted, "
-             "%lu timed out, %lu escaped faults", (unsigned long)issued, (unsigned long)INJECT_SEED,
-             (unsigned long)recovered, (unsigned long)contained, (unsigned long)not_faulted,
-             (unsigned long)timed_out, (unsigned long)escaped);
+    campaign_event_t event;
+    sel4ft_logfmt_t *line = campaign_event(&event, "campaign_done");
+    sel4ft_logfmt_u64(line, "injections", issued);
+    sel4ft_logfmt_u64(line, "seed", INJECT_SEED);
+    sel4ft_logfmt_u64(line, "recovered", recovered);
+    sel4ft_logfmt_u64(line, "contained", contained);
+    sel4ft_logfmt_u64(line, "not_faulted", not_faulted);
+    sel4ft_logfmt_u64(line, "timed_out", timed_out);
+    sel4ft_logfmt_u64(line, "escaped", escaped);
+    example_log_event(SEL4FT_LOG_INFO, line);
 }
 
+/* outcome: recovered_fault, recovered_hang, contained, not_faulted or timed_out. */
 static void resolve(const char *outcome, uint64_t now)
 {
-    LOG_INFO("RESULT %lu %s %s %s", (unsigned long)pending.number, inject_target_names[pending.target],
-             inject_kind_names[pending.kind], outcome);
+    campaign_event_t event;
+    sel4ft_logfmt_t *line = campaign_event(&event, "result");
+    sel4ft_logfmt_u64(line, "n", pending.number);
+    sel4ft_logfmt_str(line, "target", inject_target_names[pending.target]);
+    sel4ft_logfmt_str(line, "kind", inject_kind_names[pending.kind]);
+    sel4ft_logfmt_str(line, "outcome", outcome);
+    example_log_event(SEL4FT_LOG_INFO, line);
     next(now);
 }
 
@@ -183,13 +198,16 @@ static void review(uint64_t now)
         uint32_t failures = (t.faults - pending.before[id].faults) + (t.hangs - pending.before[id].hangs);
         if (id != target_child && failures != 0) {
             escaped += failures;
+            /* Without an injection under way the event names none. */
+            campaign_event_t event;
+            sel4ft_logfmt_t *line = campaign_event(&event, "escaped");
+            sel4ft_logfmt_str(line, "child", sel4ft_faultmon_child(&monitor, id)->config.name);
+            sel4ft_logfmt_u64(line, "failures", failures);
             if (pending.active) {
-                LOG_ERROR("ESCAPED %lu: %s failed while %s was the target", (unsigned long)pending.number,
-                          sel4ft_faultmon_child(&monitor, id)->config.name, inject_target_names[pending.target]);
-            } else {
-                LOG_ERROR("ESCAPED: %s failed with no injection under way",
-                          sel4ft_faultmon_child(&monitor, id)->config.name);
+                sel4ft_logfmt_u64(line, "n", pending.number);
+                sel4ft_logfmt_str(line, "target", inject_target_names[pending.target]);
             }
+            example_log_event(SEL4FT_LOG_ERROR, line);
             pending.before[id] = t;
         }
     }
@@ -206,11 +224,11 @@ static void review(uint64_t now)
     const sel4ft_faultmon_child_t *c = sel4ft_faultmon_child(&monitor, target_child);
     if (pending.failed && t.restarts != b->restarts && c->state == SEL4FT_FAULTMON_RUNNING) {
         recovered++;
-        resolve(t.hangs != b->hangs ? "recovered hang" : "recovered fault", now);
+        resolve(t.hangs != b->hangs ? "recovered_hang" : "recovered_fault", now);
     } else if (now >= pending.deadline) {
         timed_out++;
         withdraw();
-        resolve("timed out", now);
+        resolve("timed_out", now);
     }
 }
 
@@ -227,7 +245,7 @@ static void reported(uint32_t target, uint64_t now)
         resolve("contained", now);
     } else {
         not_faulted++;
-        resolve("NOT FAULTED", now);
+        resolve("not_faulted", now);
     }
 }
 
@@ -243,8 +261,12 @@ static void maybe_start(uint64_t now)
         }
     }
     started = true;
-    LOG_INFO("campaign: %d injections, seed %d, into the server, the crasher, client_b and the logger",
-             INJECTIONS, INJECT_SEED);
+    campaign_event_t event;
+    sel4ft_logfmt_t *line = campaign_event(&event, "campaign");
+    sel4ft_logfmt_u64(line, "injections", INJECTIONS);
+    sel4ft_logfmt_u64(line, "seed", INJECT_SEED);
+    sel4ft_logfmt_str(line, "targets", "server crasher client_b logger");
+    example_log_event(SEL4FT_LOG_INFO, line);
     pending.number = 0;
     next(now);
 }
@@ -252,7 +274,7 @@ static void maybe_start(uint64_t now)
 void init(void)
 {
     example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
-    sel4ft_faultmon_init(&monitor, &example_log);
+    sel4ft_faultmon_init(&monitor, &example_log, NULL, NULL);
     hz = sel4ft_os_tick_hz();
 
     /* Every injection is restarted: no policy limit, and nobody to tell (the clients' workload carries on
@@ -282,9 +304,11 @@ void init(void)
 
 seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
 {
+    uint64_t now = sel4ft_os_ticks();
+
     (void)reply_msginfo;
-    seL4_Bool resume = sel4ft_faultmon_handle(&monitor, child, msginfo);
-    review(sel4ft_os_ticks());
+    seL4_Bool resume = sel4ft_faultmon_fault(&monitor, child, msginfo, now);
+    review(now);
     rearm_timer();
     return resume;
 }
@@ -304,7 +328,7 @@ void notified(microkit_channel ch)
     if (ch == CLIENT_A_CHANNEL) {
         review(now);
         if (over) {
-            finish();
+            finish(now);
         } else {
             LOG_WARN("client_a finished before the campaign was over");
         }

@@ -66,7 +66,11 @@ static uint32_t first_ring;
 static void print_record(void *context, const sel4ft_log_record_t *record)
 {
     (void)context;
-    sel4ft_printf("%s|%s: %s\n", record->source, sel4ft_log_level_str(record->level), record->text);
+    /* The text apart from the prefix: a full record (an event line cut to its size) and the prefix together are
+     * longer than one sel4ft_printf() line, which would lose the newline. */
+    sel4ft_printf("%s|%s: ", record->source, sel4ft_log_level_str(record->level));
+    sel4ft_os_console_write(record->text, record->length);
+    sel4ft_os_console_write("\n", 1);
 }
 
 /* Say once per incident that a producer wrote something impossible and what the consumer did about it. */

@@ -40,8 +40,6 @@ static uint64_t hz;
 static uint64_t finish_at;
 static bool finished;
 
-static const char *const child_names[] = { [SERVER_ID] = "server", [CRASHER_ID] = "crasher", [HANGER_ID] = "hanger" };
-
 static void rearm_timer(void)
 {
     uint64_t next = sel4ft_faultmon_next_deadline(&monitor);
@@ -51,26 +49,20 @@ static void rearm_timer(void)
     sel4ft_os_timer_set(next);
 }
 
-static void finish(void)
+static void finish(uint64_t now)
 {
     if (finished) {
         return;
     }
     finished = true;
-    for (uint32_t id = SERVER_ID; id <= HANGER_ID; id++) {
-        const sel4ft_faultmon_child_t *c = sel4ft_faultmon_child(&monitor, id);
-        LOG_INFO("summary: %s: incarnation %u, %u faults, %u hangs, %u restarts, %s; last recovery %lu ticks, "
-                 "longest %lu ticks", child_names[id], c->supervision.incarnation, c->faults, c->hangs, c->restarts,
-                 sel4ft_faultmon_state_str(c->state), (unsigned long)c->last_recovery_ticks,
-                 (unsigned long)c->max_recovery_ticks);
-    }
+    sel4ft_faultmon_report(&monitor, now);
     microkit_notify(LOGGER_FINISH_CHANNEL);
 }
 
 void init(void)
 {
     example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
-    sel4ft_faultmon_init(&monitor, &example_log);
+    sel4ft_faultmon_init(&monitor, &example_log, NULL, NULL);
     hz = sel4ft_os_tick_hz();
 
     /* The same policies as the Linux baseline's supervisor (services/policies.h). */
@@ -105,12 +97,14 @@ void init(void)
 
 seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
 {
+    uint64_t now = sel4ft_os_ticks();
+
     (void)reply_msginfo;
-    seL4_Bool resume = sel4ft_faultmon_handle(&monitor, child, msginfo);
+    seL4_Bool resume = sel4ft_faultmon_fault(&monitor, child, msginfo, now);
     /* Once the crasher is given up (it crashes only in scenario escalate), let the last lines drain for 20 ms,
      * then sum up. */
     if (sel4ft_faultmon_child(&monitor, CRASHER_ID)->state == SEL4FT_FAULTMON_STOPPED && finish_at == 0) {
-        finish_at = sel4ft_os_ticks() + hz / 50;
+        finish_at = now + hz / 50;
     }
     rearm_timer();
     return resume;
@@ -125,17 +119,17 @@ void notified(microkit_channel ch)
         sel4ft_faultmon_tick(&monitor, now);
         if (finish_at != 0 && now >= finish_at) {
             finish_at = 0;
-            finish();
+            finish(now);
         }
         /* Move the deadline before acknowledging: the timer's interrupt is level-triggered. */
         rearm_timer();
         sel4ft_os_irq_ack(TIMER_CHANNEL);
         return;
     case HANGER_FINISHED_CHANNEL:
-        finish();
+        finish(now);
         return;
     case CLIENT_CHANNEL:
-        finish();
+        finish(now);
         return;
     default:
         break;

@@ -90,7 +90,8 @@ const char *sel4ft_fault_status_str(uint32_t status_code);
  * level 0) at ip 0x200240 [EC 0x24 data abort from a lower exception level,
  * FSC 0x04]`.
  * @param fault The decoded fault.
- * @param pd_name The faulting PD's name (NULL prints "?").
+ * @param pd_name The faulting PD's name; NULL: the line starts with the fault's kind (`VM fault: write
+ *        to ...`), for a caller that names the PD elsewhere.
  * @param buffer Where to write; always NUL-terminated when @p size > 0.
  * @param size The buffer's size.
  * @return As sel4ft_fmt(): the full length, which is >= @p size when truncated.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <sel4ft/fault.h>
@@ -15,16 +16,43 @@
 
 /**
  * @defgroup faultmon Fault monitor
- * @brief The body of a PD that supervises its children: detect, decode, log, act, tell dependents.
+ * @brief The supervision engine: told that a child failed, it applies the child's policy through the port,
+ *        tells the child's dependents, and reports every step as an event.
  *
- * A monitor PD is the parent of the PDs it watches, so the kernel sends their
- * faults to its `fault()` entry point. Call sel4ft_faultmon_handle() from
- * there: it decodes the fault, writes one line about it to the monitor's log,
- * applies the child's policy (stop it, or restart it from a clean stack) and
- * notifies the channels of the PDs that depend on the child.
+ * The engine is OS-neutral. A failure enters it in one way,
+ * sel4ft_faultmon_failed(), with its cause: a decoded seL4 fault, or on Linux
+ * a signal or an exit status, or a hang or a missed recovery deadline.
+ * Hangs (missed heartbeats) and missed recovery deadlines are found by
+ * sel4ft_faultmon_tick() and take the same path. A child says it serves
+ * (again) with sel4ft_faultmon_serving(), or on Microkit with a notification
+ * that sel4ft_faultmon_notified() maps to its child. The engine acts only
+ * through the port (@ref os): sel4ft_os_child_restart(), sel4ft_os_child_stop()
+ * and sel4ft_os_notify(), which on Linux are the hooks a supervisor installs
+ * (restart: reap the old process and start a new one; stop: kill it; notify:
+ * a control message). When the port's restart is called, the child's record
+ * already holds the incarnation the restart starts (`supervision.incarnation`),
+ * for a hook that passes it to the new process; stop is also called for a
+ * child about to wait out a back-off, which on Linux has usually exited
+ * already. The engine never reads the clock: every entry point takes the
+ * time, `now`, from its caller.
  *
- * The decision is a pure function, sel4ft_faultmon_decide(), tested on the
- * host; the actions go through the port (@ref os).
+ * On seL4 a monitor PD is the parent of the PDs it watches, so the kernel
+ * sends their faults to its `fault()` entry point: call
+ * sel4ft_faultmon_fault() there, which reads and decodes the fault message
+ * and hands the failure to the engine.
+ *
+ * What the engine does is reported as events (sel4ft_faultmon_event_t), each
+ * with its kind, the child, its incarnation, the time and fields of its own,
+ * to the sink the monitor was given at sel4ft_faultmon_init(). The default
+ * sink writes each as one line, sel4ft_faultmon_event_format(), to the
+ * monitor's log ring or to the console. doc/events.md lists every kind and
+ * field. On a failure the engine first acts (restart or stop, through the
+ * port), then tells the dependents, then reports: the failure, then the
+ * decision. Formatting never delays a restart, and the log still reads in
+ * the order things were decided.
+ *
+ * The decision is a pure function, sel4ft_faultmon_decide(), and the engine is
+ * tested on the host with the Linux port's hooks standing in for the kernel.
  *
  * Limits that follow from seL4's scheduling contexts (see sel4ft_os_child_restart()):
  * - watch for hangs only PDs that do not block in calls to servers: a client
@@ -59,6 +87,27 @@
  *  grace periods afresh (see sel4ft_faultmon_child_config_t.priority) before it counts as hung all the same;
  *  the count starts again when it beats or when a child of higher priority fails. */
 #define SEL4FT_FAULTMON_STARVED_SPARES 3u
+
+/** Why a child failed. */
+typedef enum {
+    SEL4FT_FAILURE_FAULT = 0, /**< The kernel reported a fault: sel4ft_failure_t.fault holds it, decoded. */
+    SEL4FT_FAILURE_SIGNAL,    /**< Killed by a signal (Linux): sel4ft_failure_t.code is its number. */
+    SEL4FT_FAILURE_EXIT,      /**< Exited when it should have run on (Linux): sel4ft_failure_t.code is its exit
+                                   status. */
+    SEL4FT_FAILURE_HANG,      /**< Stopped answering heartbeats: sel4ft_failure_t.code is the periods it missed,
+                                   sel4ft_failure_t.detail the counter where it stuck. */
+    SEL4FT_FAILURE_DEADLINE,  /**< Restarted, but not serving by its recovery deadline: sel4ft_failure_t.detail is
+                                   the ticks since its restart. */
+    SEL4FT_FAILURE_CAUSE_NUM
+} sel4ft_failure_cause_t;
+
+/** A failure, as whoever saw it tells the engine. Fields a cause does not use are zero. */
+typedef struct sel4ft_failure {
+    uint32_t cause;       /**< A sel4ft_failure_cause_t. */
+    int32_t code;         /**< SIGNAL: the signal; EXIT: the exit status; HANG: heartbeat periods missed. */
+    uint64_t detail;      /**< HANG: the heartbeat counter where it stuck; DEADLINE: ticks since the restart. */
+    sel4ft_fault_t fault; /**< FAULT: the decoded fault (sel4ft_fault_decode()). */
+} sel4ft_failure_t;
 
 /** What to do with a child that failed (faulted, or stopped answering heartbeats). */
 typedef enum {
@@ -101,8 +150,9 @@ typedef struct sel4ft_faultmon_child_config {
     const sel4ft_supervisor_policy_t *policy; /**< With RESTART: the policy (copied). NULL: restart at once,
                                                    every time, with no limit. */
     const sel4ft_heartbeat_t *heartbeat; /**< The child's heartbeat, or NULL: not watched for hangs. */
-    sel4ft_channel_t channel; /**< The channel shared with the child: the monitor asks for heartbeats on it,
-                                   and the child notifies it when it is serving (again). */
+    sel4ft_channel_t channel; /**< The channel shared with the child: the monitor asks for heartbeats on it
+                                   (sel4ft_os_notify()), and on Microkit the child notifies it when it is
+                                   serving (again). */
     uint32_t priority;        /**< The child's scheduling priority as in the system description, or 0 if not
                                    given. A child is not counted as hung while a watched child of higher
                                    priority is missing its heartbeat too (or restarting), at this check or
@@ -117,7 +167,7 @@ typedef struct sel4ft_faultmon_child {
     sel4ft_supervisor_policy_t policy;     /**< The policy in force. */
     sel4ft_supervisor_state_t supervision; /**< The policy's memory (incarnation, restarts in the window). */
     uint32_t state;                        /**< A sel4ft_faultmon_state_t. */
-    uint32_t faults;                       /**< Faults seen from this child. */
+    uint32_t faults;                       /**< Faults (and, on Linux, signals and exits) seen from this child. */
     uint32_t hangs;                        /**< Times it was found hung. */
     uint32_t restarts;                     /**< Times it was restarted. */
     uint32_t missed_beats;                 /**< Consecutive heartbeat periods without a beat. */
@@ -126,16 +176,74 @@ typedef struct sel4ft_faultmon_child {
     uint64_t last_beats;                   /**< The counter at the last check. */
     uint64_t failure_ticks;                /**< When it last failed. */
     uint64_t restart_at;                   /**< WAITING: when to restart it. */
+    uint64_t backoff_ticks;                /**< WAITING: the back-off it waits. */
     uint64_t restarted_at;                 /**< When it was last restarted. */
     uint64_t last_recovery_ticks;          /**< Failure to "serving again", last time. */
     uint64_t max_recovery_ticks;           /**< The longest such time. */
-    sel4ft_fault_t last_fault;             /**< Its last fault, decoded. */
+    sel4ft_failure_t last_failure;         /**< Its last failure. */
+    int32_t restart_error;                 /**< The port's error at its last restart (0: none; else it was
+                                                left stopped). */
 } sel4ft_faultmon_child_t;
+
+/** The kinds of event the engine reports (doc/events.md: their fields, and the line each becomes). */
+typedef enum {
+    SEL4FT_FAULTMON_EVENT_FAILED = 0,     /**< A watched child failed (ERROR). */
+    SEL4FT_FAULTMON_EVENT_UNKNOWN_CHILD,  /**< A child the monitor does not watch failed; it was stopped (ERROR). */
+    SEL4FT_FAULTMON_EVENT_RESTART,        /**< A child was restarted (WARN). */
+    SEL4FT_FAULTMON_EVENT_BACKOFF,        /**< A child was stopped until its back-off ends (WARN). */
+    SEL4FT_FAULTMON_EVENT_RESTART_FAILED, /**< The port refused a restart; the child is left stopped (ERROR). */
+    SEL4FT_FAULTMON_EVENT_STOPPED,        /**< A child was stopped, as its action says (WARN). */
+    SEL4FT_FAULTMON_EVENT_GAVE_UP,        /**< The policy gave up: the child is stopped for good (ERROR). */
+    SEL4FT_FAULTMON_EVENT_GROUP_RESTART,  /**< The policy escalated to the child's group (WARN). */
+    SEL4FT_FAULTMON_EVENT_SPARED,         /**< A child missed its heartbeats while one above it did too: not
+                                               counted as hung yet (WARN). */
+    SEL4FT_FAULTMON_EVENT_RECOVERED,      /**< A restarted child serves again (INFO). */
+    SEL4FT_FAULTMON_EVENT_SUMMARY,        /**< A child's record, on request (INFO). */
+    SEL4FT_FAULTMON_EVENT_KIND_NUM
+} sel4ft_faultmon_event_kind_t;
+
+/** One event. Fields a kind does not use are zero (doc/events.md says which kind uses which). */
+typedef struct sel4ft_faultmon_event {
+    uint32_t kind;                   /**< A sel4ft_faultmon_event_kind_t. */
+    sel4ft_child_t child;            /**< The child's id. */
+    const char *name;                /**< The child's name; NULL for UNKNOWN_CHILD. */
+    uint32_t incarnation;            /**< FAILED, STOPPED, GAVE_UP, GROUP_RESTART, SPARED, SUMMARY: the
+                                          incarnation that failed or runs; RESTART, BACKOFF, RESTART_FAILED,
+                                          RECOVERED: the incarnation the restart starts. */
+    uint64_t at;                     /**< When (the `now` the engine was given). */
+    sel4ft_failure_t failure;        /**< FAILED, UNKNOWN_CHILD. */
+    const char *reason;              /**< RESTART, BACKOFF, STOPPED, GAVE_UP, GROUP_RESTART: why, in words. */
+    uint64_t delay_ticks;            /**< RESTART: the back-off it waited (0: restarted at once); BACKOFF: the
+                                          back-off. */
+    uint32_t restarts_in_window;     /**< RESTART, BACKOFF, GAVE_UP, GROUP_RESTART: restarts within the policy's
+                                          window, this one included. */
+    uint32_t group;                  /**< GROUP_RESTART: the group; RESTART: the group it was restarted with
+                                          (0: alone). */
+    int32_t error;                   /**< RESTART_FAILED: the port's error, -SEL4FT_E... */
+    uint32_t missed;                 /**< SPARED: heartbeat periods missed. */
+    uint32_t spares;                 /**< SPARED: times in a row it was spared. */
+    uint64_t failures;               /**< STOPPED: its failures so far, this one included. */
+    uint64_t recovery_ticks;         /**< RECOVERED: failure to serving again; SUMMARY: the last such time. */
+    uint64_t longest_recovery_ticks; /**< SUMMARY: the longest such time. */
+    uint32_t faults;                 /**< SUMMARY: faults (and, on Linux, signals and exits) seen. */
+    uint32_t hangs;                  /**< SUMMARY: hangs found. */
+    uint32_t restarts;               /**< SUMMARY: restarts made. */
+    uint32_t state;                  /**< SUMMARY: a sel4ft_faultmon_state_t. */
+} sel4ft_faultmon_event_t;
+
+/**
+ * @brief Where a monitor delivers its events.
+ * @param context As given to sel4ft_faultmon_init().
+ * @param event The event (valid during the call only).
+ */
+typedef void (*sel4ft_faultmon_sink_t)(void *context, const sel4ft_faultmon_event_t *event);
 
 /** A fault monitor. */
 typedef struct sel4ft_faultmon {
     sel4ft_faultmon_child_t children[SEL4FT_FAULTMON_MAX_CHILDREN]; /**< Indexed by child id. */
-    sel4ft_logring_producer_t *log; /**< Where lines go; NULL: the console. */
+    sel4ft_logring_producer_t *log; /**< The default sink's log ring; NULL: the console. */
+    sel4ft_faultmon_sink_t sink;    /**< Where events go; NULL: the default sink. */
+    void *sink_context;             /**< Passed to @c sink. */
     uint64_t heartbeat_period;      /**< Ticks between heartbeat checks (0: no checks). */
     uint64_t recovery_timeout;      /**< A restarted child that has not said it serves within this many ticks
                                          failed again (0: no limit). */
@@ -143,18 +251,23 @@ typedef struct sel4ft_faultmon {
     uint32_t missing_priority;      /**< The highest priority of the children that missed a beat at the last
                                          check (0: none). */
     uint64_t tick_hz;               /**< Counter frequency, for the microseconds in the log. */
-    uint64_t faults;                /**< Faults seen in all. */
-    uint64_t unknown_children;      /**< Faults from ids that were never added (each such child is stopped). */
+    uint64_t faults;                /**< Faults (and, on Linux, signals and exits) seen in all. */
+    uint64_t unknown_children;      /**< Failures of ids that were never added (each such child is stopped). */
     uint64_t action_errors;         /**< Stops or restarts the kernel refused. */
 } sel4ft_faultmon_t;
 
 /**
  * @brief Set up a monitor with no children.
  * @param monitor The monitor.
- * @param log The monitor's log ring, or NULL to write to the console.
+ * @param log The default sink's log ring, or NULL: the default sink writes to the console, each line
+ *        prefixed `PD|LEVEL: ` as the logger prints records.
+ * @param sink Where events go, or NULL for the default sink: sel4ft_faultmon_event_format() at the
+ *        kind's level (sel4ft_faultmon_event_level()), to @p log or the console.
+ * @param context Passed to @p sink.
  * @return 0, or -SEL4FT_EINVAL.
  */
-int sel4ft_faultmon_init(sel4ft_faultmon_t *monitor, sel4ft_logring_producer_t *log);
+int sel4ft_faultmon_init(sel4ft_faultmon_t *monitor, sel4ft_logring_producer_t *log, sel4ft_faultmon_sink_t sink,
+                         void *context);
 
 /**
  * @brief Watch a child.
@@ -189,35 +302,55 @@ void sel4ft_faultmon_set_heartbeat_period(sel4ft_faultmon_t *monitor, uint64_t p
 void sel4ft_faultmon_set_recovery_timeout(sel4ft_faultmon_t *monitor, uint64_t timeout);
 
 /**
- * @brief Decide what to do about a fault, before the policy's history is consulted (pure).
+ * @brief Decide what to do about a failure, before the policy's history is consulted (pure).
  * @param monitor The monitor.
- * @param child The faulting child.
- * @param fault The decoded fault.
- * @return The child's configured action; SEL4FT_FAULTMON_STOP for an unknown child or an unknown fault kind.
+ * @param child The failed child.
+ * @param failure The failure.
+ * @return The child's configured action; SEL4FT_FAULTMON_STOP for an unknown child, an unknown cause or a
+ *         fault of an unknown kind (what cannot be reasoned about is stopped, not guessed at).
  */
 sel4ft_faultmon_action_t sel4ft_faultmon_decide(const sel4ft_faultmon_t *monitor, sel4ft_child_t child,
-                                                const sel4ft_fault_t *fault);
+                                                const sel4ft_failure_t *failure);
 
 /**
- * @brief Handle a child's fault: call this from `fault()`.
+ * @brief A child failed: the one way a failure enters the engine.
  *
- * Reads the fault's message registers through the port, decodes them, logs
- * one line, applies the child's action and policy (restart now, restart after
- * a back-off, or give up), logs the decision with its reason and the
- * incarnation, and notifies the child's dependents.
+ * Applies the child's action and policy through the port (restart now;
+ * stop until a back-off ends; stop; or escalate: stop for good or restart
+ * the group), notifies the child's dependents, then reports a FAILED event
+ * and the decision's event. A child the monitor does not watch is stopped
+ * and reported as UNKNOWN_CHILD; nobody is told.
+ * @param monitor The monitor.
+ * @param child The child's id.
+ * @param failure What happened (copied).
+ * @param now The time of the failure.
+ * @return 0, or -SEL4FT_EINVAL for a NULL monitor or failure.
+ */
+int sel4ft_faultmon_failed(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_failure_t *failure,
+                           uint64_t now);
+
+/**
+ * @brief The Microkit adapter: a child's fault, as `fault()` received it.
+ *
+ * Reads the fault's message registers through the port, decodes them
+ * (sel4ft_fault_decode()) and calls sel4ft_faultmon_failed() with a FAULT
+ * failure. Call it from `fault()` with the tag that entry point received.
  * @param monitor The monitor.
  * @param child The faulting child.
  * @param message The fault message's tag (its label is the fault kind).
+ * @param now The time, read once at the top of `fault()`.
  * @return false: never resume the faulting instruction (return it from `fault()`).
  */
-bool sel4ft_faultmon_handle(sel4ft_faultmon_t *monitor, sel4ft_child_t child, sel4ft_msginfo_t message);
+bool sel4ft_faultmon_fault(sel4ft_faultmon_t *monitor, sel4ft_child_t child, sel4ft_msginfo_t message, uint64_t now);
 
 /**
- * @brief Do what is due: restarts whose back-off ended, heartbeat checks (a child that missed
- *        SEL4FT_FAULTMON_MISSED_BEATS_HUNG periods fails as if it had crashed), heartbeat requests.
+ * @brief Do what is due: restarts whose back-off ended, recovery deadlines (a restarted child not serving
+ *        in time fails with cause DEADLINE), heartbeat checks (a child that missed
+ *        SEL4FT_FAULTMON_MISSED_BEATS_HUNG periods fails with cause HANG), heartbeat requests.
  *
- * A child's heartbeats are checked only once it has said it serves (sel4ft_faultmon_notified()): one
- * that has not run yet, starved by higher priorities at boot, is not taken for hung.
+ * Failures found here take the same path as those given to sel4ft_faultmon_failed(). A child's
+ * heartbeats are checked only once it has said it serves (sel4ft_faultmon_serving()): one that has not
+ * run yet, starved by higher priorities at boot, is not taken for hung.
  * @param monitor The monitor.
  * @param now The current time.
  */
@@ -232,16 +365,34 @@ void sel4ft_faultmon_tick(sel4ft_faultmon_t *monitor, uint64_t now);
 uint64_t sel4ft_faultmon_next_deadline(const sel4ft_faultmon_t *monitor);
 
 /**
- * @brief Handle a notification: a child saying it is serving (again).
+ * @brief A child says it is serving (again).
  *
- * The first such notification after a restart ends the recovery: the monitor
- * logs the time from the failure to this moment, in ticks and microseconds.
+ * Its heartbeats are checked from now on. After a restart, the first such
+ * word ends the recovery: a RECOVERED event reports the time from the
+ * failure to @p now.
+ * @param monitor The monitor.
+ * @param child The child's id.
+ * @param now The current time.
+ * @return 0, or -SEL4FT_EINVAL for a child the monitor does not watch.
+ */
+int sel4ft_faultmon_serving(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t now);
+
+/**
+ * @brief Handle a notification: on Microkit, a child says it is serving (again) on its channel.
  * @param monitor The monitor.
  * @param channel The channel it came on.
  * @param now The current time.
- * @return true if the channel belongs to a child, false if the caller should handle it.
+ * @return true if the channel belongs to a child (then as sel4ft_faultmon_serving()), false if the
+ *         caller should handle it.
  */
 bool sel4ft_faultmon_notified(sel4ft_faultmon_t *monitor, sel4ft_channel_t channel, uint64_t now);
+
+/**
+ * @brief Report a SUMMARY event for every watched child, in id order.
+ * @param monitor The monitor.
+ * @param now The current time.
+ */
+void sel4ft_faultmon_report(sel4ft_faultmon_t *monitor, uint64_t now);
 
 /**
  * @brief A child's record.
@@ -259,10 +410,49 @@ const sel4ft_faultmon_child_t *sel4ft_faultmon_child(const sel4ft_faultmon_t *mo
 const char *sel4ft_faultmon_action_str(uint32_t action);
 
 /**
- * @brief Name of a child state.
+ * @brief Name of a child state, one word.
  * @param state A sel4ft_faultmon_state_t.
- * @return For example "running", or "?".
+ * @return "unwatched", "running", "stopped", "waiting" (for the end of a back-off), "restarting", or "?".
  */
 const char *sel4ft_faultmon_state_str(uint32_t state);
+
+/**
+ * @brief Name of a failure's cause, one word.
+ * @param cause A sel4ft_failure_cause_t.
+ * @return "fault", "signal", "exit", "hang", "deadline", or "?".
+ */
+const char *sel4ft_failure_cause_str(uint32_t cause);
+
+/**
+ * @brief Name of an event kind, as its line starts.
+ * @param kind A sel4ft_faultmon_event_kind_t.
+ * @return For example "restart", or "?".
+ */
+const char *sel4ft_faultmon_event_kind_str(uint32_t kind);
+
+/**
+ * @brief The fixed log level of an event kind.
+ * @param kind A sel4ft_faultmon_event_kind_t.
+ * @return SEL4FT_LOG_ERROR for failures and for what leaves a child stopped against its policy's wish
+ *         (restart failed, gave up), SEL4FT_LOG_WARN for restarts, back-offs, stops and sparing,
+ *         SEL4FT_LOG_INFO for recoveries and summaries; SEL4FT_LOG_ERROR for an unknown kind.
+ */
+uint32_t sel4ft_faultmon_event_level(uint32_t kind);
+
+/**
+ * @brief Write an event as one logfmt line (@ref logfmt): its kind, then its fields (doc/events.md).
+ *
+ * For example `restart child=server incarnation=2 in_window=1 delay_ticks=0 at=123456
+ * reason="first failure: restart at once"`. A fault's one-line description
+ * (sel4ft_fault_format()) comes last, as `text`, and is the field cut first
+ * when the line does not fit.
+ * @param event The event.
+ * @param tick_hz The counter's frequency, for the microsecond fields (0: those fields are left out).
+ * @param buffer Where to write; always NUL-terminated when @p size > 0.
+ * @param size The buffer's size.
+ * @return The full line's length (>= @p size when cut), or -SEL4FT_EINVAL for a NULL event or a NULL
+ *         buffer with a non-zero size.
+ */
+int sel4ft_faultmon_event_format(const sel4ft_faultmon_event_t *event, uint64_t tick_hz, char *buffer, size_t size);
 
 /** @} */

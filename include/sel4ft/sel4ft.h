@@ -10,6 +10,7 @@
 #include <sel4ft/error.h>
 #include <sel4ft/fence.h>
 #include <sel4ft/fmt.h>
+#include <sel4ft/logfmt.h>
 #include <sel4ft/os.h>
 #include <sel4ft/logring.h>
 #include <sel4ft/rpc.h>

@@ -6,6 +6,7 @@
 
 import os
 import sys
+import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -15,6 +16,7 @@ sys.path.insert(0, os.path.join(TOP, "tests"))
 
 import analyse  # noqa: E402
 import inject  # noqa: E402
+import qemu  # noqa: E402  (bench/inject.py put tests/qemu on the path)
 import results  # noqa: E402
 
 
@@ -131,21 +133,97 @@ class InjectTabulateTest(unittest.TestCase):
         rows, _ = inject.tabulate(self.lines())
         null_writes = sorted((r["target"], r["kind"]) for r in rows if r["kind"] == "null_write" and r["injected"])
         self.assertNotEqual(null_writes, [])
-        lines = [line.replace("VM fault: write to 0x0 ", "VM fault: write to 0x8 ") for line in self.lines()]
+        lines = [line.replace(" access=write addr=0x0 ", " access=write addr=0x8 ") for line in self.lines()]
         self.assertEqual(sorted(self.failing(lines)), null_writes)
+        # An undefined instruction is a user exception with exception class 0: another class fails its rows.
+        undefined = sorted((r["target"], r["kind"]) for r in rows
+                           if r["kind"] == "undefined_instruction" and r["injected"])
+        self.assertNotEqual(undefined, [])
+        lines = [line.replace(" ec=0x00 ", " ec=0x01 ") for line in self.lines()]
+        self.assertEqual(sorted(self.failing(lines)), undefined)
         lines = self.lines()
         i = next(k for k, line in enumerate(lines) if "|INFO: flood " in line)
         target = lines[i].split("|")[0]
         self.assertEqual(self.failing(lines[:i] + lines[i + 1:]), [(target, "log_flood")])
 
+    def test_an_escape_during_an_injection_fails_its_row(self):
+        lines = self.lines()
+        i = next(k for k, line in enumerate(lines) if line.startswith("monitor|INFO: result n=5 "))
+        target, kind = (lines[i].split(" target=")[1].split()[0], lines[i].split(" kind=")[1].split()[0])
+        escape = "monitor|ERROR: escaped child=logger failures=1 n=5 target=" + target
+        self.assertEqual(self.failing(lines[:i] + [escape] + lines[i:]), [(target, kind)])
+
     def test_failures_after_the_campaign_and_bad_read_backs_are_caught(self):
-        _, summary = inject.tabulate(self.lines() + ["monitor|ERROR: crasher: VM fault: read of 0x0 at ip 0x1"])
+        _, summary = inject.tabulate(self.lines() + ["monitor|ERROR: failed child=crasher incarnation=9 cause=fault "
+                                                     "fault=vm access=read addr=0x0 ip=0x1 at=1"])
         self.assertEqual(summary["escaped_after"], 1)
+        _, summary = inject.tabulate(self.lines() + ["monitor|ERROR: escaped child=logger failures=2"])
+        self.assertEqual(summary["escaped_outside"], 2)
         extra = ["client_b|INFO: read back after 5 rounds: counter 5, list of 5 items, 5 of them in order: nothing "
                  "lost, nothing applied twice", "client_a|INFO: shared counter: 9 after 4 rounds: MISMATCH"]
         _, summary = inject.tabulate(self.lines() + extra)
         self.assertEqual(summary["read_backs_exact"], {"client_a": 1, "client_b": 2})
         self.assertEqual(summary["mismatches"], 1)
+
+
+class EventPatternTest(unittest.TestCase):
+    """tests/qemu/qemu.py: event lines and '@' patterns in expectation files."""
+
+    LINE = ('monitor|WARN: restart child=server incarnation=2 in_window=1 delay_ticks=0 at=123456 '
+            'reason="first failure: \\"at\\" once"')
+
+    def test_parse_event(self):
+        self.assertEqual(qemu.parse_log_event(self.LINE),
+                         ("monitor", "WARN", "restart", {"child": "server", "incarnation": "2", "in_window": "1",
+                                                         "delay_ticks": "0", "at": "123456",
+                                                         "reason": 'first failure: "at" once'}))
+        # Prose is not an event, nor is a line without the PD|LEVEL prefix.
+        for line in ("monitor|INFO: supervising server, crasher (counter at 62500000 Hz)",
+                     "server|INFO: ready: epoch 1, 4168-byte state", "restart child=server",
+                     'monitor|INFO: x a="unterminated'):
+            self.assertIsNone(qemu.parse_log_event(line), line)
+
+    def test_patterns(self):
+        def match(pattern, line=self.LINE):
+            return qemu.matcher(pattern).search(line)
+        self.assertTrue(match("@restart child=server incarnation=2"))
+        self.assertTrue(match("@monitor|WARN: restart child=server"))
+        self.assertTrue(match("@monitor: restart"))
+        self.assertTrue(match('@restart reason="first failure: \\"at\\" once" at~\\d+'))
+        self.assertFalse(match("@restart child=serve"))            # equal, not a prefix
+        self.assertFalse(match("@restart at~12345"))               # the regex must match the whole value
+        self.assertFalse(match("@restart child=server group=7"))   # a field the line lacks
+        self.assertFalse(match("@recovered child=server"))
+        self.assertFalse(match("@logger: restart child=server"))
+        self.assertFalse(match("@monitor|ERROR: restart child=server"))
+        self.assertTrue(match(r"^monitor\|WARN: restart"))        # without '@': a regex, as before
+        with self.assertRaises(ValueError):
+            qemu.matcher("@restart child")
+
+    def test_expectations_with_events(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".expect", delete=False, encoding="utf-8") as f:
+            path = f.name
+            f.write("done: ^logger\\|INFO: done$\n"
+                    "expect: @failed child=server cause=fault\n"
+                    "expect: @monitor|WARN: restart child=server incarnation=2\n"
+                    "count: 1 @restart child=server\n"
+                    "forbid: @gave_up\n"
+                    "present: @recovered child=server ticks~\\d+\n")
+        try:
+            expectations = qemu.load_expectations(path, "debug")
+        finally:
+            os.remove(path)
+        lines = ["monitor|ERROR: failed child=server incarnation=1 cause=fault fault=vm at=1",
+                 self.LINE, "monitor|INFO: recovered child=server incarnation=2 ticks=20 us=0.320 at=9",
+                 "logger|INFO: done"]
+        self.assertEqual(qemu.check(lines, expectations, True, 1), [])
+        problems = qemu.check([lines[1], lines[1], lines[0], "monitor|ERROR: gave_up child=server"], expectations,
+                              True, 1)
+        self.assertEqual(problems, [
+            "expected line '@monitor|WARN: restart child=server incarnation=2' appears, but out of order",
+            "expected line '@recovered child=server ticks~\\d+' is missing",
+            "forbidden line matched '@gave_up': monitor|ERROR: gave_up child=server",
+            "expected 1 lines matching '@restart child=server', saw 2"])
 
 
 class BuildProductsTest(unittest.TestCase):

@@ -4,14 +4,16 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* libFuzzer: any fault label and message registers; the decoder and the formatter stay in bounds and
- * always produce a terminated line. */
+/* libFuzzer: any fault label and message registers; the decoder, the formatter and the monitor's event line
+ * (sel4ft_faultmon_event_format(), cut at a size the input chooses) stay in bounds and always produce a
+ * terminated line. */
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <sel4ft/fault.h>
+#include <sel4ft/faultmon.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,6 +41,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     sel4ft_fault_format(&fault, NULL, tiny, sizeof(tiny));
     if (strlen(tiny) >= sizeof(tiny)) {
+        __builtin_trap();
+    }
+    /* The failure event of that fault, whole, then cut to a size taken from the input. */
+    sel4ft_faultmon_event_t event = { .kind = SEL4FT_FAULTMON_EVENT_FAILED, .name = "pd", .at = label };
+    event.failure.cause = SEL4FT_FAILURE_FAULT;
+    event.failure.fault = fault;
+    char whole[512];
+    int full = sel4ft_faultmon_event_format(&event, 62500000, whole, sizeof(whole));
+    size_t cut_size = size > 8 ? data[size - 1] % sizeof(line) : 0;
+    int cut = sel4ft_faultmon_event_format(&event, 62500000, line, cut_size);
+    if (full <= 0 || (size_t)full >= sizeof(whole) || strlen(whole) != (size_t)full || cut != full ||
+        (cut_size > 0 && (strlen(line) >= cut_size || memcmp(line, whole, strlen(line) > 3 ? strlen(line) - 4 : 0)))) {
         __builtin_trap();
     }
     (void)sel4ft_fault_exception_class_str(fault.exception_class);

@@ -10,6 +10,15 @@ Expectation files (tests/qemu/<example>.expect), one directive a line, '#' for c
   forbid: REGEX       must not appear anywhere
   count: N REGEX      exactly N lines match
 A directive may start with [debug], [release] or [benchmark] to apply to that config only.
+
+A value that starts with '@' is an event pattern instead of a regex (expect, present, forbid, count and done):
+  @[PD[|LEVEL]:] KIND FIELD...
+matches a log line `PD|LEVEL: KIND key=value ...` (an event, doc/events.md) whose kind is KIND and which has
+every FIELD: `key=value` (the field's value equals value) or `key~REGEX` (the value matches REGEX whole). The
+line may have more fields than the pattern names. Values with spaces are written in double quotes, with \" and
+\\ escaped, as in the events themselves. PD and LEVEL, when given, must be the line's too. For example:
+  expect: @monitor|WARN: restart child=server incarnation=2 reason="first failure: restart at once"
+  count: 2 @failed child=server cause=fault fault=vm fsc~0x0[4-7]
 """
 
 import datetime
@@ -34,6 +43,83 @@ DEFAULT_FORBID = [
     r"MON\|ERROR",
     r"\|(WARN|ERROR): unexpected|which no ring uses",
 ]
+
+
+# A log line as the logger prints it, and the parts of an event line (doc/events.md).
+LOG_LINE = re.compile(r"^(\w+)\|(\w+): (.*)$")
+EVENT_KIND = re.compile(r"([A-Za-z_]\w*)(?:\s+|$)")
+EVENT_FIELD = re.compile(r'([A-Za-z_]\w*)([=~])("(?:[^"\\]|\\.)*"|[^\s"]+)(?:\s+|$)')
+
+
+def _unquote(value):
+    return re.sub(r"\\(.)", r"\1", value[1:-1]) if value.startswith('"') else value
+
+
+def _scan_event(text, operators):
+    """(kind, [(key, operator, value)]) for a line of logfmt fields, or None if it is not one."""
+    text = text.strip()
+    m = EVENT_KIND.match(text)
+    if not m:
+        return None
+    kind, position, fields = m.group(1), m.end(), []
+    while position < len(text):
+        m = EVENT_FIELD.match(text, position)
+        if not m or m.group(2) not in operators:
+            return None
+        fields.append((m.group(1), m.group(2), _unquote(m.group(3))))
+        position = m.end()
+    return kind, fields
+
+
+def parse_event(message):
+    """An event's kind and fields, {key: value}, from a log message (after `PD|LEVEL: `); None for prose."""
+    scanned = _scan_event(message, "=")
+    if scanned is None:
+        return None
+    kind, fields = scanned
+    return kind, {key: value for key, _, value in fields}
+
+
+def parse_log_event(line):
+    """(pd, level, kind, fields) for a log line that holds an event, else None."""
+    m = LOG_LINE.match(line)
+    event = parse_event(m.group(3)) if m else None
+    return (m.group(1), m.group(2)) + event if event else None
+
+
+class EventPattern:
+    """An '@' directive value: matches log lines holding an event of a kind with the fields given."""
+
+    def __init__(self, text):
+        self.text = text
+        m = re.match(r"^(?:(\w+)(?:\|(\w+))?:\s+)?(.*)$", text[1:].strip())
+        self.pd, self.level = m.group(1), m.group(2)
+        scanned = _scan_event(m.group(3), "=~")
+        if scanned is None:
+            raise ValueError(f"not an event pattern: '{text}'")
+        self.kind, self.fields = scanned[0], [(key, op, re.compile(value) if op == "~" else value)
+                                              for key, op, value in scanned[1]]
+
+    def search(self, line):
+        event = parse_log_event(line)
+        if event is None:
+            return False
+        pd, level, kind, fields = event
+        if kind != self.kind or self.pd not in (None, pd) or self.level not in (None, level):
+            return False
+        for key, op, want in self.fields:
+            have = fields.get(key)
+            if have is None or (have != want if op == "=" else not want.fullmatch(have)):
+                return False
+        return True
+
+    def __str__(self):
+        return self.text
+
+
+def matcher(value):
+    """An event pattern for '@...', else a compiled regex; both have .search(line)."""
+    return EventPattern(value) if value.startswith("@") else re.compile(value)
 
 
 class Expectations:
@@ -78,8 +164,11 @@ def load_expectations(path, config):
                 raise ValueError(f"{path}:{number}: unknown directive '{key}'")
     if done is None:
         raise ValueError(f"{path}: no 'done:' line")
-    for regex in [done] + expect + forbid + present + [r for _, r in count]:
-        re.compile(regex)
+    for value in [done] + expect + forbid + present + [r for _, r in count]:
+        try:
+            matcher(value)
+        except (ValueError, re.error) as e:
+            raise ValueError(f"{path}: {e}") from e
     return Expectations(done, expect, forbid, count, present)
 
 
@@ -89,7 +178,7 @@ def boot(image, log_path, timeout, done_regex, live=False, extra_args=()):
         raise FileNotFoundError(f"no image at {image}: build the example first")
     command = QEMU_COMMAND + list(extra_args) + [
         "-device", f"loader,file={image},addr=0x70000000,cpu-num=0"]
-    done = re.compile(done_regex)
+    done = matcher(done_regex)
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     start = time.monotonic()
     finished = False
@@ -148,7 +237,7 @@ def check(lines, expectations, finished, timeout):
         problems.append(f"the system did not finish within {timeout} s (no line matching '{expectations.done}')")
     position = 0
     for regex in expectations.expect:
-        pattern = re.compile(regex)
+        pattern = matcher(regex)
         for i in range(position, len(lines)):
             if pattern.search(lines[i]):
                 position = i + 1
@@ -158,17 +247,17 @@ def check(lines, expectations, finished, timeout):
             where = "appears, but out of order" if anywhere else "is missing"
             problems.append(f"expected line '{regex}' {where}")
     for regex in expectations.present:
-        pattern = re.compile(regex)
+        pattern = matcher(regex)
         if not any(pattern.search(line) for line in lines):
             problems.append(f"expected line '{regex}' is missing")
     for regex in expectations.forbid:
-        pattern = re.compile(regex)
+        pattern = matcher(regex)
         for line in lines:
             if pattern.search(line):
                 problems.append(f"forbidden line matched '{regex}': {line.strip()}")
                 break
     for n, regex in expectations.count:
-        pattern = re.compile(regex)
+        pattern = matcher(regex)
         seen = sum(1 for line in lines if pattern.search(line))
         if seen != n:
             problems.append(f"expected {n} lines matching '{regex}', saw {seen}")

@@ -23,7 +23,7 @@
 #define CLIENT_CHANNEL 3u
 #define LOGGER_CHANNEL 4u
 
-/* What the fake kernel saw, and the fake clock. */
+/* What the fake kernel saw. The engine must never read the clock: it is given the time. */
 static struct {
     unsigned notified[SEL4FT_OS_MAX_CHANNEL + 1];
     int stops;
@@ -32,6 +32,7 @@ static struct {
     int restarts_of[SEL4FT_FAULTMON_MAX_CHILDREN];
     sel4ft_child_t restarted;
     int restart_result;
+    int clock_reads;
     uint64_t now;
     char console[2048];
     size_t console_length;
@@ -63,6 +64,7 @@ static int on_restart(void *context, sel4ft_child_t child)
 static uint64_t on_ticks(void *context)
 {
     (void)context;
+    kernel.clock_reads++;
     return kernel.now;
 }
 
@@ -78,6 +80,56 @@ static void on_console(void *context, const char *text, size_t length)
     kernel.console[kernel.console_length] = '\0';
 }
 
+/* The test sink: every event the monitor reports, in order. */
+static struct {
+    sel4ft_faultmon_event_t events[64];
+    unsigned count;
+    unsigned read;
+} captured;
+
+static void capture(void *context, const sel4ft_faultmon_event_t *event)
+{
+    assert_ptr_equal(context, &captured);
+    assert_true(captured.count < sizeof(captured.events) / sizeof(captured.events[0]));
+    captured.events[captured.count++] = *event;
+}
+
+/* The next event reported: it must be of @p kind. */
+static const sel4ft_faultmon_event_t *next_event(uint32_t kind)
+{
+    if (captured.read >= captured.count) {
+        fail_msg("no more events; expected '%s'", sel4ft_faultmon_event_kind_str(kind));
+    }
+    const sel4ft_faultmon_event_t *event = &captured.events[captured.read++];
+    if (event->kind != kind) {
+        fail_msg("event '%s' (child %s), expected '%s'", sel4ft_faultmon_event_kind_str(event->kind),
+                 event->name != NULL ? event->name : "?", sel4ft_faultmon_event_kind_str(kind));
+    }
+    return event;
+}
+
+static void expect_no_more_events(void)
+{
+    if (captured.read < captured.count) {
+        fail_msg("unexpected event '%s'", sel4ft_faultmon_event_kind_str(captured.events[captured.read].kind));
+    }
+}
+
+static void skip_events(void)
+{
+    captured.read = captured.count;
+}
+
+/* A child's event: its name, incarnation and time. */
+static const sel4ft_faultmon_event_t *expect_event(uint32_t kind, const char *name, uint32_t incarnation, uint64_t at)
+{
+    const sel4ft_faultmon_event_t *event = next_event(kind);
+    assert_string_equal(event->name, name);
+    assert_int_equal(event->incarnation, incarnation);
+    assert_int_equal(event->at, at);
+    return event;
+}
+
 static _Alignas(64) uint8_t ring[65536];
 static sel4ft_logring_producer_t producer;
 static sel4ft_logring_consumer_t consumer;
@@ -87,6 +139,7 @@ static int setup(void **state)
 {
     (void)state;
     memset(&kernel, 0, sizeof(kernel));
+    memset(&captured, 0, sizeof(captured));
     memset(ring, 0, sizeof(ring));
     kernel.now = 1000000;
     sel4ft_os_linux_hooks_t hooks = {
@@ -99,7 +152,7 @@ static int setup(void **state)
     sel4ft_os_linux_set_hooks(&hooks);
     assert_int_equal(sel4ft_logring_producer_init(&producer, ring, sizeof(ring), LOGGER_CHANNEL), 0);
     assert_int_equal(sel4ft_logring_consumer_init(&consumer, ring, sizeof(ring), "monitor"), 0);
-    assert_int_equal(sel4ft_faultmon_init(&monitor, &producer), 0);
+    assert_int_equal(sel4ft_faultmon_init(&monitor, NULL, capture, &captured), 0);
     return 0;
 }
 
@@ -107,6 +160,9 @@ static int teardown(void **state)
 {
     (void)state;
     sel4ft_os_linux_set_hooks(NULL);
+    sel4ft_os_linux_set_name(NULL);
+    /* Every entry point was given the time; none read the clock. */
+    assert_int_equal(kernel.clock_reads, 0);
     return 0;
 }
 
@@ -135,23 +191,28 @@ static sel4ft_msginfo_t null_write_fault(void)
     return (sel4ft_msginfo_t){ SEL4FT_FAULT_VM, 4 };
 }
 
-static void expect_log(const char *needle)
+/* A seL4 fault, as the kernel delivers it to fault(), at the fake clock's time. */
+static bool fault_now(sel4ft_child_t child)
 {
-    sel4ft_log_record_t record;
-    assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
-    if (strstr(record.text, needle) == NULL) {
-        fail_msg("log line '%s' does not contain '%s'", record.text, needle);
-    }
+    return sel4ft_faultmon_fault(&monitor, child, null_write_fault(), kernel.now);
 }
 
-static void expect_no_more_log(void)
+/* A Linux-style failure (a signal, an exit status) at the fake clock's time. */
+static void fail_now(sel4ft_child_t child, uint32_t cause, int32_t code)
 {
-    sel4ft_log_record_t record;
-    int err = sel4ft_logring_read(&consumer, &record);
-    if (err == 0) {
-        fail_msg("unexpected log line '%s'", record.text);
-    }
-    assert_int_equal(err, -SEL4FT_EAGAIN);
+    const sel4ft_failure_t failure = { .cause = cause, .code = code };
+    assert_int_equal(sel4ft_faultmon_failed(&monitor, child, &failure, kernel.now), 0);
+}
+
+/* The failure event of a write to NULL at 0x2000a4 (null_write_fault()). */
+static void expect_null_write(const char *name, uint32_t incarnation, uint64_t at)
+{
+    const sel4ft_faultmon_event_t *event = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, name, incarnation, at);
+    assert_int_equal(event->failure.cause, SEL4FT_FAILURE_FAULT);
+    assert_int_equal(event->failure.fault.kind, SEL4FT_FAULT_VM);
+    assert_true(event->failure.fault.is_write);
+    assert_int_equal(event->failure.fault.address, 0);
+    assert_int_equal(event->failure.fault.ip, 0x2000a4);
 }
 
 static const sel4ft_supervisor_policy_t three_in_a_second = {
@@ -168,7 +229,7 @@ static void test_add_child_validates(void **state)
     sel4ft_faultmon_child_config_t config = { .name = "x", .on_fault = SEL4FT_FAULTMON_STOP };
     sel4ft_supervisor_policy_t bad = three_in_a_second;
 
-    assert_int_equal(sel4ft_faultmon_init(NULL, NULL), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_faultmon_init(NULL, NULL, NULL, NULL), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_faultmon_add_child(&monitor, SEL4FT_FAULTMON_MAX_CHILDREN, &config), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_faultmon_add_child(&monitor, 0, NULL), -SEL4FT_EINVAL);
     config.on_fault = SEL4FT_FAULTMON_ACTION_NUM;
@@ -193,21 +254,33 @@ static void test_add_child_validates(void **state)
 static void test_decide_follows_configuration(void **state)
 {
     (void)state;
-    sel4ft_fault_t fault = { .kind = SEL4FT_FAULT_VM };
+    sel4ft_failure_t failure = { .cause = SEL4FT_FAILURE_FAULT, .fault = { .kind = SEL4FT_FAULT_VM } };
 
-    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &fault), SEL4FT_FAULTMON_STOP);
+    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &failure), SEL4FT_FAULTMON_STOP);
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
-    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &fault), SEL4FT_FAULTMON_RESTART);
-    fault.kind = 42;
-    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &fault), SEL4FT_FAULTMON_STOP);
-    fault.kind = SEL4FT_FAULT_NULL;
-    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &fault), SEL4FT_FAULTMON_STOP);
-    assert_int_equal(sel4ft_faultmon_decide(&monitor, 99, &fault), SEL4FT_FAULTMON_STOP);
+    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &failure), SEL4FT_FAULTMON_RESTART);
+    failure.fault.kind = 42;
+    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &failure), SEL4FT_FAULTMON_STOP);
+    failure.fault.kind = SEL4FT_FAULT_NULL;
+    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &failure), SEL4FT_FAULTMON_STOP);
+    assert_int_equal(sel4ft_faultmon_decide(&monitor, 99, &failure), SEL4FT_FAULTMON_STOP);
+    /* Linux's causes carry no fault: the configured action. An unknown cause: stop. */
+    for (uint32_t cause = SEL4FT_FAILURE_SIGNAL; cause < SEL4FT_FAILURE_CAUSE_NUM; cause++) {
+        const sel4ft_failure_t other = { .cause = cause };
+        assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &other), SEL4FT_FAULTMON_RESTART);
+    }
+    const sel4ft_failure_t unknown = { .cause = SEL4FT_FAILURE_CAUSE_NUM };
+    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, &unknown), SEL4FT_FAULTMON_STOP);
+    assert_int_equal(sel4ft_faultmon_decide(&monitor, CRASHER, NULL), SEL4FT_FAULTMON_STOP);
     assert_string_equal(sel4ft_faultmon_action_str(SEL4FT_FAULTMON_STOP), "stop");
     assert_string_equal(sel4ft_faultmon_action_str(SEL4FT_FAULTMON_RESTART), "restart");
     assert_string_equal(sel4ft_faultmon_action_str(7), "?");
-    assert_string_equal(sel4ft_faultmon_state_str(SEL4FT_FAULTMON_WAITING), "waiting to restart");
+    assert_string_equal(sel4ft_faultmon_state_str(SEL4FT_FAULTMON_WAITING), "waiting");
     assert_string_equal(sel4ft_faultmon_state_str(99), "?");
+    assert_string_equal(sel4ft_failure_cause_str(SEL4FT_FAILURE_DEADLINE), "deadline");
+    assert_string_equal(sel4ft_failure_cause_str(99), "?");
+    assert_string_equal(sel4ft_faultmon_event_kind_str(SEL4FT_FAULTMON_EVENT_GROUP_RESTART), "group_restart");
+    assert_string_equal(sel4ft_faultmon_event_kind_str(99), "?");
 }
 
 static void test_stop_policy_stops_logs_and_tells_dependents(void **state)
@@ -215,21 +288,24 @@ static void test_stop_policy_stops_logs_and_tells_dependents(void **state)
     (void)state;
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_STOP, NULL, NULL, CRASHER_CHANNEL, 0);
 
-    assert_false(sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault()));
+    assert_false(fault_now(CRASHER));
 
     assert_int_equal(kernel.stops, 1);
     assert_int_equal(kernel.stopped, CRASHER);
     assert_int_equal(kernel.restarts, 0);
     assert_int_equal(kernel.notified[CLIENT_CHANNEL], 1);
-    expect_log("crasher: VM fault: write to 0x0 at ip 0x2000a4: translation fault, level 2 [EC 0x24");
-    expect_log("crasher: stopped (failure 1, incarnation 1), telling dependents");
-    expect_no_more_log();
+    expect_null_write("crasher", 1, kernel.now);
+    const sel4ft_faultmon_event_t *stopped = expect_event(SEL4FT_FAULTMON_EVENT_STOPPED, "crasher", 1, kernel.now);
+    assert_int_equal(stopped->failures, 1);
+    assert_string_equal(stopped->reason, "its action is stop");
+    expect_no_more_events();
 
     const sel4ft_faultmon_child_t *child = sel4ft_faultmon_child(&monitor, CRASHER);
     assert_int_equal(child->state, SEL4FT_FAULTMON_STOPPED);
     assert_int_equal(child->faults, 1);
-    assert_true(child->last_fault.is_write);
-    assert_int_equal(child->last_fault.child, CRASHER);
+    assert_int_equal(child->last_failure.cause, SEL4FT_FAILURE_FAULT);
+    assert_true(child->last_failure.fault.is_write);
+    assert_int_equal(child->last_failure.fault.child, CRASHER);
     assert_int_equal(monitor.faults, 1);
 }
 
@@ -238,24 +314,29 @@ static void test_first_failure_restarts_at_once(void **state)
     (void)state;
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, CRASHER_CHANNEL, 0);
 
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(kernel.restarts, 1);
     assert_int_equal(kernel.restarted, CRASHER);
     assert_int_equal(kernel.stops, 0);
     assert_int_equal(kernel.notified[CLIENT_CHANNEL], 1);
-    expect_log("crasher: VM fault");
-    expect_log("crasher: restarting now as incarnation 2 (restart 1 in the window): first failure");
+    expect_null_write("crasher", 1, kernel.now);
+    const sel4ft_faultmon_event_t *restart = expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 2, kernel.now);
+    assert_int_equal(restart->restarts_in_window, 1);
+    assert_int_equal(restart->delay_ticks, 0);
+    assert_int_equal(restart->group, 0);
+    assert_string_equal(restart->reason, "first failure: restart at once");
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
 
-    /* The child says it serves again 320 ticks later: the recovery time is logged. */
+    /* The child says it serves again 320 ticks later: the recovery time is reported. */
     kernel.now += 320;
     assert_true(sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now));
-    expect_log("crasher: serving again as incarnation 2, 320 ticks");
+    const sel4ft_faultmon_event_t *recovered = expect_event(SEL4FT_FAULTMON_EVENT_RECOVERED, "crasher", 2, kernel.now);
+    assert_int_equal(recovered->recovery_ticks, 320);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RUNNING);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->last_recovery_ticks, 320);
     /* A second notification is just a notification. */
     assert_true(sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now + 5));
-    expect_no_more_log();
+    expect_no_more_events();
     assert_false(sel4ft_faultmon_notified(&monitor, 40, kernel.now));
 }
 
@@ -265,53 +346,63 @@ static void test_repeated_failures_back_off_then_escalate(void **state)
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, CRASHER_CHANNEL, 0);
 
     /* Failure 1: at once. */
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(kernel.restarts, 1);
     assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
     sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
+    expect_null_write("crasher", 1, kernel.now);
+    assert_int_equal(expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 2, kernel.now)->restarts_in_window, 1);
+    expect_event(SEL4FT_FAULTMON_EVENT_RECOVERED, "crasher", 2, kernel.now);
 
     /* Failure 2: stopped, restart scheduled 1000 ticks later. */
     kernel.now += 10;
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(kernel.restarts, 1);
     assert_int_equal(kernel.stops, 1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_WAITING);
     assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), kernel.now + 1000);
+    expect_null_write("crasher", 2, kernel.now);
+    const sel4ft_faultmon_event_t *backoff = expect_event(SEL4FT_FAULTMON_EVENT_BACKOFF, "crasher", 3, kernel.now);
+    assert_int_equal(backoff->delay_ticks, 1000);
+    assert_int_equal(backoff->restarts_in_window, 2);
+    assert_string_equal(backoff->reason, "failed again within the window: restart after a back-off");
     sel4ft_faultmon_tick(&monitor, kernel.now + 999);
     assert_int_equal(kernel.restarts, 1);
+    expect_no_more_events();
     sel4ft_faultmon_tick(&monitor, kernel.now + 1000);
     assert_int_equal(kernel.restarts, 2);
     assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
+    const sel4ft_faultmon_event_t *restart = expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 3,
+                                                          kernel.now + 1000);
+    assert_int_equal(restart->delay_ticks, 1000);
+    assert_int_equal(restart->restarts_in_window, 2);
+    assert_string_equal(restart->reason, "back-off over");
 
     /* Failure 3: back-off doubled. */
     kernel.now += 2000;
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), kernel.now + 2000);
     sel4ft_faultmon_tick(&monitor, kernel.now + 2000);
     assert_int_equal(kernel.restarts, 3);
+    expect_null_write("crasher", 3, kernel.now);
+    backoff = expect_event(SEL4FT_FAULTMON_EVENT_BACKOFF, "crasher", 4, kernel.now);
+    assert_int_equal(backoff->delay_ticks, 2000);
+    assert_int_equal(backoff->restarts_in_window, 3);
+    assert_int_equal(expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 4, kernel.now + 2000)->delay_ticks, 2000);
 
     /* Failure 4: three restarts already in the window: give up, stop, tell dependents. */
     kernel.now += 5000;
     unsigned told = kernel.notified[CLIENT_CHANNEL];
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(kernel.restarts, 3);
     assert_int_equal(kernel.stops, 3);
     assert_int_equal(kernel.notified[CLIENT_CHANNEL], told + 1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_STOPPED);
-
-    expect_log("VM fault");
-    expect_log("restarting now as incarnation 2 (restart 1 in the window)");
-    expect_log("serving again as incarnation 2");
-    expect_log("VM fault");
-    expect_log("restarting in 1000 ticks (1.000 us) as incarnation 3 (restart 2 in the window)");
-    expect_log("back-off over, restarting as incarnation 3");
-    expect_log("VM fault");
-    expect_log("restarting in 2000 ticks (2.000 us) as incarnation 4 (restart 3 in the window)");
-    expect_log("back-off over, restarting as incarnation 4");
-    expect_log("VM fault");
-    expect_log("crasher: restart limit within the window reached (3 restarts in the window, incarnation 4): "
-               "stopped for good");
-    expect_no_more_log();
+    expect_null_write("crasher", 4, kernel.now);
+    const sel4ft_faultmon_event_t *gave_up = expect_event(SEL4FT_FAULTMON_EVENT_GAVE_UP, "crasher", 4, kernel.now);
+    assert_int_equal(gave_up->restarts_in_window, 3);
+    assert_string_equal(gave_up->reason, "restart limit within the window reached");
+    expect_no_more_events();
 }
 
 static void test_group_escalation_restarts_the_group(void **state)
@@ -329,22 +420,29 @@ static void test_group_escalation_restarts_the_group(void **state)
     slow.backoff_first_ticks = 1000000;
     slow.backoff_max_ticks = 1000000;
     watch(SERVER, "server", SEL4FT_FAULTMON_RESTART, &slow, NULL, SERVER_CHANNEL, 7);
-    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    fault_now(SERVER);
     sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
-    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    fault_now(SERVER);
     assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->state, SEL4FT_FAULTMON_WAITING);
     assert_int_equal(kernel.restarts_of[SERVER], 1);
-    while (sel4ft_logring_read(&consumer, &(sel4ft_log_record_t){ 0 }) == 0) {
-    }
+    skip_events();
 
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(kernel.restarts_of[CRASHER], 1);
     assert_int_equal(kernel.restarts_of[SERVER], 2);
     assert_int_equal(kernel.restarts_of[9], 0);
-    expect_log("VM fault");
-    expect_log("crasher: restart limit within the window reached (0 restarts in the window, incarnation 1): "
-               "restarting group 7");
-    /* Incarnations 2 and 3 came from its own failures; the group restart starts incarnation 4. */
+    expect_null_write("crasher", 1, kernel.now);
+    const sel4ft_faultmon_event_t *group = expect_event(SEL4FT_FAULTMON_EVENT_GROUP_RESTART, "crasher", 1, kernel.now);
+    assert_int_equal(group->group, 7);
+    assert_int_equal(group->restarts_in_window, 0);
+    assert_string_equal(group->reason, "restart limit within the window reached");
+    /* Each member restarted, in id order. Incarnations 2 and 3 of the server came from its own failures; the
+     * group restart starts incarnation 4. */
+    const sel4ft_faultmon_event_t *restart = expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 2, kernel.now);
+    assert_int_equal(restart->group, 7);
+    assert_string_equal(restart->reason, "restarted with its group");
+    assert_int_equal(expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "server", 4, kernel.now)->group, 7);
+    expect_no_more_events();
     assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->supervision.incarnation, 4);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
 }
@@ -388,15 +486,19 @@ static void test_hung_child_is_restarted_after_two_missed_periods(void **state)
     tick_periods(1);
     assert_int_equal(kernel.restarts, 1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 1);
-    expect_log("hanger: no heartbeat for 2 periods (counter stuck at 3): hung");
-    expect_log("hanger: restarting now as incarnation 2");
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->faults, 0);
+    const sel4ft_faultmon_event_t *hung = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "hanger", 1, kernel.now);
+    assert_int_equal(hung->failure.cause, SEL4FT_FAILURE_HANG);
+    assert_int_equal(hung->failure.code, 2);
+    assert_int_equal(hung->failure.detail, 3);
+    expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "hanger", 2, kernel.now);
 
     /* While restarting it is not checked; once it says it serves, checks resume from its counter. */
     kernel.now += 500;
     sel4ft_faultmon_tick(&monitor, kernel.now);
     assert_int_equal(kernel.restarts, 1);
     sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
-    expect_log("hanger: serving again as incarnation 2");
+    expect_event(SEL4FT_FAULTMON_EVENT_RECOVERED, "hanger", 2, kernel.now);
     heartbeat.beats++;
     tick_periods(1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 0);
@@ -433,7 +535,10 @@ static void test_hang_blames_the_highest_priority_child_only(void **state)
     tick_periods(2);
     assert_int_equal(kernel.restarts, 0);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 0);
-    expect_log("crasher: no heartbeat for 2 periods, but a child of higher priority is not beating either");
+    const sel4ft_faultmon_event_t *spared = expect_event(SEL4FT_FAULTMON_EVENT_SPARED, "crasher", 1, kernel.now);
+    assert_int_equal(spared->missed, 2);
+    assert_int_equal(spared->spares, 1);
+    expect_no_more_events();
 
     /* Period 3: the high one is hung and restarted; the low one, still starved, is not blamed. */
     tick_periods(1);
@@ -442,8 +547,11 @@ static void test_hang_blames_the_highest_priority_child_only(void **state)
     assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->hangs, 1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 0);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 1);
-    expect_log("logger: no heartbeat for 2 periods (counter stuck at 1): hung");
-    expect_log("logger: restarting now as incarnation 2");
+    const sel4ft_faultmon_event_t *hung = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "logger", 1, kernel.now);
+    assert_int_equal(hung->failure.cause, SEL4FT_FAILURE_HANG);
+    assert_int_equal(hung->failure.detail, 1);
+    expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "logger", 2, kernel.now);
+    expect_no_more_events();
 
     /* The hung one serves again and beats; the starved one beats again: nothing more happens. */
     sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
@@ -548,13 +656,16 @@ static void test_refused_restart_is_reported(void **state)
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
     kernel.restart_result = -SEL4FT_EIO;
 
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(monitor.action_errors, 1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_STOPPED);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->restarts, 0);
-    expect_log("crasher: VM fault");
-    expect_log("crasher: restarting now");
-    expect_log("crasher: restart FAILED");
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->restart_error, -SEL4FT_EIO);
+    expect_null_write("crasher", 1, kernel.now);
+    const sel4ft_faultmon_event_t *refused = expect_event(SEL4FT_FAULTMON_EVENT_RESTART_FAILED, "crasher", 2,
+                                                          kernel.now);
+    assert_int_equal(refused->error, -SEL4FT_EIO);
+    expect_no_more_events();
 }
 
 static void test_unknown_child_is_stopped_and_nobody_told(void **state)
@@ -562,15 +673,24 @@ static void test_unknown_child_is_stopped_and_nobody_told(void **state)
     (void)state;
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
 
-    sel4ft_faultmon_handle(&monitor, 9, null_write_fault());
+    fault_now(9);
     assert_int_equal(kernel.stops, 1);
     assert_int_equal(kernel.stopped, 9);
     assert_int_equal(kernel.restarts, 0);
     assert_int_equal(kernel.notified[CLIENT_CHANNEL], 0);
     assert_int_equal(monitor.unknown_children, 1);
-    expect_log("unknown child: VM fault");
-    expect_log("child 9, which this monitor does not watch");
+    assert_int_equal(monitor.faults, 1);
+    const sel4ft_faultmon_event_t *unknown = next_event(SEL4FT_FAULTMON_EVENT_UNKNOWN_CHILD);
+    assert_int_equal(unknown->child, 9);
+    assert_null(unknown->name);
+    assert_int_equal(unknown->at, kernel.now);
+    assert_int_equal(unknown->failure.fault.kind, SEL4FT_FAULT_VM);
+    expect_no_more_events();
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->faults, 0);
+    /* Out of range too: stopped through the port (which refuses ids it does not have), never indexed. */
+    fail_now(SEL4FT_FAULTMON_MAX_CHILDREN + 5, SEL4FT_FAILURE_SIGNAL, 11);
+    assert_int_equal(monitor.unknown_children, 2);
+    assert_int_equal(next_event(SEL4FT_FAULTMON_EVENT_UNKNOWN_CHILD)->child, SEL4FT_FAULTMON_MAX_CHILDREN + 5);
 }
 
 static void test_garbage_fault_message_stops_the_child(void **state)
@@ -582,21 +702,71 @@ static void test_garbage_fault_message_stops_the_child(void **state)
     for (uint32_t i = 0; i < SEL4FT_OS_MAX_MRS; i++) {
         sel4ft_os_mr_set(i, 0xffffffffffffffffull);
     }
-    assert_false(sel4ft_faultmon_handle(&monitor, CRASHER, (sel4ft_msginfo_t){ 0xfffff, SEL4FT_OS_MAX_MRS }));
+    assert_false(sel4ft_faultmon_fault(&monitor, CRASHER, (sel4ft_msginfo_t){ 0xfffff, SEL4FT_OS_MAX_MRS },
+                                       kernel.now));
     assert_int_equal(kernel.stops, 1);
     assert_int_equal(kernel.restarts, 0);
-    expect_log("crasher: unknown fault");
-    expect_log("crasher: stopped (failure 1");
+    const sel4ft_faultmon_event_t *failed = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "crasher", 1, kernel.now);
+    assert_int_equal(failed->failure.fault.kind, 0xfffff);
+    const sel4ft_faultmon_event_t *stopped = expect_event(SEL4FT_FAULTMON_EVENT_STOPPED, "crasher", 1, kernel.now);
+    assert_string_equal(stopped->reason, "a failure the monitor cannot reason about: stopped, not guessed at");
+    assert_int_equal(stopped->failures, 1);
 }
 
-static void test_without_a_ring_lines_go_to_the_console(void **state)
+/* The default sink without a ring: one line per event on the console, with the prefix the logger gives records,
+ * each cut as a record would be (the description goes first: see test_event_line_truncation_and_quoting). */
+static void test_default_sink_writes_prefixed_lines_to_the_console(void **state)
 {
     (void)state;
-    assert_int_equal(sel4ft_faultmon_init(&monitor, NULL), 0);
+    sel4ft_os_linux_set_name("monitor");
+    assert_int_equal(sel4ft_faultmon_init(&monitor, NULL, NULL, NULL), 0);
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_STOP, NULL, NULL, CRASHER_CHANNEL, 0);
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
-    assert_non_null(strstr(kernel.console, "crasher: VM fault: write to 0x0"));
-    assert_non_null(strstr(kernel.console, "crasher: stopped (failure 1"));
+    fault_now(CRASHER);
+    assert_string_equal(kernel.console,
+                        "monitor|ERROR: failed child=crasher incarnation=1 cause=fault fault=vm access=write addr=0x0 "
+                        "ip=0x2000a4 ec=0x24 fsc=0x06 at=1000000 text=\"VM fault: write to 0x0 at ip 0x2000a4: "
+                        "translation fault, level 2 [EC 0x24 data abort from a lower exception lev...\"\n"
+                        "monitor|WARN: stopped child=crasher incarnation=1 failures=1 at=1000000 "
+                        "reason=\"its action is stop\"\n");
+}
+
+/* The default sink with a ring: one record per event, at the kind's level, the same line as on the console
+ * (cut to a record's size). */
+static void test_default_sink_writes_records_to_the_ring(void **state)
+{
+    (void)state;
+    assert_int_equal(sel4ft_faultmon_init(&monitor, &producer, NULL, NULL), 0);
+    watch(CRASHER, "client_b", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
+    kernel.now = 12345678901ull;
+    sel4ft_os_mr_set(0, 0x200f34);       /* IP */
+    sel4ft_os_mr_set(1, 0xffffffeec0);   /* a write below the stack */
+    sel4ft_os_mr_set(2, 0);
+    sel4ft_os_mr_set(3, 0x92000047);     /* EC 0x24, WnR, DFSC 0x07 */
+    sel4ft_faultmon_fault(&monitor, CRASHER, (sel4ft_msginfo_t){ SEL4FT_FAULT_VM, 4 }, kernel.now);
+    sel4ft_faultmon_serving(&monitor, CRASHER, kernel.now + 1997);
+
+    sel4ft_log_record_t record;
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
+    assert_int_equal(record.level, SEL4FT_LOG_ERROR);
+    /* Every field whole; the description cut to fit the record. */
+    const char *head = "failed child=client_b incarnation=1 cause=fault fault=vm access=write addr=0xffffffeec0 "
+                       "ip=0x200f34 ec=0x24 fsc=0x07 at=12345678901 text=\"VM fault: write to 0xffffffeec0 at ip "
+                       "0x200f34: translation fault, level 3 [EC 0x24 ";
+    assert_memory_equal(record.text, head, strlen(head));
+    assert_int_equal(record.length, SEL4FT_LOGRING_TEXT_MAX);
+    assert_memory_equal(record.text + record.length - 4, "...\"", 4);
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
+    assert_int_equal(record.level, SEL4FT_LOG_WARN);
+    assert_string_equal(record.text, "restart child=client_b incarnation=2 in_window=1 delay_ticks=0 at=12345678901 "
+                                     "reason=\"first failure: restart at once\"");
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
+    assert_int_equal(record.level, SEL4FT_LOG_INFO);
+    /* The microseconds at the port's own rate (the hooks set none): formatted apart in the formatter's test. */
+    assert_memory_equal(record.text, "recovered child=client_b incarnation=2 ticks=1997 ", 50);
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), -SEL4FT_EAGAIN);
+    /* The ring stamps each record with the counter itself; the engine read nothing. */
+    assert_int_equal(kernel.clock_reads, 3);
+    kernel.clock_reads = 0;
 }
 
 static void test_restarted_child_that_never_serves_fails_again(void **state)
@@ -605,7 +775,7 @@ static void test_restarted_child_that_never_serves_fails_again(void **state)
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, CRASHER_CHANNEL, 0);
     sel4ft_faultmon_set_recovery_timeout(&monitor, 500);
 
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(kernel.restarts, 1);
     assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), kernel.now + 500);
     sel4ft_faultmon_tick(&monitor, kernel.now + 499);
@@ -616,10 +786,15 @@ static void test_restarted_child_that_never_serves_fails_again(void **state)
     sel4ft_faultmon_tick(&monitor, kernel.now);
     assert_int_equal(kernel.stops, 1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_WAITING);
-    expect_log("crasher: VM fault");
-    expect_log("restarting now as incarnation 2");
-    expect_log("crasher: not serving 500 ticks after its restart as incarnation 2");
-    expect_log("restarting in 1000 ticks");
+    expect_null_write("crasher", 1, kernel.now - 500);
+    expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 2, kernel.now - 500);
+    const sel4ft_faultmon_event_t *late = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "crasher", 2, kernel.now);
+    assert_int_equal(late->failure.cause, SEL4FT_FAILURE_DEADLINE);
+    assert_int_equal(late->failure.detail, 500);
+    assert_int_equal(expect_event(SEL4FT_FAULTMON_EVENT_BACKOFF, "crasher", 3, kernel.now)->delay_ticks, 1000);
+    /* A missed deadline is neither a fault nor a hang. */
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->faults, 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 0);
 
     /* A child that says it serves in time is not touched. */
     sel4ft_faultmon_tick(&monitor, kernel.now + 1000);
@@ -639,12 +814,16 @@ static void test_group_restart_leaves_running_members_running(void **state)
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &once, NULL, CRASHER_CHANNEL, 7);
     watch(SERVER, "server", SEL4FT_FAULTMON_RESTART, NULL, NULL, SERVER_CHANNEL, 7);
 
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     /* The running server may hold no scheduling context: it is told, not restarted. */
     assert_int_equal(kernel.restarts_of[SERVER], 0);
     assert_int_equal(kernel.notified[SERVER_CHANNEL], 1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->state, SEL4FT_FAULTMON_RUNNING);
     assert_int_equal(kernel.restarts_of[CRASHER], 1);
+    expect_null_write("crasher", 1, kernel.now);
+    expect_event(SEL4FT_FAULTMON_EVENT_GROUP_RESTART, "crasher", 1, kernel.now);
+    expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 2, kernel.now);
+    expect_no_more_events();
 }
 
 /* A group restart inside a tick stamps members with the tick's own time: none of them times out at once. */
@@ -662,15 +841,16 @@ static void test_group_restart_from_a_timeout_does_not_time_out_members(void **s
     sel4ft_faultmon_set_recovery_timeout(&monitor, 500);
 
     /* b fails twice and waits in its back-off. */
-    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    fault_now(SERVER);
     sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
-    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    fault_now(SERVER);
     assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->state, SEL4FT_FAULTMON_WAITING);
     /* a fails and is restarted; then it never says it serves. */
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(kernel.restarts_of[CRASHER], 1);
 
-    /* The deadline passes, the clock keeps moving while the monitor works: a's policy escalates to the group. */
+    /* The deadline passes; the fake clock moves on while the monitor works (the engine must not read it): a's
+     * policy escalates to the group. */
     uint64_t tick = kernel.now + 600;
     kernel.now = tick + 50;
     sel4ft_faultmon_tick(&monitor, tick);
@@ -681,6 +861,218 @@ static void test_group_restart_from_a_timeout_does_not_time_out_members(void **s
     /* Its recovery time still counts from the original failure. */
     sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, tick + 10);
     assert_true(sel4ft_faultmon_child(&monitor, CRASHER)->last_recovery_ticks >= 610);
+}
+
+/* The same engine, driven as the Linux baseline drives it: a process killed by a signal or exiting with a status,
+ * restarted through the port's hooks, saying it serves by id. */
+static void test_linux_failures_take_the_same_path(void **state)
+{
+    (void)state;
+    watch(SERVER, "server", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, SERVER_CHANNEL, 0);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_STOP, NULL, NULL, CRASHER_CHANNEL, 0);
+
+    fail_now(SERVER, SEL4FT_FAILURE_SIGNAL, 11);
+    assert_int_equal(kernel.restarts_of[SERVER], 1);
+    const sel4ft_faultmon_event_t *failed = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "server", 1, kernel.now);
+    assert_int_equal(failed->failure.cause, SEL4FT_FAILURE_SIGNAL);
+    assert_int_equal(failed->failure.code, 11);
+    expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "server", 2, kernel.now);
+    kernel.now += 70;
+    assert_int_equal(sel4ft_faultmon_serving(&monitor, SERVER, kernel.now), 0);
+    assert_int_equal(expect_event(SEL4FT_FAULTMON_EVENT_RECOVERED, "server", 2, kernel.now)->recovery_ticks, 70);
+
+    /* Exits again within the window: the policy backs off, as for a seL4 fault. */
+    kernel.now += 5;
+    fail_now(SERVER, SEL4FT_FAILURE_EXIT, 3);
+    failed = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "server", 2, kernel.now);
+    assert_int_equal(failed->failure.cause, SEL4FT_FAILURE_EXIT);
+    assert_int_equal(failed->failure.code, 3);
+    assert_int_equal(expect_event(SEL4FT_FAULTMON_EVENT_BACKOFF, "server", 3, kernel.now)->delay_ticks, 1000);
+    assert_int_equal(kernel.stops, 1);
+
+    /* A hang its supervisor found by itself; a child whose action is stop. */
+    fail_now(CRASHER, SEL4FT_FAILURE_HANG, 2);
+    assert_int_equal(expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "crasher", 1, kernel.now)->failure.cause,
+                     SEL4FT_FAILURE_HANG);
+    expect_event(SEL4FT_FAULTMON_EVENT_STOPPED, "crasher", 1, kernel.now);
+    expect_no_more_events();
+    assert_int_equal(kernel.stops, 2);
+    assert_int_equal(kernel.stopped, CRASHER);
+    assert_int_equal(kernel.notified[CLIENT_CHANNEL], 3);
+
+    /* Signals and exits count as faults; hangs as hangs. */
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->faults, 2);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->faults, 0);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 1);
+    assert_int_equal(monitor.faults, 2);
+
+    assert_int_equal(sel4ft_faultmon_serving(&monitor, 9, kernel.now), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_faultmon_serving(&monitor, SEL4FT_FAULTMON_MAX_CHILDREN, kernel.now), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_faultmon_failed(&monitor, SERVER, NULL, kernel.now), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_faultmon_failed(NULL, SERVER, &(sel4ft_failure_t){ 0 }, kernel.now), -SEL4FT_EINVAL);
+    expect_no_more_events();
+}
+
+static void test_report_sums_up_every_watched_child(void **state)
+{
+    (void)state;
+    watch(SERVER, "server", SEL4FT_FAULTMON_RESTART, NULL, NULL, SERVER_CHANNEL, 0);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_STOP, NULL, NULL, CRASHER_CHANNEL, 0);
+    fault_now(SERVER);
+    sel4ft_faultmon_serving(&monitor, SERVER, kernel.now + 40);
+    fault_now(CRASHER);
+    skip_events();
+
+    sel4ft_faultmon_report(&monitor, kernel.now + 100);
+    const sel4ft_faultmon_event_t *crasher = expect_event(SEL4FT_FAULTMON_EVENT_SUMMARY, "crasher", 1,
+                                                          kernel.now + 100);
+    assert_int_equal(crasher->faults, 1);
+    assert_int_equal(crasher->restarts, 0);
+    assert_int_equal(crasher->state, SEL4FT_FAULTMON_STOPPED);
+    const sel4ft_faultmon_event_t *server = expect_event(SEL4FT_FAULTMON_EVENT_SUMMARY, "server", 2, kernel.now + 100);
+    assert_int_equal(server->faults, 1);
+    assert_int_equal(server->hangs, 0);
+    assert_int_equal(server->restarts, 1);
+    assert_int_equal(server->state, SEL4FT_FAULTMON_RUNNING);
+    assert_int_equal(server->recovery_ticks, 40);
+    assert_int_equal(server->longest_recovery_ticks, 40);
+    expect_no_more_events();
+}
+
+/* A fault failure in @p event, decoded from a label and the first four message registers. */
+static void fault_of(sel4ft_faultmon_event_t *event, uint64_t label, uint64_t mr0, uint64_t mr1, uint64_t mr2,
+                     uint64_t mr3)
+{
+    const uint64_t mrs[] = { mr0, mr1, mr2, mr3 };
+    event->failure.cause = SEL4FT_FAILURE_FAULT;
+    sel4ft_fault_decode(label, mrs, 4, &event->failure.fault);
+}
+
+/* The one formatter: the exact line of every kind (doc/events.md documents these). */
+static void test_event_lines(void **state)
+{
+    (void)state;
+    const sel4ft_faultmon_event_t base = { .name = "server", .child = SERVER, .incarnation = 2, .at = 123456 };
+    sel4ft_faultmon_event_t e;
+    char line[512];
+
+#define CASE(kind_, level_, expected_, ...)                                                                    \
+    do {                                                                                                       \
+        e = base;                                                                                              \
+        e.kind = (kind_);                                                                                      \
+        __VA_ARGS__;                                                                                           \
+        assert_int_equal(sel4ft_faultmon_event_format(&e, 62500000, line, sizeof(line)), strlen(expected_)); \
+        assert_string_equal(line, (expected_));                                                                \
+        assert_int_equal(sel4ft_faultmon_event_level(kind_), (level_));                                        \
+    } while (0)
+
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=fault fault=user_exception ip=0x200dbc sp=0xfffffffcc0 ec=0x00 "
+         "esr=0x2000000 at=123456 text=\"user exception: unknown reason (undefined instruction) at ip 0x200dbc, "
+         "sp 0xfffffffcc0 [EC 0x00, ESR 0x2000000]\"",
+         fault_of(&e, SEL4FT_FAULT_USER_EXCEPTION, 0x200dbc, 0xfffffffcc0, 0, 0x2000000));
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=fault fault=vm access=read addr=0x0 ip=0x2009c8 ec=0x24 fsc=0x06 "
+         "at=123456 text=\"VM fault: read of 0x0 at ip 0x2009c8: translation fault, level 2 [EC 0x24 data abort "
+         "from a lower exception level, FSC 0x06]\"",
+         fault_of(&e, SEL4FT_FAULT_VM, 0x2009c8, 0, 0, 0x92000006));
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=fault fault=vm access=fetch addr=0x0 ip=0x0 ec=0x20 fsc=0x06 "
+         "at=123456 text=\"VM fault: instruction fetch from 0x0 at ip 0x0: translation fault, level 2 [EC 0x20 "
+         "instruction abort from a lower exception level, FSC 0x06]\"",
+         fault_of(&e, SEL4FT_FAULT_VM, 0, 0, 1, 0x82000006));
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=fault fault=unknown label=1048575 detail=0x0 at=123456 "
+         "text=\"unknown fault (label 1048575) at ip 0x0, detail 0x0\"",
+         fault_of(&e, 0xfffff, 0, 0, 0, 0));
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=signal signal=11 at=123456",
+         e.failure = (sel4ft_failure_t){ .cause = SEL4FT_FAILURE_SIGNAL, .code = 11 });
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=exit status=1 at=123456",
+         e.failure = (sel4ft_failure_t){ .cause = SEL4FT_FAILURE_EXIT, .code = 1 });
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=hang missed=2 beats=3 at=123456",
+         e.failure = (sel4ft_failure_t){ .cause = SEL4FT_FAILURE_HANG, .code = 2, .detail = 3 });
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=deadline waited_ticks=62500000 at=123456",
+         e.failure = (sel4ft_failure_t){ .cause = SEL4FT_FAILURE_DEADLINE, .detail = 62500000 });
+    CASE(SEL4FT_FAULTMON_EVENT_UNKNOWN_CHILD, SEL4FT_LOG_ERROR,
+         "unknown_child id=9 cause=signal signal=6 at=123456",
+         e.name = NULL; e.child = 9; e.failure = (sel4ft_failure_t){ .cause = SEL4FT_FAILURE_SIGNAL, .code = 6 });
+    CASE(SEL4FT_FAULTMON_EVENT_RESTART, SEL4FT_LOG_WARN,
+         "restart child=server incarnation=2 in_window=1 delay_ticks=0 at=123456 "
+         "reason=\"first failure: restart at once\"",
+         e.restarts_in_window = 1; e.reason = "first failure: restart at once");
+    CASE(SEL4FT_FAULTMON_EVENT_RESTART, SEL4FT_LOG_WARN,
+         "restart child=server incarnation=2 in_window=0 delay_ticks=0 group=7 at=123456 "
+         "reason=\"restarted with its group\"",
+         e.group = 7; e.reason = "restarted with its group");
+    CASE(SEL4FT_FAULTMON_EVENT_BACKOFF, SEL4FT_LOG_WARN,
+         "backoff child=server incarnation=2 in_window=2 delay_ticks=62500 delay_us=1000.000 at=123456 "
+         "reason=\"failed again within the window: restart after a back-off\"",
+         e.restarts_in_window = 2; e.delay_ticks = 62500;
+         e.reason = "failed again within the window: restart after a back-off");
+    CASE(SEL4FT_FAULTMON_EVENT_RESTART_FAILED, SEL4FT_LOG_ERROR,
+         "restart_failed child=server incarnation=2 at=123456 error=\"SEL4FT_EIO: operating system call failed\"",
+         e.error = -SEL4FT_EIO);
+    CASE(SEL4FT_FAULTMON_EVENT_STOPPED, SEL4FT_LOG_WARN,
+         "stopped child=server incarnation=2 failures=1 at=123456 reason=\"its action is stop\"",
+         e.failures = 1; e.reason = "its action is stop");
+    CASE(SEL4FT_FAULTMON_EVENT_GAVE_UP, SEL4FT_LOG_ERROR,
+         "gave_up child=server incarnation=2 in_window=3 at=123456 "
+         "reason=\"restart limit within the window reached\"",
+         e.restarts_in_window = 3; e.reason = "restart limit within the window reached");
+    CASE(SEL4FT_FAULTMON_EVENT_GROUP_RESTART, SEL4FT_LOG_WARN,
+         "group_restart child=server incarnation=2 group=7 in_window=0 at=123456 "
+         "reason=\"restart limit within the window reached\"",
+         e.group = 7; e.reason = "restart limit within the window reached");
+    CASE(SEL4FT_FAULTMON_EVENT_SPARED, SEL4FT_LOG_WARN,
+         "spared child=server incarnation=2 missed=2 spares=1 at=123456", e.missed = 2; e.spares = 1);
+    CASE(SEL4FT_FAULTMON_EVENT_RECOVERED, SEL4FT_LOG_INFO,
+         "recovered child=server incarnation=2 ticks=1997 us=31.952 at=123456", e.recovery_ticks = 1997);
+    CASE(SEL4FT_FAULTMON_EVENT_SUMMARY, SEL4FT_LOG_INFO,
+         "summary child=server incarnation=2 faults=2 hangs=1 restarts=3 state=running last_recovery_ticks=54239 "
+         "longest_recovery_ticks=276005 at=123456",
+         e.faults = 2; e.hangs = 1; e.restarts = 3; e.state = SEL4FT_FAULTMON_RUNNING; e.recovery_ticks = 54239;
+         e.longest_recovery_ticks = 276005);
+#undef CASE
+
+    /* Without a counter rate the microseconds are left out; a NULL name is written as '?'. */
+    e = base;
+    e.kind = SEL4FT_FAULTMON_EVENT_RECOVERED;
+    e.recovery_ticks = 5;
+    e.name = NULL;
+    sel4ft_faultmon_event_format(&e, 0, line, sizeof(line));
+    assert_string_equal(line, "recovered child=? incarnation=2 ticks=5 at=123456");
+    assert_int_equal(sel4ft_faultmon_event_level(SEL4FT_FAULTMON_EVENT_KIND_NUM), SEL4FT_LOG_ERROR);
+    assert_int_equal(sel4ft_faultmon_event_format(NULL, 0, line, sizeof(line)), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_faultmon_event_format(&e, 0, NULL, 1), -SEL4FT_EINVAL);
+}
+
+/* Cut to a record: every field but the description whole, the description cut with '...', the length the full
+ * line's; and a quoted name escaped. */
+static void test_event_line_truncation_and_quoting(void **state)
+{
+    (void)state;
+    sel4ft_faultmon_event_t e = { .kind = SEL4FT_FAULTMON_EVENT_FAILED, .name = "client b", .incarnation = 12,
+                                  .at = 12345678901ull };
+    fault_of(&e, SEL4FT_FAULT_VM, 0x200f34, 0xffffffeec0, 0, 0x92000047);
+    const char *full = "failed child=\"client b\" incarnation=12 cause=fault fault=vm access=write addr=0xffffffeec0 "
+                       "ip=0x200f34 ec=0x24 fsc=0x07 at=12345678901 text=\"VM fault: write to 0xffffffeec0 at ip "
+                       "0x200f34: translation fault, level 3 [EC 0x24 data abort from a lower exception level, FSC "
+                       "0x07]\"";
+    char big[512], line[SEL4FT_LOGRING_TEXT_MAX + 1];
+    assert_int_equal(sel4ft_faultmon_event_format(&e, 62500000, big, sizeof(big)), strlen(full));
+    assert_string_equal(big, full);
+    assert_int_equal(sel4ft_faultmon_event_format(&e, 62500000, line, sizeof(line)), strlen(full));
+    assert_int_equal(strlen(line), SEL4FT_LOGRING_TEXT_MAX);
+    assert_memory_equal(line, full, SEL4FT_LOGRING_TEXT_MAX - 4);
+    assert_string_equal(line + SEL4FT_LOGRING_TEXT_MAX - 4, "...\"");
+    /* Too small for the description's frame: it is left out, the rest stays whole. */
+    const char *upto_at = strstr(full, " text=");
+    assert_int_equal(sel4ft_faultmon_event_format(&e, 62500000, line, (size_t)(upto_at - full) + 8), strlen(full));
+    assert_int_equal(strlen(line), (size_t)(upto_at - full));
 }
 
 /* Deadlines saturate: one that would pass 2^64 ticks is never due, where a wrapped sum fell in the past and
@@ -712,7 +1104,7 @@ static void test_heartbeat_period_past_the_end_of_time_never_fires(void **state)
     assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
     sel4ft_faultmon_tick(&monitor, UINT64_MAX);
     assert_int_equal(kernel.notified[CRASHER_CHANNEL], 0);
-    expect_no_more_log();
+    expect_no_more_events();
 }
 
 static void test_next_heartbeat_past_the_end_of_time_never_fires(void **state)
@@ -733,6 +1125,7 @@ static void test_next_heartbeat_past_the_end_of_time_never_fires(void **state)
     sel4ft_faultmon_tick(&monitor, first + 1);
     sel4ft_faultmon_tick(&monitor, UINT64_MAX);
     assert_int_equal(kernel.notified[CRASHER_CHANNEL], 1);
+    expect_no_more_events();
 }
 
 static void test_backoff_past_the_end_of_time_never_ends(void **state)
@@ -743,12 +1136,12 @@ static void test_backoff_past_the_end_of_time_never_ends(void **state)
     forever.backoff_max_ticks = UINT64_MAX - 10;
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &forever, NULL, CRASHER_CHANNEL, 0);
 
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
     assert_int_equal(kernel.restarts, 1);
     /* The second failure backs off for (nearly) ever: now + delay wrapped to now - 11, over at once. */
     kernel.now += 10;
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_WAITING);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->restart_at, UINT64_MAX);
     assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
@@ -761,9 +1154,9 @@ static void test_backoff_past_the_end_of_time_never_ends(void **state)
     /* A back-off that ends in time still ends, and is reported as the deadline. */
     sel4ft_supervisor_policy_t finite = three_in_a_second;
     watch(SERVER, "server", SEL4FT_FAULTMON_RESTART, &finite, NULL, SERVER_CHANNEL, 0);
-    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    fault_now(SERVER);
     sel4ft_faultmon_notified(&monitor, SERVER_CHANNEL, kernel.now);
-    sel4ft_faultmon_handle(&monitor, SERVER, null_write_fault());
+    fault_now(SERVER);
     assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), kernel.now + 1000);
     sel4ft_faultmon_tick(&monitor, kernel.now + 1000);
     assert_int_equal(kernel.restarts_of[SERVER], 2);
@@ -775,8 +1168,10 @@ static void test_recovery_timeout_past_the_end_of_time_never_fires(void **state)
     (void)state;
     watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, CRASHER_CHANNEL, 0);
     sel4ft_faultmon_set_recovery_timeout(&monitor, UINT64_MAX);
-    sel4ft_faultmon_handle(&monitor, CRASHER, null_write_fault());
+    fault_now(CRASHER);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
+    expect_null_write("crasher", 1, kernel.now);
+    expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 2, kernel.now);
 
     /* restarted_at + timeout wrapped to restarted_at - 1: the timer was armed for a moment already past. */
     assert_int_equal(sel4ft_faultmon_next_deadline(&monitor), 0);
@@ -788,6 +1183,7 @@ static void test_recovery_timeout_past_the_end_of_time_never_fires(void **state)
     sel4ft_faultmon_tick(&monitor, UINT64_MAX);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RESTARTING);
     assert_int_equal(kernel.stops, 0);
+    expect_no_more_events();
 
     /* One tick earlier, it is an ordinary deadline. */
     sel4ft_faultmon_set_recovery_timeout(&monitor, UINT64_MAX - kernel.now - 1);
@@ -796,9 +1192,9 @@ static void test_recovery_timeout_past_the_end_of_time_never_fires(void **state)
     /* Failed again; long after the first failure, so restarted at once. */
     assert_int_equal(kernel.restarts, 2);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->restarted_at, UINT64_MAX - 1);
-    expect_log("crasher: VM fault");
-    expect_log("crasher: restarting now as incarnation 2");
-    expect_log("crasher: not serving");
+    const sel4ft_faultmon_event_t *late = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "crasher", 2, UINT64_MAX - 1);
+    assert_int_equal(late->failure.cause, SEL4FT_FAILURE_DEADLINE);
+    expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 3, UINT64_MAX - 1);
 }
 
 int main(void)
@@ -819,10 +1215,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refused_restart_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_child_is_stopped_and_nobody_told, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_fault_message_stops_the_child, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_without_a_ring_lines_go_to_the_console, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_default_sink_writes_prefixed_lines_to_the_console, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_default_sink_writes_records_to_the_ring, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restarted_child_that_never_serves_fails_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_restart_leaves_running_members_running, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_restart_from_a_timeout_does_not_time_out_members, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_linux_failures_take_the_same_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_sums_up_every_watched_child, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_line_truncation_and_quoting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heartbeat_period_past_the_end_of_time_never_fires, setup, teardown),
         cmocka_unit_test_setup_teardown(test_next_heartbeat_past_the_end_of_time_never_fires, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backoff_past_the_end_of_time_never_ends, setup, teardown),
