@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* `sel4ft-baseline inject`: the seeded fault-injection campaign of the seL4 recovery example (make inject) on
+/* `sel4ft-baseline inject`: the seeded fault-injection campaign of the seL4 examples (make inject) on
  * Linux, as far as it applies: of the schedule (inject_schedule.h), the injections into the crasher of the fault
  * kinds and the hang, numbered 1.. in schedule order. The crasher's incarnation n performs injection n. It is
  * supervised by the library's engine (engine.h), as the demo's processes are: its death (a signal) or its hang
