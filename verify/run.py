@@ -48,6 +48,17 @@ MODULES = [
                     "resynchronise", "attach", "sel4ft_logring_capacity"],
         "eva": ["-eva-split-return", "auto"],
     },
+    {
+        "name": "rpc",
+        "sources": ["lib/rpc.c", "verify/framac/shared.c"],
+        "driver": "verify/framac/drivers/rpc.c",
+        "main": "verify_rpc",
+        "copy": "sel4ft_verify_copy_from_shared",
+        "named": ["sel4ft_rpc_header_read", "sel4ft_rpc_server_handle", "sel4ft_rpc_call_id"],
+        "helpers": ["check_header", "copy_header_out", "put_header", "region_size_ok", "reject",
+                    "sel4ft_rpc_server_init", "sel4ft_rpc_server_attach", "sel4ft_rpc_client_init"],
+        "eva": ["-eva-split-return", "auto"],
+    },
 ]
 
 # The shared window's own checks (verify/framac/shared.c): every access of shared memory lies inside it.
