@@ -25,6 +25,7 @@
 #error "verify.mk sets SEL4FT_VERIFY_COPY for every analysed module"
 #endif
 
+/*@ requires private_destination: n == 0 || \valid((char *)dst + (0 .. n - 1)); */
 void *sel4ft_verify_copy_from_shared(void *dst, const void *src, size_t n);
 uint64_t sel4ft_verify_load_u64(const uint64_t *p);
 void sel4ft_verify_store_u64(uint64_t *p, uint64_t v);
