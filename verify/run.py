@@ -147,7 +147,9 @@ def spin_checks(out_dir, variant, expect_error):
     code, text = run(["spin"] + defines + ["-a", "logring.pml"], os.path.join(work, "spin.log"), cwd=work)
     if code != 0:
         return [], [f"spin -a failed: see {work}/spin.log"]
-    code, text = run(["gcc", "-O2", "-DNOREDUCE", "-o", "pan", "pan.c"],
+    # A broken variant searches for its shortest counterexample (-DREACH, pan -i): a readable trail.
+    reach = ["-DREACH"] if expect_error else []
+    code, text = run(["gcc", "-O2", "-DNOREDUCE"] + reach + ["-o", "pan", "pan.c"],
                      os.path.join(work, "gcc.log"), cwd=work)
     if code != 0:
         return [], [f"compiling pan failed: see {work}/gcc.log"]
@@ -155,16 +157,17 @@ def spin_checks(out_dir, variant, expect_error):
     problems = []
     for prop in SPIN_PROPERTIES:
         log = os.path.join(work, prop + ".log")
-        code, text = run(["./pan", "-a", "-m100000", "-N", prop], log, cwd=work)
+        shortest = ["-i"] if expect_error else []
+        code, text = run(["./pan", "-a", "-m100000"] + shortest + ["-N", prop], log, cwd=work)
         errors = re.search(r"errors: (\d+)", text)
         states = re.search(r"(\d+) states, stored", text)
         errors = int(errors.group(1)) if errors else -1
         states = int(states.group(1)) if states else 0
         trail = ""
         if errors > 0 and os.path.exists(os.path.join(work, "logring.pml.trail")):
-            _, trail = run(["spin"] + defines + ["-t", "-p", "-g", "-N", prop, "logring.pml"],
-                           os.path.join(work, prop + ".trail.txt"), cwd=work)
             os.replace(os.path.join(work, "logring.pml.trail"), os.path.join(work, prop + ".trail"))
+            _, trail = run(["spin"] + defines + ["-t", "-p", "-g", "-k", prop + ".trail", "logring.pml"],
+                           os.path.join(work, prop + ".trail.txt"), cwd=work)
         ok = errors == 0 if not expect_error else errors > 0
         rows.append({"variant": variant or "as in lib/logring.c", "property": prop, "states": states,
                      "errors": errors, "expected": "error" if expect_error else "no error", "ok": ok,
