@@ -3,6 +3,8 @@
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
+#include <limits.h>
+
 #include <sel4ft/error.h>
 #include <sel4ft/fence.h>
 #include <sel4ft/fmt.h>
@@ -209,7 +211,7 @@ static void resynchronise(sel4ft_logring_consumer_t *consumer, uint32_t head)
     sel4ft_store_release_u32(&consumer->control->tail, head);
 }
 
-/* Eight bytes that may alias the slot's and the record's text. */
+/* Eight bytes of the record's text (the destination is private: may_alias makes the word stores well defined). */
 typedef uint64_t __attribute__((may_alias)) text_word_t;
 
 #define BYTES_(b) (0x0101010101010101ull * (b))
@@ -231,18 +233,19 @@ static inline uint64_t printable_(uint64_t word)
 static int take(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record)
 {
     const sel4ft_logring_slot_t *slot = &consumer->slots[consumer->tail & consumer->mask];
-    uint64_t time = __atomic_load_n(&slot->time, __ATOMIC_RELAXED);
-    uint32_t sequence = __atomic_load_n(&slot->sequence, __ATOMIC_RELAXED);
-    uint16_t level = __atomic_load_n(&slot->level, __ATOMIC_RELAXED);
-    uint16_t length = __atomic_load_n(&slot->length, __ATOMIC_RELAXED);
+    uint64_t time = sel4ft_load_relaxed_u64(&slot->time);
+    uint32_t sequence = sel4ft_load_relaxed_u32(&slot->sequence);
+    uint16_t level = sel4ft_load_relaxed_u16(&slot->level);
+    uint16_t length = sel4ft_load_relaxed_u16(&slot->length);
     bool valid = level < SEL4FT_LOG_LEVEL_NUM && length <= SEL4FT_LOGRING_TEXT_MAX;
 
     if (valid) {
-        /* Whole words, up to the one that holds the last character: never past the slot's text. */
-        const text_word_t *from = (const text_word_t *)slot->text;
+        /* Whole words, up to the one that holds the last character: never past the slot's text (which is
+         * 8-byte aligned in the slot). */
+        const uint64_t *from = (const uint64_t *)(const void *)slot->text;
         text_word_t *to = (text_word_t *)record->text;
         for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
-            to[i] = printable_(__atomic_load_n(&from[i], __ATOMIC_RELAXED));
+            to[i] = printable_(sel4ft_load_relaxed_u64(&from[i]));
         }
     }
     consumer->tail++;
@@ -303,8 +306,9 @@ int sel4ft_logring_drain(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_
     sel4ft_log_record_t record;
 
     /* The head is read once per batch of records, not once per record; every slot taken, and every
-     * resynchronisation, counts against the budget. */
-    for (uint32_t taken = 0; taken < budget;) {
+     * resynchronisation, counts against the budget. The count is returned as an int: a budget past INT_MAX
+     * stops at INT_MAX records delivered, which verify/ proves. */
+    for (uint32_t taken = 0; taken < budget && delivered < INT_MAX;) {
         int64_t count = available(consumer);
         if (count == 0) {
             break;
@@ -314,14 +318,13 @@ int sel4ft_logring_drain(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_
             continue;
         }
         uint32_t batch = (uint64_t)count < budget - taken ? (uint32_t)count : budget - taken;
-        for (uint32_t i = 0; i < batch; i++) {
+        for (uint32_t i = 0; i < batch && delivered < INT_MAX; i++, taken++) {
             /* Malformed records were counted; carry on. */
             if (take(consumer, &record) == 0) {
                 handler(context, &record);
                 delivered++;
             }
         }
-        taken += batch;
     }
     return delivered;
 }

@@ -121,7 +121,8 @@ typedef struct sel4ft_log_record {
     uint32_t level;                          /**< SEL4FT_LOG_*. */
     const char *source;                      /**< The consumer's name for the producer. */
     uint32_t length;                         /**< Bytes of text. */
-    _Alignas(8) char text[SEL4FT_LOGRING_TEXT_MAX + 1]; /**< Printable ASCII only, NUL-terminated. */
+    char text[SEL4FT_LOGRING_TEXT_MAX + 1] __attribute__((aligned(8))); /**< Printable ASCII only, NUL-terminated
+                                                                             (8-byte aligned: copied in words). */
 } sel4ft_log_record_t;
 
 /**

@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # Install the library into a scratch prefix, then build (and with an SDK, boot)
-# a PD that lives outside the repository using only pkg-config and the SDK.
+# a PD that lives outside the repository using only pkg-config and the SDK, and
+# an example system copied out of the tree using only the install's make fragment.
 # Environment: BUILD_DIR, RESULTS_DIR, MICROKIT_SDK, MICROKIT_BOARD, MICROKIT_CONFIG, TOOLCHAIN, HAVE_SDK.
 
 set -u
@@ -39,7 +40,7 @@ if [ "${HAVE_SDK:-}" != yes ]; then
     else
         bad "make install without an SDK failed without the SDK message (see $work/install.log)"
     fi
-    skip "the installed files, pkg-config, its pd_cflags, the out-of-tree build and its boot need the SDK" 5
+    skip "the installed files, pkg-config, its pd_cflags, the out-of-tree builds and their boots need the SDK" 7
     finish
 fi
 if make -s -C "$top" install PREFIX="$prefix" DESTDIR="$stage" > "$work/install.log" 2>&1; then
@@ -87,12 +88,44 @@ else
     finish
 fi
 
-if /usr/bin/python3 "$top/tests/qemu/run.py" --image "$out/loader.img" --expect "$here/probe.expect" \
-        --name install-probe --config "$MICROKIT_CONFIG" --log-dir "$BUILD_DIR/logs/qemu-test" --timeout 60 \
-        > "$out/qemu.log" 2>&1; then
-    ok "out-of-tree PD boots on seL4 in QEMU and prints through the installed library"
+# boot NAME IMAGE EXPECT WHAT: boot IMAGE in QEMU and check its serial log against EXPECT (WHAT: what a pass shows).
+boot() {
+    if /usr/bin/python3 "$top/tests/qemu/run.py" --image "$2" --expect "$3" --name "$1" --config "$MICROKIT_CONFIG" \
+            --log-dir "$BUILD_DIR/logs/qemu-test" --timeout 60 > "$work/$1-qemu.log" 2>&1; then
+        ok "$4"
+    else
+        bad "$1 did not boot as expected:"
+        sed 's/^/         /' "$work/$1-qemu.log" | tail -15
+    fi
+}
+
+boot install-probe "$out/loader.img" "$here/probe.expect" \
+    "out-of-tree PD boots on seL4 in QEMU and prints through the installed library"
+
+# An example that uses the shared example code (the key-value server and client, the logger), copied to a folder
+# outside the repository and built there against the staged install alone: its make fragment, libsel4ft.a,
+# headers, pd_cflags, examples/common and services/. A fresh environment, as a user's shell would be: the board
+# and config come from the install, the build goes into the copy's own build/.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/sel4ft-example.XXXXXX")
+cp -R "$top/examples/ipc_demo" "$scratch/"
+example="$scratch/ipc_demo"
+if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD_DIR -u MICROKIT_BOARD -u MICROKIT_CONFIG \
+        make -C "$example" SEL4FT_PREFIX="$stage$prefix" MICROKIT_SDK="$MICROKIT_SDK" TOOLCHAIN="$TOOLCHAIN" \
+        > "$work/example-build.log" 2>&1; then
+    # What it compiled from: no source or header of the tree (the stage, under build/, is the install).
+    from_tree=$(cat "$work/example-build.log" $(find "$example/build" -name '*.d') |
+        grep -Eo "$top/(examples|services|include|lib)/[^ :]*" | sort -u | head -3)
+    if [ -z "$from_tree" ]; then
+        ok "an example copied out of the tree builds against the install alone (make SEL4FT_PREFIX=...)"
+    else
+        bad "the copied example used files of the source tree: $from_tree"
+    fi
 else
-    bad "out-of-tree PD did not boot as expected:"
-    sed 's/^/         /' "$out/qemu.log" | tail -15
+    bad "the copied example failed to build against the install (see $work/example-build.log)"
+    rm -rf "$scratch"
+    finish
 fi
+boot install-ipc_demo "$(find "$example/build" -name loader.img | head -1)" "$top/tests/qemu/ipc_demo.expect" \
+    "the copied example boots on seL4 in QEMU and prints what tests/qemu/ipc_demo.expect requires"
+rm -rf "$scratch"
 finish
