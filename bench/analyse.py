@@ -172,39 +172,70 @@ def ratio(a, b):
     return a / b if b else float("nan")
 
 
-def plot(rows, memory, out_dir):
-    """PNG plots; returns the file names written."""
+def _bars(ax, labels, after, before=None, colors=None):
+    """Bars of after values; with before values (None where a figure has none), pairs of before and after."""
+    xs = range(len(labels))
+    if before is None:
+        ax.bar(xs, after, color=colors)
+    else:
+        width = 0.4
+        ax.bar([x - width / 2 for x in xs], [b if b is not None else 0 for b in before], width, color="#bbb",
+               label="before")
+        ax.bar([x + width / 2 for x in xs], after, width, color=colors, label="after")
+        ax.legend(fontsize=7)
+    ax.set_xticks(list(xs))
+    ax.set_xticklabels(labels)
+
+
+def plot(rows, memory, out_dir, before=None, library=None):
+    """PNG plots; returns the file names written. before: a previous run's (rows, library bytes per image), drawn
+    beside this run's figures; library: this run's library bytes per image (a plot of its own when given)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    before_rows, before_library = before if before else (None, None)
+
+    def earlier(r):
+        return find(before_rows, r["system"], r["metric"], r["mechanism"], r["payload"]) if before_rows else None
+
     written = []
     payloads = sorted({r["payload"] for r in rows if r["metric"] == "rtt"})
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, ax = plt.subplots(figsize=(10, 5))
     for system, mechanism in sorted({(r["system"], r["mechanism"]) for r in rows if r["metric"] == "rtt"}):
-        xs, ys = [], []
+        xs, ys, bxs, bys = [], [], [], []
         for p in payloads:
             r = find(rows, system, "rtt", mechanism, p)
             if r:
                 xs.append(max(p, 1))
                 ys.append(r["median_ticks"])
-        ax.plot(xs, ys, marker="o", linestyle="-" if system == "sel4" else "--", label=f"{system}: {mechanism}")
+                b = earlier(r)
+                if b:
+                    bxs.append(max(p, 1))
+                    bys.append(b["median_ticks"])
+        line = ax.plot(xs, ys, marker="o", linestyle="-" if system == "sel4" else "--", label=f"{system}: {mechanism}")
+        # Before, where it differs at all: the same colour, faint and dotted.
+        if bys and any(abs(b - a) / a > 0.01 for b, a in zip(bys, ys)):
+            ax.plot(bxs, bys, marker=".", linestyle=":", alpha=0.5, color=line[0].get_color(),
+                    label=f"{system}: {mechanism}, before")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xlabel("payload bytes each way (0 plotted at 1)")
     ax.set_ylabel("round trip, median counter ticks (1 tick = 16 instructions)")
     ax.set_title("Request/reply round trip under QEMU -icount")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, "rtt.png"), dpi=110)
     plt.close(fig)
     written.append("rtt.png")
 
-    bars = [(f"{r['system']}\n{r['mechanism']}", r["median_ticks"]) for r in rows if r["metric"] in ("recovery",)]
-    if bars:
+    recovery = [r for r in rows if r["metric"] == "recovery"]
+    if recovery:
         fig, ax = plt.subplots(figsize=(6, 4))
-        ax.bar([b[0] for b in bars], [b[1] for b in bars], color=["#4a7" if "sel4" in b[0] else "#c66" for b in bars])
+        _bars(ax, [f"{r['system']}\n{r['mechanism']}" for r in recovery], [r["median_ticks"] for r in recovery],
+              [(earlier(r) or {}).get("median_ticks") for r in recovery] if before_rows else None,
+              ["#4a7" if r["system"] == "sel4" else "#c66" for r in recovery])
         ax.set_yscale("log")
         ax.set_ylabel("fault to serving again, median ticks")
         ax.set_title("Recovery of a crashed server")
@@ -213,10 +244,11 @@ def plot(rows, memory, out_dir):
         plt.close(fig)
         written.append("recovery.png")
 
-    logs = [(f"{r['system']}\n{r['mechanism']}", r["ops_per_second"]) for r in rows if r["metric"] == "logs"]
+    logs = [r for r in rows if r["metric"] == "logs"]
     if logs:
         fig, ax = plt.subplots(figsize=(6, 4))
-        ax.bar([b[0] for b in logs], [b[1] for b in logs])
+        _bars(ax, [f"{r['system']}\n{r['mechanism']}" for r in logs], [r["ops_per_second"] for r in logs],
+              [(earlier(r) or {}).get("ops_per_second") for r in logs] if before_rows else None)
         ax.set_yscale("log")
         ax.set_ylabel("log records per second of virtual time")
         ax.set_title("Log records end to end")
@@ -237,6 +269,20 @@ def plot(rows, memory, out_dir):
         fig.savefig(os.path.join(out_dir, "memory.png"), dpi=110)
         plt.close(fig)
         written.append("memory.png")
+
+    if library:
+        images = sorted(library)
+        fig, ax = plt.subplots(figsize=(8, 4))
+        _bars(ax, [image.replace(".elf", "") for image in images], [library[i] / 1024 for i in images],
+              [before_library.get(i, 0) / 1024 for i in images] if before_library else None,
+              ["#4a7" if i in REQUEST_PATH_IMAGES else "#58a" for i in images])
+        ax.axhline(LIBRARY_LIMIT / 1024, color="#c66", linestyle="--", linewidth=1)
+        ax.set_ylabel("KiB of library code and read-only data")
+        ax.set_title("Library code per seL4 PD (linker maps; request path in green, limit 4 KiB)")
+        fig.tight_layout()
+        fig.savefig(os.path.join(out_dir, "library.png"), dpi=110)
+        plt.close(fig)
+        written.append("library.png")
     return written
 
 

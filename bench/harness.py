@@ -175,7 +175,7 @@ def main():
                        for image, objects in sorted(library_objects.items()) for obj, size in sorted(objects.items())],
                       ["image", "object", "bytes"])
     before = analyse.load_run(args.compare) if args.compare else None
-    plots = analyse.plot(rows, memory, out_dir)
+    plots = analyse.plot(rows, memory, out_dir, before, library)
     target_rows = analyse.targets(rows, library)
     flags = (["--skip-linux"] if args.skip_linux else []) + (["--skip-trace"] if args.skip_trace else []) + \
         ([f"--compare={args.compare}"] if args.compare else [])
