@@ -22,8 +22,6 @@ import qemu  # noqa: E402
 import report  # noqa: E402
 import trace  # noqa: E402
 
-ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-seed", "1", "-rtc", "base=2024-01-01T00:00:00,clock=vm"]
-
 # Why a target is missed, by the start of its name: printed under the targets only for those missed. The figures
 # they cite are in the breakdown section of the same report (bench/trace.py).
 EXPLANATIONS = {
@@ -124,7 +122,7 @@ def main():
     step(2, total, "booting it in QEMU under -icount (about a minute)")
     sel4_log = os.path.join(out_dir, "sel4-serial.log")
     lines, finished, seconds = qemu.boot(os.path.join(sel4_build, "loader.img"), sel4_log, args.timeout,
-                                         r"^BENCH-DONE sel4", extra_args=ICOUNT)
+                                         r"^BENCH-DONE sel4")
     if not finished:
         raise SystemExit(f"error: the seL4 benchmark did not finish in {args.timeout:g} s (log {sel4_log})")
     failed = [line for line in lines if "|ERROR" in line]

@@ -29,7 +29,6 @@ sys.path.insert(0, os.path.join(TOP, "tests", "qemu"))
 
 import qemu  # noqa: E402
 
-ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-seed", "1", "-rtc", "base=2024-01-01T00:00:00,clock=vm"]
 USER_RANGE = (0x200000, 0x2fffff)
 TRACE_LINE = re.compile(rb"^Trace \d+: (0x[0-9a-f]+) \[[0-9a-f]+/([0-9a-f]+)/")
 IN_ASM_LINE = re.compile(rb"^0x([0-9a-f]+):\s+([0-9a-f]{8})\s")
@@ -92,7 +91,7 @@ def trace(build_dir, sdk, board="qemu_virt_aarch64", toolchain="aarch64-linux-gn
     trace_log = os.path.join(build, "trace.log")
     dfilter = f"{USER_RANGE[0]:#x}..{USER_RANGE[1]:#x},{kernel_range[0]:#x}..{kernel_range[1] - 1:#x}"
     _, finished, _ = qemu.boot(os.path.join(build, "loader.img"), os.path.join(build, "serial.log"), 600,
-                               r"^BENCH-DONE sel4", extra_args=ICOUNT + [
+                               r"^BENCH-DONE sel4", extra_args=[
                                    "-singlestep", "-d", "in_asm,exec,nochain", "-dfilter", dfilter, "-D", trace_log])
     if not finished:
         raise SystemExit(f"error: the traced system did not finish (log {build}/serial.log)")
