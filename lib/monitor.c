@@ -49,7 +49,8 @@ static const char *needs_timer(const sel4ft_monitor_config_t *config, const char
     for (uint32_t i = 0; i < config->child_count; i++) {
         const sel4ft_faultmon_child_config_t *c = &config->children[i].config;
         *child = c->name;
-        if (c->policy != NULL && c->on_fault == SEL4FT_FAULTMON_RESTART && (c->policy->backoff_first_ticks != 0 || c->policy->backoff_max_ticks != 0)) {
+        bool backs_off = c->policy != NULL && (c->policy->backoff_first_ticks != 0 || c->policy->backoff_max_ticks != 0);
+        if (backs_off && c->on_fault == SEL4FT_FAULTMON_RESTART) {
             return "its restart policy backs off before restarting";
         }
         if (c->heartbeat != NULL && config->heartbeat_period_us != 0) {
@@ -91,8 +92,8 @@ int sel4ft_monitor_start(sel4ft_monitor_t *monitor, const sel4ft_monitor_config_
         sel4ft_log_init(config->log.base, config->log.size, config->log_channel);
     }
     sel4ft_faultmon_init(&monitor->engine, sel4ft_log_ring(), NULL, NULL);
-    if (config->timer > SEL4FT_OS_MAX_CHANNEL + 1u) {
-        refuse(NULL, "timer", "the timer's channel is above 61");
+    if (config->timer > SEL4FT_OS_MAX_CHANNEL + 1u || config->finish > SEL4FT_OS_MAX_CHANNEL + 1u) {
+        refuse(NULL, "valid_config", "the timer's or the finish channel is above 61");
         return -SEL4FT_EINVAL;
     }
     const char *child;
@@ -100,7 +101,7 @@ int sel4ft_monitor_start(sel4ft_monitor_t *monitor, const sel4ft_monitor_config_
     if (why != NULL && !has_timer(monitor)) {
         char reason[160];
         sel4ft_fmt(reason, sizeof(reason), "%s, which needs the timer: give the monitor the timer's irq in the "
-                   "system description and SEL4FT_MONITOR_TIMER(its id)", why);
+                   "system description and SEL4FT_MONITOR_CHANNEL(its id)", why);
         refuse(child, "timer", reason);
         return -SEL4FT_EINVAL;
     }
@@ -117,6 +118,7 @@ int sel4ft_monitor_start(sel4ft_monitor_t *monitor, const sel4ft_monitor_config_
     sel4ft_faultmon_set_heartbeat_period(&monitor->engine, sel4ft_monitor_ticks(monitor, config->heartbeat_period_us),
                                          now);
     monitor->started = true;
+    monitor->config.children = NULL; /* read during the start only */
     for (uint32_t i = 0; i < config->child_count; i++) {
         char text[SEL4FT_LOGRING_TEXT_MAX + 1];
         sel4ft_logfmt_t line;
@@ -184,12 +186,14 @@ void sel4ft_monitor_alarm(sel4ft_monitor_t *monitor, uint64_t at)
     rearm(monitor);
 }
 
-void sel4ft_monitor_finish(sel4ft_monitor_t *monitor, sel4ft_channel_t channel)
+void sel4ft_monitor_finish(sel4ft_monitor_t *monitor, uint64_t now)
 {
     if (monitor->finished) {
         return;
     }
     monitor->finished = true;
-    sel4ft_faultmon_report(&monitor->engine, sel4ft_os_ticks());
-    sel4ft_os_notify(channel);
+    sel4ft_faultmon_report(&monitor->engine, now);
+    if (monitor->config.finish != 0) {
+        sel4ft_os_notify(monitor->config.finish - 1u);
+    }
 }

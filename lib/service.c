@@ -278,6 +278,7 @@ int sel4ft_service_start(sel4ft_service_t *service, const sel4ft_service_config_
         }
         service->client_of[client->channel] = (uint8_t)i;
     }
+    service->config.clients = NULL; /* read during the start only: it may live on the caller's stack */
 
     if (incarnation == 1) {
         sel4ft_log_printf(SEL4FT_LOG_INFO, "ready: epoch %lu, %u-byte state checkpointed in two slots of %u bytes",

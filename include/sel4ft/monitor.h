@@ -31,7 +31,7 @@
  * Back-offs, recovery deadlines and heartbeats need the timer: on QEMU virt
  * (aarch64) the EL1 physical timer, PPI 30, given to the monitor as
  * `<irq irq="30" id="N"><!-- sel4ft: name=timer --></irq>` and to the skeleton
- * as SEL4FT_MONITOR_TIMER(N). A configuration that needs the timer and has none
+ * as SEL4FT_MONITOR_CHANNEL(N). A configuration that needs the timer and has none
  * is refused at start, with a `refused` event that says what needs it, instead
  * of a back-off that silently never ends.
  *
@@ -40,8 +40,8 @@
  * @{
  */
 
-/** The timer's IRQ channel, as sel4ft_monitor_config_t.timer takes it (0 there means: no timer). */
-#define SEL4FT_MONITOR_TIMER(channel) ((uint32_t)(channel) + 1u)
+/** A channel as sel4ft_monitor_config_t.timer and .finish take it: 0 there means none. */
+#define SEL4FT_MONITOR_CHANNEL(channel) ((uint32_t)(channel) + 1u)
 
 /** A child: its id in the system description and how it is supervised. */
 typedef struct sel4ft_monitor_child {
@@ -53,9 +53,12 @@ struct sel4ft_monitor;
 
 /** How a monitor is set up. */
 typedef struct sel4ft_monitor_config {
-    const sel4ft_monitor_child_t *children; /**< The children (copied into the engine). */
+    const sel4ft_monitor_child_t *children; /**< The children (copied into the engine; read during
+                                                 sel4ft_monitor_start() only, so it may live on its stack). */
     uint32_t child_count;                   /**< How many. */
-    uint32_t timer;               /**< SEL4FT_MONITOR_TIMER(the timer IRQ's channel); 0: no timer. */
+    uint32_t timer;               /**< SEL4FT_MONITOR_CHANNEL(the timer IRQ's channel); 0: no timer. */
+    uint32_t finish;              /**< SEL4FT_MONITOR_CHANNEL(a channel sel4ft_monitor_finish() notifies, the
+                                       logger's "print your summary", say); 0: none. */
     uint64_t heartbeat_period_us; /**< Heartbeat checks this often, in microseconds (0: none). */
     uint64_t recovery_timeout_us; /**< A restarted child not serving again within this many microseconds failed
                                        again (0: no deadline). */
@@ -122,11 +125,12 @@ void sel4ft_monitor_alarm(sel4ft_monitor_t *monitor, uint64_t at);
 uint64_t sel4ft_monitor_ticks(const sel4ft_monitor_t *monitor, uint64_t us);
 
 /**
- * @brief Sum up, once: a `summary` event for every child, then a notification on @p channel (the logger's
- *        "finish" channel, say). Later calls do nothing.
+ * @brief Sum up, once: a `summary` event for every child, then a notification on sel4ft_monitor_config_t.finish.
+ *        Later calls do nothing. Its signature is an alarm's: `.on_alarm = sel4ft_monitor_finish` sums up when the
+ *        alarm is due.
  * @param monitor The monitor.
- * @param channel The channel to notify.
+ * @param now The current time.
  */
-void sel4ft_monitor_finish(sel4ft_monitor_t *monitor, sel4ft_channel_t channel);
+void sel4ft_monitor_finish(sel4ft_monitor_t *monitor, uint64_t now);
 
 /** @} */

@@ -101,7 +101,8 @@ typedef struct sel4ft_service_config {
     uint64_t queries;            /**< Bit n set: opcode n is a query (opcodes 0..63); every other opcode is an
                                       update. */
     uint32_t reply_max;          /**< The longest reply an update gives (recorded for replays), in bytes. */
-    const sel4ft_service_client_t *clients; /**< The clients, 1..SEL4FT_OS_MAX_CHANNEL + 1 of them. */
+    const sel4ft_service_client_t *clients; /**< The clients, 1..SEL4FT_OS_MAX_CHANNEL + 1 of them (read during
+                                                 sel4ft_service_start() only). */
     uint32_t client_count;       /**< How many. */
     sel4ft_region_t snapshot;    /**< The snapshot region (setvar `snapshot_region`); base NULL: not restartable. */
     sel4ft_region_t checkpoint;  /**< The checkpoint region (setvar `checkpoint_region`). */
@@ -163,7 +164,7 @@ _Static_assert(sizeof(sel4ft_service_block_t) == 32, "service block header layou
 
 /** A durable service. */
 typedef struct sel4ft_service {
-    sel4ft_service_config_t config;  /**< As started (the clients array is kept by pointer). */
+    sel4ft_service_config_t config;  /**< As started (clients: NULL; client_of holds what is needed). */
     sel4ft_rpc_server_t rpc;         /**< The request/reply server. */
     sel4ft_checkpoint_t checkpoint;  /**< The checkpoint store. */
     uint64_t incarnation;            /**< 1 at first start, +1 at every restart (the server's epoch). */
@@ -186,7 +187,7 @@ typedef struct sel4ft_service {
  * Every error is logged with what to change: a snapshot region too small names the size it must have, a
  * checkpoint region or working memory too small the same.
  * @param service The service (static storage).
- * @param config Its configuration (copied; the clients array is kept by pointer).
+ * @param config Its configuration (copied; the clients array is read during the call only).
  * @return 0 (first start; on Linux also after a restart); -SEL4FT_EINVAL for a bad configuration; -SEL4FT_ENOSPC
  *         when the working memory or checkpoint region is too small. A snapshot that cannot be restored stops
  *         the PD (it traps, so its monitor restarts or escalates) after logging why.

@@ -196,7 +196,7 @@ static void test_heartbeats_and_deadlines_without_a_timer_are_refused(void **sta
 static void test_start_reports_what_it_watches_and_arms_nothing_yet(void **state)
 {
     (void)state;
-    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_TIMER(TIMER_CHANNEL));
+    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_CHANNEL(TIMER_CHANNEL));
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), 0);
     assert_non_null(strstr(kernel.console, "monitor|INFO: watching child=server id=1 on_fault=restart\n"));
     assert_non_null(strstr(kernel.console, "monitor|INFO: watching child=crasher id=2 on_fault=restart\n"));
@@ -206,7 +206,7 @@ static void test_start_reports_what_it_watches_and_arms_nothing_yet(void **state
 static void test_a_back_off_arms_the_timer_and_the_tick_moves_it_before_the_ack(void **state)
 {
     (void)state;
-    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_TIMER(TIMER_CHANNEL));
+    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_CHANNEL(TIMER_CHANNEL));
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), 0);
     /* First fault: restarted at once; the recovery deadline is armed. */
     sel4ft_monitor_fault(&monitor, CRASHER, null_write_fault());
@@ -232,7 +232,7 @@ static void test_a_back_off_arms_the_timer_and_the_tick_moves_it_before_the_ack(
 static void test_the_alarm_is_the_monitors_own_deadline(void **state)
 {
     (void)state;
-    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_TIMER(TIMER_CHANNEL));
+    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_CHANNEL(TIMER_CHANNEL));
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), 0);
     sel4ft_monitor_alarm(&monitor, kernel.now + sel4ft_monitor_ticks(&monitor, 20000));
     assert_int_equal(kernel.deadline, kernel.now + 20000);
@@ -251,7 +251,7 @@ static void test_the_alarm_is_the_monitors_own_deadline(void **state)
 static void test_notifications(void **state)
 {
     (void)state;
-    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_TIMER(TIMER_CHANNEL));
+    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_CHANNEL(TIMER_CHANNEL));
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), 0);
     sel4ft_monitor_fault(&monitor, SERVER, null_write_fault());
     kernel.now += 42;
@@ -265,10 +265,11 @@ static void test_notifications(void **state)
 static void test_finish_reports_once(void **state)
 {
     (void)state;
-    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_TIMER(TIMER_CHANNEL));
+    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_CHANNEL(TIMER_CHANNEL));
+    c.finish = SEL4FT_MONITOR_CHANNEL(FINISH_CHANNEL);
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), 0);
-    sel4ft_monitor_finish(&monitor, FINISH_CHANNEL);
-    sel4ft_monitor_finish(&monitor, FINISH_CHANNEL);
+    sel4ft_monitor_finish(&monitor, kernel.now);
+    sel4ft_monitor_finish(&monitor, kernel.now);
     assert_int_equal(kernel.notified[FINISH_CHANNEL], 1);
     const char *first = strstr(kernel.console, "summary child=server");
     assert_non_null(first);
@@ -279,12 +280,12 @@ static void test_finish_reports_once(void **state)
 static void test_a_child_the_engine_refuses_is_refused(void **state)
 {
     (void)state;
-    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_TIMER(TIMER_CHANNEL));
+    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_CHANNEL(TIMER_CHANNEL));
     children[1].id = 64;
     c.children = children;
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), -SEL4FT_EINVAL);
     assert_non_null(strstr(kernel.console, "refused child=crasher"));
-    c = config(SEL4FT_MONITOR_TIMER(62));
+    c = config(SEL4FT_MONITOR_CHANNEL(62));
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_monitor_start(NULL, &c), -SEL4FT_EINVAL);
 }
