@@ -46,7 +46,7 @@ UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint 
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench inject examples qemu qemu-test install install-lib install-includes install-examples print-pd-cflags \
+.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench inject examples qemu qemu-test install install-lib install-includes install-examples print-pd-cflags \
 	docs sdk clean format pd-lib
 
 all: lib
@@ -71,6 +71,7 @@ help:
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
 	@echo "  make inject       seeded fault-injection campaign on seL4 and Linux, tabulated (INJECT_SEED, INJECTIONS)"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
+	@echo "  make verify       Frama-C proofs of the shared-memory parsers, Spin model of the log ring (doc/verification.md)"
 	@echo "  make sdf-test     tests of tools/sel4ft-sdf (checks, header, report, diagram of .system files)"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
 	@echo "  make docker       build the container image (Debian 12, the packages, the SDK); docker/README.md"
@@ -152,15 +153,16 @@ fuzz-smoke: $(FUZZ_BINS)
 include $(SEL4FT_DIR)/baseline/baseline.mk
 include $(SEL4FT_DIR)/docker/docker.mk
 include $(SEL4FT_DIR)/tools/sdf.mk
+include $(SEL4FT_DIR)/verify/verify.mk
 
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
-CHECK_STAGES := unit install tutorial harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu) sdf
+CHECK_STAGES := unit install tutorial harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu) sdf verify
 QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS)))
 
 check:
 	@rm -rf $(RESULTS_DIR)
 	@$(MAKE) --no-print-directory -k unit-tests install-test tutorial-test harness-test fuzz-smoke baseline-test \
-		$(if $(SEL4FT_HAVE_SDK),qemu-test) sdf-test; \
+		$(if $(SEL4FT_HAVE_SDK),qemu-test) sdf-test verify; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
 	echo "== make check summary"; \
