@@ -14,6 +14,8 @@
 #include <sel4ft/error.h>
 #include <sel4ft/log.h>
 #include <sel4ft/os_linux.h>
+
+#include "console.h"
 #include <sel4ft/service.h>
 
 /* A durable counter service behind the retrying client; the fake kernel can make it "restart" under a call. */
@@ -42,24 +44,12 @@ static _Alignas(8) uint8_t progress_region[4096];
 static sel4ft_service_client_t client = { CHANNEL, { region, REGION_SIZE } };
 
 static struct {
-    char console[8192];
-    size_t console_length;
     unsigned restarts_left;  /* answer this many attempts with "restarted" */
     bool apply_first;        /* apply the request before the first such answer (a crash after the commit) */
     uint64_t ids[16];        /* the request id of every attempt */
     unsigned attempts;
     bool garbage;            /* answer outside the protocol */
 } kernel;
-
-static void on_console(void *context, const char *text, size_t length)
-{
-    (void)context;
-    if (kernel.console_length + length < sizeof(kernel.console)) {
-        memcpy(kernel.console + kernel.console_length, text, length);
-        kernel.console_length += length;
-        kernel.console[kernel.console_length] = '\0';
-    }
-}
 
 static void restart_service(uint64_t epoch)
 {
@@ -106,20 +96,9 @@ static int setup(void **state)
     memset(checkpoint, 0, sizeof(checkpoint));
     memset(progress_region, 0, sizeof(progress_region));
     applied = 0;
-    sel4ft_os_linux_hooks_t hooks = { .console = on_console, .ppcall = on_ppcall };
-    sel4ft_os_linux_set_hooks(&hooks);
-    sel4ft_os_linux_set_name("client");
-    sel4ft_log_init(NULL, 0, 0);
+    console_setup((sel4ft_os_linux_hooks_t){ .ppcall = on_ppcall }, "client");
     restart_service(1);
-    kernel.console_length = 0;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    sel4ft_os_linux_set_hooks(NULL);
-    sel4ft_os_linux_set_name(NULL);
+    console_clear();
     return 0;
 }
 
@@ -162,7 +141,7 @@ static void test_a_restart_under_a_call_is_retried_under_the_same_id_and_applied
     assert_int_equal(kernel.ids[2], 50);
     assert_int_equal(call.retries, 2);
     assert_int_equal(service.block->replays, 1);
-    assert_non_null(strstr(kernel.console, "client|INFO: request 50: SEL4FT_RPC_PEER_RESTARTED (server epoch now 2): "
+    assert_non_null(strstr(console, "client|INFO: request 50: SEL4FT_RPC_PEER_RESTARTED (server epoch now 2): "
                                            "retrying under the same id\n"));
 }
 
@@ -179,7 +158,7 @@ static void test_a_server_that_keeps_restarting_is_given_up(void **state)
                      -SEL4FT_EUNAVAILABLE);
     assert_int_equal(kernel.attempts, 3);
     assert_int_equal(call.failures, 1);
-    assert_non_null(strstr(kernel.console, "client|ERROR: request 1 (op 1): the server restarted under all 3 "
+    assert_non_null(strstr(console, "client|ERROR: request 1 (op 1): the server restarted under all 3 "
                                            "attempts: given up\n"));
     /* Back: the next call takes the next id. */
     kernel.restarts_left = 0;
@@ -243,7 +222,7 @@ static void test_bad_configurations(void **state)
     sel4ft_call_t call;
     sel4ft_call_config_t config = { .region = { region, 8 }, .channel = CHANNEL };
     assert_int_equal(sel4ft_call_init(&call, &config), -SEL4FT_EINVAL);
-    assert_non_null(strstr(kernel.console, "cannot be used"));
+    assert_non_null(strstr(console, "cannot be used"));
     static uint8_t big[SEL4FT_CALL_PROGRESS_MAX + 1];
     config = (sel4ft_call_config_t){ .region = { region, REGION_SIZE }, .channel = CHANNEL, .user_progress = big,
                                      .user_progress_size = sizeof(big) };
@@ -255,7 +234,7 @@ static void test_bad_configurations(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, console_teardown)
     const struct CMUnitTest tests[] = {
         T(test_calls_take_new_ids),
         T(test_a_restart_under_a_call_is_retried_under_the_same_id_and_applied_once),

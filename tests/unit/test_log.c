@@ -14,48 +14,12 @@
 #include <sel4ft/log.h>
 #include <sel4ft/os_linux.h>
 
-static char console[4096];
-static size_t console_length;
-static unsigned notified;
-
-static void on_console(void *context, const char *text, size_t length)
-{
-    (void)context;
-    if (console_length + length < sizeof(console)) {
-        memcpy(console + console_length, text, length);
-        console_length += length;
-        console[console_length] = '\0';
-    }
-}
-
-static void on_notify(void *context, sel4ft_channel_t channel)
-{
-    (void)context;
-    (void)channel;
-    notified++;
-}
+#include "console.h"
 
 static int setup(void **state)
 {
     (void)state;
-    console_length = 0;
-    console[0] = '\0';
-    notified = 0;
-    sel4ft_os_linux_hooks_t hooks = { .console = on_console, .notify = on_notify };
-    sel4ft_os_linux_set_hooks(&hooks);
-    sel4ft_os_linux_set_name("pd");
-    /* Detach whatever an earlier test attached: a bad region leaves the log on the console. */
-    sel4ft_log_init(NULL, 0, 0);
-    console_length = 0;
-    console[0] = '\0';
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    sel4ft_os_linux_set_hooks(NULL);
-    sel4ft_os_linux_set_name(NULL);
+    console_setup((sel4ft_os_linux_hooks_t){ 0 }, "pd");
     return 0;
 }
 
@@ -118,10 +82,10 @@ static void test_bad_arguments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_without_a_ring_lines_go_to_the_console_with_the_prefix, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_bad_ring_is_refused_and_said_so, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_with_a_ring_lines_go_into_it, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_without_a_ring_lines_go_to_the_console_with_the_prefix, setup, console_teardown),
+        cmocka_unit_test_setup_teardown(test_a_bad_ring_is_refused_and_said_so, setup, console_teardown),
+        cmocka_unit_test_setup_teardown(test_with_a_ring_lines_go_into_it, setup, console_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_arguments, setup, console_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

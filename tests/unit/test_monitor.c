@@ -16,6 +16,8 @@
 #include <sel4ft/monitor.h>
 #include <sel4ft/os_linux.h>
 
+#include "console.h"
+
 #define SERVER 1u
 #define CRASHER 2u
 #define SERVER_CHANNEL 1u
@@ -34,8 +36,6 @@ static struct {
     unsigned restarts_of[4];
     unsigned stops_of[4];
     unsigned notified[SEL4FT_OS_MAX_CHANNEL + 1];
-    char console[16384];
-    size_t console_length;
     unsigned alarms, changes;
 } kernel;
 
@@ -82,16 +82,6 @@ static void on_notify(void *context, sel4ft_channel_t channel)
     kernel.notified[channel]++;
 }
 
-static void on_console(void *context, const char *text, size_t length)
-{
-    (void)context;
-    if (kernel.console_length + length < sizeof(kernel.console)) {
-        memcpy(kernel.console + kernel.console_length, text, length);
-        kernel.console_length += length;
-        kernel.console[kernel.console_length] = '\0';
-    }
-}
-
 static sel4ft_monitor_t monitor;
 static sel4ft_supervisor_policy_t backing_off = {
     .max_restarts = 3, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP, .window_ticks = 10 * HZ,
@@ -132,21 +122,9 @@ static int setup(void **state)
     (void)state;
     memset(&kernel, 0, sizeof(kernel));
     kernel.now = 1000;
-    sel4ft_os_linux_hooks_t hooks = { .ticks = on_ticks, .tick_hz = HZ, .timer_set = on_timer_set,
+    console_setup((sel4ft_os_linux_hooks_t){ .ticks = on_ticks, .tick_hz = HZ, .timer_set = on_timer_set,
                                       .irq_ack = on_irq_ack, .child_restart = on_restart, .child_stop = on_stop,
-                                      .notify = on_notify, .console = on_console };
-    sel4ft_os_linux_set_hooks(&hooks);
-    sel4ft_os_linux_set_name("monitor");
-    sel4ft_log_init(NULL, 0, 0);
-    kernel.console_length = 0;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    sel4ft_os_linux_set_hooks(NULL);
-    sel4ft_os_linux_set_name(NULL);
+                                      .notify = on_notify }, "monitor");
     return 0;
 }
 
@@ -165,9 +143,9 @@ static void test_a_back_off_without_a_timer_is_refused(void **state)
     sel4ft_monitor_config_t c = config(0);
     c.recovery_timeout_us = 0;
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), -SEL4FT_EINVAL);
-    assert_non_null(strstr(kernel.console, "monitor|ERROR: refused child=crasher needs=timer reason=\"its restart "
+    assert_non_null(strstr(console, "monitor|ERROR: refused child=crasher needs=timer reason=\"its restart "
                                            "policy backs off before restarting, which needs the timer"));
-    assert_null(strstr(kernel.console, "watching"));
+    assert_null(strstr(console, "watching"));
     /* Nobody is supervised: a fault stops the child, which is reported as unknown. */
     assert_false(sel4ft_monitor_fault(&monitor, CRASHER, null_write_fault()));
     assert_int_equal(kernel.stops_of[CRASHER], 1);
@@ -180,13 +158,13 @@ static void test_heartbeats_and_deadlines_without_a_timer_are_refused(void **sta
     sel4ft_monitor_config_t c = config(0);
     c.child_count = 1; /* the server alone: no back-off */
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), -SEL4FT_EINVAL);
-    assert_non_null(strstr(kernel.console, "refused needs=timer reason=\"restarted children have a recovery "
+    assert_non_null(strstr(console, "refused needs=timer reason=\"restarted children have a recovery "
                                            "deadline"));
     c.recovery_timeout_us = 0;
     c.heartbeat_period_us = 10000;
-    kernel.console_length = 0;
+    console_clear();
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), -SEL4FT_EINVAL);
-    assert_non_null(strstr(kernel.console, "refused needs=timer reason=\"heartbeats are checked"));
+    assert_non_null(strstr(console, "refused needs=timer reason=\"heartbeats are checked"));
     /* Nothing that needs a timer: accepted without one. */
     c.heartbeat_period_us = 0;
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), 0);
@@ -198,8 +176,8 @@ static void test_start_reports_what_it_watches_and_arms_nothing_yet(void **state
     (void)state;
     sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_CHANNEL(TIMER_CHANNEL));
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), 0);
-    assert_non_null(strstr(kernel.console, "monitor|INFO: watching child=server id=1 on_fault=restart\n"));
-    assert_non_null(strstr(kernel.console, "monitor|INFO: watching child=crasher id=2 on_fault=restart\n"));
+    assert_non_null(strstr(console, "monitor|INFO: watching child=server id=1 on_fault=restart\n"));
+    assert_non_null(strstr(console, "monitor|INFO: watching child=crasher id=2 on_fault=restart\n"));
     assert_int_equal(kernel.deadline, 0);
 }
 
@@ -256,7 +234,7 @@ static void test_notifications(void **state)
     sel4ft_monitor_fault(&monitor, SERVER, null_write_fault());
     kernel.now += 42;
     assert_true(sel4ft_monitor_notified(&monitor, SERVER_CHANNEL));
-    assert_non_null(strstr(kernel.console, "monitor|INFO: recovered child=server incarnation=2 ticks=42"));
+    assert_non_null(strstr(console, "monitor|INFO: recovered child=server incarnation=2 ticks=42"));
     /* Not the skeleton's: the monitor's own to handle. */
     assert_false(sel4ft_monitor_notified(&monitor, 30));
     assert_int_equal(sel4ft_monitor_ticks(&monitor, 1500000), 1500000);
@@ -271,10 +249,10 @@ static void test_finish_reports_once(void **state)
     sel4ft_monitor_finish(&monitor, kernel.now);
     sel4ft_monitor_finish(&monitor, kernel.now);
     assert_int_equal(kernel.notified[FINISH_CHANNEL], 1);
-    const char *first = strstr(kernel.console, "summary child=server");
+    const char *first = strstr(console, "summary child=server");
     assert_non_null(first);
     assert_null(strstr(first + 1, "summary child=server"));
-    assert_non_null(strstr(kernel.console, "summary child=crasher incarnation=1 faults=0"));
+    assert_non_null(strstr(console, "summary child=crasher incarnation=1 faults=0"));
 }
 
 static void test_a_child_the_engine_refuses_is_refused(void **state)
@@ -284,7 +262,7 @@ static void test_a_child_the_engine_refuses_is_refused(void **state)
     children[1].id = 64;
     c.children = children;
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), -SEL4FT_EINVAL);
-    assert_non_null(strstr(kernel.console, "refused child=crasher"));
+    assert_non_null(strstr(console, "refused child=crasher"));
     c = config(SEL4FT_MONITOR_CHANNEL(62));
     assert_int_equal(sel4ft_monitor_start(&monitor, &c), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_monitor_start(NULL, &c), -SEL4FT_EINVAL);
@@ -292,7 +270,7 @@ static void test_a_child_the_engine_refuses_is_refused(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, console_teardown)
     const struct CMUnitTest tests[] = {
         T(test_a_back_off_without_a_timer_is_refused),
         T(test_heartbeats_and_deadlines_without_a_timer_are_refused),

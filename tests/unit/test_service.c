@@ -14,6 +14,8 @@
 #include <sel4ft/error.h>
 #include <sel4ft/log.h>
 #include <sel4ft/os_linux.h>
+
+#include "console.h"
 #include <sel4ft/restart.h>
 #include <sel4ft/service.h>
 
@@ -68,23 +70,11 @@ static sel4ft_rpc_client_t rpc[CLIENTS];
 static const state_t initial = { { 100, 0, 0, 0 } };
 
 static struct {
-    char console[8192];
-    size_t console_length;
     unsigned notified[SEL4FT_OS_MAX_CHANNEL + 1];
     jmp_buf crash;
     sel4ft_service_point_t crash_at;
     bool armed;
 } kernel;
-
-static void on_console(void *context, const char *text, size_t length)
-{
-    (void)context;
-    if (kernel.console_length + length < sizeof(kernel.console)) {
-        memcpy(kernel.console + kernel.console_length, text, length);
-        kernel.console_length += length;
-        kernel.console[kernel.console_length] = '\0';
-    }
-}
 
 static void on_notify(void *context, sel4ft_channel_t channel)
 {
@@ -125,11 +115,7 @@ static int setup(void **state)
     memset(&kernel, 0, sizeof(kernel));
     memset(checkpoint, 0, sizeof(checkpoint));
     applied = 0;
-    sel4ft_os_linux_hooks_t hooks = { .console = on_console, .notify = on_notify, .ppcall = on_ppcall };
-    sel4ft_os_linux_set_hooks(&hooks);
-    sel4ft_os_linux_set_name("server");
-    sel4ft_log_init(NULL, 0, 0);
-    kernel.console_length = 0;
+    console_setup((sel4ft_os_linux_hooks_t){ .notify = on_notify, .ppcall = on_ppcall }, "server");
     /* Clients on channels 40, 39, ...: not the channel numbers, the table decides who is who. */
     for (uint32_t i = 0; i < CLIENTS; i++) {
         clients[i] = (sel4ft_service_client_t){ 40 - i, { regions[i], REGION_SIZE } };
@@ -137,14 +123,6 @@ static int setup(void **state)
     }
     sel4ft_service_config_t c = config();
     assert_int_equal(sel4ft_service_start(&service, &c), 0);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    sel4ft_os_linux_set_hooks(NULL);
-    sel4ft_os_linux_set_name(NULL);
     return 0;
 }
 
@@ -184,8 +162,8 @@ static void restart(void)
 static void test_first_start(void **state)
 {
     (void)state;
-    assert_non_null(strstr(kernel.console, "server|INFO: no valid checkpoint: starting from the initial state\n"));
-    assert_non_null(strstr(kernel.console, "server|INFO: ready: epoch 1, 32-byte state checkpointed in two slots"));
+    assert_non_null(strstr(console, "server|INFO: no valid checkpoint: starting from the initial state\n"));
+    assert_non_null(strstr(console, "server|INFO: ready: epoch 1, 32-byte state checkpointed in two slots"));
     assert_int_equal(kernel.notified[MONITOR_CHANNEL], 1);
     assert_int_equal(get(0, 0), 100);
 }
@@ -205,7 +183,7 @@ static void test_an_update_is_applied_once_and_committed_before_the_reply(void *
     assert_int_equal(value, 105);
     assert_int_equal(applied, 1);
     assert_int_equal(service.block->replays, 1);
-    assert_non_null(strstr(kernel.console, "request 7 from client 3 was applied before the crash: answered from "
+    assert_non_null(strstr(console, "request 7 from client 3 was applied before the crash: answered from "
                                            "the record"));
     assert_int_equal(get(0, 0), 105);
 }
@@ -220,7 +198,7 @@ static void test_reused_and_stale_ids_are_refused(void **state)
     assert_int_equal(applied, 1);
     assert_int_equal(service.conflicts, 1);
     assert_int_equal(service.stale, 1);
-    assert_non_null(strstr(kernel.console, "server|WARN: request 10 (op 2) from client 0 reuses the id"));
+    assert_non_null(strstr(console, "server|WARN: request 10 (op 2) from client 0 reuses the id"));
 }
 
 static void test_clients_are_apart_and_more_than_eight(void **state)
@@ -276,7 +254,7 @@ static void test_crash_before_commit_applies_the_retry_once(void **state)
         fail_msg("the crash did not strike");
     }
     restart();
-    assert_non_null(strstr(kernel.console, "state restored from checkpoint slot"));
+    assert_non_null(strstr(console, "state restored from checkpoint slot"));
     int64_t value;
     assert_int_equal(add(0, 2, 3, 10, &value), SEL4FT_RPC_OK);
     assert_int_equal(value, 20);
@@ -311,8 +289,8 @@ static void test_a_corrupted_checkpoint_is_rejected_and_the_older_loaded(void **
     uint8_t *slot = service.checkpoint.region + (size_t)service.checkpoint.newest * service.checkpoint.slot_size;
     slot[sizeof(sel4ft_checkpoint_header_t) + 40] ^= 0x40;
     restart();
-    assert_non_null(strstr(kernel.console, "server|WARN: checkpoint slot "));
-    assert_non_null(strstr(kernel.console, "rejected: checksum mismatch\n"));
+    assert_non_null(strstr(console, "server|WARN: checkpoint slot "));
+    assert_non_null(strstr(console, "rejected: checksum mismatch\n"));
     assert_int_equal(get(0, 0), 101);
     /* The lost update comes again and is applied: the older checkpoint has neither it nor its record. */
     assert_int_equal(add(0, 2, 0, 1, NULL), SEL4FT_RPC_OK);
@@ -324,17 +302,17 @@ static void test_sizes_that_do_not_fit_are_named(void **state)
     (void)state;
     sel4ft_service_config_t c = config();
     c.memory_size = 64;
-    kernel.console_length = 0;
+    console_clear();
     assert_int_equal(sel4ft_service_start(&service, &c), -SEL4FT_ENOSPC);
-    assert_non_null(strstr(kernel.console, "service working memory is 64 bytes but"));
+    assert_non_null(strstr(console, "service working memory is 64 bytes but"));
     c = config();
     c.checkpoint.size = 1024;
     assert_int_equal(sel4ft_service_start(&service, &c), -SEL4FT_ENOSPC);
     char expected[160];
     snprintf(expected, sizeof(expected), "make it at least %zu bytes",
              (size_t)SEL4FT_SERVICE_CHECKPOINT_SIZE(sizeof(state_t), CLIENTS, 8));
-    assert_non_null(strstr(kernel.console, "server|ERROR: checkpoint region is 1024 bytes"));
-    assert_non_null(strstr(kernel.console, expected));
+    assert_non_null(strstr(console, "server|ERROR: checkpoint region is 1024 bytes"));
+    assert_non_null(strstr(console, expected));
     c = config();
     c.apply = NULL;
     assert_int_equal(sel4ft_service_start(&service, &c), -SEL4FT_EINVAL);
@@ -348,12 +326,12 @@ static void test_a_checkpoint_of_another_layout_is_not_loaded(void **state)
     sel4ft_service_config_t c = config();
     c.reply_max = 16;
     c.memory_size = sizeof(memory);
-    kernel.console_length = 0;
+    console_clear();
     static _Alignas(8) uint8_t bigger[SEL4FT_SERVICE_MEMORY_SIZE(sizeof(state_t), CLIENTS, 16, REGION_SIZE)];
     c.memory = bigger;
     c.memory_size = sizeof(bigger);
     assert_int_equal(sel4ft_service_start(&service, &c), 0);
-    assert_non_null(strstr(kernel.console, "of another layout"));
+    assert_non_null(strstr(console, "of another layout"));
     assert_int_equal(get(0, 0), 100);
 }
 
@@ -373,13 +351,13 @@ static void test_summary(void **state)
     (void)state;
     assert_int_equal(add(0, 1, 0, 1, NULL), SEL4FT_RPC_OK);
     sel4ft_service_log_summary(&service);
-    assert_non_null(strstr(kernel.console, "server|INFO: summary: incarnation 1, 1 updates applied, 0 retries "
+    assert_non_null(strstr(console, "server|INFO: summary: incarnation 1, 1 updates applied, 0 retries "
                                            "answered from the record, checkpoint sequence 1\n"));
 }
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, console_teardown)
     const struct CMUnitTest tests[] = {
         T(test_first_start),
         T(test_an_update_is_applied_once_and_committed_before_the_reply),
