@@ -49,6 +49,7 @@ static struct {
     uint64_t ids[16];        /* the request id of every attempt */
     unsigned attempts;
     bool garbage;            /* answer outside the protocol */
+    const sel4ft_call_t *caller; /* the client under test */
 } kernel;
 
 static void restart_service(uint64_t epoch)
@@ -67,9 +68,8 @@ static sel4ft_msginfo_t on_ppcall(void *context, sel4ft_channel_t channel, sel4f
     (void)context;
     assert_int_equal(channel, CHANNEL);
     if (kernel.attempts < 16) {
-        sel4ft_rpc_header_t header;
-        memcpy(&header, region, sizeof(header));
-        kernel.ids[kernel.attempts] = header.request_id;
+        /* The id the client sent, as its rpc handle recorded it (whatever the wire format carries it in). */
+        kernel.ids[kernel.attempts] = kernel.caller->rpc.last_request_id;
     }
     kernel.attempts++;
     if (kernel.garbage) {
@@ -105,7 +105,8 @@ static int setup(void **state)
 static void test_calls_take_new_ids(void **state)
 {
     (void)state;
-    sel4ft_call_t call;
+    static sel4ft_call_t call;
+    kernel.caller = &call;
     sel4ft_call_config_t config = { .region = { region, REGION_SIZE }, .channel = CHANNEL };
     assert_int_equal(sel4ft_call_init(&call, &config), 0);
     int64_t delta = 2, value = 0;
@@ -124,7 +125,8 @@ static void test_calls_take_new_ids(void **state)
 static void test_a_restart_under_a_call_is_retried_under_the_same_id_and_applied_once(void **state)
 {
     (void)state;
-    sel4ft_call_t call;
+    static sel4ft_call_t call;
+    kernel.caller = &call;
     sel4ft_call_config_t config = { .region = { region, REGION_SIZE }, .channel = CHANNEL, .first_request_id = 50 };
     assert_int_equal(sel4ft_call_init(&call, &config), 0);
     kernel.restarts_left = 2;
@@ -148,7 +150,8 @@ static void test_a_restart_under_a_call_is_retried_under_the_same_id_and_applied
 static void test_a_server_that_keeps_restarting_is_given_up(void **state)
 {
     (void)state;
-    sel4ft_call_t call;
+    static sel4ft_call_t call;
+    kernel.caller = &call;
     sel4ft_call_config_t config = { .region = { region, REGION_SIZE }, .channel = CHANNEL, .max_attempts = 3 };
     assert_int_equal(sel4ft_call_init(&call, &config), 0);
     kernel.restarts_left = 100;
@@ -169,7 +172,8 @@ static void test_a_server_that_keeps_restarting_is_given_up(void **state)
 static void test_an_answer_outside_the_protocol_is_an_error(void **state)
 {
     (void)state;
-    sel4ft_call_t call;
+    static sel4ft_call_t call;
+    kernel.caller = &call;
     sel4ft_call_config_t config = { .region = { region, REGION_SIZE }, .channel = CHANNEL };
     assert_int_equal(sel4ft_call_init(&call, &config), 0);
     kernel.garbage = true;
@@ -189,6 +193,7 @@ static void test_progress_survives_the_clients_restart(void **state)
 {
     (void)state;
     static sel4ft_call_t call;
+    kernel.caller = &call;
     static progress_t progress;
     sel4ft_call_config_t config = { .region = { region, REGION_SIZE }, .channel = CHANNEL,
                                     .progress = { progress_region, sizeof(progress_region) },
@@ -219,7 +224,8 @@ static void test_progress_survives_the_clients_restart(void **state)
 static void test_bad_configurations(void **state)
 {
     (void)state;
-    sel4ft_call_t call;
+    static sel4ft_call_t call;
+    kernel.caller = &call;
     sel4ft_call_config_t config = { .region = { region, 8 }, .channel = CHANNEL };
     assert_int_equal(sel4ft_call_init(&call, &config), -SEL4FT_EINVAL);
     assert_non_null(strstr(console, "cannot be used"));
