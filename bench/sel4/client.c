@@ -13,12 +13,8 @@
 #include <sel4ft/sel4ft.h>
 
 #include "bench.h"
+#include "bench_config.h"
 
-#define RAW_PASSIVE_CHANNEL 0
-#define RAW_ACTIVE_CHANNEL 1
-#define RPC_CHANNEL 2
-#define RECOVERY_CHANNEL 3
-#define LOG_CHANNEL 4
 
 #define SAMPLES 20
 #define OPS 1000
@@ -182,19 +178,19 @@ static void round_trips(void)
         uint32_t payload = payloads[p];
         /* One untimed batch of each first, so every sample sees warm caches and TLBs; each checked. */
         clear_reply();
-        raw_batch(RAW_PASSIVE_CHANNEL, raw_passive_region, payload, OPS);
+        raw_batch(CLIENT_CH_RAW_PASSIVE, raw_passive_region, payload, OPS);
         check_echo("microkit_ppc_passive", payload);
         clear_reply();
-        raw_batch(RAW_ACTIVE_CHANNEL, raw_active_region, payload, OPS);
+        raw_batch(CLIENT_CH_RAW_ACTIVE, raw_active_region, payload, OPS);
         check_echo("microkit_ppc_active", payload);
         clear_reply();
         rpc_batch(payload, OPS);
         check_echo("sel4ft_rpc_passive", payload);
         for (int s = 0; s < SAMPLES; s++) {
             sample("rtt", "microkit_ppc_passive", payload, OPS,
-                   raw_batch(RAW_PASSIVE_CHANNEL, raw_passive_region, payload, OPS));
+                   raw_batch(CLIENT_CH_RAW_PASSIVE, raw_passive_region, payload, OPS));
             sample("rtt", "microkit_ppc_active", payload, OPS,
-                   raw_batch(RAW_ACTIVE_CHANNEL, raw_active_region, payload, OPS));
+                   raw_batch(CLIENT_CH_RAW_ACTIVE, raw_active_region, payload, OPS));
             sample("rtt", "sel4ft_rpc_passive", payload, OPS, rpc_batch(payload, OPS));
         }
     }
@@ -308,7 +304,7 @@ static void trace_run(void)
     recover_once(); /* the first restart, before any group */
     for (uint32_t p = 0; p < 2; p++) {
         bench_trace_mark();
-        raw_batch(RAW_PASSIVE_CHANNEL, raw_passive_region, payloads[p], TRACE_OPS);
+        raw_batch(CLIENT_CH_RAW_PASSIVE, raw_passive_region, payloads[p], TRACE_OPS);
         bench_trace_mark();
         rpc_batch(payloads[p], TRACE_OPS);
     }
@@ -324,9 +320,9 @@ static void trace_run(void)
 void init(void)
 {
     sel4ft_os_console_use_uart(uart_base);
-    sel4ft_rpc_client_init(&rpc, (void *)rpc_region, rpc_region_size, RPC_CHANNEL, 1);
-    sel4ft_rpc_client_init(&recovery, (void *)recovery_region, recovery_region_size, RECOVERY_CHANNEL, 1);
-    sel4ft_logring_producer_init(&producer, (void *)log_ring, log_ring_size, LOG_CHANNEL);
+    sel4ft_rpc_client_init(&rpc, (void *)rpc_region, rpc_region_size, CLIENT_CH_RPC_SERVER, 1);
+    sel4ft_rpc_client_init(&recovery, (void *)recovery_region, recovery_region_size, CLIENT_CH_RECOVERY_SERVER, 1);
+    sel4ft_logring_producer_init(&producer, (void *)log_ring, log_ring_size, CLIENT_CH_CONSUMER);
     for (uint32_t i = 0; i < sizeof(request); i++) {
         request[i] = (uint8_t)(i * 13 + 7);
     }
@@ -363,7 +359,7 @@ void notified(microkit_channel ch)
 {
     const volatile log_progress_t *progress = (const volatile log_progress_t *)received_region;
     switch (ch) {
-    case LOG_CHANNEL:
+    case CLIENT_CH_CONSUMER:
         if (log_sample == -2) {
             /* The consumer's first notification, from its init(). */
             run();

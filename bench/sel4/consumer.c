@@ -13,8 +13,7 @@
 #include <sel4ft/sel4ft.h>
 
 #include "bench.h"
-
-#define RING_CHANNEL 0
+#include "bench_config.h"
 
 uintptr_t log_ring, log_ring_size;
 uintptr_t received_region; /* a log_progress_t the client reads */
@@ -36,7 +35,7 @@ static void drain(void)
     } while (!sel4ft_logring_consumer_arm(&consumer));
     volatile log_progress_t *progress = (volatile log_progress_t *)received_region;
     progress->idle_at = sel4ft_os_ticks();
-    microkit_notify(RING_CHANNEL);
+    microkit_notify(CONSUMER_CH_CLIENT);
 }
 
 void init(void)
@@ -48,7 +47,7 @@ void init(void)
 void notified(microkit_channel ch)
 {
     switch (ch) {
-    case RING_CHANNEL:
+    case CONSUMER_CH_CLIENT:
         drain();
         break;
     default:
