@@ -98,16 +98,20 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 $(BUILD_DIR)/tests/test_%: tests/unit/test_%.c $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -MD -MP -Itests/unit -Iservices $(filter %.c,$^) $(HOST_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -MD -MP -Itests/unit -Iservices -Iexamples/campaign $(filter %.c,$^) $(HOST_LIB) $(CMOCKA_LIBS) -lpthread -o $@
 
 $(BUILD_DIR)/tests-san/test_%: tests/unit/test_%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MD -MP -Itests/unit -Iservices $(filter %.c,$^) $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MD -MP -Itests/unit -Iservices -Iexamples/campaign $(filter %.c,$^) $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
 
 # Tests of services/ (what the examples and the baseline share), built with the code they test.
 UNIT_BINS += $(BUILD_DIR)/tests/test_kv_store
 UNIT_SAN_BINS += $(BUILD_DIR)/tests-san/test_kv_store
 $(BUILD_DIR)/tests/test_kv_store $(BUILD_DIR)/tests-san/test_kv_store: services/kv_store.c
+# The campaign's workload (examples/campaign), against a model server with restarts at every point.
+UNIT_BINS += $(BUILD_DIR)/tests/test_campaign_workload
+UNIT_SAN_BINS += $(BUILD_DIR)/tests-san/test_campaign_workload
+$(BUILD_DIR)/tests/test_campaign_workload $(BUILD_DIR)/tests-san/test_campaign_workload: examples/campaign/workload.c
 
 RESULTS_DIR := $(BUILD_DIR)/results
 
