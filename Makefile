@@ -16,11 +16,11 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 HOST_CC ?= cc
 EXAMPLE ?= hello
-EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign
+EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign tree
 # Every system the QEMU tests boot: an example, or example:variant for examples built in variants (the recovery
 # example's scenarios: one source each in examples/recovery/scenarios/).
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
-QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign
+QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign tree
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
 QEMU_TIMEOUT ?= 60

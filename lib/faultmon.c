@@ -139,7 +139,7 @@ static void write_event(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_
     sel4ft_os_console_write("\n", 1);
 }
 
-static void deliver(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_event_t *event)
+void sel4ft_faultmon_deliver_(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_event_t *event)
 {
     if (monitor->sink != NULL) {
         monitor->sink(monitor->sink_context, event);
@@ -175,7 +175,7 @@ static void report_restart(const sel4ft_faultmon_t *monitor, sel4ft_child_t chil
     event.group = group;
     event.reason = reason;
     event.error = record->restart_error;
-    deliver(monitor, &event);
+    sel4ft_faultmon_deliver_(monitor, &event);
 }
 
 void sel4ft_faultmon_report(sel4ft_faultmon_t *monitor, uint64_t now)
@@ -192,7 +192,7 @@ void sel4ft_faultmon_report(sel4ft_faultmon_t *monitor, uint64_t now)
         event.state = record->state;
         event.recovery_ticks = record->last_recovery_ticks;
         event.longest_recovery_ticks = record->max_recovery_ticks;
-        deliver(monitor, &event);
+        sel4ft_faultmon_deliver_(monitor, &event);
     }
 }
 
@@ -345,8 +345,8 @@ static void fail(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_
 
     uint64_t group = act(monitor, child, failure, now, &decision);
 
-    deliver(monitor, &failed);
-    deliver(monitor, &decision);
+    sel4ft_faultmon_deliver_(monitor, &failed);
+    sel4ft_faultmon_deliver_(monitor, &decision);
     for (sel4ft_child_t i = 0; group != 0; i++, group >>= 1) {
         if (group & 1) {
             report_restart(monitor, i, 0, record->config.group, "restarted with its group", now);
@@ -372,7 +372,7 @@ int sel4ft_faultmon_failed(sel4ft_faultmon_t *monitor, sel4ft_child_t child, con
         event.child = child;
         event.at = now;
         event.failure = *failure;
-        deliver(monitor, &event);
+        sel4ft_faultmon_deliver_(monitor, &event);
         return 0;
     }
     fail(monitor, child, failure, now);
@@ -469,7 +469,7 @@ static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
             sel4ft_faultmon_event_t event = event_about(monitor, i, SEL4FT_FAULTMON_EVENT_SPARED, now);
             event.missed = SEL4FT_FAULTMON_MISSED_BEATS_HUNG;
             event.spares = record->starved_spares;
-            deliver(monitor, &event);
+            sel4ft_faultmon_deliver_(monitor, &event);
         } else if (++record->missed_beats >= SEL4FT_FAULTMON_MISSED_BEATS_HUNG) {
             sel4ft_failure_t hang = { .cause = SEL4FT_FAILURE_HANG };
             hang.code = (int32_t)record->missed_beats;
@@ -549,7 +549,7 @@ int sel4ft_faultmon_serving(sel4ft_faultmon_t *monitor, sel4ft_child_t child, ui
     }
     sel4ft_faultmon_event_t event = event_about(monitor, child, SEL4FT_FAULTMON_EVENT_RECOVERED, now);
     event.recovery_ticks = took;
-    deliver(monitor, &event);
+    sel4ft_faultmon_deliver_(monitor, &event);
     return 0;
 }
 
