@@ -16,11 +16,11 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 HOST_CC ?= cc
 EXAMPLE ?= hello
-EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign
+EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign tree
 # Every system the QEMU tests boot: an example, or example:variant for examples built in variants (the recovery
 # example's scenarios: one source each in examples/recovery/scenarios/).
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
-QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign
+QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign tree
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
 QEMU_TIMEOUT ?= 60
@@ -99,16 +99,20 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 $(BUILD_DIR)/tests/test_%: tests/unit/test_%.c $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -MD -MP -Itests/unit -Iservices $(filter %.c,$^) $(HOST_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -MD -MP -Itests/unit -Iservices -Iexamples/campaign $(filter %.c,$^) $(HOST_LIB) $(CMOCKA_LIBS) -lpthread -o $@
 
 $(BUILD_DIR)/tests-san/test_%: tests/unit/test_%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MD -MP -Itests/unit -Iservices $(filter %.c,$^) $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MD -MP -Itests/unit -Iservices -Iexamples/campaign $(filter %.c,$^) $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
 
 # Tests of services/ (what the examples and the baseline share), built with the code they test.
 UNIT_BINS += $(BUILD_DIR)/tests/test_kv_store
 UNIT_SAN_BINS += $(BUILD_DIR)/tests-san/test_kv_store
 $(BUILD_DIR)/tests/test_kv_store $(BUILD_DIR)/tests-san/test_kv_store: services/kv_store.c
+# The campaign's workload (examples/campaign), against a model server with restarts at every point.
+UNIT_BINS += $(BUILD_DIR)/tests/test_campaign_workload
+UNIT_SAN_BINS += $(BUILD_DIR)/tests-san/test_campaign_workload
+$(BUILD_DIR)/tests/test_campaign_workload $(BUILD_DIR)/tests-san/test_campaign_workload: examples/campaign/workload.c
 
 # The terse fault decoder (SEL4FT_FAULT_TERSE): lib/fault.c built with it, ahead of the library's own fault.o.
 $(BUILD_DIR)/tests/test_fault_terse: tests/unit/test_fault_terse.c lib/fault.c $(HOST_LIB)

@@ -16,9 +16,12 @@
 
 typedef void (*baseline_port_notify_t)(void *context, sel4ft_channel_t channel);
 typedef int (*baseline_port_child_t)(void *context, sel4ft_child_t child);
+typedef int (*baseline_port_waited_t)(void *context, sel4ft_child_t child, uint64_t *ticks);
 
 /* Send sel4ft_os_notify(channel) to handler (NULL: drop it, the port's default). */
 void baseline_port_route(sel4ft_channel_t channel, baseline_port_notify_t handler, void *context);
 
-/* Send sel4ft_os_child_restart() and sel4ft_os_child_stop() to these (NULL: -SEL4FT_ENOTSUP, the default). */
-void baseline_port_children(baseline_port_child_t restart, baseline_port_child_t stop, void *context);
+/* Send sel4ft_os_child_restart(), sel4ft_os_child_stop() and sel4ft_os_child_waited() to these (NULL:
+ * -SEL4FT_ENOTSUP, the default). */
+void baseline_port_children(baseline_port_child_t restart, baseline_port_child_t stop, baseline_port_waited_t waited,
+                            void *context);

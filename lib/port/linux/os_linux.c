@@ -130,6 +130,14 @@ int sel4ft_os_child_stop(sel4ft_child_t child)
     return hooks.child_stop(hooks.context, child);
 }
 
+int sel4ft_os_child_waited(sel4ft_child_t child, uint64_t *ticks)
+{
+    if (hooks.child_waited == NULL || ticks == NULL) {
+        return -SEL4FT_ENOTSUP;
+    }
+    return hooks.child_waited(hooks.context, child, ticks);
+}
+
 int sel4ft_os_image_writable(uintptr_t *start, size_t *size)
 {
     (void)start;
