@@ -119,19 +119,20 @@ sel4ft_faultmon_action_t sel4ft_faultmon_decide(const sel4ft_faultmon_t *monitor
 
 /* Events ------------------------------------------------------------------------------------------------------ */
 
-/* The default sink: one line at the kind's level, to the log ring, or to the console with the prefix the logger
- * gives ring records. */
+/* The default sink: to the log ring, a binary record at the kind's level, which the logger formats as it drains
+ * (so a monitor formats nothing between a child's fault and its restart); to the console, the line with the prefix
+ * the logger gives ring records. */
 static void write_event(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_event_t *event)
 {
+    if (monitor->log != NULL) {
+        sel4ft_faultmon_record_write(monitor->log, event, monitor->tick_hz);
+        return;
+    }
     char line[SEL4FT_LOGRING_TEXT_MAX + 1];
     int n = sel4ft_faultmon_event_format(event, monitor->tick_hz, line, sizeof(line));
     size_t length = n <= 0 ? 0 : (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
     uint32_t level = sel4ft_faultmon_event_level(event->kind);
 
-    if (monitor->log != NULL) {
-        sel4ft_logring_write(monitor->log, level, line, length);
-        return;
-    }
     char prefix[64];
     int p = sel4ft_fmt(prefix, sizeof(prefix), "%s|%s: ", sel4ft_os_name(), sel4ft_log_level_str(level));
     sel4ft_os_console_write(prefix, p <= 0 ? 0 : (size_t)p < sizeof(prefix) ? (size_t)p : sizeof(prefix) - 1);

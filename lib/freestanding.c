@@ -43,12 +43,33 @@ __attribute__((weak)) void *memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
+/* Eight bytes a store once the destination is 8-byte aligned, four stores an iteration: zeroing a structure or a
+ * restarted PD's .bss costs an eighth of a byte loop. */
+typedef uint64_t __attribute__((may_alias)) fill_word_t;
+
 __attribute__((weak)) void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
+    unsigned char byte = (unsigned char)c;
 
+    while (n > 0 && ((uintptr_t)d & 7) != 0) {
+        *d++ = byte;
+        n--;
+    }
+    uint64_t word = 0x0101010101010101ull * byte;
+    fill_word_t *w = (fill_word_t *)(void *)d;
+    for (; n >= 32; n -= 32, w += 4) {
+        w[0] = word;
+        w[1] = word;
+        w[2] = word;
+        w[3] = word;
+    }
+    for (; n >= 8; n -= 8) {
+        *w++ = word;
+    }
+    d = (unsigned char *)w;
     while (n-- > 0) {
-        *d++ = (unsigned char)c;
+        *d++ = byte;
     }
     return dst;
 }

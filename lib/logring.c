@@ -145,6 +145,21 @@ int sel4ft_logring_write(sel4ft_logring_producer_t *producer, uint32_t level, co
     return 0;
 }
 
+int sel4ft_logring_write_binary(sel4ft_logring_producer_t *producer, uint32_t level, const void *data, size_t length)
+{
+    if (producer == NULL || producer->control == NULL || data == NULL || level >= SEL4FT_LOG_LEVEL_NUM ||
+        length > SEL4FT_LOGRING_TEXT_MAX) {
+        return -SEL4FT_EINVAL;
+    }
+    sel4ft_logring_slot_t *slot = claim(producer);
+    if (slot == NULL) {
+        return -SEL4FT_ENOSPC;
+    }
+    sel4ft_copy_(slot->text, data, length);
+    publish(producer, slot, level | SEL4FT_LOGRING_BINARY, (uint32_t)length);
+    return 0;
+}
+
 int sel4ft_logring_vprintf(sel4ft_logring_producer_t *producer, uint32_t level, const char *format, va_list args)
 {
     if (producer == NULL || producer->control == NULL || format == NULL || level >= SEL4FT_LOG_LEVEL_NUM) {
@@ -196,6 +211,13 @@ int sel4ft_logring_consumer_init(sel4ft_logring_consumer_t *consumer, void *regi
     return 0;
 }
 
+void sel4ft_logring_consumer_set_decoder(sel4ft_logring_consumer_t *consumer, sel4ft_logring_decoder_t decoder)
+{
+    if (consumer != NULL) {
+        consumer->decoder = decoder;
+    }
+}
+
 /* The producer has initialised the ring with a layout this consumer understands. */
 static bool ring_ready(const sel4ft_logring_control_t *control)
 {
@@ -227,6 +249,42 @@ static inline uint64_t printable_(uint64_t word)
     return (word & ~mask) | (BYTES_('?') & mask);
 }
 
+/* A binary record: its bytes copied out of the slot once, the slot given back, then the copy decoded into the
+ * record's text and made printable. Out of take(), so that its buffer costs the text records' path nothing. */
+static __attribute__((noinline)) int take_binary(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record,
+                                                 const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence,
+                                                 uint32_t level, uint32_t length)
+{
+    uint64_t data[SEL4FT_LOGRING_TEXT_MAX / 8];
+    const uint64_t *from = (const uint64_t *)(const void *)slot->text;
+    for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
+        data[i] = sel4ft_load_relaxed_u64(&from[i]);
+    }
+    consumer->tail++;
+    /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
+    sel4ft_store_release_u32(&consumer->control->tail, consumer->tail);
+
+    int n = consumer->decoder(data, length, record->text, sizeof(record->text));
+    if (n < 0) {
+        consumer->malformed++;
+        return -SEL4FT_EBADMSG;
+    }
+    length = (uint32_t)n < SEL4FT_LOGRING_TEXT_MAX ? (uint32_t)n : SEL4FT_LOGRING_TEXT_MAX;
+    /* Whatever the decoder wrote, the record holds printable text only (the NUL is set below). */
+    text_word_t *text = (text_word_t *)record->text;
+    for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
+        text[i] = printable_(text[i]);
+    }
+    record->time = time;
+    record->sequence = sequence;
+    record->level = level;
+    record->source = consumer->source;
+    record->length = length;
+    record->text[length] = '\0';
+    consumer->received++;
+    return 0;
+}
+
 /* Take the slot at the tail: its header read once, its text copied once (made printable on the way) into the
  * caller's record, then the slot given back, then the copy judged. Everything is read from shared memory exactly
  * once, so what is checked is what is used. The caller checked that the slot is published. */
@@ -239,6 +297,10 @@ static int take(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record
     uint16_t length = sel4ft_load_relaxed_u16(&slot->length);
     bool valid = level < SEL4FT_LOG_LEVEL_NUM && length <= SEL4FT_LOGRING_TEXT_MAX;
 
+    if (!valid && consumer->decoder != NULL && (level & ~SEL4FT_LOGRING_BINARY) < SEL4FT_LOG_LEVEL_NUM &&
+        (level & SEL4FT_LOGRING_BINARY) != 0 && length <= SEL4FT_LOGRING_TEXT_MAX) {
+        return take_binary(consumer, record, slot, time, sequence, level & ~SEL4FT_LOGRING_BINARY, length);
+    }
     if (valid) {
         /* Whole words, up to the one that holds the last character: never past the slot's text (which is
          * 8-byte aligned in the slot). */

@@ -177,6 +177,8 @@ void init(void)
             sel4ft_printf("logger|ERROR: ring '%s': %s\n", rings[i].name, sel4ft_strerror(err));
             continue;
         }
+        /* Monitors write their events as binary records, formatted here (sel4ft_faultmon_record_format()). */
+        sel4ft_logring_consumer_set_decoder(&rings[i].consumer, sel4ft_faultmon_record_format);
         rings[i].attached = true;
     }
     if (incarnation == 1) {
