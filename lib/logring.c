@@ -249,22 +249,27 @@ static inline uint64_t printable_(uint64_t word)
     return (word & ~mask) | (BYTES_('?') & mask);
 }
 
-/* A binary record: its bytes copied out of the slot once, the slot given back, then the copy decoded into the
- * record's text and made printable. Out of take(), so that its buffer costs the text records' path nothing. */
-static __attribute__((noinline)) int take_binary(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record,
-                                                 const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence,
-                                                 uint32_t level, uint32_t length)
+/* A slot that holds no text record: a binary record, its bytes copied out of the slot once, the slot given back,
+ * then the copy decoded into the record's text and made printable; or a malformed one, skipped. Out of take(), so
+ * that the text records' path pays nothing for it. */
+static __attribute__((noinline)) int take_other(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record,
+                                                const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence,
+                                                uint32_t level, uint32_t length)
 {
     uint64_t data[SEL4FT_LOGRING_TEXT_MAX / 8];
-    const uint64_t *from = (const uint64_t *)(const void *)slot->text;
-    for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
-        data[i] = sel4ft_load_relaxed_u64(&from[i]);
+    bool binary = consumer->decoder != NULL && (level & SEL4FT_LOGRING_BINARY) != 0 &&
+                  (level & ~SEL4FT_LOGRING_BINARY) < SEL4FT_LOG_LEVEL_NUM && length <= SEL4FT_LOGRING_TEXT_MAX;
+    if (binary) {
+        const uint64_t *from = (const uint64_t *)(const void *)slot->text;
+        for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
+            data[i] = sel4ft_load_relaxed_u64(&from[i]);
+        }
     }
     consumer->tail++;
     /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
     sel4ft_store_release_u32(&consumer->control->tail, consumer->tail);
 
-    int n = consumer->decoder(data, length, record->text, sizeof(record->text));
+    int n = binary ? consumer->decoder(data, length, record->text, sizeof(record->text)) : -SEL4FT_EBADMSG;
     if (n < 0) {
         consumer->malformed++;
         return -SEL4FT_EBADMSG;
@@ -277,7 +282,7 @@ static __attribute__((noinline)) int take_binary(sel4ft_logring_consumer_t *cons
     }
     record->time = time;
     record->sequence = sequence;
-    record->level = level;
+    record->level = level & ~SEL4FT_LOGRING_BINARY;
     record->source = consumer->source;
     record->length = length;
     record->text[length] = '\0';
@@ -297,27 +302,20 @@ static int take(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record
     uint16_t length = sel4ft_load_relaxed_u16(&slot->length);
     bool valid = level < SEL4FT_LOG_LEVEL_NUM && length <= SEL4FT_LOGRING_TEXT_MAX;
 
-    if (!valid && consumer->decoder != NULL && (level & ~SEL4FT_LOGRING_BINARY) < SEL4FT_LOG_LEVEL_NUM &&
-        (level & SEL4FT_LOGRING_BINARY) != 0 && length <= SEL4FT_LOGRING_TEXT_MAX) {
-        return take_binary(consumer, record, slot, time, sequence, level & ~SEL4FT_LOGRING_BINARY, length);
+    if (!valid) {
+        return take_other(consumer, record, slot, time, sequence, level, length);
     }
-    if (valid) {
-        /* Whole words, up to the one that holds the last character: never past the slot's text (which is
-         * 8-byte aligned in the slot). */
-        const uint64_t *from = (const uint64_t *)(const void *)slot->text;
-        text_word_t *to = (text_word_t *)record->text;
-        for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
-            to[i] = printable_(sel4ft_load_relaxed_u64(&from[i]));
-        }
+    /* Whole words, up to the one that holds the last character: never past the slot's text (which is 8-byte
+     * aligned in the slot). */
+    const uint64_t *from = (const uint64_t *)(const void *)slot->text;
+    text_word_t *to = (text_word_t *)record->text;
+    for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
+        to[i] = printable_(sel4ft_load_relaxed_u64(&from[i]));
     }
     consumer->tail++;
     /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
     sel4ft_store_release_u32(&consumer->control->tail, consumer->tail);
 
-    if (!valid) {
-        consumer->malformed++;
-        return -SEL4FT_EBADMSG;
-    }
     record->time = time;
     record->sequence = sequence;
     record->level = level;
