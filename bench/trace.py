@@ -105,17 +105,25 @@ def trace(build_dir, sdk, board="qemu_virt_aarch64", toolchain="aarch64-linux-gn
     unknown_runs = 0
     tb_words = {}
     pending_word = None
+    last_pd = None
 
     def end_run():
-        nonlocal current, unknown_runs
+        nonlocal current, unknown_runs, last_pd
         if not run:
             return
         first = run[0][0]
         candidates = [name for name, image in images.items()
                       if (image.returns_from_syscall(first) or first == USER_RANGE[0]) and image.holds(run)]
+        if not candidates:
+            # Resumed after an interrupt, not a system call: the PDs whose image holds the run, and of those the
+            # one that ran last if it is one.
+            candidates = [name for name, image in images.items() if image.holds(run)]
+            if len(candidates) > 1 and last_pd in candidates:
+                candidates = [last_pd]
         pd = candidates[0] if len(candidates) == 1 else None
         if pd is None and current is not None:
             unknown_runs += 1
+        last_pd = pd
         for pc, _ in run:
             if pd == "client" and pc == mark:
                 current = collections.Counter()
