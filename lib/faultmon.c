@@ -63,6 +63,12 @@ int sel4ft_faultmon_add_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child,
 
 void sel4ft_faultmon_set_heartbeat_period(sel4ft_faultmon_t *monitor, uint64_t period, uint64_t now)
 {
+    if (period != monitor->heartbeat_period) {
+        /* Failures while checking was off did not reset the spares (fail()): checking starts afresh. */
+        for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+            monitor->children[i].starved_spares = 0;
+        }
+    }
     monitor->heartbeat_period = period;
     monitor->next_heartbeat = period != 0 ? deadline_after(now, period) : 0;
 }
@@ -278,8 +284,8 @@ static uint64_t act(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4
         decision->kind = SEL4FT_FAULTMON_EVENT_STOPPED;
         decision->failures = record->supervision.failures;
         decision->reason = record->config.on_fault == SEL4FT_FAULTMON_STOP
-                               ? "its action is stop"
-                               : "a failure the monitor cannot reason about: stopped, not guessed at";
+                               ? sel4ft_reasons_[SEL4FT_REASON_ACTION_STOP_]
+                               : sel4ft_reasons_[SEL4FT_REASON_UNREASONABLE_];
         return 0;
     }
 
@@ -334,8 +340,9 @@ static void fail(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_
         record->faults++;
     }
     /* Every failure of a child starts a new episode of starvation for the children below it: they may be
-     * spared afresh (a child above that hangs in every incarnation starves them for as long as it does). */
-    for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+     * spared afresh (a child above that hangs in every incarnation starves them for as long as it does). Spares
+     * are counted only by heartbeat checks (and forgotten when checking starts again). */
+    for (sel4ft_child_t i = 0; monitor->heartbeat_period != 0 && i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
         if (monitor->children[i].config.priority < record->config.priority) {
             monitor->children[i].starved_spares = 0;
         }
@@ -350,7 +357,7 @@ static void fail(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_
     sel4ft_faultmon_deliver_(monitor, &decision);
     for (sel4ft_child_t i = 0; group != 0; i++, group >>= 1) {
         if (group & 1) {
-            report_restart(monitor, i, 0, record->config.group, "restarted with its group", now);
+            report_restart(monitor, i, 0, record->config.group, sel4ft_reasons_[SEL4FT_REASON_WITH_GROUP_], now);
         }
     }
 }
@@ -488,7 +495,7 @@ void sel4ft_faultmon_tick(sel4ft_faultmon_t *monitor, uint64_t now)
         sel4ft_faultmon_child_t *record = &monitor->children[i];
         if (record->state == SEL4FT_FAULTMON_WAITING && is_due(record->restart_at, now)) {
             restart_child(monitor, i, now);
-            report_restart(monitor, i, record->backoff_ticks, 0, "back-off over", now);
+            report_restart(monitor, i, record->backoff_ticks, 0, sel4ft_reasons_[SEL4FT_REASON_BACKOFF_OVER_], now);
         } else if (record->state == SEL4FT_FAULTMON_RESTARTING && monitor->recovery_timeout != 0 &&
                    is_due(deadline_after(record->restarted_at, monitor->recovery_timeout), now)) {
             sel4ft_failure_t late = { .cause = SEL4FT_FAILURE_DEADLINE };

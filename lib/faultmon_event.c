@@ -251,7 +251,8 @@ int sel4ft_faultmon_event_format(const sel4ft_faultmon_event_t *event, uint64_t 
 
 /* Binary records ---------------------------------------------------------------------------------------------------
  * What the default sink writes into a log ring: the event's fixed-width fields, then (for a failure) the failure,
- * then the child's name and the reason, each NUL-terminated. The consumer formats it (sel4ft_faultmon_record_format()),
+ * then the child's name and the reason, each NUL-terminated (a reason of the library's own, sel4ft_reasons_, is
+ * named by its index instead, and its text is empty). The consumer formats it (sel4ft_faultmon_record_format()),
  * so a monitor on its way from a child's fault to the child's restart copies fields instead of formatting text. */
 
 #define RECORD_VERSION 1u
@@ -259,7 +260,8 @@ int sel4ft_faultmon_event_format(const sel4ft_faultmon_event_t *event, uint64_t 
 /* Every field of an event but the failure and the strings. */
 typedef struct {
     uint16_t version;
-    uint16_t kind;
+    uint8_t kind;
+    uint8_t reason; /* 1 + the reason's index in sel4ft_reasons_; 0: its text follows the name */
     uint32_t child;
     uint32_t incarnation;
     uint32_t restarts_in_window;
@@ -331,8 +333,15 @@ int sel4ft_faultmon_record_write(sel4ft_logring_producer_t *log, const sel4ft_fa
     uint64_t words[SEL4FT_LOGRING_TEXT_MAX / 8];
     uint8_t *bytes = (uint8_t *)words;
     record_head_t *head = (record_head_t *)words;
+    uint8_t reason = 0;
+    for (uint32_t i = 0; event->reason != NULL && i < SEL4FT_REASON_NUM_; i++) {
+        if (event->reason == sel4ft_reasons_[i]) {
+            reason = (uint8_t)(i + 1);
+            break;
+        }
+    }
     *head = (record_head_t){
-        .version = RECORD_VERSION, .kind = (uint16_t)event->kind, .child = event->child,
+        .version = RECORD_VERSION, .kind = (uint8_t)event->kind, .reason = reason, .child = event->child,
         .incarnation = event->incarnation, .restarts_in_window = event->restarts_in_window, .at = event->at,
         .tick_hz = tick_hz, .delay_ticks = event->delay_ticks, .failures = event->failures,
         .recovery_ticks = event->recovery_ticks, .longest_recovery_ticks = event->longest_recovery_ticks,
@@ -354,7 +363,7 @@ int sel4ft_faultmon_record_write(sel4ft_logring_producer_t *log, const sel4ft_fa
     }
     /* The name takes what it needs, leaving room for at least an empty reason. */
     length += put_string((char *)bytes + length, sizeof(words) - length - 1, event->name);
-    length += put_string((char *)bytes + length, sizeof(words) - length, event->reason);
+    length += put_string((char *)bytes + length, sizeof(words) - length, reason == 0 ? event->reason : NULL);
     return sel4ft_logring_write_binary(log, sel4ft_faultmon_event_level(event->kind), words, length);
 }
 
@@ -385,7 +394,8 @@ int sel4ft_faultmon_record_format(const void *data, size_t length, char *buffer,
     sel4ft_copy_(words, data, length);
     record_head_t head;
     sel4ft_copy_(&head, words, sizeof(head));
-    if (head.version != RECORD_VERSION || head.kind >= SEL4FT_FAULTMON_EVENT_KIND_NUM) {
+    if (head.version != RECORD_VERSION || head.kind >= SEL4FT_FAULTMON_EVENT_KIND_NUM ||
+        head.reason > SEL4FT_REASON_NUM_) {
         return -SEL4FT_EBADMSG;
     }
     sel4ft_faultmon_event_t event;
@@ -433,6 +443,9 @@ int sel4ft_faultmon_record_format(const void *data, size_t length, char *buffer,
         return -SEL4FT_EBADMSG;
     }
     event.name = head.kind == SEL4FT_FAULTMON_EVENT_UNKNOWN_CHILD ? NULL : name;
-    event.reason = reason[0] != '\0' ? reason : NULL;
+    if (head.reason != 0 && reason[0] != '\0') {
+        return -SEL4FT_EBADMSG; /* a reason named twice */
+    }
+    event.reason = head.reason != 0 ? sel4ft_reasons_[head.reason - 1] : reason[0] != '\0' ? reason : NULL;
     return sel4ft_faultmon_event_format(&event, head.tick_hz, buffer, size);
 }

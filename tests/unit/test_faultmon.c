@@ -872,6 +872,9 @@ static void test_default_sink_writes_records_to_the_ring(void **state)
     sel4ft_os_mr_set(3, 0x92000047);     /* EC 0x24, WnR, DFSC 0x07 */
     sel4ft_faultmon_fault(&monitor, CRASHER, (sel4ft_msginfo_t){ SEL4FT_FAULT_VM, 4 }, kernel.now);
     sel4ft_faultmon_serving(&monitor, CRASHER, kernel.now + 1997);
+    /* The restart's reason is one of the library's: named by its index, its text not carried (the fields, the
+     * name, an empty reason); the decoder gives it back below. */
+    assert_int_equal(producer.slots[1].length, 96 + sizeof("client_b") + 1);
 
     sel4ft_log_record_t record;
     assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
@@ -1263,7 +1266,8 @@ static void test_binary_records_refused(void **state)
         uint32_t value;
     } corrupt[] = {
         { 0, 2 },                              /* version */
-        { 2, SEL4FT_FAULTMON_EVENT_KIND_NUM }, /* kind (16 bits) */
+        { 2, SEL4FT_FAULTMON_EVENT_KIND_NUM }, /* kind (8 bits), no reason */
+        { 2, 0xff00 },                         /* a reason index past the library's */
         { 96, SEL4FT_FAILURE_CAUSE_NUM },      /* cause */
         { 96 + 64, 64 },                       /* exception class */
         { 96 + 68, 64 },                       /* status code */
@@ -1294,6 +1298,20 @@ static void test_binary_records_refused(void **state)
         int r = sel4ft_faultmon_record_format(bad, n, line, sizeof(line));
         assert_true(r == -SEL4FT_EBADMSG || (r >= 0 && strlen(line) < sizeof(line)));
     }
+    /* A record that names a reason by its index and carries a text for it as well. */
+    e.kind = SEL4FT_FAULTMON_EVENT_STOPPED;
+    e.reason = "x";
+    assert_int_equal(sel4ft_faultmon_record_write(&producer, &e, 62500000), 0);
+    length = last_record(bad);
+    assert_true(sel4ft_faultmon_record_format(bad, length, line, sizeof(line)) > 0);
+    assert_non_null(strstr(line, "reason=x"));
+    bad[3] = 1;
+    assert_int_equal(sel4ft_faultmon_record_format(bad, length, line, sizeof(line)), -SEL4FT_EBADMSG);
+    bad[length - 2] = '\0'; /* its text emptied: the library's first reason */
+    assert_true(sel4ft_faultmon_record_format(bad, length - 1, line, sizeof(line)) > 0);
+    assert_non_null(strstr(line, "reason=\"invalid policy\""));
+    e.kind = SEL4FT_FAULTMON_EVENT_FAILED;
+
     /* A long name is cut to fit a failure's record; a reason to fit the rest. */
     char name[100];
     memset(name, 'n', sizeof(name) - 1);
