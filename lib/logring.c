@@ -211,10 +211,15 @@ int sel4ft_logring_consumer_init(sel4ft_logring_consumer_t *consumer, void *regi
     return 0;
 }
 
+static int take_binary(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record,
+                       const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence, uint32_t level,
+                       uint32_t length);
+
 void sel4ft_logring_consumer_set_decoder(sel4ft_logring_consumer_t *consumer, sel4ft_logring_decoder_t decoder)
 {
     if (consumer != NULL) {
         consumer->decoder = decoder;
+        consumer->take_binary = decoder != NULL ? take_binary : NULL;
     }
 }
 
@@ -249,27 +254,23 @@ static inline uint64_t printable_(uint64_t word)
     return (word & ~mask) | (BYTES_('?') & mask);
 }
 
-/* A slot that holds no text record: a binary record, its bytes copied out of the slot once, the slot given back,
- * then the copy decoded into the record's text and made printable; or a malformed one, skipped. Out of take(), so
- * that the text records' path pays nothing for it. */
-static __attribute__((noinline)) int take_other(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record,
-                                                const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence,
-                                                uint32_t level, uint32_t length)
+/* A binary record: its bytes copied out of the slot once, the slot given back, then the copy decoded into the
+ * record's text and made printable. Reached only through sel4ft_logring_consumer_set_decoder(), so a consumer that
+ * never takes binary records does not link it. */
+static int take_binary(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record,
+                       const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence, uint32_t level,
+                       uint32_t length)
 {
     uint64_t data[SEL4FT_LOGRING_TEXT_MAX / 8];
-    bool binary = consumer->decoder != NULL && (level & SEL4FT_LOGRING_BINARY) != 0 &&
-                  (level & ~SEL4FT_LOGRING_BINARY) < SEL4FT_LOG_LEVEL_NUM && length <= SEL4FT_LOGRING_TEXT_MAX;
-    if (binary) {
-        const uint64_t *from = (const uint64_t *)(const void *)slot->text;
-        for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
-            data[i] = sel4ft_load_relaxed_u64(&from[i]);
-        }
+    const uint64_t *from = (const uint64_t *)(const void *)slot->text;
+    for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
+        data[i] = sel4ft_load_relaxed_u64(&from[i]);
     }
     consumer->tail++;
     /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
     sel4ft_store_release_u32(&consumer->control->tail, consumer->tail);
 
-    int n = binary ? consumer->decoder(data, length, record->text, sizeof(record->text)) : -SEL4FT_EBADMSG;
+    int n = consumer->decoder(data, length, record->text, sizeof(record->text));
     if (n < 0) {
         consumer->malformed++;
         return -SEL4FT_EBADMSG;
@@ -282,12 +283,29 @@ static __attribute__((noinline)) int take_other(sel4ft_logring_consumer_t *consu
     }
     record->time = time;
     record->sequence = sequence;
-    record->level = level & ~SEL4FT_LOGRING_BINARY;
+    record->level = level;
     record->source = consumer->source;
     record->length = length;
     record->text[length] = '\0';
     consumer->received++;
     return 0;
+}
+
+/* A slot that holds no text record: a binary record for a consumer that takes them, or a malformed one, skipped.
+ * Out of take(), so that the text records' path pays nothing for it. */
+static __attribute__((noinline)) int take_other(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record,
+                                                const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence,
+                                                uint32_t level, uint32_t length)
+{
+    if (consumer->take_binary != NULL && consumer->decoder != NULL && (level & SEL4FT_LOGRING_BINARY) != 0 &&
+        (level & ~SEL4FT_LOGRING_BINARY) < SEL4FT_LOG_LEVEL_NUM && length <= SEL4FT_LOGRING_TEXT_MAX) {
+        return consumer->take_binary(consumer, record, slot, time, sequence, level & ~SEL4FT_LOGRING_BINARY, length);
+    }
+    consumer->tail++;
+    /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
+    sel4ft_store_release_u32(&consumer->control->tail, consumer->tail);
+    consumer->malformed++;
+    return -SEL4FT_EBADMSG;
 }
 
 /* Take the slot at the tail: its header read once, its text copied once (made printable on the way) into the

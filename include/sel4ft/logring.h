@@ -105,6 +105,8 @@ typedef struct sel4ft_logring_producer {
     sel4ft_channel_t channel;          /**< Where to notify the consumer. */
 } sel4ft_logring_producer_t;
 
+struct sel4ft_log_record;
+
 /** A consumer's private handle. */
 typedef struct sel4ft_logring_consumer {
     sel4ft_logring_control_t *control; /**< The shared control block. */
@@ -119,6 +121,11 @@ typedef struct sel4ft_logring_consumer {
     /** Turns a binary record into its text (sel4ft_logring_consumer_set_decoder()); NULL: binary records are
      *  malformed. */
     int (*decoder)(const void *data, size_t length, char *text, size_t size);
+    /** The library's: how a binary record is taken, set with the decoder (so that only consumers with a decoder
+     *  link that code). */
+    int (*take_binary)(struct sel4ft_logring_consumer *consumer, struct sel4ft_log_record *record,
+                       const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence, uint32_t level,
+                       uint32_t length);
 } sel4ft_logring_consumer_t;
 
 /** A record as the consumer delivers it: a private copy, validated. */
