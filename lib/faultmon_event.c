@@ -327,12 +327,15 @@ static size_t put_string(char *to, size_t room, const char *text)
 int sel4ft_faultmon_record_write(sel4ft_logring_producer_t *log, const sel4ft_faultmon_event_t *event,
                                  uint64_t tick_hz)
 {
-    if (log == NULL || event == NULL) {
+    if (log == NULL || log->control == NULL || event == NULL) {
         return -SEL4FT_EINVAL;
     }
-    uint64_t words[SEL4FT_LOGRING_TEXT_MAX / 8];
-    uint8_t *bytes = (uint8_t *)words;
-    record_head_t *head = (record_head_t *)words;
+    /* Written in place, into the ring's next slot: nothing here is read back. */
+    uint8_t *bytes = sel4ft_logring_binary_begin_(log);
+    if (bytes == NULL) {
+        return -SEL4FT_ENOSPC;
+    }
+    record_head_t *head = (record_head_t *)(void *)bytes;
     uint8_t reason = 0;
     for (uint32_t i = 0; event->reason != NULL && i < SEL4FT_REASON_NUM_; i++) {
         if (event->reason == sel4ft_reasons_[i]) {
@@ -362,9 +365,10 @@ int sel4ft_faultmon_record_write(sel4ft_logring_producer_t *log, const sel4ft_fa
         length += sizeof(record_failure_t);
     }
     /* The name takes what it needs, leaving room for at least an empty reason. */
-    length += put_string((char *)bytes + length, sizeof(words) - length - 1, event->name);
-    length += put_string((char *)bytes + length, sizeof(words) - length, reason == 0 ? event->reason : NULL);
-    return sel4ft_logring_write_binary(log, sel4ft_faultmon_event_level(event->kind), words, length);
+    length += put_string((char *)bytes + length, SEL4FT_LOGRING_TEXT_MAX - length - 1, event->name);
+    length += put_string((char *)bytes + length, SEL4FT_LOGRING_TEXT_MAX - length, reason == 0 ? event->reason : NULL);
+    sel4ft_logring_binary_end_(log, sel4ft_faultmon_event_level(event->kind), length);
+    return 0;
 }
 
 /* The NUL-terminated string at data[*at], within length; moves *at past it. NULL if it has no NUL. */

@@ -43,7 +43,7 @@ __attribute__((weak)) void *memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
-/* Eight bytes a store once the destination is 8-byte aligned, 32 bytes an iteration: zeroing a structure or a
+/* Eight bytes a store once the destination is 8-byte aligned, 64 bytes an iteration: zeroing a structure or a
  * restarted PD's .bss costs a tenth of a byte loop. */
 typedef uint64_t __attribute__((may_alias)) fill_word_t;
 
@@ -59,10 +59,12 @@ __attribute__((weak)) void *memset(void *dst, int c, size_t n)
     uint64_t word = 0x0101010101010101ull * byte;
     fill_word_t *w = (fill_word_t *)(void *)d;
 #if defined(__aarch64__)
-    /* Store pairs (GCC does not pair stores itself under -mstrict-align): 32 bytes in three instructions. */
-    size_t blocks = n / 32;
+    /* Store pairs (GCC does not pair stores itself under -mstrict-align): 64 bytes in six instructions, then 32. */
+    size_t blocks = n / 64;
     if (blocks != 0) {
         __asm__ volatile("1:\n"
+                         "stp %[v], %[v], [%[w]], #16\n"
+                         "stp %[v], %[v], [%[w]], #16\n"
                          "stp %[v], %[v], [%[w]], #16\n"
                          "stp %[v], %[v], [%[w]], #16\n"
                          "subs %[n], %[n], #1\n"
@@ -70,7 +72,15 @@ __attribute__((weak)) void *memset(void *dst, int c, size_t n)
                          : [w] "+r"(w), [n] "+r"(blocks)
                          : [v] "r"(word)
                          : "cc", "memory");
-        n &= 31;
+        n &= 63;
+    }
+    if (n >= 32) {
+        __asm__ volatile("stp %[v], %[v], [%[w]], #16\n"
+                         "stp %[v], %[v], [%[w]], #16\n"
+                         : [w] "+r"(w)
+                         : [v] "r"(word)
+                         : "memory");
+        n -= 32;
     }
 #else
     for (; n >= 32; n -= 32, w += 4) {

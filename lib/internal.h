@@ -32,6 +32,12 @@ struct sel4ft_faultmon;
 struct sel4ft_faultmon_event;
 void sel4ft_faultmon_deliver_(const struct sel4ft_faultmon *monitor, const struct sel4ft_faultmon_event *event);
 
+/* A binary log record written in place (logring.c, for faultmon_event.c): the next slot's SEL4FT_LOGRING_TEXT_MAX
+ * bytes, 8-byte aligned, or NULL when the ring is full (the record counted as dropped); then publish it. */
+struct sel4ft_logring_producer;
+void *sel4ft_logring_binary_begin_(struct sel4ft_logring_producer *producer);
+void sel4ft_logring_binary_end_(struct sel4ft_logring_producer *producer, uint32_t level, size_t length);
+
 /* The reasons of decisions (reasons.c): the policy and the engine give these objects, so a binary event record can
  * name one by its index. */
 enum {

@@ -145,18 +145,30 @@ int sel4ft_logring_write(sel4ft_logring_producer_t *producer, uint32_t level, co
     return 0;
 }
 
+void *sel4ft_logring_binary_begin_(sel4ft_logring_producer_t *producer)
+{
+    sel4ft_logring_slot_t *slot = claim(producer);
+    return slot != NULL ? slot->text : NULL;
+}
+
+void sel4ft_logring_binary_end_(sel4ft_logring_producer_t *producer, uint32_t level, size_t length)
+{
+    publish(producer, &producer->slots[producer->head & producer->mask], level | SEL4FT_LOGRING_BINARY,
+            (uint32_t)length);
+}
+
 int sel4ft_logring_write_binary(sel4ft_logring_producer_t *producer, uint32_t level, const void *data, size_t length)
 {
     if (producer == NULL || producer->control == NULL || data == NULL || level >= SEL4FT_LOG_LEVEL_NUM ||
         length > SEL4FT_LOGRING_TEXT_MAX) {
         return -SEL4FT_EINVAL;
     }
-    sel4ft_logring_slot_t *slot = claim(producer);
-    if (slot == NULL) {
+    void *text = sel4ft_logring_binary_begin_(producer);
+    if (text == NULL) {
         return -SEL4FT_ENOSPC;
     }
-    sel4ft_copy_(slot->text, data, length);
-    publish(producer, slot, level | SEL4FT_LOGRING_BINARY, (uint32_t)length);
+    sel4ft_copy_(text, data, length);
+    sel4ft_logring_binary_end_(producer, level, length);
     return 0;
 }
 

@@ -42,7 +42,8 @@ typedef struct sel4ft_restart_header {
     uint64_t starts;       /**< Starts so far, this one included. */
     uint64_t image_start;  /**< Address of the image copied. */
     uint64_t image_size;   /**< Its size. */
-    uint64_t checksum;     /**< sel4ft_checksum() of the copy (version 2: of the bitmap and the words). */
+    uint64_t checksum;     /**< Version 1: sel4ft_checksum() of the copy; version 2: a checksum of the bitmap and
+                                    the words, a step per 8-byte word. */
     uint64_t reserved[3];  /**< Version 2: [0] the non-zero words stored; otherwise 0. */
 } sel4ft_restart_header_t;
 
