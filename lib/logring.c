@@ -282,6 +282,8 @@ static int take_binary(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t 
     /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
     sel4ft_store_release_u32(&consumer->control->tail, consumer->tail);
 
+    /* Cleared first: a decoder that says it wrote more than it did leaves zeros (shown as '?'), never old bytes. */
+    sel4ft_zero_(record->text, sizeof(record->text));
     int n = consumer->decoder(data, length, record->text, sizeof(record->text));
     if (n < 0) {
         consumer->malformed++;
