@@ -52,6 +52,12 @@ static inline void sel4ft_store_release_u64(uint64_t *p, uint64_t v)
     __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
+/** @brief Load a 64-bit shared word once, with no ordering (a single, untorn read). @param p The word. @return Its value. */
+static inline uint64_t sel4ft_load_relaxed_u64(const uint64_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
 /** @brief Full barrier: orders earlier loads and stores before later ones (store-load included). */
 static inline void sel4ft_fence_full(void)
 {

@@ -20,6 +20,8 @@
 #include <sel4ft/checkpoint.h>
 #include <sel4ft/dedup.h>
 #include <sel4ft/restart.h>
+#include <sel4ft/inflight.h>
+#include <sel4ft/driver.h>
 
 /** The library's version as a string. */
 #define SEL4FT_VERSION_STRING "0.1.0"
