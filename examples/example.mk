@@ -10,6 +10,14 @@
 #               examples share, examples/common) or services/<file> (what they share with the Linux baseline)
 #   VARIANT, EXAMPLE_CFLAGS  (optional) a build variant's name and the compiler flags it adds
 #   <pd>_CFLAGS (optional) flags for one image's objects only (built apart, under obj/<pd>/)
+# and, for systems that use sDDF (examples/sddf.mk finds it), USE_SDDF := yes and optionally
+#   <pd>_SDDF_SRCS  sources of sDDF's, relative to $(SDDF), compiled with the flags sDDF gives them (SDDF_CFLAGS)
+#   <pd>_LDFLAGS    link flags for one image (a driver's restart shim: --wrap=init --wrap=notified)
+#   <pd>_CONFIG_SRC, <pd>_CONFIG_SECTIONS   a source (relative to the example) that defines one initialised
+#               struct per section the image reads its configuration from (sDDF's config blobs); each section
+#               is copied from its object into the linked image (objcopy --update-section)
+#   SYSTEM_HEADER := yes   generate <system>_config.h from SYSTEM with tools/sel4ft-sdf (channel ids by peer,
+#               region addresses), on the include path as "<system>_config.h"
 # then includes this file, from the source tree or from an installed library:
 #   include $(if $(SEL4FT_PREFIX),$(SEL4FT_PREFIX)/share/sel4ft,..)/example.mk
 #
@@ -58,6 +66,8 @@ override BUILD_DIR := $(abspath $(BUILD_DIR))
 CC := $(TOOLCHAIN)-gcc
 LD := $(TOOLCHAIN)-ld
 AR := $(TOOLCHAIN)-ar
+OBJCOPY := $(TOOLCHAIN)-objcopy
+PYTHON ?= /usr/bin/python3
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
 
 ifdef SEL4FT_DIR
@@ -69,7 +79,19 @@ LIBSEL4FT := $(SEL4FT_PREFIX)/lib/libsel4ft.a
 SEL4FT_EXAMPLE_CFLAGS = -std=gnu11 -Wall -Wextra -Werror $(call sel4ft_pc,pd_cflags) -O2 -g \
 	-I$(SEL4FT_PREFIX)/include -isystem $(MICROKIT_BOARD_DIR)/include
 endif
-CFLAGS = $(SEL4FT_EXAMPLE_CFLAGS) -I$(EXAMPLE_DIR) -I$(COMMON_DIR) -I$(SERVICES_DIR) -MD -MP $(EXAMPLE_CFLAGS)
+ifeq ($(USE_SDDF),yes)
+include $(SEL4FT_SHARE_DIR)/sddf.mk
+SEL4FT_CHECKS := sdk-check sddf-check
+else
+SEL4FT_CHECKS := sdk-check
+endif
+ifeq ($(SYSTEM_HEADER),yes)
+SEL4FT_SDF := $(if $(SEL4FT_DIR),$(SEL4FT_DIR)/tools/sel4ft-sdf,$(SEL4FT_PREFIX)/bin/sel4ft-sdf)
+SYSTEM_HEADER_FILE := $(BUILD_DIR)/include/$(basename $(SYSTEM))_config.h
+endif
+CFLAGS = $(SEL4FT_EXAMPLE_CFLAGS) -I$(EXAMPLE_DIR) -I$(COMMON_DIR) -I$(SERVICES_DIR) \
+	$(if $(SYSTEM_HEADER_FILE),-I$(BUILD_DIR)/include) $(if $(filter yes,$(USE_SDDF)),$(SDDF_INCLUDES)) -MD -MP \
+	$(EXAMPLE_CFLAGS)
 
 IMAGE := $(BUILD_DIR)/loader.img
 REPORT := $(BUILD_DIR)/report.txt
@@ -82,42 +104,59 @@ image: $(IMAGE)
 # same BUILD_DIR, say), so that a change rebuilds them.
 CFLAGS_FILE := $(BUILD_DIR)/cflags
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
-ALL_CFLAGS := $(CFLAGS) $(foreach pd,$(PDS),$(pd): $($(pd)_CFLAGS))
+ALL_CFLAGS := $(CFLAGS) $(foreach pd,$(PDS),$(pd): $($(pd)_CFLAGS)) $(if $(filter yes,$(USE_SDDF)),sddf: $(SDDF_CFLAGS))
 $(shell mkdir -p $(BUILD_DIR) && echo '$(ALL_CFLAGS)' | cmp -s - $(CFLAGS_FILE) || echo '$(ALL_CFLAGS)' > $(CFLAGS_FILE))
 endif
 
 # Objects: the example's own sources, then common/ and services/ ones (the longer, more specific patterns win).
-$(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) $(SYSTEM_HEADER_FILE) | $(SEL4FT_CHECKS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD_DIR)/obj/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) $(SYSTEM_HEADER_FILE) | $(SEL4FT_CHECKS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) $(SYSTEM_HEADER_FILE) | $(SEL4FT_CHECKS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+ifeq ($(USE_SDDF),yes)
+# sDDF's own sources, unmodified, with sDDF's flags (and, as its driver fragments add, the driver's include/).
+$(BUILD_DIR)/obj/sddf/%.o: $(SDDF)/%.c $(CFLAGS_FILE) | $(SEL4FT_CHECKS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SDDF_CFLAGS) -I$(dir $<)include -MD -MP -c $< -o $@
+endif
+ifeq ($(SYSTEM_HEADER),yes)
+$(SYSTEM_HEADER_FILE): $(EXAMPLE_DIR)/$(SYSTEM) $(SEL4FT_SDF)
+	@mkdir -p $(dir $@)
+	$(PYTHON) $(SEL4FT_SDF) header $< -o $@
+endif
 
 # One image per PD: its objects, then the library, then libmicrokit and libgcc. A PD with flags of its own has
 # its objects apart.
 define PD_template
-$(BUILD_DIR)/$(1).elf: $(addprefix $(BUILD_DIR)/obj/$(if $($(1)_CFLAGS),$(1)/),$($(1)_SRCS:.c=.o)) $(LIBSEL4FT)
-	$(LD) -L$(MICROKIT_BOARD_DIR)/lib $$(filter %.o,$$^) $(LIBSEL4FT) -lmicrokit $$(LIBGCC) -Tmicrokit.ld \
-		--gc-sections -Map=$$(@:.elf=.map) -o $$@
+$(BUILD_DIR)/$(1).elf: $(addprefix $(BUILD_DIR)/obj/$(if $($(1)_CFLAGS),$(1)/),$($(1)_SRCS:.c=.o)) \
+		$(addprefix $(BUILD_DIR)/obj/sddf/,$($(1)_SDDF_SRCS:.c=.o)) $(LIBSEL4FT) \
+		$(if $($(1)_CONFIG_SRC),$(BUILD_DIR)/obj/$($(1)_CONFIG_SRC:.c=.o))
+	$(LD) -L$(MICROKIT_BOARD_DIR)/lib $$(filter-out $(BUILD_DIR)/obj/$($(1)_CONFIG_SRC:.c=.o),$$(filter %.o,$$^)) \
+		$(LIBSEL4FT) -lmicrokit $$(LIBGCC) -Tmicrokit.ld --gc-sections $($(1)_LDFLAGS) -Map=$$(@:.elf=.map) -o $$@.tmp
+	$(foreach section,$($(1)_CONFIG_SECTIONS),$(OBJCOPY) -O binary --only-section=$(section) \
+		$(BUILD_DIR)/obj/$($(1)_CONFIG_SRC:.c=.o) $$@$(section).bin && \
+		$(OBJCOPY) --update-section $(section)=$$@$(section).bin $$@.tmp && rm $$@$(section).bin &&) true
+	mv $$@.tmp $$@
 ifneq ($($(1)_CFLAGS),)
-$(BUILD_DIR)/obj/$(1)/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/$(1)/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) $(SYSTEM_HEADER_FILE) | $(SEL4FT_CHECKS)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
-$(BUILD_DIR)/obj/$(1)/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/$(1)/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) $(SYSTEM_HEADER_FILE) | $(SEL4FT_CHECKS)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
-$(BUILD_DIR)/obj/$(1)/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/$(1)/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) $(SYSTEM_HEADER_FILE) | $(SEL4FT_CHECKS)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
 endif
 endef
 $(foreach pd,$(PDS),$(eval $(call PD_template,$(pd))))
 
-$(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(EXAMPLE_DIR)/$(SYSTEM) | sdk-check
+$(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(EXAMPLE_DIR)/$(SYSTEM) | $(SEL4FT_CHECKS)
 	$(MICROKIT_TOOL) $(EXAMPLE_DIR)/$(SYSTEM) --search-path $(BUILD_DIR) --board $(MICROKIT_BOARD) \
 		--config $(MICROKIT_CONFIG) -o $@ -r $(REPORT)
 

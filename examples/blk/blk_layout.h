@@ -1,0 +1,18 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#pragma once
+
+/* What the block system's PDs agree on beyond blk.system (whose addresses and channel ids are in the generated
+ * blk_config.h). */
+
+/* Entries in each of sDDF's request and response queues (driver <-> virtualiser, virtualiser <-> client): the
+ * most requests either side has outstanding. */
+#define BLK_QUEUE_CAPACITY 128u
+
+/* The virtio-mmio transport inside the page blk_regs maps (QEMU virt's last transport, where the first
+ * virtio-blk-device goes; sDDF's dts/qemu_virt_aarch64.dts, virtio_mmio@a003e00). */
+#define BLK_VIRTIO_MMIO_PADDR 0xa003e00u
+#define BLK_VIRTIO_MMIO_SIZE 0x200u

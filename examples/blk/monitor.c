@@ -1,0 +1,346 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+/* The block system's monitor: the parent of sDDF's virtio-blk driver, which it supervises with libsel4ft's fault
+ * monitor (restart with back-off, heartbeats for hangs; the virtualiser is told as a dependent), and the
+ * driver's fault injector. Two ways to inject (build variables):
+ * - INJECTIONS=N (the QEMU test, the campaign): injection n of the seeded schedule (blk_inject.h) goes into the
+ *   campaign page; the driver's shim strikes at its point of I/O; the monitor waits until the driver failed and
+ *   serves again ("recovered"), or INJECT_TIMEOUT_S passed ("timed out"), then issues the next. After the last it tells
+ *   the client the injections are over.
+ * - CRASH_PERIOD_MS=T (the overhead experiment): a NULL dereference at the next point of I/O every T ms of
+ *   virtual time, while the client runs its passes. Virtual time is the system's instruction count (examples/blk
+ *   pmu.h: the client counts it, and notifies on its period channel when another period has passed), not the
+ *   counter: under QEMU -icount the counter jumps whenever the guest waits idle for the host's disk.
+ * Events (doc/events.md): the engine's, and campaign, result, campaign_done, crash. */
+
+#include <microkit.h>
+
+#include <sel4ft/faultmon.h>
+#include <sel4ft/sel4ft.h>
+
+#include "blk_config.h"
+#include "blk_inject.h"
+#include "example_log.h"
+
+#ifndef INJECT_SEED
+#define INJECT_SEED 1
+#endif
+#ifndef INJECTIONS
+#define INJECTIONS 0
+#endif
+#ifndef CRASH_PERIOD_MS
+#define CRASH_PERIOD_MS 0
+#endif
+/* 1: restart at once, every time (the campaign); 0: restart at once, then with a doubling back-off, giving up
+ * after 16 restarts within a second. */
+#ifndef POLICY_ALWAYS
+#define POLICY_ALWAYS 0
+#endif
+#ifndef HEARTBEAT_MS
+#define HEARTBEAT_MS 100
+#endif
+/* An injection that has not struck within this many seconds times out. Generous: under QEMU -icount the clock
+ * jumps to the next timer whenever the guest waits idle for the host's disk (a pass over the disk can take a
+ * minute of that clock), and an injection waits for up to BLK_INJECT_SKIP_MAX points of I/O. */
+#define INJECT_TIMEOUT_S 600u
+
+#define DRIVER_ID MONITOR_CHILD_BLK_DRIVER
+#define DRIVER_CHANNEL MONITOR_CH_BLK_DRIVER_SUPERVISE
+#define VIRT_CHANNEL MONITOR_CH_BLK_VIRT
+#define CLIENT_CHANNEL MONITOR_CH_CLIENT
+#define PERIOD_CHANNEL MONITOR_CH_CLIENT_PERIOD
+#define LOG_CHANNEL MONITOR_CH_LOGGER
+#define LOGGER_FINISH_CHANNEL MONITOR_CH_LOGGER_FINISH
+#define TIMER_CHANNEL MONITOR_IRQ_TIMER
+
+/* A variable, not the macro, in comparisons: INJECTIONS may be 0. */
+static const uint64_t injections = INJECTIONS;
+
+uintptr_t log_ring, log_ring_size;
+uintptr_t campaign_page;
+uintptr_t driver_heartbeat;
+
+static sel4ft_faultmon_t monitor;
+static uint64_t hz;
+static bool started, finished;
+static uint32_t sequence;
+static uint64_t issued, recovered, timed_out;
+
+static struct {
+    bool active;
+    bool failed; /* the driver failed since it was issued: the command is withdrawn */
+    uint64_t number;
+    uint32_t kind, point;
+    uint64_t deadline;
+    uint32_t faults, hangs, restarts; /* the driver's tallies when it was issued */
+} pending;
+
+static volatile blk_campaign_page_t *page(void)
+{
+    return (volatile blk_campaign_page_t *)campaign_page;
+}
+
+static const sel4ft_faultmon_child_t *driver(void)
+{
+    return sel4ft_faultmon_child(&monitor, DRIVER_ID);
+}
+
+/* A failed driver's next incarnation must not take the command that made it fail: withdraw it as soon as the
+ * failure is seen (the monitor runs before the restarted driver). */
+static uint32_t failures_seen;
+
+static void withdraw(void);
+
+static void check_failures(void)
+{
+    const sel4ft_faultmon_child_t *d = driver();
+    if (d->faults + d->hangs != failures_seen) {
+        failures_seen = d->faults + d->hangs;
+        withdraw();
+    }
+}
+
+static void rearm_timer(void)
+{
+    uint64_t next = sel4ft_faultmon_next_deadline(&monitor);
+    if (pending.active && (next == 0 || pending.deadline < next)) {
+        next = pending.deadline;
+    }
+    sel4ft_os_timer_set(next);
+}
+
+typedef struct {
+    char text[SEL4FT_LOGRING_TEXT_MAX + 1];
+    sel4ft_logfmt_t line;
+} event_t;
+
+static sel4ft_logfmt_t *event(event_t *e, const char *kind)
+{
+    sel4ft_logfmt_begin(&e->line, e->text, sizeof(e->text), kind);
+    return &e->line;
+}
+
+static void command(uint64_t n, uint32_t kind, uint32_t point, uint32_t skip)
+{
+    volatile blk_inject_command_t *c = &page()->command;
+    c->kind = kind;
+    c->point = point;
+    c->skip = skip;
+    c->number = n;
+    if (++sequence == 0) {
+        sequence = 1;
+    }
+    /* Release: the fields before the sequence that makes them a command (the shim's acquire pairs with it). */
+    __atomic_store_n(&c->sequence, sequence, __ATOMIC_RELEASE);
+    issued++;
+}
+
+static void withdraw(void)
+{
+    if (campaign_page == 0) {
+        return;
+    }
+    __atomic_store_n(&page()->command.sequence, 0, __ATOMIC_RELEASE);
+}
+
+static void over(void)
+{
+    __atomic_store_n(&page()->over, 1, __ATOMIC_RELEASE);
+}
+
+static void issue(uint64_t n, uint64_t now)
+{
+    const sel4ft_faultmon_child_t *d = driver();
+    pending.active = true;
+    pending.failed = false;
+    pending.number = n;
+    pending.kind = blk_inject_kind_of(INJECT_SEED, n);
+    pending.point = blk_inject_point_of(INJECT_SEED, n);
+    pending.deadline = now + INJECT_TIMEOUT_S * hz;
+    pending.faults = d->faults;
+    pending.hangs = d->hangs;
+    pending.restarts = d->restarts;
+    command(n, pending.kind, pending.point, blk_inject_skip_of(INJECT_SEED, n));
+}
+
+static void next(uint64_t now)
+{
+    pending.active = false;
+    if (pending.number < injections) {
+        issue(pending.number + 1, now);
+        return;
+    }
+    over();
+    event_t e;
+    sel4ft_logfmt_t *line = event(&e, "campaign_done");
+    sel4ft_logfmt_u64(line, "injections", issued);
+    sel4ft_logfmt_u64(line, "seed", INJECT_SEED);
+    sel4ft_logfmt_u64(line, "recovered", recovered);
+    sel4ft_logfmt_u64(line, "timed_out", timed_out);
+    example_log_event(SEL4FT_LOG_INFO, line);
+}
+
+static void resolve(const char *outcome, uint64_t now)
+{
+    event_t e;
+    sel4ft_logfmt_t *line = event(&e, "result");
+    sel4ft_logfmt_u64(line, "n", pending.number);
+    sel4ft_logfmt_str(line, "target", "blk_driver");
+    sel4ft_logfmt_str(line, "kind", inject_kind_names[pending.kind]);
+    sel4ft_logfmt_str(line, "point", blk_inject_point_names[pending.point]);
+    sel4ft_logfmt_str(line, "outcome", outcome);
+    example_log_event(SEL4FT_LOG_INFO, line);
+    next(now);
+}
+
+/* After every event: has the injection under way been carried out, and has the driver recovered? */
+static void review(uint64_t now)
+{
+    if (!pending.active) {
+        return;
+    }
+    const sel4ft_faultmon_child_t *d = driver();
+    if (!pending.failed && (d->faults != pending.faults || d->hangs != pending.hangs)) {
+        pending.failed = true; /* check_failures() withdrew the command */
+    }
+    if (pending.failed && d->restarts != pending.restarts && d->state == SEL4FT_FAULTMON_RUNNING) {
+        recovered++;
+        resolve(d->hangs != pending.hangs ? "recovered_hang" : "recovered_fault", now);
+    } else if (now >= pending.deadline) {
+        timed_out++;
+        withdraw();
+        resolve("timed_out", now);
+    }
+}
+
+/* The overhead experiment: the client says another period passed; a NULL dereference at the next point of I/O
+ * (of a seeded kind of point). */
+static void periodic_crash(uint64_t now)
+{
+    if (CRASH_PERIOD_MS == 0 || !started || finished) {
+        return;
+    }
+    uint64_t n = issued + 1;
+    uint32_t point = blk_inject_point_of(INJECT_SEED, n);
+    command(n, INJECT_NULL_READ, point, 0);
+    event_t e;
+    sel4ft_logfmt_t *line = event(&e, "crash");
+    sel4ft_logfmt_u64(line, "n", n);
+    sel4ft_logfmt_str(line, "point", blk_inject_point_names[point]);
+    sel4ft_logfmt_u64(line, "at", now);
+    example_log_event(SEL4FT_LOG_INFO, line);
+}
+
+/* The driver serves (its first incarnation admitted by the virtualiser): the injections start. */
+static void maybe_start(uint64_t now)
+{
+    if (started || !driver()->serving) {
+        return;
+    }
+    started = true;
+    event_t e;
+    sel4ft_logfmt_t *line = event(&e, "campaign");
+    sel4ft_logfmt_u64(line, "injections", INJECTIONS);
+    sel4ft_logfmt_u64(line, "seed", INJECT_SEED);
+    sel4ft_logfmt_u64(line, "crash_period_ms", CRASH_PERIOD_MS);
+    sel4ft_logfmt_str(line, "targets", "blk_driver");
+    example_log_event(SEL4FT_LOG_INFO, line);
+    if (CRASH_PERIOD_MS > 0) {
+        over(); /* the client runs its passes; it asks for a crash every period until it is done */
+        return;
+    }
+    pending.number = 0;
+    next(now);
+}
+
+static void finish(uint64_t now)
+{
+    if (finished) {
+        return;
+    }
+    finished = true;
+    withdraw();
+    sel4ft_faultmon_report(&monitor, now);
+    microkit_notify(LOGGER_FINISH_CHANNEL);
+}
+
+void init(void)
+{
+    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
+    sel4ft_faultmon_init(&monitor, &example_log, NULL, NULL);
+    hz = sel4ft_os_tick_hz();
+
+    const sel4ft_supervisor_policy_t policy = {
+        .max_restarts = 16,
+        .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
+        .window_ticks = hz,
+        .backoff_first_ticks = hz / 1000,
+        .backoff_max_ticks = hz / 100,
+    };
+    const sel4ft_supervisor_policy_t always = sel4ft_supervisor_policy_always();
+    const sel4ft_faultmon_child_config_t config = {
+        .name = "blk_driver",
+        .on_fault = SEL4FT_FAULTMON_RESTART,
+        .dependents = 1ull << VIRT_CHANNEL,
+        .policy = POLICY_ALWAYS ? &always : &policy,
+        .heartbeat = (const sel4ft_heartbeat_t *)driver_heartbeat,
+        .channel = DRIVER_CHANNEL,
+        .priority = BLK_DRIVER_PRIORITY,
+    };
+    int err = sel4ft_faultmon_add_child(&monitor, DRIVER_ID, &config);
+    if (err != 0) {
+        LOG_ERROR("cannot watch blk_driver: %s", sel4ft_strerror(err));
+    }
+    /* A restarted driver not admitted and serving within a second failed again. */
+    sel4ft_faultmon_set_recovery_timeout(&monitor, hz);
+    sel4ft_faultmon_set_heartbeat_period(&monitor, (uint64_t)HEARTBEAT_MS * hz / 1000, sel4ft_os_ticks());
+    LOG_INFO("supervising blk_driver (sDDF virtio-blk, restart shim); counter at %lu Hz", (unsigned long)hz);
+    rearm_timer();
+}
+
+seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
+{
+    uint64_t now = sel4ft_os_ticks();
+
+    (void)reply_msginfo;
+    seL4_Bool resume = sel4ft_faultmon_fault(&monitor, child, msginfo, now);
+    check_failures();
+    review(now);
+    rearm_timer();
+    return resume;
+}
+
+void notified(microkit_channel ch)
+{
+    uint64_t now = sel4ft_os_ticks();
+
+    switch (ch) {
+    case TIMER_CHANNEL:
+        sel4ft_faultmon_tick(&monitor, now);
+        check_failures();
+        review(now);
+        /* Move the deadline before acknowledging: the timer's interrupt is level-triggered. */
+        rearm_timer();
+        sel4ft_os_irq_ack(TIMER_CHANNEL);
+        return;
+    case CLIENT_CHANNEL:
+        finish(now);
+        break;
+    case PERIOD_CHANNEL:
+        periodic_crash(now);
+        break;
+    default:
+        if (!sel4ft_faultmon_notified(&monitor, ch, now)) {
+            LOG_WARN("unexpected notification on channel %u", ch);
+        } else {
+            maybe_start(now);
+            review(now);
+        }
+        break;
+    }
+    rearm_timer();
+}
