@@ -51,7 +51,7 @@ UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint 
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench inject blk-inject blk-bench examples qemu qemu-test install install-lib install-includes install-examples print-pd-cflags \
+.PHONY: all help lib check verify unit-tests install-test harness-test fuzz fuzz-smoke bench inject blk-inject blk-bench examples qemu qemu-test install install-lib install-includes install-examples print-pd-cflags \
 	docs sdk sddf clean format pd-lib
 
 all: lib
@@ -76,6 +76,7 @@ help:
 	@echo "  make blk-inject   driver injections into sDDF's virtio-blk driver under -icount (BLK_INJECT_SEED, BLK_INJECTIONS)"
 	@echo "  make blk-bench    block throughput with a driver crash every 1, 4 and 25 s of virtual time vs none"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
+	@echo "  make verify       Frama-C proofs of the shared-memory parsers, Spin model of the log ring (doc/verification.md)"
 	@echo "  make sdf-test     tests of tools/sel4ft-sdf (checks, header, report, diagram of .system files)"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
 	@echo "  make sddf         download sDDF $(SDDF_VERSION) (its release, or git clone --branch $(SDDF_VERSION)) into ./sdk/"
@@ -154,9 +155,10 @@ fuzz-smoke: $(FUZZ_BINS)
 include $(SEL4FT_DIR)/baseline/baseline.mk
 include $(SEL4FT_DIR)/docker/docker.mk
 include $(SEL4FT_DIR)/tools/sdf.mk
+include $(SEL4FT_DIR)/verify/verify.mk
 
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
-CHECK_STAGES := unit install harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu) sdf
+CHECK_STAGES := unit install harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu) sdf verify
 QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS) $(QEMU_SKIPPED_SYSTEMS)))
 SDDF_SKIP_REASON := sDDF $(SDDF_VERSION) not found (looked in \$$SDDF, $(subst $(sel4ft_space),$(sel4ft_comma) ,$(strip \
 	$(SEL4FT_SDDF_CANDIDATES)))); make sddf fetches it
@@ -164,7 +166,7 @@ SDDF_SKIP_REASON := sDDF $(SDDF_VERSION) not found (looked in \$$SDDF, $(subst $
 check:
 	@rm -rf $(RESULTS_DIR)
 	@$(MAKE) --no-print-directory -k unit-tests install-test harness-test fuzz-smoke baseline-test \
-		$(if $(SEL4FT_HAVE_SDK),qemu-test) sdf-test; \
+		$(if $(SEL4FT_HAVE_SDK),qemu-test) sdf-test verify; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
 	$(if $(SEL4FT_HAVE_SDK),$(if $(QEMU_SKIPPED_SYSTEMS),echo "QEMU tests of $(QEMU_SKIPPED_SYSTEMS) SKIPPED: $(SDDF_SKIP_REASON). A skip is not a pass.";)) \
