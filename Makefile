@@ -23,7 +23,7 @@ EXAMPLES := hello ipc_demo fault_tolerance recovery campaign blk
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
 # Systems built on sDDF (examples/sddf.mk finds it) are booted only when it is there; otherwise they are counted
 # as skipped, never as passed.
-SDDF_SYSTEMS := blk
+SDDF_SYSTEMS := blk blk:giveup
 QEMU_SYSTEMS := hello ipc_demo fault_tolerance $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign \
 	$(if $(SEL4FT_HAVE_SDDF),$(SDDF_SYSTEMS))
 QEMU_SKIPPED_SYSTEMS := $(if $(SEL4FT_HAVE_SDDF),,$(SDDF_SYSTEMS))

@@ -16,3 +16,14 @@
  * virtio-blk-device goes; sDDF's dts/qemu_virt_aarch64.dts, virtio_mmio@a003e00). */
 #define BLK_VIRTIO_MMIO_PADDR 0xa003e00u
 #define BLK_VIRTIO_MMIO_SIZE 0x200u
+
+#include <stdint.h>
+
+/* The supervision page: the driver's state as its monitor last saw it. The monitor writes it (release) before it
+ * returns from any entry point, so the virtualiser, which it notifies as the driver's dependent and which runs
+ * below it, reads it (acquire) up to date. */
+typedef struct {
+    uint32_t state;       /* sel4ft_faultmon_state_t of blk_driver */
+    uint32_t reserved;
+    uint64_t incarnation; /* the driver incarnation that runs, or ran last */
+} blk_supervision_t;

@@ -24,6 +24,7 @@
 
 #include "blk_config.h"
 #include "blk_inject.h"
+#include "blk_layout.h"
 #include "example_log.h"
 
 #ifndef INJECT_SEED
@@ -35,10 +36,16 @@
 #ifndef CRASH_PERIOD_MS
 #define CRASH_PERIOD_MS 0
 #endif
-/* 1: restart at once, every time (the campaign); 0: restart at once, then with a doubling back-off, giving up
- * after 16 restarts within a second. */
+/* 1: restart at once, every time (the campaign); 0: restart at once, then with a doubling back-off from 1 ms to
+ * 10 ms, giving up after POLICY_MAX_RESTARTS restarts within POLICY_WINDOW_MS. */
 #ifndef POLICY_ALWAYS
 #define POLICY_ALWAYS 0
+#endif
+#ifndef POLICY_MAX_RESTARTS
+#define POLICY_MAX_RESTARTS 16
+#endif
+#ifndef POLICY_WINDOW_MS
+#define POLICY_WINDOW_MS 1000
 #endif
 #ifndef HEARTBEAT_MS
 #define HEARTBEAT_MS 100
@@ -63,12 +70,14 @@ static const uint64_t injections = INJECTIONS;
 uintptr_t log_ring, log_ring_size;
 uintptr_t campaign_page;
 uintptr_t driver_heartbeat;
+uintptr_t supervision_page;
 
 static sel4ft_faultmon_t monitor;
 static uint64_t hz;
 static bool started, finished;
 static uint32_t sequence;
 static uint64_t issued, recovered, timed_out;
+static bool given_up;
 
 static struct {
     bool active;
@@ -104,8 +113,21 @@ static void check_failures(void)
     }
 }
 
+/* What the virtualiser reads when it is told something happened to the driver. */
+static void publish(void)
+{
+    if (supervision_page == 0) {
+        return;
+    }
+    blk_supervision_t *s = (blk_supervision_t *)supervision_page;
+    __atomic_store_n(&s->incarnation, driver()->supervision.incarnation, __ATOMIC_RELAXED);
+    /* Release: pairs with the virtualiser's acquire of the state. */
+    __atomic_store_n(&s->state, driver()->state, __ATOMIC_RELEASE);
+}
+
 static void rearm_timer(void)
 {
+    publish();
     uint64_t next = sel4ft_faultmon_next_deadline(&monitor);
     if (pending.active && (next == 0 || pending.deadline < next)) {
         next = pending.deadline;
@@ -170,7 +192,7 @@ static void issue(uint64_t n, uint64_t now)
 static void next(uint64_t now)
 {
     pending.active = false;
-    if (pending.number < injections) {
+    if (pending.number < injections && !given_up) {
         issue(pending.number + 1, now);
         return;
     }
@@ -181,6 +203,7 @@ static void next(uint64_t now)
     sel4ft_logfmt_u64(line, "seed", INJECT_SEED);
     sel4ft_logfmt_u64(line, "recovered", recovered);
     sel4ft_logfmt_u64(line, "timed_out", timed_out);
+    sel4ft_logfmt_u64(line, "given_up", given_up);
     example_log_event(SEL4FT_LOG_INFO, line);
 }
 
@@ -207,7 +230,11 @@ static void review(uint64_t now)
     if (!pending.failed && (d->faults != pending.faults || d->hangs != pending.hangs)) {
         pending.failed = true; /* check_failures() withdrew the command */
     }
-    if (pending.failed && d->restarts != pending.restarts && d->state == SEL4FT_FAULTMON_RUNNING) {
+    if (pending.failed && d->state == SEL4FT_FAULTMON_STOPPED) {
+        /* The restart policy gave up on the driver: nothing more to inject into. */
+        given_up = true;
+        resolve("given_up", now);
+    } else if (pending.failed && d->restarts != pending.restarts && d->state == SEL4FT_FAULTMON_RUNNING) {
         recovered++;
         resolve(d->hangs != pending.hangs ? "recovered_hang" : "recovered_fault", now);
     } else if (now >= pending.deadline) {
@@ -275,9 +302,9 @@ void init(void)
     hz = sel4ft_os_tick_hz();
 
     const sel4ft_supervisor_policy_t policy = {
-        .max_restarts = 16,
+        .max_restarts = POLICY_MAX_RESTARTS,
         .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
-        .window_ticks = hz,
+        .window_ticks = (uint64_t)POLICY_WINDOW_MS * hz / 1000,
         .backoff_first_ticks = hz / 1000,
         .backoff_max_ticks = hz / 100,
     };

@@ -46,6 +46,7 @@ _Static_assert((SLOTS & (SLOTS - 1)) == 0, "the shadow table's capacity must be 
 
 __attribute__((section(".blk_virt_config"))) blk_virt_config_t config;
 uintptr_t log_ring, log_ring_size;
+uintptr_t supervision_page;
 
 /* A request handed (or to be handed) to the driver. */
 typedef struct {
@@ -76,6 +77,7 @@ static sel4ft_inflight_slot_t slots[SLOTS];
 static request_t requests[SLOTS];
 static uint64_t admitted;     /* the driver incarnation that has the queues (0: none yet) */
 static bool partitions_ready; /* the partition table is read: clients are served */
+static bool given_up;         /* the monitor gave up on the driver: every request fails with "no device" */
 
 static struct {
     uint64_t submitted;   /* requests taken from clients */
@@ -219,6 +221,9 @@ static uint32_t take_completions(uint64_t *notify)
 static uint32_t check_request(uint32_t c, uint32_t code, uintptr_t offset, uint64_t block, uint16_t count)
 {
     const blk_virt_config_client_t *cc = &config.clients[c];
+    if (given_up) {
+        return BLK_RESP_ERR_NO_DEVICE;
+    }
     switch (code) {
     case BLK_REQ_READ:
     case BLK_REQ_WRITE:
@@ -241,7 +246,7 @@ static uint32_t check_request(uint32_t c, uint32_t code, uintptr_t offset, uint6
 /* Take what the clients queued, as long as the shadow has room. */
 static void handle_clients(void)
 {
-    if (!partitions_ready) {
+    if (!partitions_ready && !given_up) {
         return;
     }
     bool kick = false;
@@ -346,6 +351,37 @@ static void check_driver(void)
     }
 }
 
+/* The monitor gave up on the driver (its restart policy's budget is spent): answer every request it held with
+ * "no device", and every later one too, rather than keep the clients waiting for ever. */
+static void driver_given_up(void)
+{
+    given_up = true;
+    uint64_t notify = 0;
+    uint32_t failed = 0;
+    uint32_t slot = sel4ft_inflight_first(&inflight);
+    while (slot != SEL4FT_INFLIGHT_NONE) {
+        uint32_t next = sel4ft_inflight_next(&inflight, slot), removed;
+        sel4ft_inflight_remove(&inflight, sel4ft_inflight_id(&inflight, slot), &removed);
+        if (requests[slot].client != OWN_READ) {
+            respond(requests[slot].client, BLK_RESP_ERR_NO_DEVICE, 0, requests[slot].client_id, &notify);
+            failed++;
+        }
+        slot = next;
+    }
+    for (uint32_t i = 0; i < client_count; i++) {
+        notify |= 1ull << i; /* also for a client that still waits for its partition */
+    }
+    notify_clients(notify);
+
+    char text[SEL4FT_LOGRING_TEXT_MAX + 1];
+    sel4ft_logfmt_t line;
+    sel4ft_logfmt_begin(&line, text, sizeof(text), "driver_given_up");
+    sel4ft_logfmt_u64(&line, "incarnation", admitted);
+    sel4ft_logfmt_u64(&line, "failed_requests", failed);
+    log_event_line(SEL4FT_LOG_ERROR, &line);
+    handle_clients();
+}
+
 void init(void)
 {
     example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
@@ -387,6 +423,11 @@ void notified(microkit_channel ch)
         sel4ft_logfmt_u64(&line, "incarnation", admitted);
         sel4ft_logfmt_u64(&line, "in_flight", inflight.count);
         log_event_line(SEL4FT_LOG_WARN, &line);
+        const blk_supervision_t *s = (const blk_supervision_t *)supervision_page;
+        if (s != NULL && !given_up && __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == SEL4FT_FAULTMON_STOPPED) {
+            driver_given_up();
+            return;
+        }
         check_driver();
         return;
     }
