@@ -55,7 +55,7 @@
 /* The overhead experiment's crash period and run length in instructions (one a nanosecond of virtual time:
  * pmu.h); variables, not macros, in comparisons (they may be 0). */
 #define CRASH_PERIOD_INSTRUCTIONS ((uint64_t)CRASH_PERIOD_MS * 1000000u)
-static const uint64_t run_instructions = (uint64_t)CLIENT_RUN_MS * 1000000u;
+static const uint64_t run_instructions = (uint64_t)CLIENT_RUN_MS * 1000000u; /* no crash asked for after it */
 
 /* Errors and mismatches are each reported this many times, then only counted. */
 #define REPORT_MAX 8u
@@ -113,7 +113,7 @@ static void count_instructions(void)
     uint32_t user = pmu_read_user();
     user_instructions += (uint32_t)(user - pmu_user_last);
     pmu_user_last = user;
-    if (CRASH_PERIOD_MS > 0 && PMU_AVAILABLE && instructions >= next_period) {
+    if (CRASH_PERIOD_MS > 0 && PMU_AVAILABLE && instructions >= next_period && next_period < run_instructions) {
         next_period += CRASH_PERIOD_INSTRUCTIONS;
         microkit_notify(PERIOD_CHANNEL);
     }
