@@ -85,6 +85,7 @@ static struct {
     uint64_t resubmitted; /* requests handed to a driver incarnation again */
     uint64_t restarts;    /* driver incarnations admitted after the first */
     uint64_t bad_status;  /* completions with a status sDDF does not define (passed on as unspecified errors) */
+    uint64_t bad_indices; /* times the driver published more completions than its queue holds (skipped) */
 } stats;
 
 static void log_event_line(uint32_t level, sel4ft_logfmt_t *line)
@@ -182,6 +183,18 @@ static void partitions_init(const struct msdos_mbr *mbr, uint64_t *notify)
 static uint32_t take_completions(uint64_t *notify)
 {
     uint32_t taken = 0;
+    /* The tail is the driver's: one that claims more completions than the queue holds is impossible. Skip to it
+     * (the requests stay in the shadow, for the next incarnation), rather than read the queue round and round. */
+    blk_resp_queue_t *sq = driver.resp_queue;
+    uint32_t tail = __atomic_load_n(&sq->tail, __ATOMIC_ACQUIRE);
+    if (tail - sq->head > driver.capacity) {
+        if (stats.bad_indices++ == 0) {
+            LOG_ERROR("the driver's response queue claims %u completions in a queue of %u: skipped",
+                      tail - sq->head, driver.capacity);
+        }
+        sq->head = tail;
+        return 0;
+    }
     while (!blk_queue_empty_resp(&driver)) {
         blk_resp_status_t status;
         uint16_t success_count;
@@ -253,7 +266,9 @@ static void handle_clients(void)
     uint64_t notify = 0;
     for (uint32_t c = 0; c < client_count; c++) {
         blk_queue_handle_t *h = &clients[c].queue;
-        while (!blk_queue_empty_req(h) && inflight.count < inflight.capacity) {
+        /* At most a queue's worth a call: a client's tail is not trusted to be possible. */
+        for (uint32_t taken = 0; taken < h->capacity && !blk_queue_empty_req(h) && inflight.count < inflight.capacity;
+             taken++) {
             blk_req_code_t code;
             uintptr_t offset;
             uint64_t block;
