@@ -32,7 +32,6 @@ sys.path.insert(0, os.path.join(TOP, "tests", "qemu"))
 sys.path.insert(0, HERE)
 
 import qemu  # noqa: E402
-from harness import ICOUNT  # noqa: E402
 from inject import EXPECTED_FAILURE  # noqa: E402
 
 DONE = r"^logger\|INFO: done$"
@@ -53,7 +52,7 @@ def events(lines):
 
 
 def boot(image, log_path, timeout):
-    lines, finished, seconds = qemu.boot(image, log_path, timeout, DONE, extra_args=ICOUNT)
+    lines, finished, seconds = qemu.boot(image, log_path, timeout, DONE)  # under qemu.ICOUNT
     if not finished:
         raise SystemExit(f"error: {image} did not finish within {timeout:g} s (log: {log_path})")
     return lines, seconds

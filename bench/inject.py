@@ -381,7 +381,8 @@ def main():
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--injections", type=int, required=True)
     parser.add_argument("--config", default="release")
-    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--timeout", type=float, default=0,
+                        help="host seconds each half may take (default: 600, plus 0.5 s per injection past 1000)")
     parser.add_argument("--linux-binary", help="also run PATH inject with the same seed and injections")
     parser.add_argument("--linux-only", action="store_true", help="run only the Linux campaign (needs --linux-binary)")
     args = parser.parse_args()
@@ -389,6 +390,10 @@ def main():
         parser.error("--linux-only needs --linux-binary")
     if not args.linux_only and not args.image:
         parser.error("--image is required (unless --linux-only)")
+    if args.timeout < 0:
+        parser.error("--timeout must not be negative")
+    if args.timeout == 0:
+        args.timeout = 600 + 0.5 * max(0, args.injections - 1000)
 
     commit = git_commit()
     run_dir = os.path.join(args.out_dir, f"{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}-{commit}-seed{args.seed}")

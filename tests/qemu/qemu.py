@@ -5,6 +5,7 @@
 
 Expectation files (tests/qemu/<example>.expect), one directive a line, '#' for comments:
   done: REGEX         the line the system prints when it has finished (QEMU is stopped then)
+  timeout: SECONDS    host seconds the system may take when it needs more than the runner's default
   expect: REGEX       must appear; all expect lines must appear in this order
   present: REGEX      must appear somewhere (for events whose order against others is not fixed)
   forbid: REGEX       must not appear anywhere
@@ -34,6 +35,12 @@ QEMU_COMMAND = [
     "qemu-system-aarch64", "-machine", "virt,virtualization=on", "-cpu", "cortex-a53", "-m", "size=2G",
     "-nographic", "-serial", "mon:stdio", "-monitor", "none",
 ]
+
+# Deterministic virtual time: it counts guest instructions (1 ns each), an idle guest skips ahead to its next
+# timer, and randomness and the clock are fixed. A system then runs the same, to the instruction, whatever the
+# host is doing: a heartbeat period or a recovery deadline cannot be missed because the host was busy. Every
+# test, `make qemu`, the campaign and the benchmark boot this way (DESIGN.md, "Deterministic measurement").
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-seed", "1", "-rtc", "base=2024-01-01T00:00:00,clock=vm"]
 
 # Signs of trouble in any system, whatever the example says.
 DEFAULT_FORBID = [
@@ -123,16 +130,18 @@ def matcher(value):
 
 
 class Expectations:
-    def __init__(self, done, expect, forbid, count, present):
+    def __init__(self, done, expect, forbid, count, present, timeout=None):
         self.done = done
         self.expect = expect
         self.forbid = forbid
         self.count = count
         self.present = present
+        self.timeout = timeout  # seconds of host time the system may take, if it needs more than the default
 
 
 def load_expectations(path, config):
     done = None
+    timeout = None
     expect, forbid, count, present = [], list(DEFAULT_FORBID), [], []
     with open(path, encoding="utf-8") as f:
         for number, raw in enumerate(f, 1):
@@ -151,6 +160,13 @@ def load_expectations(path, config):
             key = key.strip()
             if key == "done":
                 done = value
+            elif key == "timeout":
+                try:
+                    timeout = float(value)
+                except ValueError:
+                    timeout = -1.0
+                if not 0 < timeout <= 86400:
+                    raise ValueError(f"{path}:{number}: timeout must be a number of seconds from 1 to 86400")
             elif key == "expect":
                 expect.append(value)
             elif key == "forbid":
@@ -169,7 +185,7 @@ def load_expectations(path, config):
             matcher(value)
         except (ValueError, re.error) as e:
             raise ValueError(f"{path}: {e}") from e
-    return Expectations(done, expect, forbid, count, present)
+    return Expectations(done, expect, forbid, count, present, timeout)
 
 
 def system_args(image):
@@ -182,11 +198,12 @@ def system_args(image):
         return [line.rstrip("\n") for line in f if line.strip()]
 
 
-def boot(image, log_path, timeout, done_regex, live=False, extra_args=()):
-    """Run QEMU until done_regex is seen or timeout seconds pass. Returns (lines, finished, seconds)."""
+def boot(image, log_path, timeout, done_regex, live=False, extra_args=(), deterministic=True):
+    """Run QEMU until done_regex is seen or timeout seconds pass. Returns (lines, finished, seconds).
+    deterministic: under ICOUNT (the default)."""
     if not os.path.exists(image):
         raise FileNotFoundError(f"no image at {image}: build the example first")
-    command = QEMU_COMMAND + list(extra_args) + system_args(image) + [
+    command = QEMU_COMMAND + (ICOUNT if deterministic else []) + list(extra_args) + system_args(image) + [
         "-device", f"loader,file={image},addr=0x70000000,cpu-num=0"]
     done = matcher(done_regex)
     os.makedirs(os.path.dirname(log_path), exist_ok=True)

@@ -25,11 +25,12 @@ def main():
         parser.error("--timeout must be positive")
 
     expectations = qemu.load_expectations(args.expect, args.config)
+    timeout = max(args.timeout, expectations.timeout or 0)
     log_path = qemu.log_path_for(args.log_dir, args.name, args.config)
-    print(f"Booting {args.name} ({args.config}) in QEMU; stops by itself when done or after {args.timeout:g} s.",
+    print(f"Booting {args.name} ({args.config}) in QEMU; stops by itself when done or after {timeout:g} s.",
           flush=True)
-    lines, finished, seconds = qemu.boot(args.image, log_path, args.timeout, expectations.done, live=args.live)
-    problems = qemu.check(lines, expectations, finished, args.timeout)
+    lines, finished, seconds = qemu.boot(args.image, log_path, timeout, expectations.done, live=args.live)
+    problems = qemu.check(lines, expectations, finished, timeout)
     print(f"\n-- serial log saved to {os.path.relpath(log_path)} ({seconds:.1f} s)")
     if problems:
         print(f"-- {args.name} ({args.config}): the log does not show what the example must print:")
