@@ -17,14 +17,14 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 HOST_CC ?= cc
 EXAMPLE ?= hello
-EXAMPLES := hello ipc_demo fault_tolerance recovery campaign blk
+EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign blk
 # Every system the QEMU tests boot: an example, or example:variant for examples built in variants (the recovery
 # example's scenarios: one source each in examples/recovery/scenarios/).
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
 # Systems built on sDDF (examples/sddf.mk finds it) are booted only when it is there; otherwise they are counted
 # as skipped, never as passed.
 SDDF_SYSTEMS := blk blk:giveup
-QEMU_SYSTEMS := hello ipc_demo fault_tolerance $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign \
+QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign \
 	$(if $(SEL4FT_HAVE_SDDF),$(SDDF_SYSTEMS))
 QEMU_SKIPPED_SYSTEMS := $(if $(SEL4FT_HAVE_SDDF),,$(SDDF_SYSTEMS))
 SCENARIO ?=
@@ -47,11 +47,12 @@ $(call sel4ft_library,$(BUILD_DIR)/host,$(HOST_CC),ar,$(HOST_CFLAGS),$(SEL4FT_LI
 $(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_FLAGS),$(SEL4FT_LINUX_SRCS))
 $(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
-UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint dedup restart inflight driver os_linux
+UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint dedup restart os_linux log service call \
+	monitor inflight driver
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check verify unit-tests install-test harness-test fuzz fuzz-smoke bench inject blk-inject blk-bench examples qemu qemu-test install install-lib install-includes install-examples print-pd-cflags \
+.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench inject blk-inject blk-bench examples qemu qemu-test install install-lib install-includes install-examples print-pd-cflags \
 	docs sdk sddf clean format pd-lib
 
 all: lib
@@ -59,14 +60,17 @@ all: lib
 help:
 	@echo "Targets:"
 	@echo "  make              host library (+ the PD library for MICROKIT_BOARD and MICROKIT_CONFIG with an SDK)"
-	@echo "  make check        unit tests (plain and ASan/UBSan), install test, QEMU tests when an SDK is found"
+	@echo "  make check        unit tests (plain and ASan/UBSan), install test, the counter tutorial and QEMU tests"
+	@echo "                    when an SDK is found"
 	@echo "  make examples     build every example system (needs the SDK)"
 	@echo "  make qemu EXAMPLE=hello   build and boot one example in QEMU; the log is saved under $(BUILD_DIR)/logs"
+	@echo "                    (examples: $(EXAMPLES); counter is the tutorial, examples/counter/README.md)"
 	@echo "  make qemu EXAMPLE=recovery SCENARIO=server_crash   (scenarios: $(RECOVERY_SCENARIOS))"
 	@echo "  make qemu EXAMPLE=campaign   the fault-injection campaign's serial log (INJECT_SEED, INJECTIONS)"
 	@echo "  make qemu EXAMPLE=blk   sDDF's virtio-blk driver crashed mid-I/O and restarted (needs sDDF $(SDDF_VERSION))"
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
-	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers, sel4ft.pc, bin/sel4ft-sdf;"
+	@echo "  make install PREFIX=... DESTDIR=...   PD library and sel4ft-<board>-<config>.pc (several configs side by"
+	@echo "                    side; sel4ft.pc: the last installed), headers, bin/sel4ft-sdf;"
 	@echo "                    share/sel4ft: example.mk, examples/common, services (to build an example anywhere)"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
@@ -125,6 +129,11 @@ install-test: lib
 	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
 		MICROKIT_CONFIG=$(MICROKIT_CONFIG) TOOLCHAIN=$(TOOLCHAIN) HAVE_SDK=$(SEL4FT_HAVE_SDK) sh tests/install/run.sh
 
+# examples/counter/README.md, followed literally in an empty folder against an install (tests/tutorial/).
+tutorial-test: lib
+	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) MICROKIT_SDK=$(MICROKIT_SDK) HAVE_SDK=$(SEL4FT_HAVE_SDK) \
+		PYTHON=$(PYTHON) sh tests/tutorial/run.sh
+
 harness-test:
 	@$(PYTHON) tests/bench/test_analyse.py $(RESULTS_DIR)
 
@@ -158,14 +167,14 @@ include $(SEL4FT_DIR)/tools/sdf.mk
 include $(SEL4FT_DIR)/verify/verify.mk
 
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
-CHECK_STAGES := unit install harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu) sdf verify
+CHECK_STAGES := unit install tutorial harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu) sdf verify
 QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS) $(QEMU_SKIPPED_SYSTEMS)))
 SDDF_SKIP_REASON := sDDF $(SDDF_VERSION) not found (looked in \$$SDDF, $(subst $(sel4ft_space),$(sel4ft_comma) ,$(strip \
 	$(SEL4FT_SDDF_CANDIDATES)))); make sddf fetches it
 
 check:
 	@rm -rf $(RESULTS_DIR)
-	@$(MAKE) --no-print-directory -k unit-tests install-test harness-test fuzz-smoke baseline-test \
+	@$(MAKE) --no-print-directory -k unit-tests install-test tutorial-test harness-test fuzz-smoke baseline-test \
 		$(if $(SEL4FT_HAVE_SDK),qemu-test) sdf-test verify; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
@@ -286,17 +295,24 @@ blk-bench: sdk-check sddf-check
 
 LIBDIR := $(PREFIX)/lib
 INCLUDEDIR := $(PREFIX)/include
-# The public headers, and the Microkit port's header as <sel4ft/port.h>: an install is for one board and config.
-PUBLIC_HEADERS := $(wildcard include/sel4ft/*.h) lib/port/microkit/include/sel4ft/port.h
+# The public headers are the same for every board and config; the library and the port's header (<sel4ft/port.h>:
+# the hot calls are inline, built against the SDK's headers) are one board's and config's, so they go into a
+# folder of their own, with a pkg-config file of their own: one install holds several configs side by side.
+PUBLIC_HEADERS := $(wildcard include/sel4ft/*.h)
+PORT_HEADER := lib/port/microkit/include/sel4ft/port.h
+CONFIG_LIBDIR := $(LIBDIR)/sel4ft/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)
+PC_NAME := sel4ft-$(MICROKIT_BOARD)-$(MICROKIT_CONFIG)
 
 install: install-lib install-includes install-sdf install-examples
 
 install-lib: $(PD_LIB) sel4ft.pc.in | sdk-check
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig
-	install -m 644 $(PD_LIB) $(DESTDIR)$(LIBDIR)/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(CONFIG_LIBDIR)/include/sel4ft
+	install -m 644 $(PD_LIB) $(DESTDIR)$(CONFIG_LIBDIR)/
+	install -m 644 $(PORT_HEADER) $(DESTDIR)$(CONFIG_LIBDIR)/include/sel4ft/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SDK@|$(abspath $(MICROKIT_SDK))|g' \
 		-e 's|@VERSION@|$(SEL4FT_VERSION)|g' -e 's|@BOARD@|$(MICROKIT_BOARD)|g' -e 's|@CONFIG@|$(MICROKIT_CONFIG)|g' \
-		-e 's|@PD_CFLAGS@|$(SEL4FT_PD_CFLAGS)|g' sel4ft.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/sel4ft.pc
+		-e 's|@PD_CFLAGS@|$(SEL4FT_PD_CFLAGS)|g' sel4ft.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/$(PC_NAME).pc
+	install -m 644 $(DESTDIR)$(LIBDIR)/pkgconfig/$(PC_NAME).pc $(DESTDIR)$(LIBDIR)/pkgconfig/sel4ft.pc
 
 # The flags pkg-config's pd_cflags carries (the install test compares them).
 print-pd-cflags:

@@ -209,7 +209,7 @@ static void finish(void)
     sel4ft_logfmt_u64(&line, "user_instructions", user_instructions);
     bool clean = stats.mismatches == 0 && stats.errors == 0 && stats.unexpected == 0 &&
                  stats.verified == (uint64_t)pass * blocks;
-    example_log_event(clean ? SEL4FT_LOG_INFO : SEL4FT_LOG_ERROR, &line);
+    sel4ft_log_event(clean ? SEL4FT_LOG_INFO : SEL4FT_LOG_ERROR, &line);
     microkit_notify(MONITOR_CHANNEL);
 }
 
@@ -241,7 +241,7 @@ static void advance(void)
     sel4ft_logfmt_u64(&line, "ticks", now - pass_ticks);
     sel4ft_logfmt_u64(&line, "instructions", instructions - pass_instructions);
     sel4ft_logfmt_u64(&line, "user_instructions", user_instructions - pass_user_instructions);
-    example_log_event(SEL4FT_LOG_INFO, &line);
+    sel4ft_log_event(SEL4FT_LOG_INFO, &line);
     pass_ticks = now;
     pass_instructions = instructions;
     pass_user_instructions = user_instructions;
@@ -316,7 +316,7 @@ static void start(void)
     sel4ft_logfmt_u64(&line, "crash_period_ms", CRASH_PERIOD_MS);
     sel4ft_logfmt_u64(&line, "run_ms", CLIENT_RUN_MS);
     sel4ft_logfmt_str(&line, "instruction_counter", PMU_AVAILABLE ? "pmu" : "none");
-    example_log_event(SEL4FT_LOG_INFO, &line);
+    sel4ft_log_event(SEL4FT_LOG_INFO, &line);
     issue();
 }
 

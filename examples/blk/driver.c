@@ -61,7 +61,7 @@ static void say(uint32_t level, const char *kind, const blk_inject_command_t *c)
     sel4ft_logfmt_u64(&line, "n", c->number);
     sel4ft_logfmt_str(&line, "kind", c->kind < INJECT_KINDS ? inject_kind_names[c->kind] : "?");
     sel4ft_logfmt_str(&line, "point", c->point < SEL4FT_DRIVER_POINT_NUM ? blk_inject_point_names[c->point] : "?");
-    sel4ft_driver_shim_log(level, &line);
+    sel4ft_log_event(level, &line);
 }
 
 /* Take a new command, copied and checked (nothing is used from the page itself). */

@@ -15,17 +15,17 @@
  *   virtual time, while the client runs its passes. Virtual time is the system's instruction count (examples/blk
  *   pmu.h: the client counts it, and notifies on its period channel when another period has passed), not the
  *   counter: under QEMU -icount the counter jumps whenever the guest waits idle for the host's disk.
- * Events (doc/events.md): the engine's, and campaign, result, campaign_done, crash. */
+ * The monitor is sel4ft's monitor skeleton (sel4ft/monitor.h: the timer, heartbeats, recovery deadlines, the
+ * summary) with the injections on top (its on_change and on_alarm hooks).
+ * Events (doc/events.md): the engine's and the skeleton's, and campaign, result, campaign_done, crash. */
 
 #include <microkit.h>
 
-#include <sel4ft/faultmon.h>
 #include <sel4ft/sel4ft.h>
 
 #include "blk_config.h"
 #include "blk_inject.h"
 #include "blk_layout.h"
-#include "example_log.h"
 
 #ifndef INJECT_SEED
 #define INJECT_SEED 1
@@ -58,13 +58,6 @@
 #define INJECT_TIMEOUT_S 600u
 
 #define DRIVER_ID MONITOR_CHILD_BLK_DRIVER
-#define DRIVER_CHANNEL MONITOR_CH_BLK_DRIVER_SUPERVISE
-#define VIRT_CHANNEL MONITOR_CH_BLK_VIRT
-#define CLIENT_CHANNEL MONITOR_CH_CLIENT
-#define PERIOD_CHANNEL MONITOR_CH_CLIENT_PERIOD
-#define LOG_CHANNEL MONITOR_CH_LOGGER
-#define LOGGER_FINISH_CHANNEL MONITOR_CH_LOGGER_FINISH
-#define TIMER_CHANNEL MONITOR_IRQ_TIMER
 
 /* A variable, not the macro, in comparisons: INJECTIONS may be 0. */
 static const uint64_t injections = INJECTIONS;
@@ -74,19 +67,17 @@ uintptr_t campaign_page;
 uintptr_t driver_heartbeat;
 uintptr_t supervision_page;
 
-static sel4ft_faultmon_t monitor;
-static uint64_t hz;
-static bool started, finished;
+static sel4ft_monitor_t monitor;
+static bool started, given_up;
 static uint32_t sequence;
 static uint64_t issued, recovered, timed_out;
-static bool given_up;
+static uint32_t failures_seen;
 
 static struct {
     bool active;
     bool failed; /* the driver failed since it was issued: the command is withdrawn */
     uint64_t number;
     uint32_t kind, point;
-    uint64_t deadline;
     uint32_t faults, hangs, restarts; /* the driver's tallies when it was issued */
 } pending;
 
@@ -97,44 +88,7 @@ static volatile blk_campaign_page_t *page(void)
 
 static const sel4ft_faultmon_child_t *driver(void)
 {
-    return sel4ft_faultmon_child(&monitor, DRIVER_ID);
-}
-
-/* A failed driver's next incarnation must not take the command that made it fail: withdraw it as soon as the
- * failure is seen (the monitor runs before the restarted driver). */
-static uint32_t failures_seen;
-
-static void withdraw(void);
-
-static void check_failures(void)
-{
-    const sel4ft_faultmon_child_t *d = driver();
-    if (d->faults + d->hangs != failures_seen) {
-        failures_seen = d->faults + d->hangs;
-        withdraw();
-    }
-}
-
-/* What the virtualiser reads when it is told something happened to the driver. */
-static void publish(void)
-{
-    if (supervision_page == 0) {
-        return;
-    }
-    blk_supervision_t *s = (blk_supervision_t *)supervision_page;
-    __atomic_store_n(&s->incarnation, driver()->supervision.incarnation, __ATOMIC_RELAXED);
-    /* Release: pairs with the virtualiser's acquire of the state. */
-    __atomic_store_n(&s->state, driver()->state, __ATOMIC_RELEASE);
-}
-
-static void rearm_timer(void)
-{
-    publish();
-    uint64_t next = sel4ft_faultmon_next_deadline(&monitor);
-    if (pending.active && (next == 0 || pending.deadline < next)) {
-        next = pending.deadline;
-    }
-    sel4ft_os_timer_set(next);
+    return sel4ft_faultmon_child(&monitor.engine, DRIVER_ID);
 }
 
 typedef struct {
@@ -158,22 +112,33 @@ static void command(uint64_t n, uint32_t kind, uint32_t point, uint32_t skip)
     if (++sequence == 0) {
         sequence = 1;
     }
-    /* Release: the fields before the sequence that makes them a command (the shim's acquire pairs with it). */
+    /* Release: the fields before the sequence that makes them a command (the driver's acquire pairs with it). */
     __atomic_store_n(&c->sequence, sequence, __ATOMIC_RELEASE);
     issued++;
 }
 
 static void withdraw(void)
 {
-    if (campaign_page == 0) {
-        return;
+    if (campaign_page != 0) {
+        __atomic_store_n(&page()->command.sequence, 0, __ATOMIC_RELEASE);
     }
-    __atomic_store_n(&page()->command.sequence, 0, __ATOMIC_RELEASE);
 }
 
 static void over(void)
 {
     __atomic_store_n(&page()->over, 1, __ATOMIC_RELEASE);
+}
+
+/* What the virtualiser reads when it is told something happened to the driver. */
+static void publish(void)
+{
+    if (supervision_page == 0) {
+        return;
+    }
+    blk_supervision_t *s = (blk_supervision_t *)supervision_page;
+    __atomic_store_n(&s->incarnation, driver()->supervision.incarnation, __ATOMIC_RELAXED);
+    /* Release: pairs with the virtualiser's acquire of the state. */
+    __atomic_store_n(&s->state, driver()->state, __ATOMIC_RELEASE);
 }
 
 static void issue(uint64_t n, uint64_t now)
@@ -184,16 +149,17 @@ static void issue(uint64_t n, uint64_t now)
     pending.number = n;
     pending.kind = blk_inject_kind_of(INJECT_SEED, n);
     pending.point = blk_inject_point_of(INJECT_SEED, n);
-    pending.deadline = now + INJECT_TIMEOUT_S * hz;
     pending.faults = d->faults;
     pending.hangs = d->hangs;
     pending.restarts = d->restarts;
     command(n, pending.kind, pending.point, blk_inject_skip_of(INJECT_SEED, n));
+    sel4ft_monitor_alarm(&monitor, now + sel4ft_monitor_ticks(&monitor, (uint64_t)INJECT_TIMEOUT_S * 1000000u));
 }
 
 static void next(uint64_t now)
 {
     pending.active = false;
+    sel4ft_monitor_alarm(&monitor, 0);
     if (pending.number < injections && !given_up) {
         issue(pending.number + 1, now);
         return;
@@ -206,7 +172,7 @@ static void next(uint64_t now)
     sel4ft_logfmt_u64(line, "recovered", recovered);
     sel4ft_logfmt_u64(line, "timed_out", timed_out);
     sel4ft_logfmt_u64(line, "given_up", given_up);
-    example_log_event(SEL4FT_LOG_INFO, line);
+    sel4ft_log_event(SEL4FT_LOG_INFO, line);
 }
 
 static void resolve(const char *outcome, uint64_t now)
@@ -218,53 +184,11 @@ static void resolve(const char *outcome, uint64_t now)
     sel4ft_logfmt_str(line, "kind", inject_kind_names[pending.kind]);
     sel4ft_logfmt_str(line, "point", blk_inject_point_names[pending.point]);
     sel4ft_logfmt_str(line, "outcome", outcome);
-    example_log_event(SEL4FT_LOG_INFO, line);
+    sel4ft_log_event(SEL4FT_LOG_INFO, line);
     next(now);
 }
 
-/* After every event: has the injection under way been carried out, and has the driver recovered? */
-static void review(uint64_t now)
-{
-    if (!pending.active) {
-        return;
-    }
-    const sel4ft_faultmon_child_t *d = driver();
-    if (!pending.failed && (d->faults != pending.faults || d->hangs != pending.hangs)) {
-        pending.failed = true; /* check_failures() withdrew the command */
-    }
-    if (pending.failed && d->state == SEL4FT_FAULTMON_STOPPED) {
-        /* The restart policy gave up on the driver: nothing more to inject into. */
-        given_up = true;
-        resolve("given_up", now);
-    } else if (pending.failed && d->restarts != pending.restarts && d->state == SEL4FT_FAULTMON_RUNNING) {
-        recovered++;
-        resolve(d->hangs != pending.hangs ? "recovered_hang" : "recovered_fault", now);
-    } else if (now >= pending.deadline) {
-        timed_out++;
-        withdraw();
-        resolve("timed_out", now);
-    }
-}
-
-/* The overhead experiment: the client says another period passed; a NULL dereference at the next point of I/O
- * (of a seeded kind of point). */
-static void periodic_crash(uint64_t now)
-{
-    if (CRASH_PERIOD_MS == 0 || !started || finished) {
-        return;
-    }
-    uint64_t n = issued + 1;
-    uint32_t point = blk_inject_point_of(INJECT_SEED, n);
-    command(n, INJECT_NULL_READ, point, 0);
-    event_t e;
-    sel4ft_logfmt_t *line = event(&e, "crash");
-    sel4ft_logfmt_u64(line, "n", n);
-    sel4ft_logfmt_str(line, "point", blk_inject_point_names[point]);
-    sel4ft_logfmt_u64(line, "at", now);
-    example_log_event(SEL4FT_LOG_INFO, line);
-}
-
-/* The driver serves (its first incarnation admitted by the virtualiser): the injections start. */
+/* The injections start once the driver serves (its first incarnation admitted by the virtualiser). */
 static void maybe_start(uint64_t now)
 {
     if (started || !driver()->serving) {
@@ -277,7 +201,7 @@ static void maybe_start(uint64_t now)
     sel4ft_logfmt_u64(line, "seed", INJECT_SEED);
     sel4ft_logfmt_u64(line, "crash_period_ms", CRASH_PERIOD_MS);
     sel4ft_logfmt_str(line, "targets", "blk_driver");
-    example_log_event(SEL4FT_LOG_INFO, line);
+    sel4ft_log_event(SEL4FT_LOG_INFO, line);
     if (CRASH_PERIOD_MS > 0) {
         over(); /* the client runs its passes; it asks for a crash every period until it is done */
         return;
@@ -286,23 +210,67 @@ static void maybe_start(uint64_t now)
     next(now);
 }
 
-static void finish(uint64_t now)
+/* After every fault, timer tick and notification from the driver (the skeleton's on_change): withdraw a command
+ * that made the driver fail before its next incarnation runs (the monitor runs before it), publish the driver's
+ * state, and see whether the injection under way was carried out and recovered from. */
+static void changed(sel4ft_monitor_t *m, uint64_t now)
 {
-    if (finished) {
+    (void)m;
+    const sel4ft_faultmon_child_t *d = driver();
+    if (d->faults + d->hangs != failures_seen) {
+        failures_seen = d->faults + d->hangs;
+        withdraw();
+    }
+    publish();
+    maybe_start(now);
+    if (!pending.active) {
         return;
     }
-    finished = true;
-    withdraw();
-    sel4ft_faultmon_report(&monitor, now);
-    microkit_notify(LOGGER_FINISH_CHANNEL);
+    if (!pending.failed && (d->faults != pending.faults || d->hangs != pending.hangs)) {
+        pending.failed = true;
+    }
+    if (pending.failed && d->state == SEL4FT_FAULTMON_STOPPED) {
+        /* The restart policy gave up on the driver: nothing more to inject into. */
+        given_up = true;
+        resolve("given_up", now);
+    } else if (pending.failed && d->restarts != pending.restarts && d->state == SEL4FT_FAULTMON_RUNNING) {
+        recovered++;
+        resolve(d->hangs != pending.hangs ? "recovered_hang" : "recovered_fault", now);
+    }
+}
+
+/* The injection under way did not strike in time (the skeleton's on_alarm). */
+static void injection_timed_out(sel4ft_monitor_t *m, uint64_t now)
+{
+    (void)m;
+    if (pending.active) {
+        timed_out++;
+        withdraw();
+        resolve("timed_out", now);
+    }
+}
+
+/* The overhead experiment: the client says another period passed; a NULL dereference at the next point of I/O
+ * (of a seeded kind of point). */
+static void periodic_crash(uint64_t now)
+{
+    if (CRASH_PERIOD_MS == 0 || !started || monitor.finished) {
+        return;
+    }
+    uint64_t n = issued + 1;
+    uint32_t point = blk_inject_point_of(INJECT_SEED, n);
+    command(n, INJECT_NULL_READ, point, 0);
+    event_t e;
+    sel4ft_logfmt_t *line = event(&e, "crash");
+    sel4ft_logfmt_u64(line, "n", n);
+    sel4ft_logfmt_str(line, "point", blk_inject_point_names[point]);
+    sel4ft_logfmt_u64(line, "at", now);
+    sel4ft_log_event(SEL4FT_LOG_INFO, line);
 }
 
 void init(void)
 {
-    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
-    sel4ft_faultmon_init(&monitor, &example_log, NULL, NULL);
-    hz = sel4ft_os_tick_hz();
-
+    uint64_t hz = sel4ft_os_tick_hz();
     const sel4ft_supervisor_policy_t policy = {
         .max_restarts = POLICY_MAX_RESTARTS,
         .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
@@ -311,65 +279,44 @@ void init(void)
         .backoff_max_ticks = hz / 100,
     };
     const sel4ft_supervisor_policy_t always = sel4ft_supervisor_policy_always();
-    const sel4ft_faultmon_child_config_t config = {
-        .name = "blk_driver",
-        .on_fault = SEL4FT_FAULTMON_RESTART,
-        .dependents = 1ull << VIRT_CHANNEL,
-        .policy = POLICY_ALWAYS ? &always : &policy,
-        .heartbeat = (const sel4ft_heartbeat_t *)driver_heartbeat,
-        .channel = DRIVER_CHANNEL,
-        .priority = BLK_DRIVER_PRIORITY,
+    sel4ft_monitor_child_t child = {
+        DRIVER_ID,
+        {
+            .name = "blk_driver",
+            .on_fault = SEL4FT_FAULTMON_RESTART,
+            .dependents = 1ull << MONITOR_CH_BLK_VIRT,
+            .policy = POLICY_ALWAYS ? &always : &policy,
+            .heartbeat = HEARTBEAT_MS > 0 ? (const sel4ft_heartbeat_t *)driver_heartbeat : NULL,
+            .channel = MONITOR_CH_BLK_DRIVER_SUPERVISE,
+            .priority = BLK_DRIVER_PRIORITY,
+        },
     };
-    int err = sel4ft_faultmon_add_child(&monitor, DRIVER_ID, &config);
-    if (err != 0) {
-        LOG_ERROR("cannot watch blk_driver: %s", sel4ft_strerror(err));
-    }
     /* A restarted driver not admitted and serving within a second failed again. */
-    sel4ft_faultmon_set_recovery_timeout(&monitor, hz);
-    sel4ft_faultmon_set_heartbeat_period(&monitor, (uint64_t)HEARTBEAT_MS * hz / 1000, sel4ft_os_ticks());
-    LOG_INFO("supervising blk_driver (sDDF virtio-blk, restart shim); counter at %lu Hz", (unsigned long)hz);
-    rearm_timer();
+    sel4ft_monitor_config_t config = {
+        .children = &child, .child_count = 1, .timer = SEL4FT_MONITOR_CHANNEL(MONITOR_IRQ_TIMER),
+        .finish = SEL4FT_MONITOR_CHANNEL(MONITOR_CH_LOGGER_FINISH), .recovery_timeout_us = 1000000,
+        .heartbeat_period_us = (uint64_t)HEARTBEAT_MS * 1000u, .on_change = changed,
+        .on_alarm = injection_timed_out, .log = { (void *)log_ring, log_ring_size }, .log_channel = MONITOR_CH_LOGGER,
+    };
+    sel4ft_monitor_start(&monitor, &config);
+    publish();
 }
 
 seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
 {
-    uint64_t now = sel4ft_os_ticks();
-
     (void)reply_msginfo;
-    seL4_Bool resume = sel4ft_faultmon_fault(&monitor, child, msginfo, now);
-    check_failures();
-    review(now);
-    rearm_timer();
-    return resume;
+    return sel4ft_monitor_fault(&monitor, child, msginfo);
 }
 
 void notified(microkit_channel ch)
 {
     uint64_t now = sel4ft_os_ticks();
-
-    switch (ch) {
-    case TIMER_CHANNEL:
-        sel4ft_faultmon_tick(&monitor, now);
-        check_failures();
-        review(now);
-        /* Move the deadline before acknowledging: the timer's interrupt is level-triggered. */
-        rearm_timer();
-        sel4ft_os_irq_ack(TIMER_CHANNEL);
-        return;
-    case CLIENT_CHANNEL:
-        finish(now);
-        break;
-    case PERIOD_CHANNEL:
+    if (ch == MONITOR_CH_CLIENT) {
+        withdraw();
+        sel4ft_monitor_finish(&monitor, now); /* the client is done: sum up */
+    } else if (ch == MONITOR_CH_CLIENT_PERIOD) {
         periodic_crash(now);
-        break;
-    default:
-        if (!sel4ft_faultmon_notified(&monitor, ch, now)) {
-            LOG_WARN("unexpected notification on channel %u", ch);
-        } else {
-            maybe_start(now);
-            review(now);
-        }
-        break;
+    } else if (!sel4ft_monitor_notified(&monitor, ch)) {
+        LOG_WARN("unexpected notification on channel %u", ch);
     }
-    rearm_timer();
 }

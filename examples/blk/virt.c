@@ -90,7 +90,7 @@ static struct {
 
 static void log_event_line(uint32_t level, sel4ft_logfmt_t *line)
 {
-    example_log_event(level, line);
+    sel4ft_log_event(level, line);
 }
 
 static bool driver_admitted(void)

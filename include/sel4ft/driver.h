@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include <sel4ft/faultmon.h>
-#include <sel4ft/logfmt.h>
 #include <sel4ft/os.h>
 
 /**
@@ -23,7 +22,10 @@
  * **The shim** is linked into the driver's program image with the linker's
  * symbol wrapping (`-Wl,--wrap=init,--wrap=notified` or, with ld itself,
  * `--wrap=init --wrap=notified`): libmicrokit then calls the shim's init()
- * and notified(), which call the driver's. Its init(), before the driver's:
+ * and notified(), which call the driver's. Since libmicrokit comes after
+ * libsel4ft on the link line, name the shim's two symbols as undefined before
+ * the libraries (`-u __wrap_init -u __wrap_notified`), so that ld takes the
+ * shim from libsel4ft. Its init(), before the driver's:
  * - restores the driver's `.data` and `.bss` as they were at first start
  *   (sel4ft_restart_begin(): the first start takes the snapshot, so the
  *   snapshot is taken before the driver's own init() has run);
@@ -121,7 +123,8 @@ typedef struct sel4ft_driver_shim_config {
     uint64_t irq_channels;              /**< Bit n: channel n is an interrupt (acknowledged on a restart, held
                                              back until admission). */
     sel4ft_driver_region_t reset[SEL4FT_DRIVER_RESET_REGIONS]; /**< Cleared on every restart (vaddr 0: unused). */
-    sel4ft_driver_region_t log_ring;    /**< The shim's log ring (sel4ft_logring), or vaddr 0: the console. */
+    sel4ft_driver_region_t log_ring;    /**< The PD's log ring, which the shim attaches the PD's log (@ref log)
+                                             to; vaddr 0: the console. The system's hook logs there too. */
     sel4ft_channel_t log_channel;       /**< The log ring's channel to its consumer. */
     /** On a restart, before the reset regions are cleared: stop the device (for example a virtio reset), so
      *  that it writes no more into them. NULL: nothing to stop. */
@@ -139,12 +142,5 @@ extern const sel4ft_driver_shim_config_t sel4ft_driver_shim_config;
  * @return true once the component above has admitted it.
  */
 bool sel4ft_driver_shim_state(uint64_t *incarnation);
-
-/**
- * @brief Write a line to the shim's log ring (or the console, when it has none): for the system's hook.
- * @param level A SEL4FT_LOG_* level.
- * @param line The line (an event: sel4ft_logfmt_*()).
- */
-void sel4ft_driver_shim_log(uint32_t level, const sel4ft_logfmt_t *line);
 
 /** @} */

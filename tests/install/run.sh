@@ -40,31 +40,49 @@ if [ "${HAVE_SDK:-}" != yes ]; then
     else
         bad "make install without an SDK failed without the SDK message (see $work/install.log)"
     fi
-    skip "the installed files, pkg-config, its pd_cflags, the out-of-tree builds and their boots need the SDK" 7
+    skip "the installed files, pkg-config, its flags, the out-of-tree builds and their boots need the SDK" 9
     finish
 fi
-if make -s -C "$top" install PREFIX="$prefix" DESTDIR="$stage" > "$work/install.log" 2>&1; then
-    ok "make install PREFIX=$prefix DESTDIR=$stage"
+# Two configs into one prefix: the one under test last, so sel4ft.pc (the last installed) is it.
+other=release
+[ "$MICROKIT_CONFIG" = release ] && other=debug
+if make -s -C "$top" install PREFIX="$prefix" DESTDIR="$stage" MICROKIT_CONFIG="$other" > "$work/install.log" 2>&1 &&
+   make -s -C "$top" install PREFIX="$prefix" DESTDIR="$stage" MICROKIT_CONFIG="$MICROKIT_CONFIG" \
+        >> "$work/install.log" 2>&1; then
+    ok "make install PREFIX=$prefix DESTDIR=$stage, for $other and $MICROKIT_CONFIG"
 else
     bad "make install failed (see $work/install.log)"
     finish
 fi
 
-for f in lib/libsel4ft.a lib/pkgconfig/sel4ft.pc include/sel4ft/sel4ft.h include/sel4ft/logring.h \
-        include/sel4ft/port.h; do
+pc="sel4ft-$MICROKIT_BOARD-$MICROKIT_CONFIG"
+for f in "lib/sel4ft/$MICROKIT_BOARD/$MICROKIT_CONFIG/libsel4ft.a" "lib/sel4ft/$MICROKIT_BOARD/$other/libsel4ft.a" \
+        "lib/pkgconfig/$pc.pc" "lib/pkgconfig/sel4ft-$MICROKIT_BOARD-$other.pc" lib/pkgconfig/sel4ft.pc \
+        include/sel4ft/sel4ft.h include/sel4ft/service.h "lib/sel4ft/$MICROKIT_BOARD/$MICROKIT_CONFIG/include/sel4ft/port.h" \
+        share/sel4ft/common/logger.c bin/sel4ft-sdf; do
     [ -f "$stage$prefix/$f" ] || { bad "missing $prefix/$f"; finish; }
 done
 [ ! -e "$stage$prefix/include/sel4ft/os_linux.h" ] || bad "host-only header os_linux.h was installed"
-grep -q 'SEL4FT_PORT_NAME "microkit"' "$stage$prefix/include/sel4ft/port.h" || bad "the installed port is not Microkit's"
-ok "files installed under $prefix (the Microkit port as <sel4ft/port.h>)"
+grep -q 'SEL4FT_PORT_NAME "microkit"' "$stage$prefix/lib/sel4ft/$MICROKIT_BOARD/$MICROKIT_CONFIG/include/sel4ft/port.h" ||
+    bad "the installed port is not Microkit's"
+cmp -s "$stage$prefix/lib/pkgconfig/$pc.pc" "$stage$prefix/lib/pkgconfig/sel4ft.pc" ||
+    bad "sel4ft.pc is not the config installed last ($pc)"
+ok "two configs side by side under $prefix/lib/sel4ft/$MICROKIT_BOARD (sel4ft.pc: $MICROKIT_CONFIG, installed last)"
 
-export PKG_CONFIG_PATH="$stage$prefix/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$stage"
-cflags=$(pkg-config --cflags sel4ft) && libs=$(pkg-config --libs sel4ft) && pd_cflags=$(pkg-config --variable=pd_cflags sel4ft)
+# The staged install is relocated with --define-variable=prefix (PKG_CONFIG_SYSROOT_DIR would move the SDK's paths
+# too); a real install needs neither.
+pkgconf() { PKG_CONFIG_PATH="$stage$prefix/lib/pkgconfig" pkg-config --define-variable=prefix="$stage$prefix" "$@"; }
+cflags=$(pkgconf --cflags sel4ft) && libs=$(pkgconf --libs sel4ft) && pd_cflags=$(pkgconf --variable=pd_cflags sel4ft)
 if [ -z "$cflags" ] || [ -z "$libs" ]; then
     bad "pkg-config --cflags --libs sel4ft gave nothing"
     finish
 fi
-ok "pkg-config: $cflags $libs"
+board_dir="$MICROKIT_SDK/board/$MICROKIT_BOARD/$MICROKIT_CONFIG"
+case "$cflags" in *"$pd_cflags"*"-isystem$board_dir/include"*) ok "pkg-config --cflags: the PD flags and the SDK's \
+include path for $MICROKIT_BOARD/$MICROKIT_CONFIG ($cflags)";; *) bad "pkg-config --cflags lacks the PD flags or the SDK \
+include path: $cflags";; esac
+case "$libs" in *"-L$board_dir/lib"*"-lmicrokit"*"-Tmicrokit.ld"*) ok "pkg-config --libs: the library, the SDK's lib \
+path, -lmicrokit and the linker script ($libs)";; *) bad "pkg-config --libs lacks the SDK: $libs";; esac
 
 # pd_cflags is generated from the flags the library itself was built with (lib/sel4ft.mk's SEL4FT_PD_CFLAGS).
 library_flags=$(make -s -C "$top" --no-print-directory print-pd-cflags)
@@ -74,15 +92,15 @@ else
     bad "pkg-config's pd_cflags ($pd_cflags) differ from the library's ($library_flags)"
 fi
 
-board_dir="$MICROKIT_SDK/board/$MICROKIT_BOARD/$MICROKIT_CONFIG"
+# The README's lines ("Using the library in your own PD"), which example.mk uses too.
 out="$work/probe"
 mkdir -p "$out"
-if "$TOOLCHAIN-gcc" $pd_cflags $cflags -isystem "$board_dir/include" -Wall -Wextra -Werror -O2 \
-        -c "$here/probe/probe.c" -o "$out/probe.o" &&
-   "$TOOLCHAIN-ld" -L"$board_dir/lib" "$out/probe.o" $libs -lmicrokit -Tmicrokit.ld -o "$out/probe.elf" &&
+if "$TOOLCHAIN-gcc" $cflags -Wall -Wextra -Werror -O2 -c "$here/probe/probe.c" -o "$out/probe.o" &&
+   "$TOOLCHAIN-ld" "$out/probe.o" $libs "$("$TOOLCHAIN-gcc" -print-libgcc-file-name)" --gc-sections \
+        -o "$out/probe.elf" &&
    "$MICROKIT_SDK/bin/microkit" "$here/probe/probe.system" --search-path "$out" --board "$MICROKIT_BOARD" \
         --config "$MICROKIT_CONFIG" -o "$out/loader.img" -r "$out/report.txt" > "$out/build.log" 2>&1; then
-    ok "out-of-tree PD built with pkg-config and the SDK alone"
+    ok "out-of-tree PD built with the README's compile and link lines (pkg-config alone)"
 else
     bad "out-of-tree PD failed to build"
     finish

@@ -136,11 +136,15 @@ void sel4ft_os_serve_after_restart(sel4ft_msginfo_t first_reply)
 
 int sel4ft_os_timer_set(uint64_t deadline_ticks)
 {
-    (void)deadline_ticks;
-    return -SEL4FT_ENOTSUP;
+    if (hooks.timer_set == NULL) {
+        return -SEL4FT_ENOTSUP;
+    }
+    return hooks.timer_set(hooks.context, deadline_ticks);
 }
 
 void sel4ft_os_irq_ack(sel4ft_channel_t ch)
 {
-    (void)ch;
+    if (hooks.irq_ack != NULL) {
+        hooks.irq_ack(hooks.context, ch);
+    }
 }

@@ -12,8 +12,8 @@
 #include <sel4ft/driver.h>
 #include <sel4ft/error.h>
 #include <sel4ft/fmt.h>
+#include <sel4ft/log.h>
 #include <sel4ft/logfmt.h>
-#include <sel4ft/logring.h>
 #include <sel4ft/restart.h>
 
 void __real_init(void);
@@ -26,18 +26,7 @@ static struct {
     uint64_t incarnation;
     bool admitted;
     uint64_t held; /* bit n: a notification on channel n waits for the admission */
-    bool have_log;
-    sel4ft_logring_producer_t log;
 } shim;
-
-static void log_line(uint32_t level, const sel4ft_logfmt_t *line)
-{
-    if (shim.have_log) {
-        sel4ft_logring_write(&shim.log, level, line->buffer, line->used);
-    } else {
-        sel4ft_printf("%s|%s: %s\n", sel4ft_os_name(), sel4ft_log_level_str(level), line->buffer);
-    }
-}
 
 static void say_error(const char *what, int err)
 {
@@ -46,7 +35,7 @@ static void say_error(const char *what, int err)
     sel4ft_logfmt_begin(&line, text, sizeof(text), "driver_shim_error");
     sel4ft_logfmt_str(&line, "what", what);
     sel4ft_logfmt_str(&line, "error", sel4ft_strerror(err));
-    log_line(SEL4FT_LOG_ERROR, &line);
+    sel4ft_log_event(SEL4FT_LOG_ERROR, &line);
 }
 
 /* Plain 8-byte stores: the regions are page-aligned device memory the compiler must not turn into calls. */
@@ -70,10 +59,8 @@ void __wrap_init(void)
     /* First of all: the driver's image as at first start. The first start takes the snapshot here, before the
      * driver's init() has changed anything. */
     int err = sel4ft_restart_begin((void *)config->snapshot.vaddr, config->snapshot.size, &incarnation);
-    if (config->log_ring.vaddr != 0 &&
-        sel4ft_logring_producer_init(&shim.log, (void *)config->log_ring.vaddr, config->log_ring.size,
-                                     config->log_channel) == 0) {
-        shim.have_log = true;
+    if (config->log_ring.vaddr != 0) {
+        sel4ft_log_init((void *)config->log_ring.vaddr, config->log_ring.size, config->log_channel);
     }
     if (err != 0) {
         say_error("cannot restore the driver's first-start image; stopping", err);
@@ -111,7 +98,7 @@ void __wrap_init(void)
         sel4ft_logfmt_u64(&line, "irqs_acked", acked);
         sel4ft_logfmt_str(&line, "quiesced", config->quiesce != NULL ? "yes" : "no");
     }
-    log_line(SEL4FT_LOG_INFO, &line);
+    sel4ft_log_event(SEL4FT_LOG_INFO, &line);
 
     /* The component above puts the queues in order, admits this incarnation and notifies; until then the
      * notifications from it and the device's interrupts are held back (__wrap_notified). */
@@ -156,7 +143,7 @@ void __wrap_notified(microkit_channel ch)
     sel4ft_logfmt_t line;
     sel4ft_logfmt_begin(&line, text, sizeof(text), "driver_admitted");
     sel4ft_logfmt_u64(&line, "incarnation", shim.incarnation);
-    log_line(SEL4FT_LOG_INFO, &line);
+    sel4ft_log_event(SEL4FT_LOG_INFO, &line);
     sel4ft_os_notify(config->monitor_channel);
 
     /* What was held back, interrupts first (each is acknowledged by the driver as it handles it), then the
@@ -169,13 +156,6 @@ void __wrap_notified(microkit_channel ch)
         }
     }
     deliver(config, ch);
-}
-
-void sel4ft_driver_shim_log(uint32_t level, const sel4ft_logfmt_t *line)
-{
-    if (line != NULL) {
-        log_line(level, line);
-    }
 }
 
 bool sel4ft_driver_shim_state(uint64_t *incarnation)
