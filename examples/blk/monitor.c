@@ -286,7 +286,7 @@ void init(void)
             .on_fault = SEL4FT_FAULTMON_RESTART,
             .dependents = 1ull << MONITOR_CH_BLK_VIRT,
             .policy = POLICY_ALWAYS ? &always : &policy,
-            .heartbeat = HEARTBEAT_MS > 0 ? (const sel4ft_heartbeat_t *)driver_heartbeat : NULL,
+            .heartbeat = (const sel4ft_heartbeat_t *)driver_heartbeat, /* checked only if HEARTBEAT_MS > 0 */
             .channel = MONITOR_CH_BLK_DRIVER_SUPERVISE,
             .priority = BLK_DRIVER_PRIORITY,
         },
