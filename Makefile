@@ -21,12 +21,13 @@ EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign blk
 # Every system the QEMU tests boot: an example, or example:variant for examples built in variants (the recovery
 # example's scenarios: one source each in examples/recovery/scenarios/).
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
-# Systems built on sDDF (examples/sddf.mk finds it) are booted only when it is there; otherwise they are counted
-# as skipped, never as passed.
+# Systems built on sDDF (examples/sddf.mk finds it) are booted only when it is there, in the release they are
+# written for; otherwise they are counted as skipped, never as passed (SDDF_SKIP_REASON says why).
 SDDF_SYSTEMS := blk blk:giveup
+SDDF_USABLE := $(if $(SEL4FT_HAVE_SDDF),$(if $(filter $(SDDF_VERSION),$(SEL4FT_SDDF_RELEASE)),yes))
 QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign \
-	$(if $(SEL4FT_HAVE_SDDF),$(SDDF_SYSTEMS))
-QEMU_SKIPPED_SYSTEMS := $(if $(SEL4FT_HAVE_SDDF),,$(SDDF_SYSTEMS))
+	$(if $(SDDF_USABLE),$(SDDF_SYSTEMS))
+QEMU_SKIPPED_SYSTEMS := $(if $(SDDF_USABLE),,$(SDDF_SYSTEMS))
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
 QEMU_TIMEOUT ?= 60
@@ -91,7 +92,7 @@ help:
 	@echo "Variables: MICROKIT_SDK MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(MICROKIT_CONFIG)"
 	@echo "           BUILD_DIR=$(BUILD_DIR) TOOLCHAIN=$(TOOLCHAIN) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "SDK: $(if $(SEL4FT_HAVE_SDK),$(MICROKIT_SDK),none found)"
-	@echo "sDDF: $(if $(SEL4FT_HAVE_SDDF),$(SDDF),none found (the blk example is skipped))"
+	@echo "sDDF: $(if $(SDDF_USABLE),$(SDDF),$(SDDF_SKIP_REASON) (the blk example is skipped))"
 
 # Libraries ------------------------------------------------------------------
 
@@ -180,8 +181,11 @@ include $(SEL4FT_DIR)/verify/verify.mk
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
 CHECK_STAGES := unit install tutorial harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu) sdf verify
 QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS) $(QEMU_SKIPPED_SYSTEMS)))
-SDDF_SKIP_REASON := sDDF $(SDDF_VERSION) not found (looked in \$$SDDF, $(subst $(sel4ft_space),$(sel4ft_comma) ,$(strip \
-	$(SEL4FT_SDDF_CANDIDATES)))); make sddf fetches it
+SDDF_SKIP_REASON := $(if $(SEL4FT_HAVE_SDDF),the sDDF at $(SDDF) is release '$(SEL4FT_SDDF_RELEASE)' (its \
+	CHANGES.md)$(sel4ft_comma) not $(SDDF_VERSION),$(if $(filter variable,$(SEL4FT_SDDF_FROM)),SDDF=$(SDDF) is not \
+	an sDDF source tree (no include/sddf/blk/queue.h in it),sDDF $(SDDF_VERSION) not found (looked in \
+	\$$SDDF$(sel4ft_comma) $(subst $(sel4ft_space),$(sel4ft_comma) ,$(strip $(SEL4FT_SDDF_CANDIDATES)))))); \
+	make sddf fetches it
 
 check:
 	@rm -rf $(RESULTS_DIR)
