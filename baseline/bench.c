@@ -279,6 +279,16 @@ static void ring_doorbell(void *context, sel4ft_channel_t channel)
     baseline_futex_wake(&log_control->doorbell);
 }
 
+/* A record as a datagram, like a record in a ring: this header (time, level, length), then the text. */
+#define LOG_DGRAM_MAGIC 0x474c4253u /* "SBLG" */
+typedef struct {
+    uint32_t magic;
+    uint16_t level;  /* SEL4FT_LOG_* */
+    uint16_t length; /* <= SEL4FT_LOGRING_TEXT_MAX */
+    uint64_t time;   /* sel4ft_os_ticks() at the sender */
+    char source[16]; /* The sender's name as it claims it, NUL-terminated. */
+} log_datagram_t;
+
 static const char log_text[LOG_TEXT_BYTES + 1] = "bench record: the quick brown fox jumps over the lazy dog 123456";
 _Static_assert(sizeof(log_text) == LOG_TEXT_BYTES + 1, "record text length");
 
@@ -398,9 +408,9 @@ static void logs_dgram(void)
     if (producer == 0) {
         close(go[1]);
         close(pair[0]);
-        char buffer[sizeof(baseline_log_datagram_t) + LOG_TEXT_BYTES];
-        baseline_log_datagram_t header = {
-            .magic = BASELINE_LOG_DGRAM_MAGIC, .level = SEL4FT_LOG_INFO, .length = LOG_TEXT_BYTES,
+        char buffer[sizeof(log_datagram_t) + LOG_TEXT_BYTES];
+        log_datagram_t header = {
+            .magic = LOG_DGRAM_MAGIC, .level = SEL4FT_LOG_INFO, .length = LOG_TEXT_BYTES,
         };
         snprintf(header.source, sizeof(header.source), "producer");
         while (wait_go(go[0])) {
@@ -425,8 +435,8 @@ static void logs_dgram(void)
         uint64_t received = 0;
         send_go(go[1]);
         while (received < options.log_records) {
-            char buffer[sizeof(baseline_log_datagram_t) + SEL4FT_LOGRING_TEXT_MAX];
-            baseline_log_datagram_t header;
+            char buffer[sizeof(log_datagram_t) + SEL4FT_LOGRING_TEXT_MAX];
+            log_datagram_t header;
             ssize_t n = recv(pair[0], buffer, sizeof(buffer), 0);
             if (n < 0 && errno == EINTR) {
                 continue;
@@ -436,7 +446,7 @@ static void logs_dgram(void)
             }
             /* Validate the private copy, as the logger does. */
             memcpy(&header, buffer, sizeof(header));
-            if (header.magic == BASELINE_LOG_DGRAM_MAGIC && header.level < SEL4FT_LOG_LEVEL_NUM &&
+            if (header.magic == LOG_DGRAM_MAGIC && header.level < SEL4FT_LOG_LEVEL_NUM &&
                 header.length == (size_t)n - sizeof(header)) {
                 received++;
             }
