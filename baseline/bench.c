@@ -37,7 +37,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "engine.h"
-#include "faults.h"
+#include "inject_fault.h"
 #include "log.h"
 #include "shared.h"
 #include "slot.h"
@@ -501,7 +501,8 @@ int baseline_bench_server_main(int argc, char **argv)
             if (__atomic_exchange_n(&control->armed, 0, __ATOMIC_ACQ_REL) != 0) {
                 /* Pairs with the client's load-acquire after it saw the connection drop. */
                 __atomic_store_n(&control->crash_stamp, sel4ft_os_ticks(), __ATOMIC_RELEASE);
-                baseline_crash_now();
+                inject_write(NULL);
+                abort(); /* not reached */
             }
             uint32_t status = echo_status(&request);
             if (baseline_stream_send(fd, out, request.opcode, status, in + sizeof(request),

@@ -36,8 +36,7 @@
 #include "commands.h"
 #include "control.h"
 #include "engine.h"
-#include "faults.h"
-#include "inject_schedule.h"
+#include "inject_fault.h"
 #include "kv_protocol.h"
 #include "log.h"
 #include "role.h"
@@ -114,37 +113,8 @@ static uint32_t kind_of(const campaign_t *c, uint32_t n)
 
 static void inject(campaign_shared_t *shared, uint32_t kind)
 {
-    long page = sysconf(_SC_PAGESIZE);
-    void *p;
-
-    switch (kind) {
-    case INJECT_NULL_READ:
-        baseline_fault_read(NULL);
-        break;
-    case INJECT_NULL_WRITE:
-        baseline_fault_write(NULL);
-        break;
-    case INJECT_UNMAPPED_WRITE:
-        /* A page that was mapped and no longer is: nothing else in this single-threaded process maps there. */
-        p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED || munmap(p, (size_t)page) != 0) {
-            _exit(4);
-        }
-        baseline_fault_write(p);
-        break;
-    case INJECT_READONLY_WRITE:
-        p = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED) {
-            _exit(4);
-        }
-        baseline_fault_write(p);
-        break;
-    case INJECT_UNDEFINED_INSTRUCTION:
-        __builtin_trap();
-    case INJECT_STACK_OVERFLOW:
-        baseline_fault_stack_overflow();
-        break;
-    case INJECT_HANG:
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    if (kind == INJECT_HANG) {
         /* A few more beats, then none for good. */
         for (int i = 0; i < 3; i++) {
             sel4ft_heartbeat_beat(&shared->heartbeat);
@@ -153,9 +123,15 @@ static void inject(campaign_shared_t *shared, uint32_t kind)
         for (;;) {
             __asm__ volatile("" ::: "memory");
         }
-    default:
-        break;
     }
+    /* A page that was mapped and no longer is (nothing else in this single-threaded process maps there), a
+     * read-only page, frames of 16 KiB (the kernel's stack guard gap is far wider). */
+    void *unmapped = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *readonly = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (unmapped == MAP_FAILED || readonly == MAP_FAILED || munmap(unmapped, page) != 0) {
+        _exit(4);
+    }
+    inject_fault(kind, unmapped, readonly, 16384);
     _exit(3); /* not reached: an exit is a fault that did not happen */
 }
 
