@@ -37,18 +37,15 @@
 #include "control.h"
 #include "engine.h"
 #include "inject_fault.h"
-#include "kv_protocol.h"
 #include "log.h"
 #include "role.h"
 #include "shared.h"
-#include "slot.h"
 #include "spawn.h"
-#include "stream.h"
 #include "supervisor.h"
+#include "transport.h"
 
 /* The go word's value that tells an incarnation beyond the campaign to exit. */
 #define GO_STOP UINT32_MAX
-#define REQUEST_TIMEOUT_MS 5000
 #define COUNTER_KEY "inject-counter"
 #define CRASHER_STACK_BYTES (1024u * 1024u)
 
@@ -169,65 +166,35 @@ static void crasher(const campaign_t *c, uint32_t incarnation)
 
 /* The client -------------------------------------------------------------------------------------------------- */
 
-static int client_increment(const char *run, baseline_slot_t *slot, int *sock, uint8_t *message, bool over_socket,
-                            int64_t delta, uint64_t id, int64_t *value)
-{
-    kv_increment_request_t inc = { .delta = delta };
-    snprintf(inc.key, sizeof(inc.key), COUNTER_KEY);
-    kv_counter_reply_t counter = { 0 };
-    sel4ft_rpc_header_t reply;
-    int err;
-
-    if (!over_socket) {
-        err = baseline_slot_call(slot, KV_INCREMENT, &inc, sizeof(inc), id, &counter, sizeof(counter), &reply,
-                                 REQUEST_TIMEOUT_MS);
-    } else {
-        if (*sock < 0) {
-            *sock = baseline_unix_connect(run, BASELINE_SERVER_SOCKET);
-            if (*sock < 0) {
-                return *sock;
-            }
-        }
-        err = baseline_stream_call(*sock, *sock, message, KV_INCREMENT, &inc, sizeof(inc), id, &counter,
-                                   sizeof(counter), &reply);
-    }
-    if (err == 0 && (reply.status != SEL4FT_RPC_OK || reply.length != sizeof(counter))) {
-        err = -EPROTO;
-    }
-    *value = counter.value;
-    return err;
-}
-
 static void client(const campaign_t *c)
 {
-    static _Alignas(8) uint8_t message[BASELINE_MESSAGE_MAX];
+    static baseline_transport_t transport;
     campaign_shared_t *shared = c->shared;
-    baseline_slot_t slot;
-    int sock = -1;
-    int64_t expected = 0, value;
-    uint64_t id = 1;
+    kv_client_t kv;
+    int64_t expected = 0, value = 0;
 
-    baseline_slot_attach_client(&slot, baseline_slot_open(c->run, "client"), c->resources.bells[0][0],
-                                c->resources.bells[0][1]);
+    /* Its lines (the failures it finds) on standard error, apart from the record. */
+    baseline_log_open(BASELINE_LOG_STDERR, NULL, "client", -1);
+    baseline_transport_init(&kv, &transport, c->run, "client", c->resources.bells[0][0], c->resources.bells[0][1], 1,
+                            true);
+    kv.log_limit = 3;
     while (!__atomic_load_n(&shared->stop_client, __ATOMIC_ACQUIRE)) {
-        int err = client_increment(c->run, &slot, &sock, message, id % 2 == 1, 1, id, &value);
-        id++;
-        if (err == 0 && value == expected + 1) {
+        bool ok = kv_increment(&kv, COUNTER_KEY, 1, &value, SEL4FT_RPC_OK);
+        if (ok && value == expected + 1) {
             expected++;
             shared->acknowledged++;
-        } else {
-            shared->failed++;
-            if (shared->failed <= 3) {
-                fprintf(stderr, "sel4ft-baseline: inject: client: increment %lu: %s\n", (unsigned long)id - 1,
-                        err != 0 ? strerror(-err) : "unexpected counter value");
-            }
-            if (err == 0) {
-                expected = value;
-            }
+            continue;
+        }
+        shared->failed++;
+        if (ok) {
+            LOG_ERROR("increment %lu: the counter is %ld, not %ld", (unsigned long)kv.sent, (long)value,
+                      (long)expected + 1);
+            expected = value;
         }
     }
-    /* Read back with an increment of 0: the counter as the server holds it. */
-    if (client_increment(c->run, &slot, &sock, message, false, 0, id, &value) == 0) {
+    /* Read back with an increment of 0, through the slot: the counter as the server holds it. */
+    transport.alternate = false;
+    if (kv_increment(&kv, COUNTER_KEY, 0, &value, SEL4FT_RPC_OK)) {
         shared->read_back = value;
         shared->read_back_ok = 1;
     }
