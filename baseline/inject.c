@@ -72,13 +72,11 @@ typedef struct {
     bool shared_step;
     uint64_t *plan;         /* plan[n - 1]: the schedule's number of Linux injection n */
     uint32_t planned;
-    char run[32];
+    baseline_run_t run;     /* The server's slots, bells and socket (role.h). */
     campaign_shared_t *shared;
-    baseline_server_resources_t resources;
     baseline_engine_t engine;
-    int placeholder;
     int up[2];              /* Each incarnation of the crasher writes its number here when it is up. */
-    int control[2];         /* The server's control socket. */
+    int control;            /* The server's control socket. */
     uint32_t pending;       /* The injection under way (its go was given), else 0. */
     uint64_t go_at;         /* When its go was given (ticks). */
     uint64_t go_ran, go_waited; /* The crasher's scheduler statistics then (baseline_engine_schedstat()). */
@@ -175,8 +173,7 @@ static void client(const campaign_t *c)
 
     /* Its lines (the failures it finds) on standard error, apart from the record. */
     baseline_log_open(BASELINE_LOG_STDERR, NULL, "client", -1);
-    baseline_transport_init(&kv, &transport, c->run, "client", c->resources.bells[0][0], c->resources.bells[0][1], 1,
-                            true);
+    baseline_transport_init(&kv, &transport, c->run.name, "client", c->run.bells[0][0], c->run.bells[0][1], 1, true);
     kv.log_limit = 3;
     while (!__atomic_load_n(&shared->stop_client, __ATOMIC_ACQUIRE)) {
         bool ok = kv_increment(&kv, COUNTER_KEY, 1, &value, SEL4FT_RPC_OK);
@@ -207,12 +204,8 @@ static pid_t start(void *context, sel4ft_child_t child, uint32_t incarnation)
 {
     campaign_t *c = context;
     if (child == CHILD_SERVER) {
-        /* The demo's server role, with fork + exec and its descriptor layout; it logs to standard error. */
-        const char *argv[] = { "sel4ft-baseline", "server", "--run", c->run, "--log", "stderr", "--incarnation", "1",
-                               NULL };
-        int fds[3 + 2 * BASELINE_SLOT_NUM];
-        unsigned count = baseline_server_resources_fds(&c->resources, -1, c->control[1], c->placeholder, fds);
-        return baseline_spawn(argv, fds, count);
+        /* The demo's server role, with fork + exec; it logs to standard error. */
+        return baseline_run_start(&c->run, "server", 1, NULL, &c->control);
     }
     pid_t pid = baseline_fork();
     if (pid < 0) {
@@ -316,18 +309,16 @@ static int run_campaign(campaign_t *c)
     uint32_t escaped = 0;
     bool aborted = false;
 
-    snprintf(c->run, sizeof(c->run), "inject-%d", (int)getpid());
-    baseline_server_resources_create(&c->resources, c->run);
-    c->placeholder = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (c->placeholder < 0 || pipe2(c->up, O_CLOEXEC | O_NONBLOCK) != 0 ||
-        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->control) != 0) {
-        baseline_die("descriptors: %s", strerror(errno));
+    char run[32];
+    snprintf(run, sizeof(run), "inject-%d", (int)getpid());
+    baseline_run_create(&c->run, run, BASELINE_LOG_STDERR, false);
+    if (pipe2(c->up, O_CLOEXEC | O_NONBLOCK) != 0) {
+        baseline_die("pipe: %s", strerror(errno));
     }
     baseline_engine_init(&c->engine, &ops, false);
     baseline_engine_start(&c->engine, CHILD_SERVER, &children[CHILD_SERVER]);
-    close(c->control[1]);
     baseline_control_t message;
-    if (baseline_control_receive(c->control[0], &message) != 1 || message.type != BASELINE_CONTROL_READY) {
+    if (baseline_control_receive(c->control, &message) != 1 || message.type != BASELINE_CONTROL_READY) {
         baseline_die("the server did not start");
     }
     baseline_engine_start(&c->engine, CHILD_CLIENT, &children[CHILD_CLIENT]);
@@ -364,7 +355,7 @@ static int run_campaign(campaign_t *c)
     __atomic_store_n(&c->shared->stop_client, 1, __ATOMIC_RELEASE);
     escaped += c->engine.pids[CHILD_CLIENT] > 0 && !wait_clean(c, CHILD_CLIENT);
     if (c->engine.pids[CHILD_SERVER] > 0) {
-        baseline_control_send(c->control[0], BASELINE_CONTROL_FINISH, 0, 0, 0);
+        baseline_control_send(c->control, BASELINE_CONTROL_FINISH, 0, 0, 0);
         escaped += !wait_clean(c, CHILD_SERVER);
     }
     baseline_engine_close(&c->engine);
@@ -385,11 +376,10 @@ static int run_campaign(campaign_t *c)
              (unsigned long)shared->acknowledged, (long)shared->read_back, (unsigned long)shared->failed,
              (unsigned long)lost, (unsigned long)doubled, escaped);
 
-    baseline_server_resources_release(&c->resources, c->run);
-    close(c->placeholder);
+    baseline_run_release(&c->run);
     close(c->up[0]);
     close(c->up[1]);
-    close(c->control[0]);
+    close(c->control);
     /* Whether each injection was detected as its kind expects is for the tabulator, from the events. */
     return !aborted && lost == 0 && doubled == 0 && escaped == 0 ? 0 : 1;
 }
