@@ -35,7 +35,6 @@
 #include <sel4ft/supervisor.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "engine.h"
 #include "inject_fault.h"
 #include "log.h"

@@ -8,7 +8,7 @@
  * after the crash, alternating between its request slot in POSIX shared memory and the server's Unix socket, every
  * answer checked; between the batches it waits for the supervisor's word about the crasher. */
 
-#include "commands.h"
+#include "cli.h"
 #include "control.h"
 #include "log.h"
 #include "role.h"

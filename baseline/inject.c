@@ -33,7 +33,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "control.h"
 #include "engine.h"
 #include "inject_fault.h"

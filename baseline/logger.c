@@ -19,7 +19,6 @@
 #include <sel4ft/logger.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "control.h"
 #include "log.h"
 #include "role.h"

@@ -139,17 +139,10 @@ int baseline_slot_call(baseline_slot_t *slot, uint16_t opcode, const void *paylo
         }
     }
     /* One copy of the header out of shared memory; everything below looks at the copy. */
-    if (sel4ft_rpc_header_read(slot->region, BASELINE_SLOT_REGION_SIZE, reply) != 0 ||
-        reply->request_id != request_id || reply->opcode != opcode) {
+    if (sel4ft_rpc_header_read(slot->region, BASELINE_SLOT_REGION_SIZE, reply) != 0) {
         return -EBADMSG;
     }
-    if (reply->length > reply_capacity) {
-        return -ENOSPC;
-    }
-    if (reply->length > 0) {
-        memcpy(reply_payload, slot->region + sizeof(sel4ft_rpc_header_t), reply->length);
-    }
-    return 0;
+    return baseline_reply_take(reply, slot->region, opcode, request_id, reply_payload, reply_capacity);
 }
 
 bool baseline_slot_pending(baseline_slot_t *slot)
