@@ -443,7 +443,7 @@ static void logs_dgram(void)
             if (n < (ssize_t)sizeof(header)) {
                 baseline_die("unix_dgram: producer went away");
             }
-            /* Validate the private copy, as the logger does. */
+            /* Validate the private copy: magic, level, length. */
             memcpy(&header, buffer, sizeof(header));
             if (header.magic == LOG_DGRAM_MAGIC && header.level < SEL4FT_LOG_LEVEL_NUM &&
                 header.length == (size_t)n - sizeof(header)) {
