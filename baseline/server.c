@@ -60,15 +60,15 @@ static bool state_intact(server_t *server)
         return false;
     }
     server_state_t *state = server->state;
-    uint32_t computed = server_state_checksum(state);
+    uint64_t computed = server_state_checksum(state);
     bool canaries = state->canary_front == SERVER_STATE_CANARY && state->canary_back == SERVER_STATE_CANARY;
     if (canaries && computed == state->checksum) {
         return true;
     }
     server->corrupted = true;
-    LOG_ERROR("state corrupted: checksum 0x%08x, but the table hashes to 0x%08x; canaries %s; entry 0 key now "
-              "starts '%.8s'", state->checksum, computed, canaries ? "intact" : "overwritten",
-              state->table.entries[0].key);
+    LOG_ERROR("state corrupted: checksum 0x%016lx, but the table hashes to 0x%016lx; canaries %s; entry 0 key now "
+              "starts '%.8s'", (unsigned long)state->checksum, (unsigned long)computed,
+              canaries ? "intact" : "overwritten", state->table.entries[0].key);
     LOG_ERROR("refusing every request from now on (SEL4FT_RPC_INTERNAL_ERROR): nothing in the table can be trusted");
     baseline_control_send(BASELINE_FD_CONTROL, BASELINE_CONTROL_CORRUPTED, 0, 0, 0);
     return false;
