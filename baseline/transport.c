@@ -31,6 +31,9 @@ static int call(void *context, uint16_t opcode, uint32_t length, void *reply, si
     uint64_t id = t->next_request_id++;
     sel4ft_rpc_header_t header;
     int err = -ECONNRESET;
+    if (length > sizeof(t->payload)) {
+        return -E2BIG;
+    }
     if (!t->alternate || (t->sent_slot + t->sent_socket) % 2 == 0) {
         t->sent_slot++;
         err = baseline_slot_call(&t->slot, opcode, t->payload, length, id, reply, (uint32_t)capacity, &header,

@@ -22,7 +22,7 @@ typedef struct baseline_transport {
     bool alternate;           /* The slot, then the socket, in turn; false: the slot only. */
     uint64_t next_request_id;
     uint64_t sent_slot, sent_socket;
-    _Alignas(8) uint8_t payload[BASELINE_PAYLOAD_MAX];
+    _Alignas(8) uint8_t payload[sizeof(kv_put_request_t)]; /* The largest request. */
     _Alignas(8) uint8_t message[BASELINE_MESSAGE_MAX];
 } baseline_transport_t;
 
