@@ -213,15 +213,17 @@ uint64_t kv_batch(kv_client_t *client, const char *counter, uint32_t rounds)
     return client->sent - sent_before;
 }
 
-bool kv_check_entry(kv_client_t *client, const char *key)
+void kv_wrap_up(kv_client_t *client, const char *key)
 {
     uint8_t value[KV_VALUE_MAX];
     uint32_t length = 0;
-    if (!kv_get(client, key, value, &length, SEL4FT_RPC_OK)) {
-        return false;
+    if (kv_get(client, key, value, &length, SEL4FT_RPC_OK)) {
+        /* The server's bytes need not end in a NUL: print exactly the length it gave. */
+        int shown = length > 0 && value[length - 1] == '\0' ? (int)length - 1 : (int)length;
+        LOG_INFO("the %s's entry is intact: '%.*s'", key, shown, (const char *)value);
     }
-    /* The server's bytes need not end in a NUL: print exactly the length it gave. */
-    int shown = length > 0 && value[length - 1] == '\0' ? (int)length - 1 : (int)length;
-    LOG_INFO("the %s's entry is intact: '%.*s'", key, shown, (const char *)value);
-    return true;
+    kv_stats_reply_t stats;
+    kv_stats(client, &stats);
+    LOG_INFO("summary: %lu requests sent, %lu succeeded, %lu failed, %lu unexpected", (unsigned long)client->sent,
+             (unsigned long)client->succeeded, (unsigned long)client->failed, (unsigned long)client->unexpected);
 }

@@ -60,5 +60,6 @@ bool kv_raw(kv_client_t *client, uint16_t opcode, uint32_t length, uint32_t expe
  * (the bytes must be those put), increments of the counter `counter`. Returns the requests sent. */
 uint64_t kv_batch(kv_client_t *client, const char *counter, uint32_t rounds);
 
-/* Read the entry `key` and log it, "the <key>'s entry is intact: '<value>'" (expects a string value). */
-bool kv_check_entry(kv_client_t *client, const char *key);
+/* The end of a run: read the entry `key` and log it, "the <key>'s entry is intact: '<value>'" (a string value), ask
+ * for the server's stats (it logs its summary), then log the client's, "summary: N requests sent, ...". */
+void kv_wrap_up(kv_client_t *client, const char *key);
