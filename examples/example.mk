@@ -27,8 +27,10 @@ CC := $(TOOLCHAIN)-gcc
 LD := $(TOOLCHAIN)-ld
 AR := $(TOOLCHAIN)-ar
 CFLAGS = $(SEL4FT_PD_LIB_CFLAGS) -I$(EXAMPLE_DIR) -I$(SEL4FT_DIR)/examples/common -MD -MP $(EXAMPLE_CFLAGS)
-LIBGCC = $(shell $(CC) -print-libgcc-file-name)
+# libgcc for the ABI the PDs are built with (riscv64-unknown-elf-gcc has one per ISA and ABI).
+LIBGCC = $(shell $(CC) $(SEL4FT_PD_CFLAGS) -print-libgcc-file-name)
 
+SEL4FT_SDF ?= $(SEL4FT_DIR)/tools/sel4ft-sdf
 IMAGE := $(BUILD_DIR)/loader.img
 REPORT := $(BUILD_DIR)/report.txt
 LIBSEL4FT := $(BUILD_DIR)/sel4ft/libsel4ft.a
@@ -55,8 +57,15 @@ $(BUILD_DIR)/$(1).elf: $(addprefix $(BUILD_DIR)/obj/,$($(1)_SRCS:.c=.o)) $(LIBSE
 endef
 $(foreach pd,$(PDS),$(eval $(call PD_template,$(pd))))
 
-$(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(EXAMPLE_DIR)/$(SYSTEM) | sdk-check
-	$(MICROKIT_TOOL) $(EXAMPLE_DIR)/$(SYSTEM) --search-path $(BUILD_DIR) --board $(MICROKIT_BOARD) \
+# The system file Microkit reads: the example's, with the elements for other boards left out (a .system file
+# marks a board's devices with <!-- sel4ft: board=B -->; doc/sdf.md).
+BOARD_SYSTEM := $(BUILD_DIR)/$(SYSTEM)
+$(BOARD_SYSTEM): $(EXAMPLE_DIR)/$(SYSTEM) $(SEL4FT_SDF) | sdk-check
+	@mkdir -p $(dir $@)
+	$(SEL4FT_SDF) select --board $(MICROKIT_BOARD) $< -o $@
+
+$(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(BOARD_SYSTEM) | sdk-check
+	$(MICROKIT_TOOL) $(BOARD_SYSTEM) --search-path $(BUILD_DIR) --board $(MICROKIT_BOARD) \
 		--config $(MICROKIT_CONFIG) -o $@ -r $(REPORT)
 
 clean:

@@ -75,11 +75,36 @@ const char *sel4ft_failure_cause_str(uint32_t cause)
     return cause < SEL4FT_FAILURE_CAUSE_NUM ? cause_names[cause] : "?";
 }
 
-/* The decoded fault's facts, one field each; the one-line description comes last, from the caller. */
+/* A riscv64 fault's facts: the kinds whose cause is an exception code carry it as `scause`. */
+static bool add_riscv64_fault(sel4ft_logfmt_t *line, const sel4ft_fault_t *fault)
+{
+    switch (fault->kind) {
+    case SEL4FT_FAULT_VM:
+        sel4ft_logfmt_str(line, "access", fault->is_instruction ? "fetch" : fault->is_write ? "write" : "read");
+        sel4ft_logfmt_hex(line, "addr", fault->address, 0);
+        sel4ft_logfmt_hex(line, "ip", fault->ip, 0);
+        sel4ft_logfmt_hex(line, "scause", fault->syndrome, 0);
+        return true;
+    case SEL4FT_FAULT_USER_EXCEPTION:
+        sel4ft_logfmt_hex(line, "ip", fault->ip, 0);
+        sel4ft_logfmt_hex(line, "sp", fault->sp, 0);
+        sel4ft_logfmt_hex(line, "scause", fault->syndrome, 0);
+        return true;
+    default:
+        return false; /* the kinds both architectures share have the same fields */
+    }
+}
+
+/* The decoded fault's facts, one field each; the one-line description comes last, from the caller. A kind its
+ * architecture never sends is reported by its raw label. */
 static void add_fault(sel4ft_logfmt_t *line, const sel4ft_fault_t *fault)
 {
-    sel4ft_logfmt_str(line, "fault", fault->kind < SEL4FT_FAULT_KIND_NUM ? fault_words[fault->kind] : "unknown");
-    switch (fault->kind) {
+    bool known = sel4ft_fault_kind_known(fault->arch, fault->kind);
+    sel4ft_logfmt_str(line, "fault", known || fault->kind == SEL4FT_FAULT_NULL ? fault_words[fault->kind] : "unknown");
+    if (known && fault->arch == SEL4FT_FAULT_ARCH_RISCV64 && add_riscv64_fault(line, fault)) {
+        return;
+    }
+    switch (known ? fault->kind : SEL4FT_FAULT_KIND_NUM) {
     case SEL4FT_FAULT_VM:
         sel4ft_logfmt_str(line, "access", fault->is_instruction ? "fetch" : fault->is_write ? "write" : "read");
         sel4ft_logfmt_hex(line, "addr", fault->address, 0);

@@ -4,14 +4,14 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # Install the library into a scratch prefix, then build (and with an SDK, boot)
-# a PD that lives outside the repository using only pkg-config and the SDK.
-# Environment: BUILD_DIR, RESULTS_DIR, MICROKIT_SDK, MICROKIT_BOARD, MICROKIT_CONFIG, TOOLCHAIN, HAVE_SDK.
+# a PD that lives outside the repository using only pkg-config, the installed
+# sel4ft-sdf and the SDK: once for each board of BOARDS.
+# Environment: BUILD_DIR, RESULTS_DIR, MICROKIT_SDK, BOARDS, MICROKIT_CONFIG, HAVE_SDK.
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work="$BUILD_DIR/install-test"
-stage="$work/stage"
 prefix=/opt/sel4ft-test
 passed=0
 failed=0
@@ -32,67 +32,96 @@ mkdir -p "$work"
 if [ "${HAVE_SDK:-}" != yes ]; then
     # The PD library is built against the SDK's headers (the port's hot calls are inline): without an SDK,
     # make install must refuse with the one clear message every SDK target gives.
-    if make -s -C "$top" install PREFIX="$prefix" DESTDIR="$stage" > "$work/install.log" 2>&1; then
+    if make -s -C "$top" install PREFIX="$prefix" DESTDIR="$work/stage" > "$work/install.log" 2>&1; then
         bad "make install succeeded without an SDK"
     elif grep -q "needs the seL4 Microkit SDK" "$work/install.log"; then
         ok "make install without an SDK stops with a clear message"
     else
         bad "make install without an SDK failed without the SDK message (see $work/install.log)"
     fi
-    skip "the installed files, pkg-config, its pd_cflags, the out-of-tree build and its boot need the SDK" 5
+    skip "the installed files, pkg-config, its pd_cflags, the out-of-tree build and its boot need the SDK" 6
     finish
 fi
-if make -s -C "$top" install PREFIX="$prefix" DESTDIR="$stage" > "$work/install.log" 2>&1; then
-    ok "make install PREFIX=$prefix DESTDIR=$stage"
-else
-    bad "make install failed (see $work/install.log)"
+if [ -z "${BOARDS:-}" ]; then
+    bad "no board to install for (BOARDS is empty: the SDK has none of the boards the port supports)"
     finish
 fi
 
-for f in lib/libsel4ft.a lib/pkgconfig/sel4ft.pc include/sel4ft/sel4ft.h include/sel4ft/logring.h \
-        include/sel4ft/port.h; do
-    [ -f "$stage$prefix/$f" ] || { bad "missing $prefix/$f"; finish; }
+# One board: install, inspect, build the probe out of tree, boot it.
+test_board() {
+    board=$1
+    stage="$work/$board/stage"
+    log="$work/$board/install.log"
+    mkdir -p "$work/$board"
+    if make -s -C "$top" install MICROKIT_BOARD="$board" PREFIX="$prefix" DESTDIR="$stage" > "$log" 2>&1; then
+        ok "$board: make install PREFIX=$prefix DESTDIR=$stage"
+    else
+        bad "$board: make install failed (see $log)"
+        return
+    fi
+
+    for f in lib/libsel4ft.a lib/pkgconfig/sel4ft.pc include/sel4ft/sel4ft.h include/sel4ft/logring.h \
+            include/sel4ft/port.h bin/sel4ft-sdf; do
+        [ -f "$stage$prefix/$f" ] || { bad "$board: missing $prefix/$f"; return; }
+    done
+    [ ! -e "$stage$prefix/include/sel4ft/os_linux.h" ] || bad "$board: host-only header os_linux.h was installed"
+    grep -q 'SEL4FT_PORT_NAME "microkit"' "$stage$prefix/include/sel4ft/port.h" || bad "$board: the installed port is not Microkit's"
+    ok "$board: files installed under $prefix (the Microkit port as <sel4ft/port.h>, bin/sel4ft-sdf)"
+
+    PKG_CONFIG_PATH="$stage$prefix/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$stage"
+    export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+    cflags=$(pkg-config --cflags sel4ft) && libs=$(pkg-config --libs sel4ft) &&
+        pd_cflags=$(pkg-config --variable=pd_cflags sel4ft) && pc_board=$(pkg-config --variable=microkit_board sel4ft)
+    if [ -z "$cflags" ] || [ -z "$libs" ]; then
+        bad "$board: pkg-config --cflags --libs sel4ft gave nothing"
+        return
+    fi
+    if [ "$pc_board" = "$board" ]; then
+        ok "$board: pkg-config: $cflags $libs, microkit_board=$pc_board"
+    else
+        bad "$board: sel4ft.pc names board '$pc_board', not $board"
+    fi
+
+    # pd_cflags is generated from the flags the library itself was built with (lib/sel4ft.mk's SEL4FT_PD_CFLAGS).
+    library_flags=$(make -s -C "$top" --no-print-directory print-pd-cflags MICROKIT_BOARD="$board")
+    if [ "$pd_cflags" = "$library_flags" ]; then
+        ok "$board: pkg-config's pd_cflags are the library's own PD flags ($pd_cflags)"
+    else
+        bad "$board: pkg-config's pd_cflags ($pd_cflags) differ from the library's ($library_flags)"
+    fi
+
+    toolchain=$(pkg-config --variable=toolchain sel4ft)
+    if [ "$toolchain" = "$(make -s -C "$top" --no-print-directory print-toolchain MICROKIT_BOARD="$board")" ]; then
+        ok "$board: pkg-config's toolchain is the board's ($toolchain)"
+    else
+        bad "$board: pkg-config's toolchain ($toolchain) is not the board's"
+    fi
+    board_dir="$MICROKIT_SDK/board/$board/$MICROKIT_CONFIG"
+    out="$work/$board/probe"
+    mkdir -p "$out"
+    if "$toolchain-gcc" $pd_cflags $cflags -isystem "$board_dir/include" -Wall -Wextra -Werror -O2 \
+            -c "$here/probe/probe.c" -o "$out/probe.o" &&
+       "$toolchain-ld" -L"$board_dir/lib" "$out/probe.o" $libs -lmicrokit -Tmicrokit.ld -o "$out/probe.elf" &&
+       "$stage$prefix/bin/sel4ft-sdf" select --board "$board" "$here/probe/probe.system" -o "$out/probe.system" &&
+       "$MICROKIT_SDK/bin/microkit" "$out/probe.system" --search-path "$out" --board "$board" \
+            --config "$MICROKIT_CONFIG" -o "$out/loader.img" -r "$out/report.txt" > "$out/build.log" 2>&1; then
+        ok "$board: out-of-tree PD built with pkg-config, the installed sel4ft-sdf and the SDK alone"
+    else
+        bad "$board: out-of-tree PD failed to build"
+        return
+    fi
+
+    if /usr/bin/python3 "$top/tests/qemu/run.py" --image "$out/loader.img" --expect "$here/probe.expect" \
+            --name install-probe --board "$board" --config "$MICROKIT_CONFIG" --log-dir "$BUILD_DIR/logs/qemu-test" \
+            --timeout 60 > "$out/qemu.log" 2>&1; then
+        ok "$board: out-of-tree PD boots on seL4 in QEMU and prints through the installed library"
+    else
+        bad "$board: out-of-tree PD did not boot as expected:"
+        sed 's/^/         /' "$out/qemu.log" | tail -15
+    fi
+}
+
+for board in $BOARDS; do
+    test_board "$board"
 done
-[ ! -e "$stage$prefix/include/sel4ft/os_linux.h" ] || bad "host-only header os_linux.h was installed"
-grep -q 'SEL4FT_PORT_NAME "microkit"' "$stage$prefix/include/sel4ft/port.h" || bad "the installed port is not Microkit's"
-ok "files installed under $prefix (the Microkit port as <sel4ft/port.h>)"
-
-export PKG_CONFIG_PATH="$stage$prefix/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$stage"
-cflags=$(pkg-config --cflags sel4ft) && libs=$(pkg-config --libs sel4ft) && pd_cflags=$(pkg-config --variable=pd_cflags sel4ft)
-if [ -z "$cflags" ] || [ -z "$libs" ]; then
-    bad "pkg-config --cflags --libs sel4ft gave nothing"
-    finish
-fi
-ok "pkg-config: $cflags $libs"
-
-# pd_cflags is generated from the flags the library itself was built with (lib/sel4ft.mk's SEL4FT_PD_CFLAGS).
-library_flags=$(make -s -C "$top" --no-print-directory print-pd-cflags)
-if [ "$pd_cflags" = "$library_flags" ]; then
-    ok "pkg-config's pd_cflags are the library's own PD flags ($pd_cflags)"
-else
-    bad "pkg-config's pd_cflags ($pd_cflags) differ from the library's ($library_flags)"
-fi
-
-board_dir="$MICROKIT_SDK/board/$MICROKIT_BOARD/$MICROKIT_CONFIG"
-out="$work/probe"
-mkdir -p "$out"
-if "$TOOLCHAIN-gcc" $pd_cflags $cflags -isystem "$board_dir/include" -Wall -Wextra -Werror -O2 \
-        -c "$here/probe/probe.c" -o "$out/probe.o" &&
-   "$TOOLCHAIN-ld" -L"$board_dir/lib" "$out/probe.o" $libs -lmicrokit -Tmicrokit.ld -o "$out/probe.elf" &&
-   "$MICROKIT_SDK/bin/microkit" "$here/probe/probe.system" --search-path "$out" --board "$MICROKIT_BOARD" \
-        --config "$MICROKIT_CONFIG" -o "$out/loader.img" -r "$out/report.txt" > "$out/build.log" 2>&1; then
-    ok "out-of-tree PD built with pkg-config and the SDK alone"
-else
-    bad "out-of-tree PD failed to build"
-    finish
-fi
-
-if /usr/bin/python3 "$top/tests/qemu/run.py" --image "$out/loader.img" --expect "$here/probe.expect" \
-        --name install-probe --config "$MICROKIT_CONFIG" --log-dir "$BUILD_DIR/logs/qemu-test" --timeout 60 \
-        > "$out/qemu.log" 2>&1; then
-    ok "out-of-tree PD boots on seL4 in QEMU and prints through the installed library"
-else
-    bad "out-of-tree PD did not boot as expected:"
-    sed 's/^/         /' "$out/qemu.log" | tail -15
-fi
 finish

@@ -2,7 +2,7 @@
 # Copyright 2026, the sel4ft authors
 #
 # SPDX-License-Identifier: BSD-2-Clause
-"""Boot every example in every config in QEMU and check each serial log (`make qemu-test`)."""
+"""Boot every example in every config in QEMU on one board and check each serial log (`make qemu-test`)."""
 
 import argparse
 import os
@@ -32,12 +32,13 @@ def main():
         for system in args.systems.split():
             example, _, variant = system.partition(":")
             label = example + ("-" + variant if variant else "")
-            name = f"{label} ({config})"
+            name = f"{label} ({args.board}, {config})"
             image = os.path.join(args.build_dir, "examples", args.board, config, label, "loader.img")
-            expectations = qemu.load_expectations(os.path.join(HERE, label + ".expect"), config)
-            log_path = qemu.log_path_for(log_dir, label, config)
+            expectations = qemu.load_expectations(os.path.join(HERE, label + ".expect"), config, args.board)
+            log_path = qemu.log_path_for(log_dir, f"{label}-{args.board}", config)
             try:
-                lines, finished, seconds = qemu.boot(image, log_path, args.timeout, expectations.done)
+                lines, finished, seconds = qemu.boot(image, log_path, args.timeout, expectations.done,
+                                                     board=args.board)
             except FileNotFoundError as e:
                 print(f"[ FAIL ] {name}: {e}")
                 failed += 1
@@ -54,8 +55,8 @@ def main():
             else:
                 passed += 1
                 print(f"[  OK  ] {name} ({seconds:.1f} s, {len(lines)} lines), log {log_path}", flush=True)
-    print(f"qemu: {passed} passed, {failed} failed", flush=True)
-    results.record(args.results, "qemu", passed, failed)
+    print(f"qemu ({args.board}): {passed} passed, {failed} failed", flush=True)
+    results.record(args.results, "qemu-" + args.board, passed, failed)
     return 1 if failed else 0
 
 

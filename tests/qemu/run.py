@@ -17,6 +17,7 @@ def main():
     parser.add_argument("--expect", required=True)
     parser.add_argument("--name", required=True)
     parser.add_argument("--config", required=True)
+    parser.add_argument("--board", default="qemu_virt_aarch64", choices=qemu.BOARDS)
     parser.add_argument("--log-dir", required=True)
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--live", action="store_true")
@@ -24,11 +25,12 @@ def main():
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
 
-    expectations = qemu.load_expectations(args.expect, args.config)
-    log_path = qemu.log_path_for(args.log_dir, args.name, args.config)
-    print(f"Booting {args.name} ({args.config}) in QEMU; stops by itself when done or after {args.timeout:g} s.",
-          flush=True)
-    lines, finished, seconds = qemu.boot(args.image, log_path, args.timeout, expectations.done, live=args.live)
+    expectations = qemu.load_expectations(args.expect, args.config, args.board)
+    log_path = qemu.log_path_for(args.log_dir, f"{args.name}-{args.board}", args.config)
+    print(f"Booting {args.name} ({args.board}, {args.config}) in QEMU; stops by itself when done or after "
+          f"{args.timeout:g} s.", flush=True)
+    lines, finished, seconds = qemu.boot(args.image, log_path, args.timeout, expectations.done, live=args.live,
+                                         board=args.board)
     problems = qemu.check(lines, expectations, finished, args.timeout)
     print(f"\n-- serial log saved to {os.path.relpath(log_path)} ({seconds:.1f} s)")
     if problems:

@@ -134,6 +134,12 @@ void sel4ft_os_serve_after_restart(sel4ft_msginfo_t first_reply)
     (void)first_reply;
 }
 
+int sel4ft_os_timer_use_device(uintptr_t base)
+{
+    (void)base;
+    return -SEL4FT_ENOTSUP;
+}
+
 int sel4ft_os_timer_set(uint64_t deadline_ticks)
 {
     (void)deadline_ticks;
@@ -143,4 +149,9 @@ int sel4ft_os_timer_set(uint64_t deadline_ticks)
 void sel4ft_os_irq_ack(sel4ft_channel_t ch)
 {
     (void)ch;
+}
+
+uint32_t sel4ft_os_fault_arch(void)
+{
+    return hooks.fault_arch;
 }

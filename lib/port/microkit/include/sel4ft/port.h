@@ -11,6 +11,8 @@
 
 #include <microkit.h>
 
+#include <sel4ft/fault.h>
+
 #define SEL4FT_PORT_NAME "microkit"
 
 /* The message tag is Microkit's own: PDs pass and return it unchanged. */
@@ -58,6 +60,8 @@ static inline void sel4ft_os_irq_ack(sel4ft_channel_t ch)
     microkit_irq_ack(ch);
 }
 
+/* The counter, per architecture; the rest of what differs between boards (the entry point and stack top the tool
+ * gives every PD, the UART, the timer) is in lib/port/microkit/board/<board>.c, which the build chooses. */
 #if defined(__aarch64__)
 static inline uint64_t sel4ft_os_ticks(void)
 {
@@ -73,6 +77,30 @@ static inline uint64_t sel4ft_os_tick_hz(void)
     __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
     return hz;
 }
+
+/* The kernel's fault messages carry the ESR. */
+static inline uint32_t sel4ft_os_fault_arch(void)
+{
+    return SEL4FT_FAULT_ARCH_AARCH64;
+}
+#elif defined(__riscv) && __riscv_xlen == 64
+static inline uint64_t sel4ft_os_ticks(void)
+{
+    uint64_t ticks;
+    /* The time CSR: OpenSBI lets user mode read it (scounteren.TM) and seL4 leaves that alone. The memory clobber
+     * keeps the read in program order against the loads and stores around it. */
+    __asm__ volatile("rdtime %0" : "=r"(ticks) : : "memory");
+    return ticks;
+}
+
+/* No CSR holds the rate (the device tree's timebase-frequency does): the board file knows it. */
+uint64_t sel4ft_os_tick_hz(void);
+
+/* The kernel's fault messages carry the exception code (scause). */
+static inline uint32_t sel4ft_os_fault_arch(void)
+{
+    return SEL4FT_FAULT_ARCH_RISCV64;
+}
 #else
-#error "the sel4ft Microkit port supports aarch64 only"
+#error "the sel4ft Microkit port supports aarch64 and riscv64 only"
 #endif
