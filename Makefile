@@ -16,13 +16,14 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 HOST_CC ?= cc
 EXAMPLE ?= hello
-EXAMPLES := hello ipc_demo fault_tolerance recovery
-# Every system the QEMU tests boot: an example, or example:variant for examples built in variants, and the port
-# test (tests/port: console, counter, timer, fault messages and clean restarts on the board).
-RECOVERY_SCENARIOS := escalate server_crash hang checkpoint hostile inject
-QEMU_SYSTEMS := hello ipc_demo fault_tolerance $(addprefix recovery:,$(RECOVERY_SCENARIOS)) port
-# What each board boots: all of them on aarch64; on riscv64 the recovery example's scenarios are not ported yet
-# (their system files have no riscv64 devices).
+EXAMPLES := hello ipc_demo fault_tolerance recovery campaign
+# Every system the QEMU tests boot: an example, or example:variant for examples built in variants (the recovery
+# example's scenarios: one source each in examples/recovery/scenarios/), and the port test (tests/port: console,
+# counter, timer, fault messages and clean restarts on the board).
+RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
+QEMU_SYSTEMS := hello ipc_demo fault_tolerance $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign port
+# What each board boots: all of them on aarch64; on riscv64 the recovery example's scenarios and the campaign
+# are not ported yet (their system files have no riscv64 devices).
 QEMU_SYSTEMS_qemu_virt_aarch64 ?= $(QEMU_SYSTEMS)
 QEMU_SYSTEMS_qemu_virt_riscv64 ?= hello ipc_demo fault_tolerance port
 board_systems = $(QEMU_SYSTEMS_$(1))
@@ -56,8 +57,9 @@ UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint 
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check unit-tests install-test harness-test fuzz fuzz-smoke bench inject examples qemu qemu-test \
-	qemu-test-board install install-lib install-includes print-pd-cflags print-toolchain docs sdk clean format pd-lib
+.PHONY: all help lib check verify unit-tests install-test harness-test fuzz fuzz-smoke bench inject examples qemu \
+	qemu-test qemu-test-board install install-lib install-includes install-examples print-pd-cflags print-toolchain \
+	docs sdk clean format pd-lib
 
 all: lib
 
@@ -68,15 +70,19 @@ help:
 	@echo "  make examples     build every example system (needs the SDK)"
 	@echo "  make qemu EXAMPLE=hello   build and boot one example in QEMU; the log is saved under $(BUILD_DIR)/logs"
 	@echo "  make qemu EXAMPLE=recovery SCENARIO=server_crash   (scenarios: $(RECOVERY_SCENARIOS))"
+	@echo "  make qemu EXAMPLE=campaign   the fault-injection campaign's serial log (INJECT_SEED, INJECTIONS)"
+	@echo "  make qemu EXAMPLE=port       the port test: console, counter, timer, fault messages, clean restarts"
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) on every board in QEMU_TEST_BOARDS"
 	@echo "                    ($(or $(QEMU_TEST_BOARDS),none)) and check its serial log"
-	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers, sel4ft.pc and bin/sel4ft-sdf"
+	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers, sel4ft.pc, bin/sel4ft-sdf;"
+	@echo "                    share/sel4ft: example.mk, examples/common, services (to build an example anywhere)"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
-	@echo "  make inject       seeded fault-injection campaign on seL4 (INJECT_SEED, INJECTIONS)"
+	@echo "  make inject       seeded fault-injection campaign on seL4 and Linux, tabulated (INJECT_SEED, INJECTIONS)"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
+	@echo "  make verify       Frama-C proofs of the shared-memory parsers, Spin model of the log ring (doc/verification.md)"
 	@echo "  make sdf-test     tests of tools/sel4ft-sdf (checks, header, report, diagram of .system files)"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
 	@echo "  make docker       build the container image (Debian 12, the packages, the SDK); docker/README.md"
@@ -105,11 +111,16 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 $(BUILD_DIR)/tests/test_%: tests/unit/test_%.c $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -MD -MP -Itests/unit $< $(HOST_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -MD -MP -Itests/unit -Iservices $(filter %.c,$^) $(HOST_LIB) $(CMOCKA_LIBS) -lpthread -o $@
 
 $(BUILD_DIR)/tests-san/test_%: tests/unit/test_%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MD -MP -Itests/unit $< $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MD -MP -Itests/unit -Iservices $(filter %.c,$^) $(SAN_LIB) $(CMOCKA_LIBS) -lpthread -o $@
+
+# Tests of services/ (what the examples and the baseline share), built with the code they test.
+UNIT_BINS += $(BUILD_DIR)/tests/test_kv_store
+UNIT_SAN_BINS += $(BUILD_DIR)/tests-san/test_kv_store
+$(BUILD_DIR)/tests/test_kv_store $(BUILD_DIR)/tests-san/test_kv_store: services/kv_store.c
 
 RESULTS_DIR := $(BUILD_DIR)/results
 
@@ -151,17 +162,19 @@ fuzz-smoke: $(FUZZ_BINS)
 include $(SEL4FT_DIR)/baseline/baseline.mk
 include $(SEL4FT_DIR)/docker/docker.mk
 include $(SEL4FT_DIR)/tools/sdf.mk
+include $(SEL4FT_DIR)/verify/verify.mk
 
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all. The QEMU tests are one
 # stage per board; a board the port supports but the SDK was not built for is skipped, and said so.
-CHECK_STAGES := unit install harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),$(addprefix qemu-,$(QEMU_TEST_BOARDS))) sdf
+CHECK_STAGES := unit install harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),$(addprefix qemu-,$(QEMU_TEST_BOARDS))) \
+	sdf verify
 qemu_test_count = $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(call board_systems,$(1))))
 QEMU_SKIPPED := $(foreach b,$(if $(SEL4FT_HAVE_SDK),$(QEMU_SKIPPED_BOARDS),$(SEL4FT_MICROKIT_BOARDS)),qemu-$(b)=$(call qemu_test_count,$(b)))
 
 check:
 	@rm -rf $(RESULTS_DIR)
 	@$(MAKE) --no-print-directory -k unit-tests install-test harness-test fuzz-smoke baseline-test \
-		$(if $(SEL4FT_HAVE_SDK),qemu-test) sdf-test; \
+		$(if $(SEL4FT_HAVE_SDK),qemu-test) sdf-test verify; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
 	$(if $(SEL4FT_HAVE_SDK),$(foreach b,$(QEMU_SKIPPED_BOARDS),echo "QEMU tests SKIPPED on $(b): $(if $(filter $(b),$(SEL4FT_SDK_BOARDS)),not in QEMU_TEST_BOARDS,the SDK at $(MICROKIT_SDK) was not built for it (in $(QEMU_TEST_CONFIGS))). A skip is not a pass.";)) \
@@ -196,7 +209,9 @@ examples: sdk-check
 qemu: sdk-check
 	@if [ ! -f $(call system_src,$(EXAMPLE))/Makefile ]; then echo "error: EXAMPLE=$(EXAMPLE) is not one of: $(EXAMPLES) port" >&2; exit 1; fi
 	@if [ "$(EXAMPLE)" = recovery ] && [ -z "$(filter $(SCENARIO),$(RECOVERY_SCENARIOS))" ]; then \
-		echo "error: EXAMPLE=recovery needs SCENARIO= one of: $(RECOVERY_SCENARIOS)" >&2; exit 1; fi
+		echo "error: EXAMPLE=recovery needs SCENARIO= one of: $(RECOVERY_SCENARIOS)" >&2; \
+		if [ "$(SCENARIO)" = inject ]; then echo "       the fault-injection campaign is EXAMPLE=campaign" >&2; fi; \
+		exit 1; fi
 	@$(call system_make,$(EXAMPLE),$(SCENARIO),$(MICROKIT_CONFIG))
 	$(PYTHON) tests/qemu/run.py --image $(call system_dir,$(EXAMPLE),$(SCENARIO),$(MICROKIT_CONFIG))/loader.img \
 		--expect tests/qemu/$(EXAMPLE)$(if $(SCENARIO),-$(SCENARIO)).expect --config $(MICROKIT_CONFIG) \
@@ -233,9 +248,10 @@ bench: sdk-check
 INJECT_SEED ?= 1
 INJECTIONS ?= 1000
 INJECT_CONFIG ?= release
+INJECT_BUILD_DIR = $(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(INJECT_CONFIG)/campaign-seed$(INJECT_SEED)-n$(INJECTIONS)
 
-# The seeded campaign: on seL4 (inject.system: INJECTIONS faults into the server, the crasher, client_b and the
-# logger, in 11 kinds) and, with the same schedule as far as it applies, on the Linux baseline (natively).
+# The seeded campaign: on seL4 (examples/campaign: INJECTIONS faults into the server, the crasher, client_b and
+# the logger, in 11 kinds) and, with the same schedule as far as it applies, on the Linux baseline (natively).
 inject: sdk-check baseline
 	@s="$(INJECT_SEED)"; case "$$s" in ''|*[!0-9]*) bad=1;; *) if [ $${#s} -gt 10 ] || [ "$$s" -gt 4294967295 ]; \
 		then bad=1; fi;; esac; if [ -n "$$bad" ]; then \
@@ -243,12 +259,10 @@ inject: sdk-check baseline
 	@n="$(INJECTIONS)"; case "$$n" in ''|*[!0-9]*) bad=1;; *) if [ $${#n} -gt 7 ] || [ "$$n" -lt 1 ] || \
 		[ "$$n" -gt 1000000 ]; then bad=1; fi;; esac; if [ -n "$$bad" ]; then \
 		echo "error: INJECTIONS=$(INJECTIONS) must be a number from 1 to 1000000" >&2; exit 1; fi
-	@config=$(INJECT_CONFIG); ex=recovery; variant=inject; label=recovery-inject-seed$(INJECT_SEED)-n$(INJECTIONS); \
-		$(MAKE) --no-print-directory -C examples/recovery MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
-		MICROKIT_CONFIG=$$config TOOLCHAIN=$(TOOLCHAIN) SCENARIO=inject INJECT_SEED=$(INJECT_SEED) \
-		INJECTIONS=$(INJECTIONS) BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$$config/$$label >/dev/null
-	$(PYTHON) bench/inject.py --image \
-		$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(INJECT_CONFIG)/recovery-inject-seed$(INJECT_SEED)-n$(INJECTIONS)/loader.img \
+	@$(MAKE) --no-print-directory -C examples/campaign MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
+		MICROKIT_CONFIG=$(INJECT_CONFIG) TOOLCHAIN=$(TOOLCHAIN) INJECT_SEED=$(INJECT_SEED) INJECTIONS=$(INJECTIONS) \
+		BUILD_DIR=$(INJECT_BUILD_DIR) >/dev/null
+	$(PYTHON) bench/inject.py --image $(INJECT_BUILD_DIR)/loader.img \
 		--out-dir $(BUILD_DIR)/inject --seed $(INJECT_SEED) --injections $(INJECTIONS) --config $(INJECT_CONFIG) \
 		--linux-binary $(BUILD_DIR)/baseline/sel4ft-baseline
 
@@ -259,7 +273,7 @@ INCLUDEDIR := $(PREFIX)/include
 # The public headers, and the Microkit port's header as <sel4ft/port.h>: an install is for one board and config.
 PUBLIC_HEADERS := $(wildcard include/sel4ft/*.h) lib/port/microkit/include/sel4ft/port.h
 
-install: install-lib install-includes install-sdf
+install: install-lib install-includes install-sdf install-examples
 
 install-lib: $(PD_LIB) sel4ft.pc.in | sdk-check
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig
@@ -280,6 +294,15 @@ print-toolchain:
 install-includes:
 	install -d $(DESTDIR)$(INCLUDEDIR)/sel4ft
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/sel4ft/
+
+# What an example folder needs to build against the install from anywhere: the make fragment (and the SDK
+# finder it includes), the PDs and helpers examples share, and services/ (what they share with the baseline).
+SHAREDIR := $(PREFIX)/share/sel4ft
+install-examples:
+	install -d $(DESTDIR)$(SHAREDIR)/common $(DESTDIR)$(SHAREDIR)/services
+	install -m 644 examples/example.mk examples/sdk.mk $(DESTDIR)$(SHAREDIR)/
+	install -m 644 $(wildcard examples/common/*.[ch]) $(DESTDIR)$(SHAREDIR)/common/
+	install -m 644 $(wildcard services/*.[ch]) $(DESTDIR)$(SHAREDIR)/services/
 
 # Docs, SDK, housekeeping --------------------------------------------------------
 

@@ -318,7 +318,7 @@ extern const char *const baseline_log_sources[BASELINE_LOG_SOURCE_NUM];
 #define BASELINE_SLOT_NUM 2u
 extern const char *const baseline_slot_owners[BASELINE_SLOT_NUM];
 
-/* The demo's service: the key-value protocol of examples/common/kv_protocol.h over sel4ft_rpc framing. */
+/* The demo's service: the key-value protocol of services/kv_protocol.h over sel4ft_rpc framing. */
 #define BASELINE_SERVER_SOCKET "server"
 /* Benchmark opcode: echo the payload (outside the key-value opcodes). */
 #define BASELINE_OP_ECHO 100u

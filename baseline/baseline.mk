@@ -13,9 +13,11 @@
 #   make baseline-test      the native tests (demo and a quick benchmark), for make check
 
 BASELINE_DIR := $(SEL4FT_DIR)/baseline
-BASELINE_SRCS := main.c common.c log.c server.c client.c supervisor.c bench.c inject.c
-# The demo's service speaks the examples' key-value protocol.
-BASELINE_CFLAGS = -D_GNU_SOURCE -I$(SEL4FT_DIR)/examples/common -MD -MP
+# What the seL4 examples and the baseline share: the key-value service's protocol and core, the restart policies,
+# the fault-injection schedule (services/).
+SERVICES_DIR := $(SEL4FT_DIR)/services
+BASELINE_SRCS := main.c common.c log.c server.c client.c supervisor.c bench.c inject.c services/kv_store.c
+BASELINE_CFLAGS = -D_GNU_SOURCE -I$(SERVICES_DIR) -MD -MP
 
 BASELINE_BIN = $(BUILD_DIR)/baseline/sel4ft-baseline
 BASELINE_SAN_BIN = $(BUILD_DIR)/baseline-san/sel4ft-baseline
@@ -33,11 +35,18 @@ LINUX_VM_TIMEOUT ?= 600
 
 baseline: $(BASELINE_BIN) $(BASELINE_SAN_BIN)
 
+# Each object from baseline/ or, under obj/services/, from services/.
 $(BUILD_DIR)/baseline/obj/%.o: $(BASELINE_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(BASELINE_CFLAGS) -c $< -o $@
+$(BUILD_DIR)/baseline/obj/services/%.o: $(SERVICES_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(BASELINE_CFLAGS) -c $< -o $@
 
 $(BUILD_DIR)/baseline-san/obj/%.o: $(BASELINE_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(BASELINE_CFLAGS) -c $< -o $@
+$(BUILD_DIR)/baseline-san/obj/services/%.o: $(SERVICES_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(BASELINE_CFLAGS) -c $< -o $@
 
@@ -56,6 +65,9 @@ $(call sel4ft_library,$(BASELINE_AARCH64_DIR)/lib,$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-
 $(BASELINE_AARCH64_DIR)/obj/%.o: $(BASELINE_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(TOOLCHAIN)-gcc $(BASELINE_AARCH64_CFLAGS) $(BASELINE_CFLAGS) -c $< -o $@
+$(BASELINE_AARCH64_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(TOOLCHAIN)-gcc $(BASELINE_AARCH64_CFLAGS) $(BASELINE_CFLAGS) -c $< -o $@
 
 $(BASELINE_AARCH64_BIN): $(addprefix $(BASELINE_AARCH64_DIR)/obj/,$(BASELINE_SRCS:.c=.o)) $(BASELINE_AARCH64_LIB)
 	$(TOOLCHAIN)-gcc -static -Wl,--build-id=none -o $@ $^ || { echo "error: static aarch64 link failed; is libc6-dev-arm64-cross installed?" >&2; exit 1; }
@@ -69,4 +81,4 @@ linux-bench: linux-vm
 baseline-test: baseline
 	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) sh $(SEL4FT_DIR)/tests/baseline/run.sh
 
--include $(wildcard $(BUILD_DIR)/baseline/obj/*.d $(BUILD_DIR)/baseline-san/obj/*.d $(BASELINE_AARCH64_DIR)/obj/*.d)
+-include $(wildcard $(foreach d,$(BUILD_DIR)/baseline $(BUILD_DIR)/baseline-san $(BASELINE_AARCH64_DIR),$(d)/obj/*.d $(d)/obj/services/*.d))

@@ -58,7 +58,7 @@ static const char *const kind_names[KIND_NUM] = {
     "null_read", "null_write", "unmapped_write", "readonly_write", "undefined_instruction", "stack_overflow", "hang",
 };
 
-/* The schedule is the seL4 campaign's (examples/common/inject_schedule.h). What applies here: the injections
+/* The schedule is the seL4 campaign's (services/inject_schedule.h). What applies here: the injections
  * into the crasher of the fault kinds and the hang; the baseline's crasher process is their Linux counterpart.
  * The rest (the server, client_b and the logger as targets, and the crasher's foreign_notify, ring_garbage and
  * log_flood) is not run on Linux. Linux numbers its own injections 1..plan_count, in schedule order. */

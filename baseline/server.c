@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* The server: the examples' key-value service (examples/common/kv_protocol.h) as a Linux process. Requests
- * arrive in a request slot in POSIX shared memory (one per client process, eventfd wake-ups) and over a Unix
+/* The server: the examples' key-value service (services/kv_store.h, the same core the seL4 server PD uses) as
+ * a Linux process; this file is its transport. Requests arrive in a request slot in POSIX shared memory (one per client process, eventfd wake-ups) and over a Unix
  * stream socket; every request is copied out of shared memory or the socket first, then validated, then used.
  *
  * The table lives in a mapping of its own: private in the isolated scenario, a POSIX shared memory object in
@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "baseline.h"
-#include "kv_protocol.h"
 #include "server_state.h"
 
 #define MAX_CONNECTIONS 4u
@@ -49,52 +48,6 @@ typedef struct {
     _Alignas(8) uint8_t message[BASELINE_MESSAGE_MAX];
 } server_t;
 
-/* A key is 1..KV_KEY_MAX-1 printable characters, NUL-terminated inside the field. */
-static bool key_valid(const char *key)
-{
-    uint32_t i = 0;
-    while (i < KV_KEY_MAX && key[i] != '\0') {
-        if (key[i] < 0x21 || key[i] > 0x7e) {
-            return false;
-        }
-        i++;
-    }
-    return i > 0 && i < KV_KEY_MAX;
-}
-
-static server_entry_t *find(server_state_t *state, const char *key)
-{
-    for (uint32_t i = 0; i < KV_ENTRIES; i++) {
-        if (state->entries[i].used && strncmp(state->entries[i].key, key, KV_KEY_MAX) == 0) {
-            return &state->entries[i];
-        }
-    }
-    return NULL;
-}
-
-static server_entry_t *find_or_create(server_state_t *state, const char *key)
-{
-    server_entry_t *e = find(state, key);
-    for (uint32_t i = 0; e == NULL && i < KV_ENTRIES; i++) {
-        if (!state->entries[i].used) {
-            e = &state->entries[i];
-            memset(e, 0, sizeof(*e));
-            snprintf(e->key, sizeof(e->key), "%s", key);
-            e->used = 1;
-        }
-    }
-    return e;
-}
-
-static uint32_t count_entries(const server_state_t *state)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < KV_ENTRIES; i++) {
-        n += state->entries[i].used != 0;
-    }
-    return n;
-}
-
 /* Check the state before touching it. Once it failed, it stays failed: nothing in it can be trusted. */
 static bool state_intact(server_t *server)
 {
@@ -110,7 +63,7 @@ static bool state_intact(server_t *server)
     server->corrupted = true;
     LOG_ERROR("state corrupted: checksum 0x%08x, but the table hashes to 0x%08x; canaries %s; entry 0 key now "
               "starts '%.8s'", state->checksum, computed, canaries ? "intact" : "overwritten",
-              state->entries[0].key);
+              state->table.entries[0].key);
     LOG_ERROR("refusing every request from now on (SEL4FT_RPC_INTERNAL_ERROR): nothing in the table can be trusted");
     baseline_control_send(BASELINE_FD_CONTROL, BASELINE_CONTROL_CORRUPTED, 0, 0, 0);
     return false;
@@ -121,109 +74,15 @@ static void state_changed(server_state_t *state)
     state->checksum = server_state_checksum(state);
 }
 
-static uint32_t put(server_t *server, const sel4ft_rpc_header_t *request, const uint8_t *payload)
-{
-    kv_put_request_t put;
-    if (request->length != sizeof(put)) {
-        return SEL4FT_RPC_INVALID_ARGUMENT;
-    }
-    memcpy(&put, payload, sizeof(put));
-    if (!key_valid(put.key) || put.value_length > KV_VALUE_MAX || put.reserved != 0) {
-        return SEL4FT_RPC_INVALID_ARGUMENT;
-    }
-    server_entry_t *e = find_or_create(server->state, put.key);
-    if (e == NULL) {
-        return SEL4FT_RPC_NO_SPACE;
-    }
-    memcpy(e->value, put.value, put.value_length);
-    e->value_length = put.value_length;
-    state_changed(server->state);
-    return SEL4FT_RPC_OK;
-}
-
-static uint32_t get(server_t *server, const sel4ft_rpc_header_t *request, const uint8_t *payload, uint32_t *length)
-{
-    kv_key_request_t get;
-    if (request->length != sizeof(get)) {
-        return SEL4FT_RPC_INVALID_ARGUMENT;
-    }
-    memcpy(&get, payload, sizeof(get));
-    if (!key_valid(get.key)) {
-        return SEL4FT_RPC_INVALID_ARGUMENT;
-    }
-    const server_entry_t *e = find(server->state, get.key);
-    if (e == NULL) {
-        return SEL4FT_RPC_NOT_FOUND;
-    }
-    kv_value_reply_t reply = { .value_length = e->value_length };
-    memcpy(reply.value, e->value, e->value_length);
-    memcpy(server->reply_payload, &reply, sizeof(reply));
-    *length = sizeof(reply);
-    return SEL4FT_RPC_OK;
-}
-
-static uint32_t delete(server_t *server, const sel4ft_rpc_header_t *request, const uint8_t *payload)
-{
-    kv_key_request_t del;
-    if (request->length != sizeof(del)) {
-        return SEL4FT_RPC_INVALID_ARGUMENT;
-    }
-    memcpy(&del, payload, sizeof(del));
-    if (!key_valid(del.key)) {
-        return SEL4FT_RPC_INVALID_ARGUMENT;
-    }
-    server_entry_t *e = find(server->state, del.key);
-    if (e == NULL) {
-        return SEL4FT_RPC_NOT_FOUND;
-    }
-    e->used = 0;
-    state_changed(server->state);
-    return SEL4FT_RPC_OK;
-}
-
-static uint32_t increment(server_t *server, const sel4ft_rpc_header_t *request, const uint8_t *payload,
-                          uint32_t *length)
-{
-    kv_increment_request_t inc;
-    if (request->length != sizeof(inc)) {
-        return SEL4FT_RPC_INVALID_ARGUMENT;
-    }
-    memcpy(&inc, payload, sizeof(inc));
-    if (!key_valid(inc.key)) {
-        return SEL4FT_RPC_INVALID_ARGUMENT;
-    }
-    server_entry_t *e = find(server->state, inc.key);
-    int64_t value = 0;
-    if (e != NULL) {
-        /* Only an 8-byte value is a counter. */
-        if (e->value_length != sizeof(value)) {
-            return KV_NOT_A_COUNTER;
-        }
-        memcpy(&value, e->value, sizeof(value));
-    } else if ((e = find_or_create(server->state, inc.key)) == NULL) {
-        return SEL4FT_RPC_NO_SPACE;
-    }
-    value = (int64_t)((uint64_t)value + (uint64_t)inc.delta);
-    memcpy(e->value, &value, sizeof(value));
-    e->value_length = sizeof(value);
-    state_changed(server->state);
-    kv_counter_reply_t reply = { .value = value };
-    memcpy(server->reply_payload, &reply, sizeof(reply));
-    *length = sizeof(reply);
-    return SEL4FT_RPC_OK;
-}
-
 static uint32_t stats(server_t *server, uint32_t *length)
 {
     uint64_t requests = server->requests[SOURCE_CLIENT_SHM] + server->requests[SOURCE_CRASHER_SHM] +
                         server->requests[SOURCE_SOCKET];
-    kv_stats_reply_t reply = {
-        .entries = server->corrupted ? 0 : count_entries(server->state),
-        .capacity = KV_ENTRIES,
-        .requests = requests,
-        .succeeded = server->succeeded + 1, /* this one */
-        .failed = server->failed,
-    };
+    kv_stats_reply_t reply = kv_table_stats(&server->state->table, requests, server->succeeded + 1 /* this one */,
+                                            server->failed);
+    if (server->corrupted) {
+        reply.entries = 0; /* nothing in the table can be trusted */
+    }
     memcpy(server->reply_payload, &reply, sizeof(reply));
     *length = sizeof(reply);
     LOG_INFO("summary: %lu requests (shared memory: client %lu, crasher %lu; socket %lu), %lu succeeded, %lu failed, "
@@ -246,18 +105,12 @@ static uint32_t handle(server_t *server, const sel4ft_rpc_header_t *request, con
     if (!state_intact(server)) {
         return SEL4FT_RPC_INTERNAL_ERROR;
     }
-    switch (request->opcode) {
-    case KV_PUT:
-        return put(server, request, payload);
-    case KV_GET:
-        return get(server, request, payload, reply_length);
-    case KV_DELETE:
-        return delete(server, request, payload);
-    case KV_INCREMENT:
-        return increment(server, request, payload, reply_length);
-    default:
-        return SEL4FT_RPC_UNKNOWN_OPERATION;
+    uint32_t status = kv_table_apply(&server->state->table, request->opcode, payload, request->length,
+                                     server->reply_payload, sizeof(server->reply_payload), reply_length);
+    if (status == SEL4FT_RPC_OK && kv_opcode_writes(request->opcode)) {
+        state_changed(server->state);
     }
+    return status;
 }
 
 static void count(server_t *server, uint32_t status)

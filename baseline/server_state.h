@@ -11,38 +11,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kv_protocol.h"
+#include "kv_store.h"
 
 /* "KVSTATE!" at both ends of the table. */
 #define SERVER_STATE_CANARY 0x2145544154535f4bull
 
 typedef struct {
-    char key[KV_KEY_MAX];
-    uint32_t value_length;
-    uint32_t used;
-    uint8_t value[KV_VALUE_MAX];
-} server_entry_t;
-
-typedef struct {
     uint64_t canary_front;
-    uint32_t checksum; /* FNV-1a over the entries, updated by the server after every change */
+    uint32_t checksum; /* FNV-1a over the table, updated by the server after every change */
     uint32_t reserved;
-    server_entry_t entries[KV_ENTRIES];
+    kv_table_t table;  /* the key-value service's table (services/kv_store.h), here in this mapping */
     uint64_t canary_back;
 } server_state_t;
-
-_Static_assert(sizeof(server_entry_t) == 296, "server_entry_t layout");
 
 /* The mapping that holds the table (whole pages). */
 #define SERVER_STATE_MAPPING_SIZE 20480u
 _Static_assert(sizeof(server_state_t) <= SERVER_STATE_MAPPING_SIZE, "the table fits its mapping");
 
-/* FNV-1a over the entries. */
+/* FNV-1a over the table. */
 static inline uint32_t server_state_checksum(const server_state_t *state)
 {
-    const uint8_t *p = (const uint8_t *)state->entries;
+    const uint8_t *p = (const uint8_t *)&state->table;
     uint32_t hash = 2166136261u;
-    for (size_t i = 0; i < sizeof(state->entries); i++) {
+    for (size_t i = 0; i < sizeof(state->table); i++) {
         hash = (hash ^ p[i]) * 16777619u;
     }
     return hash;

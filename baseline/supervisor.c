@@ -518,7 +518,7 @@ static void kill_all(supervisor_t *s)
 static void init_children(supervisor_t *s)
 {
     const uint64_t hz = sel4ft_os_tick_hz();
-    /* The seL4 recovery example's policies (examples/common/policies.h). */
+    /* The seL4 recovery example's policies (services/policies.h). */
     const sel4ft_supervisor_policy_t steady = policy_server(hz);
     const sel4ft_supervisor_policy_t crasher = policy_crasher(hz);
     static const char *const names[CHILD_NUM] = { "logger", "server", "client", "crasher" };

@@ -2,7 +2,7 @@
 # Copyright 2026, the sel4ft authors
 #
 # SPDX-License-Identifier: BSD-2-Clause
-"""`make inject`: boot the recovery system's seeded fault-injection campaign on seL4 in QEMU and tabulate,
+"""`make inject`: boot the seeded fault-injection campaign (examples/campaign) on seL4 in QEMU and tabulate,
 per fault kind, what was injected, detected, decoded as expected and recovered, and whether any request was
 lost or applied twice or any fault escaped into another PD."""
 
@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(TOP, "tests", "qemu"))
 
 import qemu  # noqa: E402
 
-# The schedule's kinds and targets, as in examples/common/inject_schedule.h.
+# The schedule's kinds and targets, as in services/inject_schedule.h.
 KINDS = ["null_read", "null_write", "unmapped_write", "readonly_write", "undefined_instruction", "stack_overflow",
          "hang", "foreign_notify", "request_garbage", "ring_garbage", "log_flood"]
 LINUX_KINDS = KINDS[:7]
@@ -92,7 +92,7 @@ def monitor_event(line):
 
 
 def tabulate(lines):
-    """Per (target, kind) counts and campaign-wide figures, from the serial log of inject.system."""
+    """Per (target, kind) counts and campaign-wide figures, from the serial log of campaign.system."""
     rows = {(t, k): {"target": t, "kind": k, "injected": 0, "detected": 0, "as_expected": 0, "recovered": 0,
                      "contained": 0, "lost": 0, "doubled": 0, "escaped": 0}
             for t in TARGETS for k in KINDS if k in APPLIES[t]}

@@ -6,6 +6,7 @@
 # Finds the Microkit SDK and checks the build variables that depend on it.
 # Nothing here fails at include time: targets that need the SDK depend on
 # `sdk-check`, which stops with one clear message; other targets never need it.
+# Included by the top-level Makefile and by example.mk (an installed copy too, where SEL4FT_DIR is unset).
 
 MICROKIT_SDK_VERSION := 2.0.1
 MICROKIT_BOARD ?= qemu_virt_aarch64
@@ -20,7 +21,10 @@ TOOLCHAIN ?= $(TOOLCHAIN_$(MICROKIT_BOARD))
 SEL4FT_TOOLCHAIN_PACKAGE_aarch64-linux-gnu := gcc-aarch64-linux-gnu
 SEL4FT_TOOLCHAIN_PACKAGE_riscv64-unknown-elf := gcc-riscv64-unknown-elf
 
-SEL4FT_SDK_CANDIDATES := $(SEL4FT_DIR)/sdk/microkit-sdk-$(MICROKIT_SDK_VERSION) /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)
+sel4ft_comma := ,
+sel4ft_space := $() $()
+SEL4FT_SDK_CANDIDATES := $(if $(SEL4FT_DIR),$(SEL4FT_DIR)/sdk/microkit-sdk-$(MICROKIT_SDK_VERSION)) \
+	/opt/microkit-sdk-$(MICROKIT_SDK_VERSION)
 
 ifeq ($(strip $(MICROKIT_SDK)),)
 MICROKIT_SDK := $(firstword $(foreach d,$(SEL4FT_SDK_CANDIDATES),$(if $(wildcard $(d)/bin/microkit),$(d))))
@@ -42,7 +46,7 @@ sdk-check:
 	fi
 	@if [ -z "$(SEL4FT_HAVE_SDK)" ]; then \
 		echo "error: this target needs the seL4 Microkit SDK $(MICROKIT_SDK_VERSION), and none was found." >&2; \
-		echo "       Looked in: \$$MICROKIT_SDK (unset), $(SEL4FT_DIR)/sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)." >&2; \
+		echo "       Looked in: \$$MICROKIT_SDK (unset), $(subst $(sel4ft_space),$(sel4ft_comma) ,$(strip $(SEL4FT_SDK_CANDIDATES)))." >&2; \
 		echo "       Get it with 'make sdk' (downloads the official release into ./sdk/), or unpack" >&2; \
 		echo "       microkit-sdk-$(MICROKIT_SDK_VERSION)-linux-x86-64.tar.gz yourself and set MICROKIT_SDK=/path/to/it." >&2; \
 		exit 1; \

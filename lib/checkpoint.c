@@ -27,24 +27,27 @@ uint64_t sel4ft_checksum(uint64_t seed, const void *data, size_t length)
      * the offset basis, so feeding nothing returns the seed and a running value can be fed back in. */
     const uint8_t *p = data;
     uint64_t h = seed ^ FNV_OFFSET;
+    size_t i = 0;
 
+    /* Every read is p[i .. i + n - 1] under a loop condition i + n <= length (verify/ proves them in bounds);
+     * i is a multiple of 4 throughout. */
     if (((uintptr_t)p & 3) == 0) {
         /* Aligned (snapshots, checkpoints): whole words. */
-        const word32_alias_t *w = (const word32_alias_t *)p;
-        for (; length >= 8; w += 2, length -= 8) {
+        for (; i + 8 <= length; i += 8) {
+            const word32_alias_t *w = (const word32_alias_t *)(p + i);
             h = (h ^ w[0]) * FNV_PRIME;
             h = (h ^ w[1]) * FNV_PRIME;
         }
-        p = (const uint8_t *)w;
     }
-    for (; length >= 4; p += 4, length -= 4) {
-        uint32_t word = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    for (; i + 4 <= length; i += 4) {
+        uint32_t word = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8 | (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 3] << 24;
         h = (h ^ word) * FNV_PRIME;
     }
-    if (length > 0) {
+    if (i < length) {
+        /* The last 1 to 3 bytes, as one zero-padded word. */
         uint32_t word = 0;
-        for (size_t i = 0; i < length; i++) {
-            word |= (uint32_t)p[i] << (8 * i);
+        for (; i < length; i++) {
+            word |= (uint32_t)p[i] << (8 * (i & 3));
         }
         h = (h ^ word) * FNV_PRIME;
     }

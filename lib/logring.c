@@ -3,6 +3,8 @@
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
+#include <limits.h>
+
 #include <sel4ft/error.h>
 #include <sel4ft/fence.h>
 #include <sel4ft/fmt.h>
@@ -265,7 +267,9 @@ int sel4ft_logring_drain(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_
     int delivered = 0;
     sel4ft_log_record_t record;
 
-    for (uint32_t taken = 0; taken < budget; taken++) {
+    /* The count is returned as an int: a budget past INT_MAX stops at INT_MAX records delivered (before,
+     * the 2^31st record overflowed it), which verify/ proves. */
+    for (uint32_t taken = 0; taken < budget && delivered < INT_MAX; taken++) {
         int err = sel4ft_logring_read(consumer, &record);
         if (err == 0) {
             handler(context, &record);

@@ -64,8 +64,10 @@ static inline void put_header(uint8_t *region, uint16_t opcode, uint32_t status,
     header_words_t h = { .header = { SEL4FT_RPC_MAGIC, SEL4FT_RPC_VERSION, opcode, status, length, request_id,
                                      epoch } };
     uint64_t *words = (uint64_t *)region;
+    /* Relaxed atomic stores, as the reads in copy_header_out(): each word written once, untorn (the same
+     * single store instruction as a plain store on aarch64 and x86-64). */
     for (int i = 0; i < 4; i++) {
-        words[i] = h.words[i];
+        __atomic_store_n(&words[i], h.words[i], __ATOMIC_RELAXED);
     }
 }
 

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* sel4ft's typed request/reply: an echo service. Built twice: as the plain server,
+/* sel4ft's typed request/reply: an echo service. Built twice (see the Makefile): as the plain server,
  * and (RESTARTABLE) as the recovery server, which crashes on request and restarts
  * under the monitor with its .data/.bss restored. */
 

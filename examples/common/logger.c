@@ -13,8 +13,10 @@
  * Optionally, for a logger that a fault monitor supervises and restarts:
  *   #define LOGGER_SUPERVISOR_CHANNEL 8 (heartbeat requests in; "serving" out after every start)
  * with setvar symbols snapshot_region, snapshot_region_size (sel4ft_restart_begin) and heartbeat_region;
- * and for a logger that takes part in a fault-injection campaign:
- *   #define LOGGER_INJECT_CHANNEL 10    (calls logger_inject(), which the example defines) */
+ * and for an example whose logger answers channels of the example's own as well (a fault-injection target):
+ *   #define LOGGER_NOTIFIED_HOOK name   (bool name(sel4ft_channel_t channel), defined in a source the example
+ *                                        links into its logger; true when it took the notification)
+ * The logger itself knows nothing of any one example. */
 
 #include <microkit.h>
 
@@ -27,8 +29,8 @@ uintptr_t uart_base;
 uintptr_t snapshot_region, snapshot_region_size;
 uintptr_t heartbeat_region;
 #endif
-#ifdef LOGGER_INJECT_CHANNEL
-void logger_inject(void);
+#ifdef LOGGER_NOTIFIED_HOOK
+bool LOGGER_NOTIFIED_HOOK(sel4ft_channel_t channel);
 #endif
 
 #define DECLARE_RING(name, channel) uintptr_t name##_log, name##_log_size;
@@ -202,9 +204,8 @@ void notified(microkit_channel ch)
         return;
     }
 #endif
-#ifdef LOGGER_INJECT_CHANNEL
-    if (ch == LOGGER_INJECT_CHANNEL) {
-        logger_inject();
+#ifdef LOGGER_NOTIFIED_HOOK
+    if (LOGGER_NOTIFIED_HOOK(ch)) {
         return;
     }
 #endif

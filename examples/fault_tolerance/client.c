@@ -14,11 +14,14 @@
 #include "example_log.h"
 #include "kv_client.h"
 
-#define SERVER_CHANNEL 0
-#define LOG_CHANNEL 1
-#define MONITOR_CHANNEL 3
-#define BATCH_BEFORE 30
-#define BATCH_AFTER 50
+/* Channels (see fault_tolerance.system). */
+enum {
+    SERVER_CHANNEL = 0,
+    LOG_CHANNEL = 1,
+    MONITOR_CHANNEL = 3, /* the monitor reports the crasher's failure; the client says when it is done */
+};
+
+enum { BATCH_BEFORE = 30, BATCH_AFTER = 50 };
 
 uintptr_t rpc_region, rpc_region_size;
 uintptr_t log_ring, log_ring_size;

@@ -13,8 +13,11 @@
 #include "example_log.h"
 #include "kv_client.h"
 
-#define SERVER_CHANNEL 0
-#define LOG_CHANNEL 1
+/* Channels (see fault_tolerance.system). */
+enum {
+    SERVER_CHANNEL = 0,
+    LOG_CHANNEL = 1,
+};
 
 uintptr_t rpc_region, rpc_region_size;
 uintptr_t log_ring, log_ring_size;

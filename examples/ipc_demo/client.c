@@ -14,10 +14,14 @@
 #include "example_log.h"
 #include "kv_client.h"
 
-#define SERVER_CHANNEL 0
-#define LOG_CHANNEL 1
-#define FINISH_CHANNEL 2
-#define LOOP_INCREMENTS 100
+/* Channels (see ipc_demo.system). */
+enum {
+    SERVER_CHANNEL = 0,
+    LOG_CHANNEL = 1,
+    FINISH_CHANNEL = 2, /* "workload finished" to the logger */
+};
+
+enum { LOOP_INCREMENTS = 100 };
 
 uintptr_t rpc_region, rpc_region_size;
 uintptr_t log_ring, log_ring_size;

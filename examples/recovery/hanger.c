@@ -4,9 +4,9 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* The hanger answers the monitor's heartbeat requests by counting in a shared
- * word. Its first incarnation stops answering after three (an endless loop);
- * the monitor notices two missed periods and restarts it. */
+/* The hanger (scenario hang) answers the monitor's heartbeat requests by counting
+ * in a shared word. Its first incarnation stops answering after three (an endless
+ * loop); the monitor notices two missed periods and restarts it. */
 
 #include <microkit.h>
 
@@ -16,9 +16,14 @@
 #include "example_log.h"
 #include "scenario.h"
 
-#define LOG_CHANNEL 8
-#define FINISHED_CHANNEL 7
-#define HEALTHY_BEATS 5
+/* Channels (see recovery.system). */
+enum {
+    FINISHED_CHANNEL = 7, /* to the monitor: the second incarnation is healthy */
+    LOG_CHANNEL = 8,
+    MONITOR_CHANNEL = 9, /* heartbeat requests in; "running (again)" out */
+};
+
+enum { HEALTHY_BEATS = 5 };
 
 uintptr_t log_ring, log_ring_size;
 uintptr_t snapshot_region, snapshot_region_size;
@@ -29,21 +34,16 @@ static uint32_t beats;
 
 void init(void)
 {
-    int err = sel4ft_restart_begin((void *)snapshot_region, snapshot_region_size, &incarnation);
-    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
-    if (err != 0) {
-        LOG_ERROR("cannot restore a clean image: %s", sel4ft_strerror(err));
-        __builtin_trap();
+    incarnation = example_restart_begin(snapshot_region, snapshot_region_size, log_ring, log_ring_size, LOG_CHANNEL);
+    if (scenario.hanger_hangs) {
+        LOG_INFO("incarnation %lu: answering heartbeats", (unsigned long)incarnation);
+        microkit_notify(MONITOR_CHANNEL);
     }
-#if SCENARIO == SCENARIO_HANG
-    LOG_INFO("incarnation %lu: answering heartbeats", (unsigned long)incarnation);
-    microkit_notify(MONITOR_UP_CHANNEL);
-#endif
 }
 
 void notified(microkit_channel ch)
 {
-    if (ch != MONITOR_UP_CHANNEL) {
+    if (ch != MONITOR_CHANNEL) {
         LOG_WARN("unexpected notification on channel %u", ch);
         return;
     }

@@ -65,12 +65,9 @@ void init(void)
     sel4ft_faultmon_init(&monitor, &example_log, NULL, NULL);
     hz = sel4ft_os_tick_hz();
 
-    /* The same policies as the Linux baseline's supervisor (examples/common/policies.h). */
+    /* The same policies as the Linux baseline's supervisor (services/policies.h). */
     const sel4ft_supervisor_policy_t server_policy = policy_server(hz);
     const sel4ft_supervisor_policy_t crasher_policy = policy_crasher(hz);
-    /* A real read keeps the setvar symbol through --gc-sections when the scenario does not use it (the
-     * Microkit tool must find it). */
-    (void)*(volatile uintptr_t *)&hanger_heartbeat;
     const sel4ft_supervisor_policy_t hanger_policy = policy_crasher(hz);
     const sel4ft_faultmon_child_config_t children[] = {
         [SERVER_ID] = { .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &server_policy,
@@ -80,7 +77,7 @@ void init(void)
         /* Heartbeats only where the hanger is the subject. */
         [HANGER_ID] = { .name = "hanger", .on_fault = SEL4FT_FAULTMON_RESTART, .policy = &hanger_policy,
                         .channel = HANGER_CHANNEL,
-                        .heartbeat = SCENARIO == SCENARIO_HANG ? (const sel4ft_heartbeat_t *)hanger_heartbeat : NULL },
+                        .heartbeat = scenario.hanger_hangs ? (const sel4ft_heartbeat_t *)hanger_heartbeat : NULL },
     };
     for (uint32_t id = SERVER_ID; id <= HANGER_ID; id++) {
         int err = sel4ft_faultmon_add_child(&monitor, id, &children[id]);
@@ -90,10 +87,10 @@ void init(void)
     }
     /* A restarted child that has not said it serves within a second failed again. */
     sel4ft_faultmon_set_recovery_timeout(&monitor, hz);
-#if SCENARIO == SCENARIO_HANG
-    /* Heartbeats every 10 ms; two missed periods make a hang. */
-    sel4ft_faultmon_set_heartbeat_period(&monitor, hz / 100, sel4ft_os_ticks());
-#endif
+    if (scenario.hanger_hangs) {
+        /* Heartbeats every 10 ms; two missed periods make a hang. */
+        sel4ft_faultmon_set_heartbeat_period(&monitor, hz / 100, sel4ft_os_ticks());
+    }
     LOG_INFO("supervising server, crasher, hanger (counter at %lu Hz)", (unsigned long)hz);
     rearm_timer();
 }
@@ -104,12 +101,11 @@ seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo
 
     (void)reply_msginfo;
     seL4_Bool resume = sel4ft_faultmon_fault(&monitor, child, msginfo, now);
-#if SCENARIO == SCENARIO_ESCALATE
-    /* Once the crasher is given up, let the last lines drain for 20 ms, then sum up. */
+    /* Once the crasher is given up (it crashes only in scenario escalate), let the last lines drain for 20 ms,
+     * then sum up. */
     if (sel4ft_faultmon_child(&monitor, CRASHER_ID)->state == SEL4FT_FAULTMON_STOPPED && finish_at == 0) {
         finish_at = now + hz / 50;
     }
-#endif
     rearm_timer();
     return resume;
 }

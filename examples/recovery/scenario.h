@@ -5,26 +5,25 @@
  */
 #pragma once
 
-/* The recovery example runs one scenario per build (make SCENARIO=...): every PD is
- * compiled with -DSCENARIO=SCENARIO_<name>, and PDs a scenario does not use stay idle. */
+/* One of the recovery example's scenarios: what happens in it, as data. The build links exactly one of
+ * scenarios/<name>.c (make SCENARIO=<name>), which defines `scenario`; each PD reads what concerns it at run
+ * time. A PD a scenario does not use stays idle. */
 
-#define SCENARIO_ESCALATE 1     /* the crasher crashes every incarnation until the policy gives up */
-#define SCENARIO_SERVER_CRASH 2 /* the server crashes mid-request, twice, while two clients keep calling */
-#define SCENARIO_HANG 3         /* the hanger stops answering heartbeats and is restarted */
-#define SCENARIO_CHECKPOINT 4   /* the server's newest checkpoint is corrupted before it crashes */
-#define SCENARIO_HOSTILE 5      /* client_b sends garbage requests and scribbles on its log ring */
-#define SCENARIO_INJECT 6       /* a seeded campaign: the crasher fails INJECTIONS times, in 7 ways */
+#include <stdbool.h>
+#include <stdint.h>
 
-#ifndef INJECTIONS
-#define INJECTIONS 1000
-#endif
-#ifndef INJECT_SEED
-#define INJECT_SEED 1
-#endif
+/* A crash client_a arms in the server (OP_INJECT) just before one of its rounds. */
+typedef struct {
+    uint32_t round; /* 1-based; 0: none */
+    uint32_t point; /* enum crash_point */
+} recovery_crash_t;
 
-#ifndef SCENARIO
-#error "build with -DSCENARIO=SCENARIO_<name> (make SCENARIO=escalate|server_crash|hang|checkpoint)"
-#endif
+typedef struct {
+    bool client_rounds;          /* client_a and client_b run their rounds of updates against the server */
+    bool client_b_hostile;       /* first, client_b sends garbage requests and scribbles on its log ring */
+    recovery_crash_t crashes[2]; /* the server crashes client_a arms during the rounds */
+    bool crasher_crashes;        /* the crasher crashes in every incarnation until its policy gives up */
+    bool hanger_hangs;           /* the hanger answers heartbeats, then stops; the monitor watches them */
+} recovery_scenario_t;
 
-/* Channels every PD agrees on: a PD's channel to the monitor says "serving (again)". */
-#define MONITOR_UP_CHANNEL 9
+extern const recovery_scenario_t scenario;

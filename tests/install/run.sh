@@ -5,7 +5,8 @@
 #
 # Install the library into a scratch prefix, then build (and with an SDK, boot)
 # a PD that lives outside the repository using only pkg-config, the installed
-# sel4ft-sdf and the SDK: once for each board of BOARDS.
+# sel4ft-sdf and the SDK, and an example system copied out of the tree using
+# only the install's make fragment: once for each board of BOARDS.
 # Environment: BUILD_DIR, RESULTS_DIR, MICROKIT_SDK, BOARDS, MICROKIT_CONFIG, HAVE_SDK.
 
 set -u
@@ -39,7 +40,7 @@ if [ "${HAVE_SDK:-}" != yes ]; then
     else
         bad "make install without an SDK failed without the SDK message (see $work/install.log)"
     fi
-    skip "the installed files, pkg-config, its pd_cflags, the out-of-tree build and its boot need the SDK" 6
+    skip "the installed files, pkg-config, its pd_cflags and toolchain, the out-of-tree builds and their boots need the SDK" 8
     finish
 fi
 if [ -z "${BOARDS:-}" ]; then
@@ -47,7 +48,20 @@ if [ -z "${BOARDS:-}" ]; then
     finish
 fi
 
-# One board: install, inspect, build the probe out of tree, boot it.
+# boot NAME BOARD IMAGE EXPECT WHAT: boot IMAGE in QEMU for BOARD and check its serial log against EXPECT (WHAT:
+# what a pass shows).
+boot() {
+    if /usr/bin/python3 "$top/tests/qemu/run.py" --image "$3" --expect "$4" --name "$1" --board "$2" \
+            --config "$MICROKIT_CONFIG" --log-dir "$BUILD_DIR/logs/qemu-test" --timeout 60 \
+            > "$work/$2/$1-qemu.log" 2>&1; then
+        ok "$2: $5"
+    else
+        bad "$2: $1 did not boot as expected:"
+        sed 's/^/         /' "$work/$2/$1-qemu.log" | tail -15
+    fi
+}
+
+# One board: install, inspect, build the probe PD and a copied-out example against the install, boot both.
 test_board() {
     board=$1
     stage="$work/$board/stage"
@@ -61,7 +75,7 @@ test_board() {
     fi
 
     for f in lib/libsel4ft.a lib/pkgconfig/sel4ft.pc include/sel4ft/sel4ft.h include/sel4ft/logring.h \
-            include/sel4ft/port.h bin/sel4ft-sdf; do
+            include/sel4ft/port.h bin/sel4ft-sdf share/sel4ft/example.mk; do
         [ -f "$stage$prefix/$f" ] || { bad "$board: missing $prefix/$f"; return; }
     done
     [ ! -e "$stage$prefix/include/sel4ft/os_linux.h" ] || bad "$board: host-only header os_linux.h was installed"
@@ -96,6 +110,7 @@ test_board() {
     else
         bad "$board: pkg-config's toolchain ($toolchain) is not the board's"
     fi
+
     board_dir="$MICROKIT_SDK/board/$board/$MICROKIT_CONFIG"
     out="$work/$board/probe"
     mkdir -p "$out"
@@ -106,19 +121,38 @@ test_board() {
        "$MICROKIT_SDK/bin/microkit" "$out/probe.system" --search-path "$out" --board "$board" \
             --config "$MICROKIT_CONFIG" -o "$out/loader.img" -r "$out/report.txt" > "$out/build.log" 2>&1; then
         ok "$board: out-of-tree PD built with pkg-config, the installed sel4ft-sdf and the SDK alone"
+        boot install-probe "$board" "$out/loader.img" "$here/probe.expect" \
+            "out-of-tree PD boots on seL4 in QEMU and prints through the installed library"
     else
         bad "$board: out-of-tree PD failed to build"
-        return
     fi
 
-    if /usr/bin/python3 "$top/tests/qemu/run.py" --image "$out/loader.img" --expect "$here/probe.expect" \
-            --name install-probe --board "$board" --config "$MICROKIT_CONFIG" --log-dir "$BUILD_DIR/logs/qemu-test" \
-            --timeout 60 > "$out/qemu.log" 2>&1; then
-        ok "$board: out-of-tree PD boots on seL4 in QEMU and prints through the installed library"
+    # An example that uses the shared example code (the key-value server and client, the logger), copied to a
+    # folder outside the repository and built there against the staged install alone: its make fragment,
+    # libsel4ft.a, headers, sel4ft-sdf, pd_cflags, toolchain, examples/common and services/. A fresh environment,
+    # as a user's shell would be: the board, config and cross compiler come from the install, the build goes into
+    # the copy's own build/.
+    scratch=$(mktemp -d "${TMPDIR:-/tmp}/sel4ft-example.XXXXXX")
+    cp -R "$top/examples/ipc_demo" "$scratch/"
+    example="$scratch/ipc_demo"
+    if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD_DIR -u MICROKIT_BOARD -u MICROKIT_CONFIG -u TOOLCHAIN \
+            make -C "$example" SEL4FT_PREFIX="$stage$prefix" MICROKIT_SDK="$MICROKIT_SDK" \
+            > "$work/$board/example-build.log" 2>&1; then
+        # What it compiled from: no source or header of the tree (the stage, under build/, is the install).
+        from_tree=$(cat "$work/$board/example-build.log" $(find "$example/build" -name '*.d') |
+            grep -Eo "$top/(examples|services|include|lib|tools)/[^ :]*" | sort -u | head -3)
+        if [ -z "$from_tree" ]; then
+            ok "$board: an example copied out of the tree builds against the install alone (make SEL4FT_PREFIX=...)"
+        else
+            bad "$board: the copied example used files of the source tree: $from_tree"
+        fi
+        boot install-ipc_demo "$board" "$(find "$example/build" -name loader.img | head -1)" \
+            "$top/tests/qemu/ipc_demo.expect" \
+            "the copied example boots on seL4 in QEMU and prints what tests/qemu/ipc_demo.expect requires"
     else
-        bad "$board: out-of-tree PD did not boot as expected:"
-        sed 's/^/         /' "$out/qemu.log" | tail -15
+        bad "$board: the copied example failed to build against the install (see $work/$board/example-build.log)"
     fi
+    rm -rf "$scratch"
 }
 
 for board in $BOARDS; do

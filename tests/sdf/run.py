@@ -366,43 +366,44 @@ SOURCE_IDS = [
         ("examples/recovery/monitor.c", "LOG_CHANNEL", "MONITOR_CH_LOGGER"),
         ("examples/recovery/monitor.c", "LOGGER_FINISH_CHANNEL", "MONITOR_CH_LOGGER_FINISH"),
         ("examples/recovery/monitor.c", "TIMER_CHANNEL", "MONITOR_IRQ_TIMER"),
-        ("examples/recovery/server.c", "LOG_CHANNEL", "SERVER_CH_LOGGER"),
-        ("examples/recovery/scenario.h", "MONITOR_UP_CHANNEL", "SERVER_CH_MONITOR"),
-        ("examples/recovery/scenario.h", "MONITOR_UP_CHANNEL", "CRASHER_CH_MONITOR"),
-        ("examples/recovery/scenario.h", "MONITOR_UP_CHANNEL", "HANGER_CH_MONITOR"),
-        ("examples/recovery/scenario.h", "MONITOR_UP_CHANNEL", "CLIENT_A_CH_MONITOR"),
+        ("examples/common/recovery_server.c", "LOG_CHANNEL", "SERVER_CH_LOGGER"),
+        ("examples/common/recovery_server.c", "MONITOR_CHANNEL", "SERVER_CH_MONITOR"),
         ("examples/recovery/crasher.c", "LOG_CHANNEL", "CRASHER_CH_LOGGER"),
+        ("examples/recovery/crasher.c", "MONITOR_CHANNEL", "CRASHER_CH_MONITOR"),
         ("examples/recovery/hanger.c", "LOG_CHANNEL", "HANGER_CH_LOGGER"),
+        ("examples/recovery/hanger.c", "MONITOR_CHANNEL", "HANGER_CH_MONITOR"),
         ("examples/recovery/hanger.c", "FINISHED_CHANNEL", "HANGER_CH_MONITOR_FINISHED"),
         ("examples/recovery/client.c", "SERVER_CHANNEL", "CLIENT_IMAGE_CH_SERVER"),
         ("examples/recovery/client.c", "LOG_CHANNEL", "CLIENT_IMAGE_CH_LOGGER"),
+        ("examples/recovery/client.c", "MONITOR_CHANNEL", "CLIENT_A_CH_MONITOR"),
         ("examples/recovery/client.c", "PEER_CHANNEL", "CLIENT_A_CH_CLIENT_B"),
         ("examples/recovery/client.c", "PEER_CHANNEL", "CLIENT_B_CH_CLIENT_A"),
         ("examples/recovery/logger_config.h", "LOGGER_FINISH_CHANNEL", "LOGGER_CH_MONITOR_FINISH"),
     ]),
-    ("examples/recovery/inject.system", [
-        ("examples/recovery/inject_monitor.c", "SERVER_ID", "MONITOR_CHILD_SERVER"),
-        ("examples/recovery/inject_monitor.c", "CRASHER_ID", "MONITOR_CHILD_CRASHER"),
-        ("examples/recovery/inject_monitor.c", "CLIENT_ID", "MONITOR_CHILD_CLIENT_B"),
-        ("examples/recovery/inject_monitor.c", "LOGGER_ID", "MONITOR_CHILD_LOGGER"),
-        ("examples/recovery/inject_monitor.c", "CLIENT_A_CHANNEL", "MONITOR_CH_CLIENT_A"),
-        ("examples/recovery/inject_monitor.c", "LOG_CHANNEL", "MONITOR_CH_LOGGER"),
-        ("examples/recovery/inject_monitor.c", "LOGGER_FINISH_CHANNEL", "MONITOR_CH_LOGGER_FINISH"),
-        ("examples/recovery/inject_monitor.c", "TIMER_CHANNEL", "MONITOR_IRQ_TIMER"),
-        ("examples/recovery/inject_monitor.c", "INJECT_CHANNEL_BASE", "MONITOR_CH_SERVER_INJECT"),
-        ("examples/recovery/campaign.h", "INJECT_CHANNEL", "SERVER_CH_MONITOR_INJECT"),
-        ("examples/recovery/campaign.h", "INJECT_CHANNEL", "CRASHER_CH_MONITOR_INJECT"),
-        ("examples/recovery/campaign.h", "INJECT_CHANNEL", "CLIENT_B_CH_MONITOR_INJECT"),
-        ("examples/recovery/campaign.h", "INJECT_CHANNEL", "LOGGER_CH_MONITOR_INJECT"),
-        ("examples/recovery/scenario.h", "MONITOR_UP_CHANNEL", "SERVER_CH_MONITOR"),
-        ("examples/recovery/scenario.h", "MONITOR_UP_CHANNEL", "CRASHER_CH_MONITOR"),
-        ("examples/recovery/scenario.h", "MONITOR_UP_CHANNEL", "CLIENT_IMAGE_CH_MONITOR"),
-        ("examples/recovery/client.c", "SERVER_CHANNEL", "CLIENT_IMAGE_CH_SERVER"),
-        ("examples/recovery/client.c", "LOG_CHANNEL", "CLIENT_IMAGE_CH_LOGGER"),
-        ("examples/recovery/client.c", "PEER_CHANNEL", "CLIENT_B_CH_CLIENT_A"),
-        ("examples/recovery/logger_config.h", "LOGGER_FINISH_CHANNEL", "LOGGER_CH_MONITOR_FINISH"),
-        ("examples/recovery/logger_config.h", "LOGGER_SUPERVISOR_CHANNEL", "LOGGER_CH_MONITOR_SUPERVISE"),
-        ("examples/recovery/logger_config.h", "LOGGER_INJECT_CHANNEL", "LOGGER_CH_MONITOR_INJECT"),
+    ("examples/campaign/campaign.system", [
+        ("examples/campaign/monitor.c", "SERVER_ID", "MONITOR_CHILD_SERVER"),
+        ("examples/campaign/monitor.c", "CRASHER_ID", "MONITOR_CHILD_CRASHER"),
+        ("examples/campaign/monitor.c", "CLIENT_ID", "MONITOR_CHILD_CLIENT_B"),
+        ("examples/campaign/monitor.c", "LOGGER_ID", "MONITOR_CHILD_LOGGER"),
+        ("examples/campaign/monitor.c", "CLIENT_A_CHANNEL", "MONITOR_CH_CLIENT_A"),
+        ("examples/campaign/monitor.c", "LOG_CHANNEL", "MONITOR_CH_LOGGER"),
+        ("examples/campaign/monitor.c", "LOGGER_FINISH_CHANNEL", "MONITOR_CH_LOGGER_FINISH"),
+        ("examples/campaign/monitor.c", "TIMER_CHANNEL", "MONITOR_IRQ_TIMER"),
+        ("examples/campaign/monitor.c", "INJECT_CHANNEL_BASE", "MONITOR_CH_SERVER_INJECT"),
+        ("examples/campaign/server_hooks.c", "INJECT_CHANNEL", "SERVER_CH_MONITOR_INJECT"),
+        ("examples/campaign/crasher.c", "INJECT_CHANNEL", "CRASHER_CH_MONITOR_INJECT"),
+        ("examples/campaign/client.c", "INJECT_CHANNEL", "CLIENT_B_CH_MONITOR_INJECT"),
+        ("examples/campaign/logger_hooks.c", "INJECT_CHANNEL", "LOGGER_CH_MONITOR_INJECT"),
+        ("examples/common/recovery_server.c", "LOG_CHANNEL", "SERVER_CH_LOGGER"),
+        ("examples/common/recovery_server.c", "MONITOR_CHANNEL", "SERVER_CH_MONITOR"),
+        ("examples/campaign/crasher.c", "LOG_CHANNEL", "CRASHER_CH_LOGGER"),
+        ("examples/campaign/crasher.c", "MONITOR_CHANNEL", "CRASHER_CH_MONITOR"),
+        ("examples/campaign/client.c", "MONITOR_CHANNEL", "CLIENT_IMAGE_CH_MONITOR"),
+        ("examples/campaign/client.c", "SERVER_CHANNEL", "CLIENT_IMAGE_CH_SERVER"),
+        ("examples/campaign/client.c", "LOG_CHANNEL", "CLIENT_IMAGE_CH_LOGGER"),
+        ("examples/campaign/client.c", "PEER_CHANNEL", "CLIENT_B_CH_CLIENT_A"),
+        ("examples/campaign/logger_config.h", "LOGGER_FINISH_CHANNEL", "LOGGER_CH_MONITOR_FINISH"),
+        ("examples/campaign/logger_config.h", "LOGGER_SUPERVISOR_CHANNEL", "LOGGER_CH_MONITOR_SUPERVISE"),
     ]),
     ("bench/sel4/bench.system", [
         ("bench/sel4/client.c", "RAW_PASSIVE_CHANNEL", "CLIENT_CH_RAW_PASSIVE"),
@@ -419,9 +420,12 @@ SOURCE_IDS = [
 
 
 def source_define(path, name, first=True):
-    """The value of `#define name N` in a source file (the first, or every one)."""
+    """The value of `#define name N` in a source file, or of `name = N,` in one of its enum blocks (the first)."""
     with open(os.path.join(TOP, path), encoding="utf-8") as f:
-        values = re.findall(r"^\s*#\s*define\s+" + re.escape(name) + r"\s+([0-9]+)u?\b", f.read(), re.M)
+        text = f.read()
+    values = re.findall(r"^\s*#\s*define\s+" + re.escape(name) + r"\s+([0-9]+)u?\b", text, re.M)
+    if not values:
+        values = re.findall(r"^\s*(?:enum\s*\{\s*)?" + re.escape(name) + r"\s*=\s*([0-9]+)u?\s*[,}]", text, re.M)
     return values[0] if values else None
 
 
@@ -444,7 +448,7 @@ def test_headers(counts, cc, build_dir):
         for source, define, generated in pairs:
             value = source_define(source, define)
             if value is None:
-                missing.append(f"{source}: no #define {define} N")
+                missing.append(f"{source}: no #define {define} N, nor {define} = N in an enum")
                 continue
             lines.append(f'_Static_assert({generated} == {value}, "{generated} is {source}\'s {define} ({value})");')
         counts.check(f"header: {system}: every source define the test names is still there", not missing,
@@ -477,12 +481,12 @@ def image_dirs(system, build_dir):
     name = os.path.basename(system)
     if system.startswith("examples/") or system == "tests/port/port.system":
         example = system.split("/")[1]
-        label = {"recovery.system": "recovery-server_crash", "inject.system": "recovery-inject"}.get(name, example)
+        label = {"recovery.system": "recovery-server_crash"}.get(name, example)
         return sorted(glob.glob(os.path.join(build_dir, "examples", "*", "*", label)))
     if name == "bench.system":
         return sorted(glob.glob(os.path.join(build_dir, "bench-sel4", "*")))
     if name == "probe.system":
-        return [os.path.join(build_dir, "install-test", "probe")]
+        return sorted(glob.glob(os.path.join(build_dir, "install-test", "*", "probe")))
     return []
 
 
@@ -574,6 +578,8 @@ GENERATED = [
      ["report", "--compact", "--no-elf", "examples/fault_tolerance/fault_tolerance.system"]),
     ("examples/recovery/README.md", "sel4ft-sdf report --compact",
      ["report", "--compact", "--no-elf", "examples/recovery/recovery.system"]),
+    ("examples/campaign/README.md", "sel4ft-sdf report --compact",
+     ["report", "--compact", "--no-elf", "examples/campaign/campaign.system"]),
     ("doc/sdf.md", "sel4ft-sdf report", ["report", "--no-elf", "examples/recovery/recovery.system"]),
     ("doc/sdf.md", "sel4ft-sdf header", ["header", "examples/ipc_demo/ipc_demo.system"]),
 ]

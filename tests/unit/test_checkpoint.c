@@ -902,6 +902,56 @@ static void test_checksum_tells_zero_words_from_all_ones(void **state)
     assert_true(sel4ft_checksum(0, zeros, sizeof(zeros)) != sel4ft_checksum(0, ones, sizeof(ones)));
 }
 
+/* The checksum as it was written before verify/ (a moving pointer and a decreasing length); the indexed
+ * loops that replaced it, so that every read is visibly in bounds, must give the same value for every
+ * length and alignment. */
+typedef uint32_t __attribute__((may_alias)) reference_word_t;
+
+static uint64_t reference_checksum(uint64_t seed, const void *data, size_t length)
+{
+    const uint8_t *p = data;
+    uint64_t h = seed ^ 0xcbf29ce484222325ull;
+
+    if (((uintptr_t)p & 3) == 0) {
+        const reference_word_t *w = (const reference_word_t *)p;
+        for (; length >= 8; w += 2, length -= 8) {
+            h = (h ^ w[0]) * 0x100000001b3ull;
+            h = (h ^ w[1]) * 0x100000001b3ull;
+        }
+        p = (const uint8_t *)w;
+    }
+    for (; length >= 4; p += 4, length -= 4) {
+        uint32_t word = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        h = (h ^ word) * 0x100000001b3ull;
+    }
+    if (length > 0) {
+        uint32_t word = 0;
+        for (size_t i = 0; i < length; i++) {
+            word |= (uint32_t)p[i] << (8 * i);
+        }
+        h = (h ^ word) * 0x100000001b3ull;
+    }
+    return h ^ 0xcbf29ce484222325ull;
+}
+
+static void test_checksum_same_as_reference(void **state)
+{
+    (void)state;
+    static _Alignas(8) uint8_t bytes[300];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof(bytes); i++) {
+        x = x * 1103515245u + 12345u;
+        bytes[i] = (uint8_t)(x >> 16);
+    }
+    for (size_t offset = 0; offset < 8; offset++) {
+        for (size_t length = 0; length + offset <= sizeof(bytes); length++) {
+            uint64_t seed = length * 0x9e3779b97f4a7c15ull;
+            assert_int_equal(sel4ft_checksum(seed, bytes + offset, length),
+                             reference_checksum(seed, bytes + offset, length));
+        }
+    }
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -931,6 +981,7 @@ int main(void)
         TEST(test_load_buffer_too_small),
         TEST(test_commit_after_load_too_small_still_wins),
         TEST(test_checksum_known_values),
+        TEST(test_checksum_same_as_reference),
         TEST(test_checksum_detects_differences),
         TEST(test_checksum_depends_on_order),
         TEST(test_checksum_chaining),

@@ -415,6 +415,14 @@ static void test_drain_respects_budget(void **state)
     assert_int_equal(drained, 5);
     assert_int_equal(sel4ft_logring_drain(&consumer, count_record, NULL, 100), 0);
     assert_int_equal(sel4ft_logring_drain(&consumer, NULL, NULL, 1), -SEL4FT_EINVAL);
+
+    /* The largest budget behaves as any budget larger than what is there: everything, then empty. */
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(sel4ft_logring_write(&producer, SEL4FT_LOG_INFO, "r", 1), 0);
+    }
+    assert_int_equal(sel4ft_logring_drain(&consumer, count_record, NULL, UINT32_MAX), 3);
+    assert_int_equal(drained, 8);
+    assert_int_equal(sel4ft_logring_drain(&consumer, count_record, NULL, UINT32_MAX), 0);
 }
 
 static void test_level_names(void **state)

@@ -4,7 +4,10 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* A restartable, passive server that applies every request exactly once.
+/* The recovery service's server (services/recovery_protocol.h): restartable, passive, and every update
+ * applied exactly once. The recovery and campaign examples both run it; each links one source of its own that
+ * defines recovery_server_hooks (recovery_server.h): what it does at the points of an update where a fault may
+ * strike.
  *
  * - Its .data and .bss are re-established on every restart (sel4ft_restart_begin).
  * - Its state (counters, lists, and the de-duplication table) lives in a private
@@ -19,13 +22,16 @@
 
 #include <sel4ft/sel4ft.h>
 
-#include "campaign.h"
 #include "example_log.h"
-#include "recovery_protocol.h"
-#include "scenario.h"
+#include "recovery_server.h"
 
-#define CLIENTS 2u
-#define LOG_CHANNEL 8
+/* What the example's .system gives the server: client k calls on channel k (0, 1), each through a request
+ * region of its own. */
+enum {
+    REQUEST_REGION_SIZE = 0x1000, /* each client's region; sel4ft_rpc_server_attach() checks it */
+    LOG_CHANNEL = 8,              /* the log ring notifies the logger */
+    MONITOR_CHANNEL = 9,          /* "serving (again)" to the monitor, its parent */
+};
 
 uintptr_t rpc_region_0, rpc_region_0_size, rpc_region_1, rpc_region_1_size;
 uintptr_t log_ring, log_ring_size;
@@ -44,34 +50,9 @@ typedef struct {
 static state_t state;
 static sel4ft_checkpoint_t checkpoint;
 static sel4ft_rpc_server_t server;
-static _Alignas(8) uint8_t scratch[4096 - sizeof(sel4ft_rpc_header_t)];
+/* Each request's payload is copied here before it is used: a region's payload capacity. */
+static _Alignas(8) uint8_t scratch[REQUEST_REGION_SIZE - sizeof(sel4ft_rpc_header_t)];
 static uint64_t incarnation;
-/* In .bss, so a restart disarms it: an injected crash strikes once. */
-static uint32_t armed_injection;
-
-static const char *const inject_names[CRASH_POINT_NUM] = {
-    "none", "after applying an update", "after committing an update", "after corrupting the new checkpoint"
-};
-
-/* SCENARIO=inject: carry out the monitor's injection for this point of an update, if there is one. */
-static void campaign(uint32_t point)
-{
-#if SCENARIO == SCENARIO_INJECT
-    inject_command_t command;
-    if (inject_take(campaign_page, INJECT_TARGET_SERVER, point, &command)) {
-        inject_perform(&command, INJECT_TARGET_SERVER, &example_log, log_ring, log_ring_size);
-        inject_contained();
-    }
-#else
-    (void)point;
-#endif
-}
-
-static void crash(const char *where)
-{
-    LOG_WARN("injected crash %s (incarnation %lu)", where, (unsigned long)incarnation);
-    *(volatile uint32_t *)0 = 0;
-}
 
 static uint32_t apply(const sel4ft_rpc_request_t *request, sel4ft_rpc_response_t *response)
 {
@@ -150,19 +131,9 @@ static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4f
                  (unsigned long)incarnation, (unsigned long)state.updates, (unsigned long)state.dedup.replays,
                  (unsigned long)checkpoint.sequence);
         return SEL4FT_RPC_OK;
-    case OP_INJECT: {
-        if (SCENARIO == SCENARIO_INJECT) {
-            /* The campaign's injections come from the monitor only. */
-            return SEL4FT_RPC_UNKNOWN_OPERATION;
-        }
-        const inject_request_t *inject = (const inject_request_t *)request->payload;
-        if (request->length != sizeof(*inject) || inject->point == CRASH_NONE || inject->point >= CRASH_POINT_NUM) {
-            return SEL4FT_RPC_INVALID_ARGUMENT;
-        }
-        armed_injection = inject->point;
-        LOG_INFO("fault injection armed: crash %s, during the next update", inject_names[inject->point]);
-        return SEL4FT_RPC_OK;
-    }
+    case OP_INJECT:
+        /* The example's: a client arms a fault for the next update (or, with no such hook, cannot). */
+        return recovery_server_hooks.arm != NULL ? recovery_server_hooks.arm(request) : SEL4FT_RPC_UNKNOWN_OPERATION;
     case OP_INCREMENT:
     case OP_APPEND:
         break;
@@ -202,7 +173,7 @@ static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4f
     /* Build the reply privately: it is recorded, and nothing is ever read back from the shared region. */
     _Alignas(8) uint8_t reply[SEL4FT_DEDUP_REPLY_MAX];
     sel4ft_rpc_response_t private_response = { .payload = reply, .capacity = sizeof(reply), .length = 0 };
-    campaign(INJECT_POINT_BEFORE);
+    recovery_server_hooks.at(UPDATE_BEFORE_APPLY, incarnation, &checkpoint);
     uint32_t status = apply(request, &private_response);
     state.updates++;
     int err = sel4ft_dedup_record(&state.dedup, client, request->request_id, digest, status, reply,
@@ -216,25 +187,13 @@ static uint32_t handle(void *context, const sel4ft_rpc_request_t *request, sel4f
         __builtin_trap();
     }
     status = put_reply(response, status, reply, private_response.length);
-    campaign(INJECT_POINT_MIDDLE);
-    if (armed_injection == CRASH_AFTER_APPLY) {
-        crash(inject_names[CRASH_AFTER_APPLY]);
-    }
+    recovery_server_hooks.at(UPDATE_BEFORE_COMMIT, incarnation, &checkpoint);
     err = sel4ft_checkpoint_commit(&checkpoint, &state, sizeof(state));
     if (err != 0) {
         LOG_ERROR("checkpoint commit failed: %s", sel4ft_strerror(err));
         return SEL4FT_RPC_INTERNAL_ERROR;
     }
-    if (armed_injection == CRASH_CORRUPT_COMMIT) {
-        /* Flip one byte of the slot just written, as a stray write or bad memory would. */
-        uint8_t *slot = checkpoint.region + (size_t)checkpoint.newest * checkpoint.slot_size;
-        slot[sizeof(sel4ft_checkpoint_header_t) + 8] ^= 0x40;
-        crash(inject_names[CRASH_CORRUPT_COMMIT]);
-    }
-    if (armed_injection == CRASH_AFTER_COMMIT) {
-        crash(inject_names[CRASH_AFTER_COMMIT]);
-    }
-    campaign(INJECT_POINT_AFTER);
+    recovery_server_hooks.at(UPDATE_BEFORE_REPLY, incarnation, &checkpoint);
     return status;
 }
 
@@ -265,13 +224,7 @@ static void restore_state(void)
 
 void init(void)
 {
-    int err = sel4ft_restart_begin((void *)snapshot_region, snapshot_region_size, &incarnation);
-    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
-    if (err != 0) {
-        /* The image cannot be made clean: better stopped than running on garbage. */
-        LOG_ERROR("cannot restore a clean image: %s; stopping", sel4ft_strerror(err));
-        __builtin_trap();
-    }
+    incarnation = example_restart_begin(snapshot_region, snapshot_region_size, log_ring, log_ring_size, LOG_CHANNEL);
     restore_state();
     sel4ft_rpc_server_init(&server, handle, NULL, incarnation, scratch, sizeof(scratch));
     if (sel4ft_rpc_server_attach(&server, 0, (void *)rpc_region_0, rpc_region_0_size) != 0 ||
@@ -285,7 +238,7 @@ void init(void)
     }
     LOG_INFO("restarted as incarnation %lu (epoch %lu): clean .data/.bss, serving again",
              (unsigned long)incarnation, (unsigned long)server.epoch);
-    microkit_notify(MONITOR_UP_CHANNEL);
+    microkit_notify(MONITOR_CHANNEL);
     /* Answers the caller the crash left waiting, then serves; never returns. */
     sel4ft_restart_serve(sel4ft_rpc_server_restarted(&server));
 }

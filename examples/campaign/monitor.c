@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* SCENARIO=inject: the monitor supervises the campaign's four targets with libsel4ft's faultmon template and
+/* The campaign's monitor supervises the campaign's four targets with libsel4ft's faultmon template and
  * runs the campaign. For each injection of the seeded schedule it writes a command into the campaign page for
  * the target, wakes it if it waits for commands, and waits until either
  * - the target failed (a fault, or a hang found by its heartbeat), was restarted and says it serves again:
@@ -23,9 +23,10 @@
 
 #include "campaign.h"
 #include "example_log.h"
-#include "scenario.h"
 
-/* Child ids (see inject.system). */
+/* INJECT_SEED and INJECTIONS: the schedule's seed and length, from the build (the Makefile's defaults). */
+
+/* Child ids (see campaign.system). */
 #define SERVER_ID 1
 #define CRASHER_ID 2
 #define CLIENT_ID 3
@@ -277,7 +278,7 @@ void init(void)
     hz = sel4ft_os_tick_hz();
 
     /* Every injection is restarted: no policy limit, and nobody to tell (the clients' workload carries on
-     * through restarts by itself). Priorities as in inject.system: a spinning logger starves the others. */
+     * through restarts by itself). Priorities as in campaign.system: a spinning logger starves the others. */
     const sel4ft_faultmon_child_config_t children[CHILDREN] = {
         [SERVER_ID] = { .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART, .channel = 1, .priority = 200 },
         [CRASHER_ID] = { .name = "crasher", .on_fault = SEL4FT_FAULTMON_RESTART, .channel = 2, .priority = 150,

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* The campaign's injections, as each target carries them out (SCENARIO=inject). */
+/* The campaign's injections, as each target carries them out. Every target PD links this file. */
 
 #include <microkit.h>
 
@@ -13,25 +13,23 @@
 #include "campaign.h"
 #include "example_log.h"
 
-/* Records a flood writes: four times what a ring holds. */
-#define FLOOD_RECORDS 128u
+enum {
+    FLOOD_RECORDS = 128, /* records a flood writes: four times what a ring holds */
+    FOREIGN_TRIES = 8,   /* channels tried per foreign_notify injection */
+};
 
-/* Called while a long injection (a flood) runs: a target whose heartbeat counts its progress beats here, so
- * that a PD busy logging is not taken for hung. The default does nothing. */
-__attribute__((weak)) void inject_progress(void)
-{
-}
-
+/* Every target maps the campaign page read-only (campaign.system). */
 uintptr_t campaign_page;
 
 static uint32_t last_sequence;
 
-bool inject_take(uintptr_t page, uint32_t target, uint32_t point, inject_command_t *command)
+bool inject_take(const campaign_target_t *target, uint32_t point, inject_command_t *command)
 {
-    if (page == 0 || target >= INJECT_TARGETS) {
+    if (campaign_page == 0 || target->target >= INJECT_TARGETS) {
         return false;
     }
-    const volatile inject_command_t *slot = &((const volatile campaign_page_t *)page)->command[target];
+    const volatile campaign_page_t *page = (const volatile campaign_page_t *)campaign_page;
+    const volatile inject_command_t *slot = &page->command[target->target];
     uint32_t sequence = __atomic_load_n(&slot->sequence, __ATOMIC_ACQUIRE);
     if (sequence == 0 || sequence == last_sequence) {
         return false;
@@ -42,7 +40,7 @@ bool inject_take(uintptr_t page, uint32_t target, uint32_t point, inject_command
     if (__atomic_load_n(&slot->sequence, __ATOMIC_ACQUIRE) != sequence) {
         return false;
     }
-    if (copy.kind >= INJECT_KINDS || (inject_kinds_of[target] & INJECT_BIT(copy.kind)) == 0 ||
+    if (copy.kind >= INJECT_KINDS || (inject_kinds_of[target->target] & INJECT_BIT(copy.kind)) == 0 ||
         copy.point >= INJECT_POINTS) {
         last_sequence = sequence;
         return false;
@@ -55,9 +53,10 @@ bool inject_take(uintptr_t page, uint32_t target, uint32_t point, inject_command
     return true;
 }
 
-bool inject_over(uintptr_t page)
+bool inject_over(void)
 {
-    return page != 0 && __atomic_load_n(&((const campaign_page_t *)page)->over, __ATOMIC_ACQUIRE) != 0;
+    const campaign_page_t *page = (const campaign_page_t *)campaign_page;
+    return page != NULL && __atomic_load_n(&page->over, __ATOMIC_ACQUIRE) != 0;
 }
 
 /* Deep enough to run off a 4 KiB stack into the unmapped page below it. */
@@ -71,9 +70,6 @@ __attribute__((noinline)) static uint64_t recurse(volatile uint64_t depth)
     }
     return recurse(depth + 1) + frame[0];
 }
-
-/* Channels tried per foreign_notify injection. */
-#define FOREIGN_TRIES 8u
 
 /* The @p k-th of the channels whose bit is clear in @p allowed (libmicrokit's masks of what this PD may do),
  * counting round; MICROKIT_MAX_CHANNEL_ID + 1 if there are none. */
@@ -104,30 +100,15 @@ static uint32_t foreign_channel(uint64_t allowed, uint32_t k)
         }                                                                                                         \
     } while (0)
 
-void logring_scribble(sel4ft_logring_producer_t *log, uintptr_t region, uintptr_t size, uint16_t length,
-                      uint16_t level, uint32_t head_jump)
-{
-    sel4ft_logring_control_t *control = (sel4ft_logring_control_t *)region;
-    sel4ft_logring_slot_t *slots = (sel4ft_logring_slot_t *)(control + 1);
-    uint32_t head = __atomic_load_n(&control->head, __ATOMIC_RELAXED);
-    slots[head & log->mask].length = length;
-    slots[head & log->mask].level = level;
-    __atomic_store_n(&control->head, head + 1, __ATOMIC_RELEASE);
-    sel4ft_os_notify(log->channel);
-    __atomic_store_n(&control->head, head + 1 + head_jump, __ATOMIC_RELEASE);
-    sel4ft_os_notify(log->channel);
-    example_log_init(region, size, log->channel);
-}
-
-void inject_perform(const inject_command_t *command, uint32_t target, sel4ft_logring_producer_t *log,
-                    uintptr_t log_region, uintptr_t log_region_size)
+void inject_perform(const campaign_target_t *target, const inject_command_t *command)
 {
     static const char *const points[INJECT_POINTS] = { "before", "middle", "after" };
+    sel4ft_logring_producer_t *log = target->log;
     uint32_t kind = command->kind;
     unsigned long n = (unsigned long)command->number;
 
-    SAY(log, SEL4FT_LOG_INFO, "INJECT %lu %s %s at %s", n, inject_target_names[target], inject_kind_names[kind],
-        points[command->point]);
+    SAY(log, SEL4FT_LOG_INFO, "INJECT %lu %s %s at %s", n, inject_target_names[target->target],
+        inject_kind_names[kind], points[command->point]);
     switch (kind) {
     case INJECT_NULL_READ:
         (void)*(volatile uint32_t *)0;
@@ -139,7 +120,7 @@ void inject_perform(const inject_command_t *command, uint32_t target, sel4ft_log
         *(volatile uint32_t *)0x10000000 = 1;
         break;
     case INJECT_READONLY_WRITE:
-        *(volatile uint32_t *)CAMPAIGN_PAGE_VADDR = 1;
+        *(volatile uint32_t *)campaign_page = 1;
         break;
     case INJECT_UNDEFINED_INSTRUCTION:
         __asm__ volatile("udf #0");
@@ -177,8 +158,8 @@ void inject_perform(const inject_command_t *command, uint32_t target, sel4ft_log
     }
     case INJECT_RING_GARBAGE:
         if (log != NULL) {
-            logring_scribble(log, log_region, log_region_size, (uint16_t)(0x8000u | command->arg),
-                             (uint16_t)(99u + (command->arg >> 16) % 100u), (log->mask + 1) * (2u + command->arg % 1000u));
+            example_log_scribble((uint16_t)(0x8000u | command->arg), (uint16_t)(99u + (command->arg >> 16) % 100u),
+                                 (log->mask + 1) * (2u + command->arg % 1000u));
             SAY(log, SEL4FT_LOG_INFO, "INJECT %lu ring_garbage: wrote a malformed record and an impossible head; "
                 "logging again", n);
             return;
@@ -189,11 +170,13 @@ void inject_perform(const inject_command_t *command, uint32_t target, sel4ft_log
             uint32_t dropped_before = sel4ft_logring_producer_dropped(log);
             for (uint32_t i = 0; i < FLOOD_RECORDS; i++) {
                 sel4ft_logring_printf(log, SEL4FT_LOG_INFO, "flood %lu.%u", n, i);
-                inject_progress();
+                if (target->heartbeat != NULL) {
+                    sel4ft_heartbeat_beat(target->heartbeat);
+                }
             }
             uint32_t dropped = sel4ft_logring_producer_dropped(log) - dropped_before;
             SAY(log, SEL4FT_LOG_INFO, "INJECT %lu log_flood: wrote %u records, the ring dropped %u", n,
-                FLOOD_RECORDS, dropped);
+                (uint32_t)FLOOD_RECORDS, dropped);
             return;
         }
         break;
@@ -203,18 +186,16 @@ void inject_perform(const inject_command_t *command, uint32_t target, sel4ft_log
     SAY(log, SEL4FT_LOG_ERROR, "INJECT %lu %s did not fault", n, inject_kind_names[kind]);
 }
 
-void inject_contained(void)
+void inject_contained(const campaign_target_t *target)
 {
-    sel4ft_os_notify(INJECT_CHANNEL);
+    sel4ft_os_notify(target->channel);
 }
 
-/* The logger's part (examples/common/logger.c calls it on LOGGER_INJECT_CHANNEL). */
-void logger_inject(void);
-void logger_inject(void)
+void inject_at(const campaign_target_t *target, uint32_t point)
 {
     inject_command_t command;
-    if (inject_take(campaign_page, INJECT_TARGET_LOGGER, INJECT_POINT_BEFORE, &command)) {
-        inject_perform(&command, INJECT_TARGET_LOGGER, NULL, 0, 0);
-        inject_contained();
+    if (inject_take(target, point, &command)) {
+        inject_perform(target, &command);
+        inject_contained(target);
     }
 }
