@@ -16,12 +16,12 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 HOST_CC ?= cc
 EXAMPLE ?= hello
-EXAMPLES := hello ipc_demo fault_tolerance recovery campaign
+EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign
 # Every system the QEMU tests boot: an example, or example:variant for examples built in variants (the recovery
 # example's scenarios: one source each in examples/recovery/scenarios/), and the port test (tests/port: console,
 # counter, timer, fault messages and clean restarts on the board).
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
-QEMU_SYSTEMS := hello ipc_demo fault_tolerance $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign port
+QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign port
 # What each board boots: all of them on aarch64; on riscv64 the recovery example's scenarios and the campaign
 # are not ported yet (their system files have no riscv64 devices).
 QEMU_SYSTEMS_qemu_virt_aarch64 ?= $(QEMU_SYSTEMS)
@@ -53,12 +53,14 @@ $(call sel4ft_library,$(BUILD_DIR)/host,$(HOST_CC),ar,$(HOST_CFLAGS),$(SEL4FT_LI
 $(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_FLAGS),$(SEL4FT_LINUX_SRCS))
 $(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
-UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint dedup restart os_linux
+UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint dedup restart os_linux log service call \
+	monitor
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check verify unit-tests install-test harness-test fuzz fuzz-smoke bench inject examples qemu \
-	qemu-test qemu-test-board install install-lib install-includes install-examples print-pd-cflags print-toolchain \
+.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench inject \
+	examples qemu qemu-test qemu-test-board install install-lib install-includes install-examples print-pd-cflags \
+	print-toolchain \
 	docs sdk clean format pd-lib
 
 all: lib
@@ -66,15 +68,18 @@ all: lib
 help:
 	@echo "Targets:"
 	@echo "  make              host library (+ the PD library for MICROKIT_BOARD and MICROKIT_CONFIG with an SDK)"
-	@echo "  make check        unit tests (plain and ASan/UBSan), install test, QEMU tests when an SDK is found"
+	@echo "  make check        unit tests (plain and ASan/UBSan), install test, the counter tutorial and QEMU tests"
+	@echo "                    when an SDK is found"
 	@echo "  make examples     build every example system (needs the SDK)"
 	@echo "  make qemu EXAMPLE=hello   build and boot one example in QEMU; the log is saved under $(BUILD_DIR)/logs"
+	@echo "                    (examples: $(EXAMPLES); counter is the tutorial, examples/counter/README.md)"
 	@echo "  make qemu EXAMPLE=recovery SCENARIO=server_crash   (scenarios: $(RECOVERY_SCENARIOS))"
 	@echo "  make qemu EXAMPLE=campaign   the fault-injection campaign's serial log (INJECT_SEED, INJECTIONS)"
 	@echo "  make qemu EXAMPLE=port       the port test: console, counter, timer, fault messages, clean restarts"
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) on every board in QEMU_TEST_BOARDS"
 	@echo "                    ($(or $(QEMU_TEST_BOARDS),none)) and check its serial log"
-	@echo "  make install PREFIX=... DESTDIR=...   PD library, headers, sel4ft.pc, bin/sel4ft-sdf;"
+	@echo "  make install PREFIX=... DESTDIR=...   PD library and sel4ft-<board>-<config>.pc (several boards and configs"
+	@echo "                    side by side; sel4ft.pc: the last installed), headers, bin/sel4ft-sdf;"
 	@echo "                    share/sel4ft: example.mk, examples/common, services (to build an example anywhere)"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
@@ -132,6 +137,11 @@ install-test: lib
 	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) MICROKIT_SDK=$(MICROKIT_SDK) BOARDS="$(QEMU_TEST_BOARDS)" \
 		MICROKIT_CONFIG=$(MICROKIT_CONFIG) HAVE_SDK=$(SEL4FT_HAVE_SDK) sh tests/install/run.sh
 
+# examples/counter/README.md, followed literally in an empty folder against an install (tests/tutorial/).
+tutorial-test: lib
+	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) MICROKIT_SDK=$(MICROKIT_SDK) HAVE_SDK=$(SEL4FT_HAVE_SDK) \
+		PYTHON=$(PYTHON) sh tests/tutorial/run.sh
+
 harness-test:
 	@$(PYTHON) tests/bench/test_analyse.py $(RESULTS_DIR)
 
@@ -166,14 +176,14 @@ include $(SEL4FT_DIR)/verify/verify.mk
 
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all. The QEMU tests are one
 # stage per board; a board the port supports but the SDK was not built for is skipped, and said so.
-CHECK_STAGES := unit install harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),$(addprefix qemu-,$(QEMU_TEST_BOARDS))) \
-	sdf verify
+CHECK_STAGES := unit install tutorial harness fuzz baseline \
+	$(if $(SEL4FT_HAVE_SDK),$(addprefix qemu-,$(QEMU_TEST_BOARDS))) sdf verify
 qemu_test_count = $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(call board_systems,$(1))))
 QEMU_SKIPPED := $(foreach b,$(if $(SEL4FT_HAVE_SDK),$(QEMU_SKIPPED_BOARDS),$(SEL4FT_MICROKIT_BOARDS)),qemu-$(b)=$(call qemu_test_count,$(b)))
 
 check:
 	@rm -rf $(RESULTS_DIR)
-	@$(MAKE) --no-print-directory -k unit-tests install-test harness-test fuzz-smoke baseline-test \
+	@$(MAKE) --no-print-directory -k unit-tests install-test tutorial-test harness-test fuzz-smoke baseline-test \
 		$(if $(SEL4FT_HAVE_SDK),qemu-test) sdf-test verify; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
@@ -270,18 +280,25 @@ inject: sdk-check baseline
 
 LIBDIR := $(PREFIX)/lib
 INCLUDEDIR := $(PREFIX)/include
-# The public headers, and the Microkit port's header as <sel4ft/port.h>: an install is for one board and config.
-PUBLIC_HEADERS := $(wildcard include/sel4ft/*.h) lib/port/microkit/include/sel4ft/port.h
+# The public headers are the same for every board and config; the library and the port's header (<sel4ft/port.h>:
+# the hot calls are inline, built against the SDK's headers) are one board's and config's, so they go into a
+# folder of their own, with a pkg-config file of their own: one install holds several configs side by side.
+PUBLIC_HEADERS := $(wildcard include/sel4ft/*.h)
+PORT_HEADER := lib/port/microkit/include/sel4ft/port.h
+CONFIG_LIBDIR := $(LIBDIR)/sel4ft/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)
+PC_NAME := sel4ft-$(MICROKIT_BOARD)-$(MICROKIT_CONFIG)
 
 install: install-lib install-includes install-sdf install-examples
 
 install-lib: $(PD_LIB) sel4ft.pc.in | sdk-check
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig
-	install -m 644 $(PD_LIB) $(DESTDIR)$(LIBDIR)/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(CONFIG_LIBDIR)/include/sel4ft
+	install -m 644 $(PD_LIB) $(DESTDIR)$(CONFIG_LIBDIR)/
+	install -m 644 $(PORT_HEADER) $(DESTDIR)$(CONFIG_LIBDIR)/include/sel4ft/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SDK@|$(abspath $(MICROKIT_SDK))|g' \
 		-e 's|@VERSION@|$(SEL4FT_VERSION)|g' -e 's|@BOARD@|$(MICROKIT_BOARD)|g' -e 's|@CONFIG@|$(MICROKIT_CONFIG)|g' \
 		-e 's|@PD_CFLAGS@|$(SEL4FT_PD_CFLAGS)|g' -e 's|@TOOLCHAIN@|$(TOOLCHAIN)|g' sel4ft.pc.in \
-		> $(DESTDIR)$(LIBDIR)/pkgconfig/sel4ft.pc
+		> $(DESTDIR)$(LIBDIR)/pkgconfig/$(PC_NAME).pc
+	install -m 644 $(DESTDIR)$(LIBDIR)/pkgconfig/$(PC_NAME).pc $(DESTDIR)$(LIBDIR)/pkgconfig/sel4ft.pc
 
 # The flags pkg-config's pd_cflags carries, and the cross compiler's prefix, for MICROKIT_BOARD (the install test
 # uses them).

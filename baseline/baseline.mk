@@ -4,19 +4,20 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # The Linux baseline. Included by the top-level Makefile after its variables (BUILD_DIR, HOST_CC, HOST_CFLAGS,
-# SAN_FLAGS, HOST_LIB, SAN_LIB, TOOLCHAIN, RESULTS_DIR and lib/sel4ft.mk's SEL4FT_*) are defined.
+# SAN_FLAGS, HOST_LIB, SAN_LIB, TOOLCHAIN, RESULTS_DIR, PYTHON and lib/sel4ft.mk's SEL4FT_*) are defined.
 #
 #   make baseline           native sel4ft-baseline, plain and with ASan + UBSan, linked with the host library
 #   make baseline-aarch64   statically linked aarch64 sel4ft-baseline for the measurement VM (library built with it)
 #   make linux-vm           the VM image: Debian's arm64 kernel + busybox + sel4ft-baseline in an initramfs
 #   make linux-bench        boot the VM once and keep its console log (BENCH lines) in $(BUILD_DIR)/linux-vm
-#   make baseline-test      the native tests (demo and a quick benchmark), for make check
+#   make baseline-test      the native tests (demo, a quick benchmark, the campaign), for make check
 
 BASELINE_DIR := $(SEL4FT_DIR)/baseline
 # What the seL4 examples and the baseline share: the key-value service's protocol and core, the restart policies,
 # the fault-injection schedule (services/).
 SERVICES_DIR := $(SEL4FT_DIR)/services
-BASELINE_SRCS := main.c common.c log.c server.c client.c supervisor.c bench.c inject.c services/kv_store.c
+BASELINE_SRCS := main.c cli.c faults.c shared.c stream.c slot.c spawn.c control.c port.c engine.c log.c \
+	role.c logger.c server.c client.c crasher.c supervisor.c demo.c bench.c inject.c services/kv_store.c
 BASELINE_CFLAGS = -D_GNU_SOURCE -I$(SERVICES_DIR) -MD -MP
 
 BASELINE_BIN = $(BUILD_DIR)/baseline/sel4ft-baseline
@@ -79,6 +80,6 @@ linux-bench: linux-vm
 	bash $(BASELINE_DIR)/vm/run.sh --timeout $(LINUX_VM_TIMEOUT) $(LINUX_VM_DIR) $(LINUX_VM_DIR)/bench.log
 
 baseline-test: baseline
-	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) sh $(SEL4FT_DIR)/tests/baseline/run.sh
+	@$(PYTHON) $(SEL4FT_DIR)/tests/baseline/run.py --build-dir $(BUILD_DIR) --results $(RESULTS_DIR)
 
 -include $(wildcard $(foreach d,$(BUILD_DIR)/baseline $(BUILD_DIR)/baseline-san $(BASELINE_AARCH64_DIR),$(d)/obj/*.d $(d)/obj/services/*.d))

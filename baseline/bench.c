@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,7 +34,15 @@
 #include <sel4ft/os_linux.h>
 #include <sel4ft/supervisor.h>
 
-#include "baseline.h"
+#include "cli.h"
+#include "commands.h"
+#include "engine.h"
+#include "faults.h"
+#include "log.h"
+#include "shared.h"
+#include "slot.h"
+#include "spawn.h"
+#include "stream.h"
 #include "supervisor.h"
 
 typedef struct {
@@ -53,11 +60,13 @@ static const uint32_t payloads[] = { 0, 64, 1024, 4096 };
 /* Round trips before each payload's samples, untimed: first touches of pages and caches. */
 #define RTT_WARMUP 100u
 
+/* The benchmark's one opcode: echo the payload (outside the key-value opcodes). */
+#define BASELINE_OP_ECHO 100u
+
 /* Bytes of text in each log record of the logs benchmark (its payload column). */
 #define LOG_TEXT_BYTES 64u
 
-/* The restart policy of the benchmark's server: at once, every time (no back-off), up to the library's
- * history of 16 restarts within 100 ms; more escalates and ends the benchmark with an error. */
+/* The recovery samples one run may take: the benchmark server's policy allows 16 restarts within 100 ms. */
 #define RECOVERY_SAMPLES_MAX 15u
 
 static bench_options_t options;
@@ -66,29 +75,6 @@ static void result(const char *metric, const char *mechanism, uint32_t payload, 
 {
     printf("BENCH linux %s %s %u %lu %lu\n", metric, mechanism, payload, (unsigned long)ops, (unsigned long)ticks);
     fflush(stdout);
-}
-
-static void note(const char *format, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *format, ...)
-{
-    if (!options.verbose) {
-        return;
-    }
-    va_list args;
-    va_start(args, format);
-    fprintf(stderr, "bench: ");
-    vfprintf(stderr, format, args);
-    fprintf(stderr, "\n");
-    va_end(args);
-}
-
-static void *shared_anonymous(size_t size)
-{
-    void *mapping = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (mapping == MAP_FAILED) {
-        baseline_die("mmap of %zu bytes: %s", size, strerror(errno));
-    }
-    return mapping;
 }
 
 static void wait_child(pid_t pid, const char *what)
@@ -123,18 +109,8 @@ static int call_slot(rtt_client_t *client, uint16_t opcode, const uint8_t *paylo
 static int call_stream(rtt_client_t *client, uint16_t opcode, const uint8_t *payload, uint32_t length, uint64_t id,
                        uint8_t *reply, sel4ft_rpc_header_t *header)
 {
-    int err = baseline_stream_send(client->write_fd, client->message, opcode, 0, payload, length, id, 0);
-    if (err == 0) {
-        err = baseline_stream_receive(client->read_fd, client->message, header);
-    }
-    if (err != 0) {
-        return err;
-    }
-    if (header->request_id != id || header->opcode != opcode) {
-        return -EBADMSG;
-    }
-    memcpy(reply, client->message + sizeof(*header), header->length);
-    return 0;
+    return baseline_stream_call(client->write_fd, client->read_fd, client->message, opcode, payload, length, id, reply,
+                                BASELINE_PAYLOAD_MAX, header);
 }
 
 /* The echo server of every mechanism: copy the request out, validate it, answer with the same payload. */
@@ -224,7 +200,7 @@ static void rtt_samples(const char *mechanism, rtt_call_t call, rtt_client_t *cl
 static void rtt_futex_shm(void)
 {
     static rtt_client_t client;
-    void *mapping = shared_anonymous(BASELINE_SLOT_MAPPING_SIZE);
+    void *mapping = baseline_shm_anonymous(BASELINE_SLOT_MAPPING_SIZE);
     baseline_slot_setup(mapping);
 
     pid_t server = baseline_fork();
@@ -340,8 +316,8 @@ static void logs_ring(void)
     }
     /* Big enough for a whole sample: the producer never blocks and, with a live consumer, never drops. */
     size_t size = sizeof(sel4ft_logring_control_t) + (size_t)capacity * sizeof(sel4ft_logring_slot_t);
-    void *region = shared_anonymous(size);
-    log_control = shared_anonymous(sizeof(log_control_t));
+    void *region = baseline_shm_anonymous(size);
+    log_control = baseline_shm_anonymous(sizeof(log_control_t));
     int go[2];
     if (pipe2(go, O_CLOEXEC) != 0) {
         baseline_die("pipe: %s", strerror(errno));
@@ -414,7 +390,7 @@ static void logs_dgram(void)
 {
     int pair[2];
     int go[2];
-    log_control = shared_anonymous(sizeof(log_control_t));
+    log_control = baseline_shm_anonymous(sizeof(log_control_t));
     if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) != 0 || pipe2(go, O_CLOEXEC) != 0) {
         baseline_die("socketpair: %s", strerror(errno));
     }
@@ -527,11 +503,36 @@ int baseline_bench_server_main(int argc, char **argv)
     }
 }
 
-static pid_t spawn_bench_server(int control_fd, int listener)
+/* The benchmark server's supervision: the library's engine, as the demo's, with the benchmark's policy. */
+typedef struct {
+    int fds[2];        /* The server's descriptors: the control mapping, the listening socket. */
+    pid_t client;      /* The recovery client (not supervised). */
+    bool client_done;
+} recovery_t;
+
+static pid_t start_bench_server(void *context, sel4ft_child_t child, uint32_t incarnation)
 {
+    const recovery_t *recovery = context;
     const char *argv[] = { "sel4ft-baseline", "bench-server", NULL };
-    const int fds[] = { control_fd, listener };
-    return baseline_spawn(argv, fds, 2);
+    (void)child;
+    (void)incarnation;
+    return baseline_spawn(argv, recovery->fds, 2);
+}
+
+/* The server's end is a failure; the client's is the end of the samples. */
+static bool recovery_ended(void *context, int child, pid_t pid, int status)
+{
+    recovery_t *recovery = context;
+    if (child >= 0 || pid != recovery->client) {
+        return child < 0;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char how[96];
+        baseline_describe_status(status, how, sizeof(how));
+        baseline_die("recovery client %s", how);
+    }
+    recovery->client_done = true;
+    return true;
 }
 
 /* One echo over a fresh or existing connection. Returns 0, or -errno (-EPIPE: the server hung up). */
@@ -544,11 +545,9 @@ static int echo_once(int *fd, const char *run, uint64_t id, uint8_t *message)
             return *fd;
         }
     }
-    int err = baseline_stream_send(*fd, message, BASELINE_OP_ECHO, 0, "ping", 4, id, 0);
-    if (err == 0) {
-        err = baseline_stream_receive(*fd, message, &header);
-    }
-    if (err == 0 && (header.request_id != id || header.status != SEL4FT_RPC_OK)) {
+    char pong[4];
+    int err = baseline_stream_call(*fd, *fd, message, BASELINE_OP_ECHO, "ping", 4, id, pong, sizeof(pong), &header);
+    if (err == 0 && header.status != SEL4FT_RPC_OK) {
         err = -EBADMSG;
     }
     if (err != 0) {
@@ -605,6 +604,7 @@ static void boot_and_recovery(void)
 
     snprintf(run, sizeof(run), "%d-bench", (int)getpid());
     baseline_shm_name(name, sizeof(name), run, "recovery");
+    /* A descriptor the server's every incarnation inherits; the name goes at once. */
     int control_fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (control_fd < 0 || ftruncate(control_fd, RECOVERY_CONTROL_SIZE) != 0) {
         baseline_die("shm_open %s: %s", name, strerror(errno));
@@ -613,16 +613,21 @@ static void boot_and_recovery(void)
     recovery_control_t *control = baseline_shm_map_fd(control_fd, RECOVERY_CONTROL_SIZE);
     int listener = baseline_unix_listen(run, "bench");
 
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &signals, NULL);
-    int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC);
-    if (signal_fd < 0) {
-        baseline_die("signalfd: %s", strerror(errno));
-    }
+    /* At once, every time (no back-off), up to the library's history of 16 restarts within 100 ms; more gives up
+     * and ends the benchmark with an error. */
+    const sel4ft_supervisor_policy_t policy = {
+        .max_restarts = SEL4FT_SUPERVISOR_HISTORY, .window_ticks = sel4ft_os_tick_hz() / 10,
+        .backoff_first_ticks = 0, .backoff_max_ticks = 0, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
+    };
+    const sel4ft_faultmon_child_config_t server = { .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART,
+                                                    .policy = &policy };
+    static baseline_engine_t engine;
+    static recovery_t recovery;
+    const baseline_engine_ops_t ops = { .start = start_bench_server, .ended = recovery_ended, .context = &recovery };
+    recovery = (recovery_t){ .fds = { control_fd, listener } };
+    baseline_engine_init(&engine, &ops, !options.verbose);
+    baseline_engine_start(&engine, 0, &server);
 
-    pid_t server = spawn_bench_server(control_fd, listener);
     int fd = -1;
     if (echo_once(&fd, run, 1, message) != 0) {
         baseline_die("boot: the first request was not answered");
@@ -630,52 +635,20 @@ static void boot_and_recovery(void)
     close(fd);
     result("boot", "first_request", 0, 1, control->first_served);
 
-    const sel4ft_supervisor_policy_t policy = {
-        .max_restarts = SEL4FT_SUPERVISOR_HISTORY, .window_ticks = sel4ft_os_tick_hz() / 10,
-        .backoff_first_ticks = 0, .backoff_max_ticks = 0, .escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP,
-    };
-    sel4ft_supervisor_state_t state;
-    sel4ft_supervisor_state_init(&state);
-
-    pid_t client = baseline_fork();
-    if (client == 0) {
+    recovery.client = baseline_fork();
+    if (recovery.client == 0) {
         _exit(recovery_client(control, run));
     }
-    bool client_done = false;
-    while (!client_done) {
-        struct signalfd_siginfo info;
-        if (read(signal_fd, &info, sizeof(info)) < 0 && errno != EINTR) {
-            baseline_die("signalfd: %s", strerror(errno));
+    while (!recovery.client_done) {
+        if (!baseline_engine_wait(&engine, NULL, 0, 0)) {
+            baseline_die("interrupted");
         }
-        int status;
-        pid_t pid;
-        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-            char how[96];
-            baseline_describe_status(status, how, sizeof(how));
-            if (pid == client) {
-                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                    baseline_die("recovery client %s", how);
-                }
-                client_done = true;
-                continue;
-            }
-            if (pid != server) {
-                continue;
-            }
-            sel4ft_supervisor_decision_t decision = sel4ft_supervisor_on_failure(&policy, &state, sel4ft_os_ticks());
-            note("server %s; policy: %s, incarnation %u", how, decision.reason, decision.incarnation);
-            if (decision.action != SEL4FT_SUPERVISOR_RESTART) {
-                kill(client, SIGKILL);
-                baseline_die("recovery: the policy gave up on the server (%s)", decision.reason);
-            }
-            /* The policy has no back-off for this server: restart at once. */
-            server = spawn_bench_server(control_fd, listener);
+        if (baseline_engine_child(&engine, 0)->state == SEL4FT_FAULTMON_STOPPED) {
+            kill(recovery.client, SIGKILL);
+            baseline_die("recovery: the policy gave up on the server");
         }
     }
-    kill(server, SIGKILL);
-    waitpid(server, NULL, 0);
-    close(signal_fd);
-    sigprocmask(SIG_UNBLOCK, &signals, NULL);
+    baseline_engine_close(&engine);
     close(listener);
     close(control_fd);
     munmap(control, RECOVERY_CONTROL_SIZE);
@@ -683,11 +656,44 @@ static void boot_and_recovery(void)
 
 /* Memory ---------------------------------------------------------------------------------------------------- */
 
+/* The value of a "Name: <n> kB" line of a /proc file, in bytes, or 0. */
+static uint64_t proc_kib_field(pid_t pid, const char *file, const char *field)
+{
+    char path[64];
+    char line[256];
+    size_t length = strlen(field);
+    uint64_t kib = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return 0;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, field, length) == 0 && line[length] == ':') {
+            kib = strtoull(line + length + 1, NULL, 10);
+            break;
+        }
+    }
+    fclose(f);
+    return kib * 1024;
+}
+
+/* Resident memory of a process in bytes: Rss from /proc/<pid>/smaps_rollup (exact), else VmRSS from
+ * /proc/<pid>/status; 0 if unknown. */
+static uint64_t rss_bytes(pid_t pid)
+{
+    /* Linux 6.1 keeps RSS counters per thread and folds them into VmRSS only every 64 page faults, so a small
+     * process's VmRSS can read 4 kB. smaps_rollup walks the page tables: the same quantity, counted exactly. */
+    uint64_t bytes = proc_kib_field(pid, "smaps_rollup", "Rss");
+    return bytes != 0 ? bytes : proc_kib_field(pid, "status", "VmRSS");
+}
+
 static void probe_memory(pid_t server, pid_t client, pid_t logger)
 {
-    printf("MEM linux server rss %lu\n", (unsigned long)baseline_rss_bytes(server));
-    printf("MEM linux client rss %lu\n", (unsigned long)baseline_rss_bytes(client));
-    printf("MEM linux logger rss %lu\n", (unsigned long)baseline_rss_bytes(logger));
+    printf("MEM linux server rss %lu\n", (unsigned long)rss_bytes(server));
+    printf("MEM linux client rss %lu\n", (unsigned long)rss_bytes(client));
+    printf("MEM linux logger rss %lu\n", (unsigned long)rss_bytes(logger));
     fflush(stdout);
 }
 
@@ -750,6 +756,10 @@ int baseline_bench_main(int argc, char **argv)
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (options.verbose) {
+        /* The engine's events about the benchmark server. */
+        baseline_log_open(BASELINE_LOG_STDERR, NULL, "supervisor", -1);
+    }
 
     boot_and_recovery();
     rtt_futex_shm();

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "baseline.h"
+#include "cli.h"
+#include "commands.h"
+#include "spawn.h"
 
 /* Under AddressSanitizer, let a SIGSEGV kill the process as it would without it: the supervisor is meant to
  * see the signal, not an ASan report followed by exit(1). Unused in builds without ASan. */
@@ -31,7 +33,6 @@ static const command_t commands[] = {
     { "demo", baseline_demo_main, "[isolated|shared|both] [--log ring|dgram]  run the fault demonstration" },
     { "bench", baseline_bench_main, "[--quick] [--rtt-samples N] ...  print bench/FORMAT.md lines (system linux)" },
     { "inject", baseline_inject_main, "[--seed S] [--injections N] [--no-shared]  the seeded fault-injection campaign" },
-    { "supervisor", baseline_supervisor_main, "[--scenario isolated|shared] [--log ring|dgram]  one scenario" },
     { "logger", baseline_logger_main, "--run R --log ring|dgram  (started by the supervisor)" },
     { "server", baseline_server_main, "--run R --log M --incarnation N [--shared-state]  (ditto)" },
     { "client", baseline_client_main, "--run R --log M --incarnation N  (ditto)" },

@@ -20,8 +20,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "baseline.h"
+#include "cli.h"
+#include "commands.h"
+#include "control.h"
+#include "log.h"
+#include "role.h"
 #include "server_state.h"
+#include "shared.h"
+#include "slot.h"
 
 #define MAX_CONNECTIONS 4u
 
@@ -200,9 +206,7 @@ static void map_state(server_t *server)
 {
     server_state_t *state;
     if (server->options.shared_state) {
-        char name[96];
-        baseline_shm_name(name, sizeof(name), server->options.run, "server-state");
-        state = baseline_shm_open(name, SERVER_STATE_MAPPING_SIZE);
+        state = baseline_shm_open(server->options.run, "server-state", SERVER_STATE_MAPPING_SIZE);
     } else {
         state = mmap(NULL, SERVER_STATE_MAPPING_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (state == MAP_FAILED) {
@@ -226,11 +230,7 @@ int baseline_server_main(int argc, char **argv)
     map_state(&server);
 
     for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
-        char name[96];
-        char what[48];
-        snprintf(what, sizeof(what), "slot-%s", baseline_slot_owners[i]);
-        baseline_shm_name(name, sizeof(name), server.options.run, what);
-        void *mapping = baseline_shm_open(name, BASELINE_SLOT_MAPPING_SIZE);
+        void *mapping = baseline_slot_open(server.options.run, baseline_slot_owners[i]);
         baseline_slot_attach_server(&server.slots[i], mapping, BASELINE_SERVER_FD_BELLS + 2 * (int)i,
                                     BASELINE_SERVER_FD_BELLS + 2 * (int)i + 1);
     }

@@ -5,14 +5,14 @@
  */
 #pragma once
 
-/* The supervisor: starts the logger, server, client and crasher as processes, restarts failed ones as the
- * library's restart policy (sel4ft_supervisor_on_failure) decides, and runs one scenario of the demo. */
+/* The demo's supervisor: starts the logger, server, client and crasher as processes, supervises them with the
+ * library's engine (engine.h), and runs one scenario of the demo. */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "baseline.h"
+#include "log.h"
 
 typedef enum {
     SCENARIO_ISOLATED = 0, /* the crasher shares only its own request slot with the server */
@@ -36,7 +36,7 @@ typedef struct {
     uint64_t phase_failed[2];
     uint32_t crasher_failures;
     uint32_t crasher_restarts;
-    bool crasher_stopped;           /* the policy gave up on the crasher */
+    bool crasher_stopped;           /* the engine gave up on the crasher (its policy's limit) */
     bool signal_seen;               /* the crasher died of SIGSEGV */
     bool corrupted;                 /* the server reported its table corrupted */
     bool state_foreign_write;       /* shared scenario: at the end, the table fails its checksum or canaries */

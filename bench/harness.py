@@ -21,8 +21,6 @@ import analyse  # noqa: E402
 import qemu  # noqa: E402
 import report  # noqa: E402
 
-ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-seed", "1", "-rtc", "base=2024-01-01T00:00:00,clock=vm"]
-
 EXPLANATIONS = [
     "- *sel4ft rpc vs raw PPC at small payloads*: the typed protocol keeps its 32-byte header in the shared "
     "region. Each round trip writes it, copies it out and validates it on both sides (the server must not "
@@ -120,7 +118,7 @@ def main():
     step(2, total, "booting it in QEMU under -icount (about a minute)")
     sel4_log = os.path.join(out_dir, "sel4-serial.log")
     lines, finished, seconds = qemu.boot(os.path.join(sel4_build, "loader.img"), sel4_log, args.timeout,
-                                         r"^BENCH-DONE sel4", extra_args=ICOUNT)
+                                         r"^BENCH-DONE sel4")
     if not finished:
         raise SystemExit(f"error: the seL4 benchmark did not finish in {args.timeout:g} s (log {sel4_log})")
     failed = [line for line in lines if "|ERROR" in line]

@@ -15,10 +15,11 @@
 #
 # In the source tree it builds the library from source (lib/sel4ft.mk's sel4ft_library). Installed (make
 # install puts it in $(PREFIX)/share/sel4ft, beside examples/common and services/), it builds against that
-# install only: its libsel4ft.a and headers, its sel4ft-sdf, and pkg-config's pd_cflags, board, config and
-# toolchain from its sel4ft.pc; such an example folder can live anywhere. Either way the system file Microkit
-# reads is the example's for MICROKIT_BOARD (sel4ft-sdf select).
+# install only: its libsel4ft.a and headers, pkg-config's Cflags, Libs and cross compiler for the board and
+# config, and its bin/sel4ft-sdf; such an example folder can live anywhere. Either way the system file Microkit
+# reads is the example's for MICROKIT_BOARD (sel4ft-sdf select: a .system file marks each board's devices).
 # Variables: MICROKIT_SDK, MICROKIT_BOARD, MICROKIT_CONFIG, TOOLCHAIN, BUILD_DIR; SEL4FT_PREFIX (an install).
+# Targets: all (loader.img), run (boot it in QEMU; RUN_SECONDS=N stops after N seconds), clean.
 
 SEL4FT_SHARE_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 EXAMPLE_DIR := $(abspath $(dir $(firstword $(MAKEFILE_LIST))))
@@ -32,31 +33,44 @@ include $(SEL4FT_DIR)/lib/sel4ft.mk
 include $(SEL4FT_DIR)/examples/sdk.mk
 COMMON_DIR := $(SEL4FT_DIR)/examples/common
 SERVICES_DIR := $(SEL4FT_DIR)/services
+SEL4FT_SDF ?= $(SEL4FT_DIR)/tools/sel4ft-sdf
 BUILD_DIR ?= $(SEL4FT_DIR)/build/examples/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)/$(EXAMPLE)$(if $(VARIANT),-$(VARIANT))
 else
-# An install: this file is $(SEL4FT_PREFIX)/share/sel4ft/example.mk.
+# An install: this file is $(SEL4FT_PREFIX)/share/sel4ft/example.mk. The install holds one pkg-config file per
+# board and config (sel4ft-<board>-<config>.pc) and sel4ft.pc (the one installed last): MICROKIT_BOARD and
+# MICROKIT_CONFIG choose one, and default to sel4ft.pc's.
 SEL4FT_PREFIX ?= $(abspath $(SEL4FT_SHARE_DIR)/../..)
-SEL4FT_PC := $(SEL4FT_PREFIX)/lib/pkgconfig/sel4ft.pc
-ifeq ($(wildcard $(SEL4FT_PC)),)
+override SEL4FT_PREFIX := $(abspath $(SEL4FT_PREFIX))
+SEL4FT_PC_DIR := $(SEL4FT_PREFIX)/lib/pkgconfig
+ifeq ($(wildcard $(SEL4FT_PC_DIR)/sel4ft.pc),)
 $(error SEL4FT_PREFIX=$(SEL4FT_PREFIX) holds no lib/pkgconfig/sel4ft.pc: point it at a sel4ft install (make install PREFIX=...))
 endif
-sel4ft_pc = $(shell pkg-config --variable=$(1) $(SEL4FT_PC))
-SEL4FT_INSTALLED_BOARD := $(call sel4ft_pc,microkit_board)
-SEL4FT_INSTALLED_CONFIG := $(call sel4ft_pc,microkit_config)
-# An install serves the one board and config it was built for (the port's hot calls are inline).
-MICROKIT_BOARD ?= $(SEL4FT_INSTALLED_BOARD)
-MICROKIT_CONFIG ?= $(SEL4FT_INSTALLED_CONFIG)
-ifneq ($(MICROKIT_BOARD)/$(MICROKIT_CONFIG),$(SEL4FT_INSTALLED_BOARD)/$(SEL4FT_INSTALLED_CONFIG))
-$(error the library in $(SEL4FT_PREFIX) was built for $(SEL4FT_INSTALLED_BOARD)/$(SEL4FT_INSTALLED_CONFIG), not $(MICROKIT_BOARD)/$(MICROKIT_CONFIG))
+# Paths from the install as it lies now (a staged or moved install too), the SDK as given or as installed with.
+sel4ft_pc = $(shell PKG_CONFIG_PATH=$(SEL4FT_PC_DIR) pkg-config --define-variable=prefix=$(SEL4FT_PREFIX) \
+	$(if $(MICROKIT_SDK),--define-variable=sdk=$(abspath $(MICROKIT_SDK))) $(1) $(2))
+ifeq ($(origin MICROKIT_BOARD),undefined)
+MICROKIT_BOARD := $(call sel4ft_pc,--variable=microkit_board,sel4ft)
+endif
+ifeq ($(origin MICROKIT_CONFIG),undefined)
+MICROKIT_CONFIG := $(call sel4ft_pc,--variable=microkit_config,sel4ft)
+endif
+SEL4FT_PC := sel4ft-$(MICROKIT_BOARD)-$(MICROKIT_CONFIG)
+ifeq ($(wildcard $(SEL4FT_PC_DIR)/$(SEL4FT_PC).pc),)
+$(error $(SEL4FT_PREFIX) holds no library for $(MICROKIT_BOARD)/$(MICROKIT_CONFIG) (no lib/pkgconfig/$(SEL4FT_PC).pc); \
+install that config too: make install PREFIX=... MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(MICROKIT_CONFIG))
+endif
+ifeq ($(strip $(MICROKIT_SDK)),)
+MICROKIT_SDK := $(call sel4ft_pc,--variable=sdk,$(SEL4FT_PC))
 endif
 # The install's cross compiler, unless one is named (sdk.mk's per-board default otherwise).
-SEL4FT_INSTALLED_TOOLCHAIN := $(call sel4ft_pc,toolchain)
+SEL4FT_INSTALLED_TOOLCHAIN := $(call sel4ft_pc,--variable=toolchain,$(SEL4FT_PC))
 ifneq ($(SEL4FT_INSTALLED_TOOLCHAIN),)
 TOOLCHAIN ?= $(SEL4FT_INSTALLED_TOOLCHAIN)
 endif
 include $(SEL4FT_SHARE_DIR)/sdk.mk
 COMMON_DIR := $(SEL4FT_SHARE_DIR)/common
 SERVICES_DIR := $(SEL4FT_SHARE_DIR)/services
+SEL4FT_SDF ?= $(SEL4FT_PREFIX)/bin/sel4ft-sdf
 BUILD_DIR ?= $(EXAMPLE_DIR)/build/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)$(if $(VARIANT),/$(VARIANT))
 endif
 override BUILD_DIR := $(abspath $(BUILD_DIR))
@@ -67,25 +81,46 @@ AR := $(TOOLCHAIN)-ar
 # libgcc for the ABI the PDs are built with (riscv64-unknown-elf-gcc has one per ISA and ABI).
 LIBGCC = $(shell $(CC) $(SEL4FT_EXAMPLE_PD_CFLAGS) -print-libgcc-file-name)
 
+# Compile and link lines: in the tree, the library built from source; installed, exactly pkg-config's Cflags and
+# Libs (the README's "Using the library in your own PD" shows the same lines).
 ifdef SEL4FT_DIR
 LIBSEL4FT := $(BUILD_DIR)/sel4ft/libsel4ft.a
 SEL4FT_EXAMPLE_PD_CFLAGS = $(SEL4FT_PD_CFLAGS)
 SEL4FT_EXAMPLE_CFLAGS = $(SEL4FT_PD_LIB_CFLAGS)
-SEL4FT_SDF ?= $(SEL4FT_DIR)/tools/sel4ft-sdf
+SEL4FT_LIBS = -L$(BUILD_DIR)/sel4ft -lsel4ft -L$(MICROKIT_BOARD_DIR)/lib -lmicrokit -Tmicrokit.ld
 $(call sel4ft_library,$(BUILD_DIR)/sel4ft,$(CC),$(AR),$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 else
-LIBSEL4FT := $(SEL4FT_PREFIX)/lib/libsel4ft.a
-SEL4FT_EXAMPLE_PD_CFLAGS := $(call sel4ft_pc,pd_cflags)
-SEL4FT_EXAMPLE_CFLAGS = -std=gnu11 -Wall -Wextra -Werror $(SEL4FT_EXAMPLE_PD_CFLAGS) -O2 -g \
-	-I$(SEL4FT_PREFIX)/include -isystem $(MICROKIT_BOARD_DIR)/include
-SEL4FT_SDF ?= $(SEL4FT_PREFIX)/bin/sel4ft-sdf
+LIBSEL4FT := $(call sel4ft_pc,--variable=configdir,$(SEL4FT_PC))/libsel4ft.a
+SEL4FT_EXAMPLE_PD_CFLAGS := $(call sel4ft_pc,--variable=pd_cflags,$(SEL4FT_PC))
+SEL4FT_EXAMPLE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror $(call sel4ft_pc,--cflags,$(SEL4FT_PC)) -O2 -g
+SEL4FT_LIBS := $(call sel4ft_pc,--libs,$(SEL4FT_PC))
 endif
-CFLAGS = $(SEL4FT_EXAMPLE_CFLAGS) -I$(EXAMPLE_DIR) -I$(COMMON_DIR) -I$(SERVICES_DIR) -MD -MP $(EXAMPLE_CFLAGS)
+CFLAGS = $(SEL4FT_EXAMPLE_CFLAGS) -I$(CONFIG_DIR) -I$(EXAMPLE_DIR) -I$(COMMON_DIR) -I$(SERVICES_DIR) -MD -MP \
+	$(EXAMPLE_CFLAGS)
 
 IMAGE := $(BUILD_DIR)/loader.img
 REPORT := $(BUILD_DIR)/report.txt
 
-.PHONY: all image clean
+# Generated from the system description by sel4ft-sdf (doc/sdf.md), so no PD restates an id: the system's header
+# (<system>_config.h: channel ids by peer name, child ids, priorities, regions), system_config.h (includes it, for
+# sources several systems share), and the logger's ring list (logger_config.h) when the system has a PD named
+# $(LOGGER_PD).
+LOGGER_PD ?= logger
+CONFIG_DIR := $(BUILD_DIR)/include
+SYSTEM_HEADER := $(CONFIG_DIR)/$(basename $(notdir $(SYSTEM)))_config.h
+CONFIG_HEADERS := $(SYSTEM_HEADER) $(CONFIG_DIR)/system_config.h \
+	$(if $(filter $(LOGGER_PD),$(PDS)),$(CONFIG_DIR)/logger_config.h)
+$(SYSTEM_HEADER): $(EXAMPLE_DIR)/$(SYSTEM)
+	@mkdir -p $(dir $@)
+	$(SEL4FT_SDF) header --board $(MICROKIT_BOARD) $< -o $@
+$(CONFIG_DIR)/system_config.h: $(SYSTEM_HEADER)
+	@echo '#pragma once' > $@
+	@echo '#include "$(notdir $(SYSTEM_HEADER))"' >> $@
+$(CONFIG_DIR)/logger_config.h: $(EXAMPLE_DIR)/$(SYSTEM)
+	@mkdir -p $(dir $@)
+	$(SEL4FT_SDF) logger-config --board $(MICROKIT_BOARD) --pd $(LOGGER_PD) $< -o $@
+
+.PHONY: all image clean run
 all: image
 image: $(IMAGE)
 
@@ -98,13 +133,13 @@ $(shell mkdir -p $(BUILD_DIR) && echo '$(ALL_CFLAGS)' | cmp -s - $(CFLAGS_FILE) 
 endif
 
 # Objects: the example's own sources, then common/ and services/ ones (the longer, more specific patterns win).
-$(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD_DIR)/obj/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -112,16 +147,15 @@ $(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) | sdk-check
 # its objects apart.
 define PD_template
 $(BUILD_DIR)/$(1).elf: $(addprefix $(BUILD_DIR)/obj/$(if $($(1)_CFLAGS),$(1)/),$($(1)_SRCS:.c=.o)) $(LIBSEL4FT)
-	$(LD) -L$(MICROKIT_BOARD_DIR)/lib $$(filter %.o,$$^) $(LIBSEL4FT) -lmicrokit $$(LIBGCC) -Tmicrokit.ld \
-		--gc-sections -Map=$$(@:.elf=.map) -o $$@
+	$(LD) $$(filter %.o,$$^) $(SEL4FT_LIBS) $$(LIBGCC) --gc-sections -Map=$$(@:.elf=.map) -o $$@
 ifneq ($($(1)_CFLAGS),)
-$(BUILD_DIR)/obj/$(1)/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/$(1)/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
-$(BUILD_DIR)/obj/$(1)/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/$(1)/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
-$(BUILD_DIR)/obj/$(1)/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) | sdk-check
+$(BUILD_DIR)/obj/$(1)/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
 endif
@@ -129,15 +163,29 @@ endef
 $(foreach pd,$(PDS),$(eval $(call PD_template,$(pd))))
 
 # The system file Microkit reads: the example's, with the elements for other boards left out (a .system file
-# marks a board's devices with <!-- sel4ft: board=B -->; doc/sdf.md).
+# marks a board's devices with <!-- sel4ft: board=B -->; doc/sdf.md). The system is checked with its program
+# images before Microkit builds the image (a snapshot region too small for its PD's .data and .bss, a request
+# region shared the wrong way, ... stop the build here, with the fix).
 BOARD_SYSTEM := $(BUILD_DIR)/$(SYSTEM)
 $(BOARD_SYSTEM): $(EXAMPLE_DIR)/$(SYSTEM) $(SEL4FT_SDF) | sdk-check
 	@mkdir -p $(dir $@)
 	$(SEL4FT_SDF) select --board $(MICROKIT_BOARD) $< -o $@
 
 $(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(BOARD_SYSTEM) | sdk-check
+	$(SEL4FT_SDF) check --board $(MICROKIT_BOARD) --search-path $(BUILD_DIR) $(EXAMPLE_DIR)/$(SYSTEM)
 	$(MICROKIT_TOOL) $(BOARD_SYSTEM) --search-path $(BUILD_DIR) --board $(MICROKIT_BOARD) \
 		--config $(MICROKIT_CONFIG) -o $@ -r $(REPORT)
+
+# Boot the image in QEMU: `make run` until you leave it (Ctrl-a x), `make run RUN_SECONDS=N` for N seconds.
+RUN_SECONDS ?= 0
+QEMU_qemu_virt_aarch64 := qemu-system-aarch64 -machine virt,virtualization=on -cpu cortex-a53 -m size=2G \
+	-nographic -serial mon:stdio -device loader,file=$(IMAGE),addr=0x70000000,cpu-num=0
+QEMU_qemu_virt_riscv64 := qemu-system-riscv64 -machine virt -m size=2G -nographic -serial mon:stdio -kernel $(IMAGE)
+run: $(IMAGE)
+	@echo "== booting $(IMAGE) ($(MICROKIT_BOARD), $(MICROKIT_CONFIG))$(if $(filter-out 0,$(RUN_SECONDS)), for \
+	$(RUN_SECONDS) s,; leave QEMU with Ctrl-a x)"
+	@$(if $(filter-out 0,$(RUN_SECONDS)),timeout $(RUN_SECONDS)) $(QEMU_$(MICROKIT_BOARD)) \
+		$(if $(filter-out 0,$(RUN_SECONDS)),< /dev/null; [ $$? -eq 124 ])
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -16,26 +16,30 @@ uint64_t sel4ft_dedup_digest(uint32_t opcode, const void *payload, uint32_t leng
     return sel4ft_checksum(sel4ft_checksum(0, head, sizeof(head)), payload, payload != NULL ? length : 0);
 }
 
+sel4ft_dedup_verdict_t sel4ft_dedup_verdict(uint64_t last_id, uint64_t last_digest, uint64_t request_id,
+                                            uint64_t digest)
+{
+    if (request_id > last_id) {
+        return SEL4FT_DEDUP_NEW;
+    }
+    if (request_id == last_id) {
+        /* The same id for another request is not a retry: its recorded reply answers something else. */
+        return digest == last_digest ? SEL4FT_DEDUP_REPLAY : SEL4FT_DEDUP_CONFLICT;
+    }
+    return SEL4FT_DEDUP_STALE;
+}
+
 int sel4ft_dedup_check(sel4ft_dedup_t *table, uint32_t client, uint64_t request_id, uint64_t digest)
 {
     if (table == NULL || client >= SEL4FT_DEDUP_CLIENTS || request_id == 0) {
         return -SEL4FT_EINVAL;
     }
     const sel4ft_dedup_entry_t *entry = &table->clients[client];
-    if (request_id > entry->request_id) {
-        return SEL4FT_DEDUP_NEW;
-    }
-    if (request_id == entry->request_id) {
-        /* The same id for another request is not a retry: its recorded reply answers something else. */
-        if (digest != entry->digest) {
-            table->conflicts++;
-            return SEL4FT_DEDUP_CONFLICT;
-        }
-        table->replays++;
-        return SEL4FT_DEDUP_REPLAY;
-    }
-    table->stale++;
-    return SEL4FT_DEDUP_STALE;
+    sel4ft_dedup_verdict_t verdict = sel4ft_dedup_verdict(entry->request_id, entry->digest, request_id, digest);
+    table->conflicts += verdict == SEL4FT_DEDUP_CONFLICT;
+    table->replays += verdict == SEL4FT_DEDUP_REPLAY;
+    table->stale += verdict == SEL4FT_DEDUP_STALE;
+    return verdict;
 }
 
 const sel4ft_dedup_entry_t *sel4ft_dedup_last(const sel4ft_dedup_t *table, uint32_t client)

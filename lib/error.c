@@ -22,6 +22,7 @@ static const char *const error_table[] = {
     ERRTABENT_(SEL4FT_ENOTSUP, "not supported here"),
     ERRTABENT_(SEL4FT_EMISMATCH, "reply does not match the request"),
     ERRTABENT_(SEL4FT_EPEER, "peer answered outside the protocol"),
+    ERRTABENT_(SEL4FT_EUNAVAILABLE, "peer unavailable: it restarted under every attempt"),
 };
 
 _Static_assert(SEL4FT_ARRAY_SIZE_(error_table) == SEL4FT_ERRNO_MAX + 1, "every error code has a text");

@@ -380,15 +380,24 @@ int sel4ft_faultmon_failed(sel4ft_faultmon_t *monitor, sel4ft_child_t child, con
 
 /* Heartbeats and deadlines --------------------------------------------------------------------------------------- */
 
-/* A watched child that is not beating: running with its counter where it was at the last check, or being
- * restarted (a child that spins on its way up starves the ones below it too). */
-static bool missing_beat(const sel4ft_faultmon_child_t *record)
+/* Whether a whole heartbeat period has passed since the child's counter was first sampled after it said it
+ * serves. Checks fall on the monitor's schedule, not the child's: the first one after "serving" may come a
+ * moment later, and a child must not lose a period it never had. */
+static bool had_a_period(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_child_t *record, uint64_t now)
+{
+    return now - record->beats_since >= monitor->heartbeat_period;
+}
+
+/* A watched child that is not beating: running with its counter where it was at the last check (a whole
+ * period after it said it serves), or being restarted (a child that spins on its way up starves the ones
+ * below it too). */
+static bool missing_beat(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_child_t *record, uint64_t now)
 {
     if (record->config.heartbeat == NULL || !record->serving) {
         return false;
     }
     return record->state == SEL4FT_FAULTMON_RESTARTING ||
-           (record->state == SEL4FT_FAULTMON_RUNNING &&
+           (record->state == SEL4FT_FAULTMON_RUNNING && had_a_period(monitor, record, now) &&
             __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED) == record->last_beats);
 }
 
@@ -401,7 +410,7 @@ static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
     uint32_t missing_now = 0;
     for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
         const sel4ft_faultmon_child_t *record = &monitor->children[i];
-        if (missing_beat(record) && record->config.priority > missing_now) {
+        if (missing_beat(monitor, record, now) && record->config.priority > missing_now) {
             missing_now = record->config.priority;
         }
     }
@@ -418,6 +427,8 @@ static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
             record->last_beats = beats;
             record->missed_beats = 0;
             record->starved_spares = 0;
+        } else if (!had_a_period(monitor, record, now)) {
+            /* It said it serves less than a period ago: no miss yet (it is asked for a beat below). */
         } else if (record->missed_beats + 1 >= SEL4FT_FAULTMON_MISSED_BEATS_HUNG &&
                    record->config.priority < missing_priority &&
                    record->starved_spares < SEL4FT_FAULTMON_STARVED_SPARES) {
@@ -491,6 +502,7 @@ int sel4ft_faultmon_serving(sel4ft_faultmon_t *monitor, sel4ft_child_t child, ui
     if (!record->serving && record->config.heartbeat != NULL) {
         /* Heartbeat checks start now, from the counter as it stands. */
         record->last_beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
+        record->beats_since = now;
         record->missed_beats = 0;
     }
     record->serving = 1;
@@ -505,6 +517,7 @@ int sel4ft_faultmon_serving(sel4ft_faultmon_t *monitor, sel4ft_child_t child, ui
     record->state = SEL4FT_FAULTMON_RUNNING;
     if (record->config.heartbeat != NULL) {
         record->last_beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
+        record->beats_since = now;
     }
     sel4ft_faultmon_event_t event = event_about(monitor, child, SEL4FT_FAULTMON_EVENT_RECOVERED, now);
     event.recovery_ticks = took;

@@ -5,6 +5,7 @@
  */
 #include <sel4ft/checkpoint.h>
 #include <sel4ft/error.h>
+#include <sel4ft/fmt.h>
 #include <sel4ft/restart.h>
 
 #include "internal.h"
@@ -61,4 +62,56 @@ int sel4ft_restart_begin(void *region, size_t region_size, uint64_t *incarnation
 void sel4ft_restart_serve(sel4ft_msginfo_t first_reply)
 {
     sel4ft_os_serve_after_restart(first_reply);
+}
+
+/* Snapshot regions are whole pages in the system description. */
+#define PAGE_SIZE_ 0x1000u
+
+static size_t region_for_image(size_t image_size)
+{
+    size_t bytes = sizeof(sel4ft_restart_header_t) + image_size;
+    return (bytes + PAGE_SIZE_ - 1) & ~(size_t)(PAGE_SIZE_ - 1);
+}
+
+size_t sel4ft_restart_region_needed(void)
+{
+    uintptr_t start;
+    size_t size;
+    return sel4ft_os_image_writable(&start, &size) == 0 ? region_for_image(size) : 0;
+}
+
+int sel4ft_restart_explain_image(int error, size_t region_size, size_t image_size, char *buffer, size_t size)
+{
+    if (error == -SEL4FT_ENOSPC && image_size != 0) {
+        size_t needed = region_for_image(image_size);
+        return sel4ft_fmt(buffer, size,
+                          "snapshot region is %lu bytes but this PD's .data and .bss are %lu bytes, plus the %u-byte "
+                          "header: map a snapshot_region of at least %lu bytes (size=\"0x%lx\")",
+                          (unsigned long)region_size, (unsigned long)image_size,
+                          (unsigned)sizeof(sel4ft_restart_header_t), (unsigned long)needed, (unsigned long)needed);
+    }
+    if (error == -SEL4FT_ENOSPC) {
+        return sel4ft_fmt(buffer, size, "snapshot region of %lu bytes is smaller than the %u-byte header plus this "
+                          "PD's .data and .bss: make it larger", (unsigned long)region_size,
+                          (unsigned)sizeof(sel4ft_restart_header_t));
+    }
+    if (error == -SEL4FT_EBADMSG) {
+        return sel4ft_fmt(buffer, size, "the snapshot region holds a snapshot of another image, or one that fails its "
+                          "checksum: nothing was restored (a snapshot region must be private to its PD)");
+    }
+    if (error == -SEL4FT_EINVAL) {
+        return sel4ft_fmt(buffer, size, "no snapshot region, or one not 8-byte aligned: map a snapshot_region with "
+                          "setvar_vaddr=\"snapshot_region\" and setvar_size=\"snapshot_region_size\"");
+    }
+    return sel4ft_fmt(buffer, size, "%s", sel4ft_strerror(error));
+}
+
+int sel4ft_restart_explain(int error, size_t region_size, char *buffer, size_t size)
+{
+    uintptr_t start;
+    size_t image_size = 0;
+    if (sel4ft_os_image_writable(&start, &image_size) != 0) {
+        image_size = 0;
+    }
+    return sel4ft_restart_explain_image(error, region_size, image_size, buffer, size);
 }

@@ -13,12 +13,8 @@
 #include <sel4ft/sel4ft.h>
 
 #include "bench.h"
+#include "bench_config.h"
 
-#define RAW_PASSIVE_CHANNEL 0
-#define RAW_ACTIVE_CHANNEL 1
-#define RPC_CHANNEL 2
-#define RECOVERY_CHANNEL 3
-#define LOG_CHANNEL 4
 
 #define SAMPLES 20
 #define OPS 1000
@@ -88,14 +84,14 @@ static void round_trips(void)
     for (uint32_t p = 0; p < sizeof(payloads) / sizeof(payloads[0]); p++) {
         uint32_t payload = payloads[p];
         /* One untimed batch of each first, so every sample sees warm caches and TLBs. */
-        raw_batch(RAW_PASSIVE_CHANNEL, raw_passive_region, payload, OPS);
-        raw_batch(RAW_ACTIVE_CHANNEL, raw_active_region, payload, OPS);
+        raw_batch(CLIENT_CH_RAW_PASSIVE, raw_passive_region, payload, OPS);
+        raw_batch(CLIENT_CH_RAW_ACTIVE, raw_active_region, payload, OPS);
         rpc_batch(payload, OPS);
         for (int s = 0; s < SAMPLES; s++) {
             sample("rtt", "microkit_ppc_passive", payload, OPS,
-                   raw_batch(RAW_PASSIVE_CHANNEL, raw_passive_region, payload, OPS));
+                   raw_batch(CLIENT_CH_RAW_PASSIVE, raw_passive_region, payload, OPS));
             sample("rtt", "microkit_ppc_active", payload, OPS,
-                   raw_batch(RAW_ACTIVE_CHANNEL, raw_active_region, payload, OPS));
+                   raw_batch(CLIENT_CH_RAW_ACTIVE, raw_active_region, payload, OPS));
             sample("rtt", "sel4ft_rpc_passive", payload, OPS, rpc_batch(payload, OPS));
         }
     }
@@ -153,9 +149,9 @@ static void recoveries(void)
 void init(void)
 {
     sel4ft_os_console_use_uart(uart_base);
-    sel4ft_rpc_client_init(&rpc, (void *)rpc_region, rpc_region_size, RPC_CHANNEL, 1);
-    sel4ft_rpc_client_init(&recovery, (void *)recovery_region, recovery_region_size, RECOVERY_CHANNEL, 1);
-    sel4ft_logring_producer_init(&producer, (void *)log_ring, log_ring_size, LOG_CHANNEL);
+    sel4ft_rpc_client_init(&rpc, (void *)rpc_region, rpc_region_size, CLIENT_CH_RPC_SERVER, 1);
+    sel4ft_rpc_client_init(&recovery, (void *)recovery_region, recovery_region_size, CLIENT_CH_RECOVERY_SERVER, 1);
+    sel4ft_logring_producer_init(&producer, (void *)log_ring, log_ring_size, CLIENT_CH_CONSUMER);
     for (uint32_t i = 0; i < sizeof(request); i++) {
         request[i] = (uint8_t)(i * 13 + 7);
     }

@@ -11,7 +11,7 @@
 
 #include <sel4ft/sel4ft.h>
 
-#define RING_CHANNEL 0
+#include "bench_config.h"
 
 uintptr_t log_ring, log_ring_size;
 uintptr_t received_region; /* a counter the client reads */
@@ -41,7 +41,7 @@ void init(void)
 
 void notified(microkit_channel ch)
 {
-    if (ch == RING_CHANNEL) {
+    if (ch == CONSUMER_CH_CLIENT) {
         drain();
     }
 }

@@ -14,7 +14,7 @@
 
 #include "bench.h"
 
-#define MONITOR_CHANNEL 9
+#include "bench_config.h"
 
 uintptr_t region, region_size;
 uintptr_t crash_region;
@@ -57,7 +57,7 @@ void init(void)
     }
 #ifdef RESTARTABLE
     if (incarnation > 1) {
-        microkit_notify(MONITOR_CHANNEL);
+        microkit_notify(RECOVERY_SERVER_CH_MONITOR);
         sel4ft_restart_serve(sel4ft_rpc_server_restarted(&server));
     }
 #endif

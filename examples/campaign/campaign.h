@@ -40,8 +40,8 @@ typedef struct {
     uint32_t target;                /* enum inject_target */
     sel4ft_channel_t channel;       /* its channel to the monitor for injections: commands come in on it (the
                                      * crasher, the logger), "contained" goes out on it */
-    sel4ft_logring_producer_t *log; /* its log ring (ring garbage and floods write to it); NULL: the logger,
-                                     * which writes its lines to the console */
+    bool logs;                      /* it has a log ring (sel4ft_log_ring(): ring garbage and floods write to it);
+                                     * false: the logger, which writes its lines to the console */
     sel4ft_heartbeat_t *heartbeat;  /* beaten while a flood runs, so that a PD busy logging is not taken for
                                      * hung; NULL: none */
 } campaign_target_t;
@@ -64,3 +64,15 @@ void inject_contained(const campaign_target_t *target);
 /* The monitor's injection for @p point, if there is one: taken, carried out and (if the PD is still running)
  * reported contained. */
 void inject_at(const campaign_target_t *target, uint32_t point);
+
+/* The campaign runner, in the monitor (campaign_run.c), beside the monitor skeleton (sel4ft/monitor.h). */
+#include <sel4ft/monitor.h>
+
+/* Run the campaign beside @p monitor (started). */
+void campaign_init(sel4ft_monitor_t *monitor);
+
+/* The skeleton's on_change: start the campaign once every target serves; then judge the injection under way. */
+void campaign_changed(sel4ft_monitor_t *monitor, uint64_t now);
+
+/* A notification of the campaign's own (a target's report, client_a's "done"): true if it was one. */
+bool campaign_notified(sel4ft_channel_t channel, uint64_t now);

@@ -17,17 +17,9 @@
 #include <sel4ft/sel4ft.h>
 
 #include "campaign.h"
+#include "campaign_config.h"
 #include "example_log.h"
 #include "recovery_client.h"
-
-/* Channels (see campaign.system). */
-enum {
-    SERVER_CHANNEL = 0,
-    LOG_CHANNEL = 1,
-    PEER_CHANNEL = 6,    /* client_b -> client_a: "my rounds are done" */
-    MONITOR_CHANNEL = 9, /* client_a: "final check done" out; client_b: heartbeat requests in, "running" out */
-    INJECT_CHANNEL = 10, /* client_b: "contained" out */
-};
 
 enum {
     SHARED_COUNTER = 2,   /* the counter both clients increment (each has its own: 0 for client_a, 1 for b) */
@@ -43,19 +35,17 @@ uintptr_t checkpoint_region, checkpoint_region_size; /* its progress */
 
 enum { STEP_OWN, STEP_APPEND, STEP_SHARED, STEPS };
 
+/* client_b's place in its rounds, committed with the request id before every request (sel4ft/call.h). */
 typedef struct {
-    uint64_t next_id;   /* The request being sent (in_flight) or the next one. */
-    uint64_t rounds;    /* Rounds completed. */
-    uint32_t step;      /* Within the round. */
-    uint32_t in_flight; /* Non-zero: next_id may have reached the server; it is sent again after a restart. */
+    uint64_t rounds; /* Rounds completed. */
+    uint32_t step;   /* Within the round. */
+    uint32_t reserved;
 } progress_t;
 
 static recovery_client_t server;
 static campaign_target_t target; /* client_b */
 static recovery_pair_t pair;
-static progress_t progress = { .next_id = 1 };
-static sel4ft_checkpoint_t progress_checkpoint;
-static bool persistent;
+static progress_t progress;
 static uint64_t incarnation;
 
 static void beat(void)
@@ -63,43 +53,6 @@ static void beat(void)
     if (target.heartbeat != NULL) {
         sel4ft_heartbeat_beat(target.heartbeat);
     }
-}
-
-static void commit_progress(void)
-{
-    if (persistent) {
-        int err = sel4ft_checkpoint_commit(&progress_checkpoint, &progress, sizeof(progress));
-        if (err != 0) {
-            server.errors++;
-            LOG_ERROR("progress checkpoint: %s", sel4ft_strerror(err));
-        }
-    }
-}
-
-/* client_b: restore what the last incarnation committed. */
-static void restore_progress(void)
-{
-    sel4ft_checkpoint_report_t report;
-    persistent =
-        sel4ft_checkpoint_init(&progress_checkpoint, (void *)checkpoint_region, checkpoint_region_size) == 0;
-    if (!persistent) {
-        LOG_ERROR("no progress region: a restart would start over");
-        return;
-    }
-    progress_t loaded;
-    int err = sel4ft_checkpoint_load(&progress_checkpoint, &loaded, sizeof(loaded), &report);
-    if (err == -SEL4FT_EAGAIN) {
-        return;
-    }
-    if (err != 0 || report.length != sizeof(loaded) || loaded.step >= STEPS || loaded.next_id == 0) {
-        server.errors++;
-        LOG_ERROR("progress checkpoint unusable (%s): starting over", sel4ft_strerror(err));
-        return;
-    }
-    progress = loaded;
-    LOG_INFO("restarted as incarnation %lu: resuming at round %lu, step %u, request %lu%s",
-             (unsigned long)incarnation, (unsigned long)progress.rounds, progress.step,
-             (unsigned long)progress.next_id, progress.in_flight ? " (sent again)" : "");
 }
 
 /* client_b's own kind: garbage in the request region, then a call: the server must refuse every one and apply
@@ -162,15 +115,10 @@ static void rounds(void)
         uint16_t opcode = progress.step == STEP_APPEND ? OP_APPEND : OP_INCREMENT;
         const void *payload = progress.step == STEP_APPEND ? (const void *)&append : (const void *)&inc;
         uint32_t length = progress.step == STEP_APPEND ? sizeof(append) : sizeof(inc);
-
-        if (!progress.in_flight) {
-            progress.in_flight = 1;
-            commit_progress();
-        }
         injection(INJECT_POINT_BEFORE);
         value_reply_t reply = { -1 };
-        if (recovery_call_id(&server, progress.next_id, opcode, payload, length, &reply, sizeof(reply)) !=
-            SEL4FT_RPC_OK) {
+        /* client_b: its progress is committed with the request's id first; restarted, it sends it again. */
+        if (recovery_call(&server, opcode, payload, length, &reply, sizeof(reply)) != SEL4FT_RPC_OK) {
             return;
         }
         injection(INJECT_POINT_MIDDLE);
@@ -182,8 +130,6 @@ static void rounds(void)
                       (long)expected, reply.value < expected ? "lost" : "applied twice");
         }
         server.acknowledged++;
-        progress.in_flight = 0;
-        progress.next_id++;
         if (++progress.step == STEPS) {
             progress.step = STEP_OWN;
             progress.rounds++;
@@ -227,24 +173,42 @@ static void finish_a(void)
     }
     recovery_call(&server, OP_STATS, NULL, 0, NULL, 0);
     recovery_client_summary(&server, "");
-    microkit_notify(MONITOR_CHANNEL);
+    microkit_notify(CLIENT_A_CH_MONITOR);
 }
 
 void init(void)
 {
     /* client_b is restarted by the monitor: first of all, .data and .bss as at its first start. */
-    incarnation = example_restart_begin(snapshot_region, snapshot_region_size, log_ring, log_ring_size, LOG_CHANNEL);
-    recovery_pair_init(&pair, PEER_CHANNEL, finish_a);
-    if (recovery_client_init(&server, rpc_region, rpc_region_size, SERVER_CHANNEL) != 0) {
-        LOG_ERROR("cannot set up the request region");
+    incarnation = example_restart_begin(snapshot_region, snapshot_region_size, log_ring, log_ring_size,
+                                        CLIENT_IMAGE_CH_LOGGER);
+    recovery_pair_init(&pair, CLIENT_B_CH_CLIENT_A, finish_a);
+    sel4ft_call_config_t config = { .region = { (void *)rpc_region, rpc_region_size },
+                                    .channel = CLIENT_IMAGE_CH_SERVER };
+    if (!pair.is_a) {
+        config.progress = (sel4ft_region_t){ (void *)checkpoint_region, checkpoint_region_size };
+        config.user_progress = &progress;
+        config.user_progress_size = sizeof(progress);
+    }
+    if (recovery_client_init(&server, &config) != 0) {
+        LOG_ERROR("cannot set up the request region or the progress region");
         return;
     }
     if (!pair.is_a) {
-        target = (campaign_target_t){ .target = INJECT_TARGET_CLIENT, .channel = INJECT_CHANNEL, .log = &example_log,
-                                      .heartbeat = (sel4ft_heartbeat_t *)heartbeat_region };
-        restore_progress();
+        target = (campaign_target_t){ .target = INJECT_TARGET_CLIENT, .channel = CLIENT_B_CH_MONITOR_INJECT,
+                                      .logs = true, .heartbeat = (sel4ft_heartbeat_t *)heartbeat_region };
+        if (progress.step >= STEPS) {
+            server.errors++;
+            LOG_ERROR("progress checkpoint unusable (step %u): starting over", progress.step);
+            progress = (progress_t){ 0 };
+        }
+        if (incarnation > 1) {
+            LOG_INFO("restarted as incarnation %lu: resuming at round %lu, step %u, request %lu%s",
+                     (unsigned long)incarnation, (unsigned long)progress.rounds, progress.step,
+                     (unsigned long)server.call.rpc.next_request_id,
+                     sel4ft_call_resumed(&server.call) ? " (sent again)" : "");
+        }
         /* Serving (again): heartbeats are checked from now on. */
-        microkit_notify(MONITOR_CHANNEL);
+        microkit_notify(CLIENT_B_CH_MONITOR);
     }
     if (incarnation == 1) {
         LOG_INFO("starting rounds of increment, append, shared increment until the campaign is over");
@@ -257,10 +221,10 @@ void init(void)
 void notified(microkit_channel ch)
 {
     switch (ch) {
-    case PEER_CHANNEL:
+    case CLIENT_A_CH_CLIENT_B:
         recovery_pair_peer_done(&pair);
         break;
-    case MONITOR_CHANNEL:
+    case CLIENT_IMAGE_CH_MONITOR:
         if (!pair.is_a) {
             beat(); /* a heartbeat request, once the rounds are over */
             break;

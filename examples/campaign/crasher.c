@@ -13,14 +13,8 @@
 #include <sel4ft/sel4ft.h>
 
 #include "campaign.h"
+#include "campaign_config.h"
 #include "example_log.h"
-
-/* Channels (see campaign.system). */
-enum {
-    LOG_CHANNEL = 8,
-    MONITOR_CHANNEL = 9, /* heartbeat requests in; "running (again)" out */
-    INJECT_CHANNEL = 10, /* commands in; "contained" out */
-};
 
 uintptr_t log_ring, log_ring_size;
 uintptr_t snapshot_region, snapshot_region_size;
@@ -30,21 +24,21 @@ static campaign_target_t crasher;
 
 void init(void)
 {
-    example_restart_begin(snapshot_region, snapshot_region_size, log_ring, log_ring_size, LOG_CHANNEL);
-    crasher = (campaign_target_t){ .target = INJECT_TARGET_CRASHER, .channel = INJECT_CHANNEL, .log = &example_log,
+    example_restart_begin(snapshot_region, snapshot_region_size, log_ring, log_ring_size, CRASHER_CH_LOGGER);
+    crasher = (campaign_target_t){ .target = INJECT_TARGET_CRASHER, .channel = CRASHER_CH_MONITOR_INJECT, .logs = true,
                                    .heartbeat = (sel4ft_heartbeat_t *)heartbeat_region };
     /* Serving: injections come in as notifications from the monitor. */
-    microkit_notify(MONITOR_CHANNEL);
+    microkit_notify(CRASHER_CH_MONITOR);
 }
 
 void notified(microkit_channel ch)
 {
     switch (ch) {
-    case MONITOR_CHANNEL:
+    case CRASHER_CH_MONITOR:
         /* A heartbeat request. */
         sel4ft_heartbeat_beat(crasher.heartbeat);
         break;
-    case INJECT_CHANNEL:
+    case CRASHER_CH_MONITOR_INJECT:
         inject_at(&crasher, INJECT_POINT_BEFORE);
         break;
     default:

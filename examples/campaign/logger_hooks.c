@@ -11,17 +11,15 @@
 #include <sel4ft/sel4ft.h>
 
 #include "campaign.h"
-
-/* The logger's channels beyond common/logger.c's (see campaign.system). */
-enum { INJECT_CHANNEL = 10 };
+#include "campaign_config.h"
 
 bool logger_injection(sel4ft_channel_t channel)
 {
-    if (channel != INJECT_CHANNEL) {
+    if (channel != LOGGER_CH_MONITOR_INJECT) {
         return false;
     }
     /* No ring and no flood (the schedule gives the logger none), so no heartbeat to beat during one either. */
-    static const campaign_target_t logger = { .target = INJECT_TARGET_LOGGER, .channel = INJECT_CHANNEL };
+    static const campaign_target_t logger = { .target = INJECT_TARGET_LOGGER, .channel = LOGGER_CH_MONITOR_INJECT };
     inject_at(&logger, INJECT_POINT_BEFORE);
     return true;
 }

@@ -9,26 +9,22 @@
  * from the monitor only. */
 
 #include "campaign.h"
-#include "example_log.h"
+#include "campaign_config.h"
 #include "recovery_server.h"
 
-/* The server's channels beyond common/recovery_server.c's (see campaign.system). */
-enum { INJECT_CHANNEL = 10 };
-
 /* The server's points of an update are the schedule's (inject_point_of: before, middle, after). */
-_Static_assert((int)UPDATE_BEFORE_APPLY == (int)INJECT_POINT_BEFORE &&
-                   (int)UPDATE_BEFORE_COMMIT == (int)INJECT_POINT_MIDDLE &&
-                   (int)UPDATE_BEFORE_REPLY == (int)INJECT_POINT_AFTER,
+_Static_assert((int)SEL4FT_SERVICE_BEFORE_APPLY == (int)INJECT_POINT_BEFORE &&
+                   (int)SEL4FT_SERVICE_BEFORE_COMMIT == (int)INJECT_POINT_MIDDLE &&
+                   (int)SEL4FT_SERVICE_BEFORE_REPLY == (int)INJECT_POINT_AFTER,
                "the server's update points are the schedule's injection points");
 
 static const campaign_target_t server = {
-    .target = INJECT_TARGET_SERVER, .channel = INJECT_CHANNEL, .log = &example_log, .heartbeat = NULL /* passive */
+    .target = INJECT_TARGET_SERVER, .channel = SERVER_CH_MONITOR_INJECT, .logs = true, .heartbeat = NULL /* passive */
 };
 
-static void at(enum recovery_update_point point, uint64_t incarnation, sel4ft_checkpoint_t *checkpoint)
+static void at(sel4ft_service_t *service, sel4ft_service_point_t point)
 {
-    (void)incarnation;
-    (void)checkpoint;
+    (void)service;
     inject_at(&server, point);
 }
 

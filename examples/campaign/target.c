@@ -103,7 +103,7 @@ static uint32_t foreign_channel(uint64_t allowed, uint32_t k)
 void inject_perform(const campaign_target_t *target, const inject_command_t *command)
 {
     static const char *const points[INJECT_POINTS] = { "before", "middle", "after" };
-    sel4ft_logring_producer_t *log = target->log;
+    sel4ft_logring_producer_t *log = target->logs ? sel4ft_log_ring() : NULL;
     uint32_t kind = command->kind;
     unsigned long n = (unsigned long)command->number;
 
@@ -160,6 +160,7 @@ void inject_perform(const campaign_target_t *target, const inject_command_t *com
         if (log != NULL) {
             example_log_scribble((uint16_t)(0x8000u | command->arg), (uint16_t)(99u + (command->arg >> 16) % 100u),
                                  (log->mask + 1) * (2u + command->arg % 1000u));
+            log = sel4ft_log_ring(); /* attached again */
             SAY(log, SEL4FT_LOG_INFO, "INJECT %lu ring_garbage: wrote a malformed record and an impossible head; "
                 "logging again", n);
             return;

@@ -4,28 +4,16 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <sel4ft/error.h>
-#include <sel4ft/fmt.h>
 #include <sel4ft/os.h>
 #include <sel4ft/restart.h>
 
 #include "example_log.h"
 
-sel4ft_logring_producer_t example_log;
-
-/* The ring example_log is attached to, for example_log_scribble(). */
-static uintptr_t ring_region, ring_size;
-
 void example_log_init(uintptr_t region, uintptr_t size, sel4ft_channel_t channel)
 {
-    int err = sel4ft_logring_producer_init(&example_log, (void *)region, size, channel);
-    if (err != 0) {
-        /* Without its log a PD cannot report anything: say so on the debug console and stop here. */
-        sel4ft_printf("%s|ERROR: log ring at %p (%lu bytes): %s\n", sel4ft_os_name(), (void *)region,
-                      (unsigned long)size, sel4ft_strerror(err));
-        __builtin_trap();
+    if (sel4ft_log_init((void *)region, size, channel) != 0) {
+        __builtin_trap(); /* sel4ft_log_init() said why, on the console */
     }
-    ring_region = region;
-    ring_size = size;
 }
 
 uint64_t example_restart_begin(uintptr_t snapshot, uintptr_t snapshot_size, uintptr_t log_region, uintptr_t log_size,
@@ -39,8 +27,9 @@ uint64_t example_restart_begin(uintptr_t snapshot, uintptr_t snapshot_size, uint
     }
     example_log_init(log_region, log_size, log_channel);
     if (err != 0) {
-        /* The image cannot be made clean: better stopped than running on garbage. */
-        LOG_ERROR("cannot restore a clean image: %s; stopping", sel4ft_strerror(err));
+        char why[SEL4FT_LOGRING_TEXT_MAX];
+        sel4ft_restart_explain(err, snapshot_size, why, sizeof(why));
+        LOG_ERROR("cannot restore a clean image: %s; stopping", why);
         __builtin_trap();
     }
     return incarnation;
@@ -48,14 +37,17 @@ uint64_t example_restart_begin(uintptr_t snapshot, uintptr_t snapshot_size, uint
 
 void example_log_scribble(uint16_t length, uint16_t level, uint32_t head_jump)
 {
-    sel4ft_logring_control_t *control = (sel4ft_logring_control_t *)ring_region;
-    sel4ft_logring_slot_t *slots = (sel4ft_logring_slot_t *)(control + 1);
+    /* The ring the log is attached to (by example_log_init() or a library layer), as the producer knows it. */
+    sel4ft_logring_producer_t *log = sel4ft_log_ring();
+    sel4ft_logring_control_t *control = log->control;
+    sel4ft_channel_t channel = log->channel;
+    size_t size = sizeof(*control) + (size_t)(log->mask + 1) * sizeof(sel4ft_logring_slot_t);
     uint32_t head = __atomic_load_n(&control->head, __ATOMIC_RELAXED);
-    slots[head & example_log.mask].length = length;
-    slots[head & example_log.mask].level = level;
+    log->slots[head & log->mask].length = length;
+    log->slots[head & log->mask].level = level;
     __atomic_store_n(&control->head, head + 1, __ATOMIC_RELEASE);
-    sel4ft_os_notify(example_log.channel);
+    sel4ft_os_notify(channel);
     __atomic_store_n(&control->head, head + 1 + head_jump, __ATOMIC_RELEASE);
-    sel4ft_os_notify(example_log.channel);
-    example_log_init(ring_region, ring_size, example_log.channel);
+    sel4ft_os_notify(channel);
+    example_log_init((uintptr_t)control, size, channel);
 }

@@ -5,30 +5,20 @@
  */
 #pragma once
 
-/* Each example PD logs through its own sel4ft log ring to the logger PD. */
+/* What the example PDs add to the library's log (sel4ft/log.h: LOG_INFO, LOG_WARN, LOG_ERROR into the PD's ring). */
 
-#include <sel4ft/logfmt.h>
-#include <sel4ft/logring.h>
+#include <stdint.h>
 
-extern sel4ft_logring_producer_t example_log;
+#include <sel4ft/log.h>
 
-/* Attach this PD's ring (region and size from setvar_vaddr/setvar_size). Stops the PD loudly on failure. */
+/* Attach this PD's log ring (region and size from setvar_vaddr/setvar_size); a ring that cannot be used stops the
+ * PD loudly, since without it the PD could not report anything. */
 void example_log_init(uintptr_t region, uintptr_t size, sel4ft_channel_t channel);
 
-/* Log an event line this PD wrote with sel4ft_logfmt_*() (doc/events.md), at a level. */
-static inline void example_log_event(uint32_t level, const sel4ft_logfmt_t *line)
-{
-    sel4ft_logring_write(&example_log, level, line->buffer, line->used);
-}
-
-#define LOG_ERROR(...) sel4ft_logring_printf(&example_log, SEL4FT_LOG_ERROR, __VA_ARGS__)
-#define LOG_WARN(...) sel4ft_logring_printf(&example_log, SEL4FT_LOG_WARN, __VA_ARGS__)
-#define LOG_INFO(...) sel4ft_logring_printf(&example_log, SEL4FT_LOG_INFO, __VA_ARGS__)
-
-/* The start of a PD its monitor restarts: .data and .bss as at first start (sel4ft_restart_begin with the
- * snapshot region, if there is one: without, the PD is not restartable and always incarnation 1), then its log
- * ring (example_log_init). A PD whose image cannot be made clean says so and stops loudly. Returns the
- * incarnation: 1 at first start, 2 after the first restart, and so on. */
+/* The start of a PD its monitor restarts (one that is not a durable service, which sel4ft_service_start() starts):
+ * .data and .bss as at first start (sel4ft_restart_begin with the snapshot region, if there is one: without, the PD
+ * is not restartable and always incarnation 1), then its log ring. A PD whose image cannot be made clean says why,
+ * with the sizes, and stops loudly. Returns the incarnation: 1 at first start, 2 after the first restart, ... */
 uint64_t example_restart_begin(uintptr_t snapshot, uintptr_t snapshot_size, uintptr_t log_region, uintptr_t log_size,
                                sel4ft_channel_t log_channel);
 

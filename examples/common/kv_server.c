@@ -14,15 +14,12 @@
 
 #include "example_log.h"
 #include "kv_store.h"
+#include "system_config.h"
 
-/* What the example's .system gives the server: client k calls on channel k (0..MAX_CLIENTS-1), each through a
- * request region of its own. */
-enum {
-    MAX_CLIENTS = 4,
-    REQUEST_REGION_SIZE = 0x1000, /* each client's region; sel4ft_rpc_server_attach() checks it */
-    LOG_CHANNEL = 8,              /* the log ring notifies the logger */
-    MONITOR_CHANNEL = 9,          /* a fault monitor says that a peer failed (only in systems that have one) */
-};
+/* What the example's .system gives the server (its generated header names the ids): client k calls on channel k
+ * (0..3), each through a request region rpc_region_k of its own (sel4ft-sdf checks that convention). */
+#define MAX_CLIENTS 4
+#define REQUEST_REGION_SIZE SERVER_REGION_RPC_REGION_0_SIZE /* each client's; sel4ft_rpc_server_attach() checks it */
 
 /* Set by the Microkit tool; a region left at 0 has no client. */
 uintptr_t rpc_region_0, rpc_region_0_size, rpc_region_1, rpc_region_1_size;
@@ -97,7 +94,7 @@ static void attach(sel4ft_channel_t channel, uintptr_t region, uintptr_t size)
 
 void init(void)
 {
-    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
+    example_log_init(log_ring, log_ring_size, SERVER_CH_LOGGER);
     int err = sel4ft_rpc_server_init(&server, handle, NULL, 1, scratch, sizeof(scratch));
     if (err != 0) {
         LOG_ERROR("server init: %s", sel4ft_strerror(err));
@@ -117,12 +114,11 @@ microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 
 void notified(microkit_channel ch)
 {
-    switch (ch) {
-    case MONITOR_CHANNEL:
+#ifdef SERVER_CH_MONITOR /* only in systems with a fault monitor: it says that a peer failed */
+    if (ch == SERVER_CH_MONITOR) {
         LOG_INFO("the monitor reports a failed peer; still serving");
-        break;
-    default:
-        LOG_WARN("unexpected notification on channel %u", ch);
-        break;
+        return;
     }
+#endif
+    LOG_WARN("unexpected notification on channel %u", ch);
 }

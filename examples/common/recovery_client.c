@@ -7,56 +7,31 @@
 
 #include <sel4ft/sel4ft.h>
 
-#include "example_log.h"
 #include "recovery_client.h"
 
-/* Attempts per request: a server restarted this often under one request is not coming back. */
-enum { MAX_ATTEMPTS = 8 };
-
-int recovery_client_init(recovery_client_t *client, uintptr_t region, uintptr_t size, sel4ft_channel_t channel)
+int recovery_client_init(recovery_client_t *client, const sel4ft_call_config_t *config)
 {
     __builtin_memset(client, 0, sizeof(*client));
-    client->region = region;
-    client->region_size = size;
-    client->channel = channel;
-    return sel4ft_rpc_client_init(&client->rpc, (void *)region, size, channel, 1);
-}
-
-uint32_t recovery_call_id(recovery_client_t *client, uint64_t id, uint16_t opcode, const void *payload,
-                          uint32_t length, void *reply, size_t reply_capacity)
-{
-    sel4ft_rpc_reply_t answer;
-
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        /* Write the payload again on every attempt: the crashed server may have scribbled on the region. */
-        __builtin_memcpy(sel4ft_rpc_client_payload(&client->rpc), payload, length);
-        int err = sel4ft_rpc_call_id(&client->rpc, id, opcode, length, reply, reply_capacity, &answer);
-        if (err == -SEL4FT_ESTALE) {
-            client->retries++;
-            LOG_INFO("request %lu: %s (server epoch now %lu): retrying under the same id", (unsigned long)id,
-                     sel4ft_rpc_status_str(answer.status), (unsigned long)answer.epoch);
-            continue;
-        }
-        if (err != 0) {
-            client->errors++;
-            LOG_ERROR("request %lu: %s", (unsigned long)id, sel4ft_strerror(err));
-            return SEL4FT_RPC_INTERNAL_ERROR;
-        }
-        if (answer.status != SEL4FT_RPC_OK) {
-            client->errors++;
-            LOG_ERROR("request %lu (op %u): %s", (unsigned long)id, opcode, sel4ft_rpc_status_str(answer.status));
-        }
-        return answer.status;
-    }
-    client->errors++;
-    LOG_ERROR("request %lu: no answer after %d attempts", (unsigned long)id, MAX_ATTEMPTS);
-    return SEL4FT_RPC_INTERNAL_ERROR;
+    client->region = (uintptr_t)config->region.base;
+    client->region_size = config->region.size;
+    client->channel = config->channel;
+    return sel4ft_call_init(&client->call, config);
 }
 
 uint32_t recovery_call(recovery_client_t *client, uint16_t opcode, const void *payload, uint32_t length, void *reply,
                        size_t reply_capacity)
 {
-    return recovery_call_id(client, client->rpc.next_request_id++, opcode, payload, length, reply, reply_capacity);
+    uint32_t status;
+    if (sel4ft_call(&client->call, opcode, payload, length, reply, reply_capacity, &status) != 0) {
+        client->errors++; /* logged by sel4ft_call() */
+        return SEL4FT_RPC_INTERNAL_ERROR;
+    }
+    if (status != SEL4FT_RPC_OK) {
+        client->errors++;
+        LOG_ERROR("request %lu (op %u): %s", (unsigned long)client->call.rpc.next_request_id - 1, opcode,
+                  sel4ft_rpc_status_str(status));
+    }
+    return status;
 }
 
 bool recovery_read(recovery_client_t *client, uint32_t index, read_reply_t *reply)
@@ -85,7 +60,7 @@ enum recovery_garbage_answer recovery_send_garbage(recovery_client_t *client)
 void recovery_client_summary(const recovery_client_t *client, const char *qualifier)
 {
     LOG_INFO("summary: %lu updates acknowledged%s, %lu retries after a server restart, %lu errors",
-             (unsigned long)client->acknowledged, qualifier, (unsigned long)client->retries,
+             (unsigned long)client->acknowledged, qualifier, (unsigned long)client->call.retries,
              (unsigned long)client->errors);
 }
 

@@ -6,35 +6,29 @@
 #pragma once
 
 /* Client side of the recovery service (services/recovery_protocol.h), for the clients of the recovery and
- * campaign examples. A request goes out under an id and, while the server restarts under it, is sent again
- * under the same id: the server applies it once, or answers it from its record. */
+ * campaign examples: the library's retrying client (sel4ft/call.h), with the examples' accounting. */
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <sel4ft/rpc.h>
+#include <sel4ft/call.h>
 
 #include "recovery_protocol.h"
 
 typedef struct {
-    sel4ft_rpc_client_t rpc;
+    sel4ft_call_t call;            /* sends a request again under its id while the server restarts under it */
     uintptr_t region, region_size; /* the request region (garbage goes straight into it) */
     sel4ft_channel_t channel;      /* the PPC channel to the server */
     uint64_t acknowledged;         /* updates the server answered (counted by the caller) */
-    uint64_t retries;              /* requests sent again after a server restart */
     uint64_t errors;               /* failed calls, error statuses, and whatever else the caller counts */
 } recovery_client_t;
 
-/* Returns 0 or a library error. */
-int recovery_client_init(recovery_client_t *client, uintptr_t region, uintptr_t size, sel4ft_channel_t channel);
+/* @p config: the request region and channel, and (optionally) the progress to keep across this client's restarts.
+ * Returns 0 or a library error. */
+int recovery_client_init(recovery_client_t *client, const sel4ft_call_config_t *config);
 
-/* Send a request under @p id until it is answered (the payload is written again before every attempt: a crashed
- * server may have scribbled on the region). Returns the reply's status; SEL4FT_RPC_INTERNAL_ERROR when the call
- * failed or no attempt was answered. Errors are logged and counted. */
-uint32_t recovery_call_id(recovery_client_t *client, uint64_t id, uint16_t opcode, const void *payload,
-                          uint32_t length, void *reply, size_t reply_capacity);
-
-/* The same, under the next request id. */
+/* Call the server (sel4ft_call()). Returns the reply's status; SEL4FT_RPC_INTERNAL_ERROR when the call failed.
+ * Errors and error statuses are logged and counted. */
 uint32_t recovery_call(recovery_client_t *client, uint16_t opcode, const void *payload, uint32_t length, void *reply,
                        size_t reply_capacity);
 

@@ -12,26 +12,19 @@
 
 #include <stdint.h>
 
-#include <sel4ft/checkpoint.h>
 #include <sel4ft/rpc.h>
+#include <sel4ft/service.h>
 
 #include "recovery_protocol.h"
-
-/* Where in an update (an increment or an append) the server calls the example's hook. */
-enum recovery_update_point {
-    UPDATE_BEFORE_APPLY = 0, /* nothing changed yet */
-    UPDATE_BEFORE_COMMIT,    /* applied and recorded in memory, the reply written; not yet checkpointed */
-    UPDATE_BEFORE_REPLY,     /* committed to the checkpoint; the reply not yet sent */
-    UPDATE_POINTS
-};
 
 typedef struct {
     /* OP_INJECT from a client (arm a fault for the next update): returns the reply's status. NULL: the server
      * refuses the operation (SEL4FT_RPC_UNKNOWN_OPERATION). */
     uint32_t (*arm)(const sel4ft_rpc_request_t *request);
-    /* Called at each point of every update. It may fault, and so not return: the monitor restarts the server,
-     * which resumes from its newest valid checkpoint. @p checkpoint is the server's (a fault may corrupt it). */
-    void (*at)(enum recovery_update_point point, uint64_t incarnation, sel4ft_checkpoint_t *checkpoint);
+    /* Called at each point of every new update (an increment or an append). It may fault, and so not return: the
+     * monitor restarts the server, which resumes from its newest valid checkpoint (service->checkpoint, which a
+     * fault may corrupt). */
+    void (*at)(sel4ft_service_t *service, sel4ft_service_point_t point);
 } recovery_server_hooks_t;
 
 /* Defined by the example, in a source it links into its server. */

@@ -12,14 +12,10 @@
 #include <sel4ft/sel4ft.h>
 
 #include "example_log.h"
+#include "fault_tolerance_config.h"
 #include "kv_client.h"
 
 /* Channels (see fault_tolerance.system). */
-enum {
-    SERVER_CHANNEL = 0,
-    LOG_CHANNEL = 1,
-    MONITOR_CHANNEL = 3, /* the monitor reports the crasher's failure; the client says when it is done */
-};
 
 enum { BATCH_BEFORE = 30, BATCH_AFTER = 50 };
 
@@ -60,8 +56,8 @@ static uint64_t batch(const char *counter, int rounds)
 
 void init(void)
 {
-    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
-    if (kv_client_init(&kv, rpc_region, rpc_region_size, SERVER_CHANNEL) != 0) {
+    example_log_init(log_ring, log_ring_size, CLIENT_CH_LOGGER);
+    if (kv_client_init(&kv, rpc_region, rpc_region_size, CLIENT_CH_SERVER) != 0) {
         LOG_ERROR("cannot set up the request region");
         return;
     }
@@ -94,7 +90,7 @@ static void after_crash(void)
 void notified(microkit_channel ch)
 {
     switch (ch) {
-    case MONITOR_CHANNEL:
+    case CLIENT_CH_MONITOR:
         if (after_done) {
             LOG_WARN("another failure report from the monitor");
             break;
@@ -102,7 +98,7 @@ void notified(microkit_channel ch)
         after_done = true;
         LOG_INFO("the monitor reports a failure; checking that the server still answers");
         after_crash();
-        microkit_notify(MONITOR_CHANNEL);
+        microkit_notify(CLIENT_CH_MONITOR);
         break;
     default:
         LOG_WARN("unexpected notification on channel %u", ch);

@@ -11,13 +11,10 @@
 #include <sel4ft/sel4ft.h>
 
 #include "example_log.h"
+#include "fault_tolerance_config.h"
 #include "kv_client.h"
 
 /* Channels (see fault_tolerance.system). */
-enum {
-    SERVER_CHANNEL = 0,
-    LOG_CHANNEL = 1,
-};
 
 uintptr_t rpc_region, rpc_region_size;
 uintptr_t log_ring, log_ring_size;
@@ -28,8 +25,8 @@ void init(void)
 {
     static const char value[] = "written before the crash";
 
-    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
-    if (kv_client_init(&kv, rpc_region, rpc_region_size, SERVER_CHANNEL) != 0) {
+    example_log_init(log_ring, log_ring_size, CRASHER_CH_LOGGER);
+    if (kv_client_init(&kv, rpc_region, rpc_region_size, CRASHER_CH_SERVER) != 0) {
         LOG_ERROR("cannot set up the request region");
     }
     bool ok = kv_put(&kv, "crasher", value, sizeof(value), SEL4FT_RPC_OK);

@@ -12,14 +12,10 @@
 #include <sel4ft/sel4ft.h>
 
 #include "example_log.h"
+#include "ipc_demo_config.h"
 #include "kv_client.h"
 
 /* Channels (see ipc_demo.system). */
-enum {
-    SERVER_CHANNEL = 0,
-    LOG_CHANNEL = 1,
-    FINISH_CHANNEL = 2, /* "workload finished" to the logger */
-};
 
 enum { LOOP_INCREMENTS = 100 };
 
@@ -115,18 +111,18 @@ static void workload(void)
 
 void init(void)
 {
-    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
-    int err = kv_client_init(&kv, rpc_region, rpc_region_size, SERVER_CHANNEL);
+    example_log_init(log_ring, log_ring_size, CLIENT_CH_LOGGER);
+    int err = kv_client_init(&kv, rpc_region, rpc_region_size, CLIENT_CH_SERVER);
     if (err != 0) {
         LOG_ERROR("client init: %s", sel4ft_strerror(err));
-        microkit_notify(FINISH_CHANNEL);
+        microkit_notify(CLIENT_CH_LOGGER_FINISH); /* "workload finished" to the logger */
         return;
     }
     LOG_INFO("starting: %u-byte request region", (unsigned)rpc_region_size);
     workload();
     LOG_INFO("summary: %lu requests sent, %lu succeeded, %lu failed, %lu unexpected", (unsigned long)kv.sent,
              (unsigned long)kv.succeeded, (unsigned long)kv.failed, (unsigned long)kv.unexpected);
-    microkit_notify(FINISH_CHANNEL);
+    microkit_notify(CLIENT_CH_LOGGER_FINISH); /* "workload finished" to the logger */
 }
 
 void notified(microkit_channel ch)

@@ -17,15 +17,8 @@
 
 #include "example_log.h"
 #include "recovery_client.h"
+#include "recovery_config.h"
 #include "scenario.h"
-
-/* Channels (see recovery.system). */
-enum {
-    SERVER_CHANNEL = 0,
-    LOG_CHANNEL = 1,
-    PEER_CHANNEL = 6,    /* client_b -> client_a: "my rounds are done" */
-    MONITOR_CHANNEL = 9, /* client_a: told about the crasher's failures; says when its final check is done */
-};
 
 enum {
     ROUNDS = 60,
@@ -120,7 +113,7 @@ static void finish_a(void)
     }
     recovery_call(&server, OP_STATS, NULL, 0, NULL, 0);
     recovery_client_summary(&server, "");
-    microkit_notify(MONITOR_CHANNEL);
+    microkit_notify(CLIENT_A_CH_MONITOR);
 }
 
 /* client_b turns hostile: garbage in its request region, then garbage in its log ring's indices and records.
@@ -166,9 +159,11 @@ static void hostile(void)
 
 void init(void)
 {
-    example_log_init(log_ring, log_ring_size, LOG_CHANNEL);
-    recovery_pair_init(&pair, PEER_CHANNEL, finish_a);
-    if (recovery_client_init(&server, rpc_region, rpc_region_size, SERVER_CHANNEL) != 0) {
+    example_log_init(log_ring, log_ring_size, CLIENT_IMAGE_CH_LOGGER);
+    recovery_pair_init(&pair, CLIENT_B_CH_CLIENT_A, finish_a);
+    sel4ft_call_config_t config = { .region = { (void *)rpc_region, rpc_region_size },
+                                    .channel = CLIENT_IMAGE_CH_SERVER };
+    if (recovery_client_init(&server, &config) != 0) {
         LOG_ERROR("cannot set up the request region");
         return;
     }
@@ -187,10 +182,10 @@ void init(void)
 void notified(microkit_channel ch)
 {
     switch (ch) {
-    case PEER_CHANNEL:
+    case CLIENT_A_CH_CLIENT_B:
         recovery_pair_peer_done(&pair);
         break;
-    case MONITOR_CHANNEL:
+    case CLIENT_A_CH_MONITOR:
         /* client_a depends on the crasher: the monitor tells it about every failure. */
         LOG_INFO("the monitor reports that a PD I depend on failed");
         break;

@@ -13,13 +13,8 @@
 #include <sel4ft/sel4ft.h>
 
 #include "example_log.h"
+#include "recovery_config.h"
 #include "scenario.h"
-
-/* Channels (see recovery.system). */
-enum {
-    LOG_CHANNEL = 8,
-    MONITOR_CHANNEL = 9, /* "running (again)" to the monitor, its parent */
-};
 
 uintptr_t log_ring, log_ring_size;
 uintptr_t snapshot_region, snapshot_region_size;
@@ -30,7 +25,7 @@ static volatile uint32_t bss_marker;
 void init(void)
 {
     uint64_t incarnation =
-        example_restart_begin(snapshot_region, snapshot_region_size, log_ring, log_ring_size, LOG_CHANNEL);
+        example_restart_begin(snapshot_region, snapshot_region_size, log_ring, log_ring_size, CRASHER_CH_LOGGER);
     if (!scenario.crasher_crashes) {
         return;
     }
@@ -39,7 +34,7 @@ void init(void)
              bss_marker, clean ? "clean start" : "STATE SURVIVED THE RESTART");
     data_marker = 0xdead;
     bss_marker = (uint32_t)incarnation;
-    microkit_notify(MONITOR_CHANNEL);
+    microkit_notify(CRASHER_CH_MONITOR); /* running (again) */
 
     switch (incarnation % 4) {
     case 1:

@@ -14,14 +14,8 @@
 #include <sel4ft/sel4ft.h>
 
 #include "example_log.h"
+#include "recovery_config.h"
 #include "scenario.h"
-
-/* Channels (see recovery.system). */
-enum {
-    FINISHED_CHANNEL = 7, /* to the monitor: the second incarnation is healthy */
-    LOG_CHANNEL = 8,
-    MONITOR_CHANNEL = 9, /* heartbeat requests in; "running (again)" out */
-};
 
 enum { HEALTHY_BEATS = 5 };
 
@@ -34,16 +28,17 @@ static uint32_t beats;
 
 void init(void)
 {
-    incarnation = example_restart_begin(snapshot_region, snapshot_region_size, log_ring, log_ring_size, LOG_CHANNEL);
+    incarnation =
+        example_restart_begin(snapshot_region, snapshot_region_size, log_ring, log_ring_size, HANGER_CH_LOGGER);
     if (scenario.hanger_hangs) {
         LOG_INFO("incarnation %lu: answering heartbeats", (unsigned long)incarnation);
-        microkit_notify(MONITOR_CHANNEL);
+        microkit_notify(HANGER_CH_MONITOR);
     }
 }
 
 void notified(microkit_channel ch)
 {
-    if (ch != MONITOR_CHANNEL) {
+    if (ch != HANGER_CH_MONITOR) { /* heartbeat requests */
         LOG_WARN("unexpected notification on channel %u", ch);
         return;
     }
@@ -57,6 +52,6 @@ void notified(microkit_channel ch)
     }
     if (incarnation > 1 && beats == HEALTHY_BEATS) {
         LOG_INFO("incarnation %lu: %u heartbeats answered, healthy", (unsigned long)incarnation, beats);
-        microkit_notify(FINISHED_CHANNEL);
+        microkit_notify(HANGER_CH_MONITOR_FINISHED);
     }
 }

@@ -9,7 +9,6 @@
 
 #include <sel4ft/sel4ft.h>
 
-#include "example_log.h"
 #include "recovery_server.h"
 
 /* In .bss, so a restart disarms it: an injected crash strikes once. */
@@ -36,19 +35,20 @@ static uint32_t arm(const sel4ft_rpc_request_t *request)
     return SEL4FT_RPC_OK;
 }
 
-static void at(enum recovery_update_point point, uint64_t incarnation, sel4ft_checkpoint_t *checkpoint)
+static void at(sel4ft_service_t *service, sel4ft_service_point_t point)
 {
-    if (point == UPDATE_BEFORE_COMMIT && armed == CRASH_AFTER_APPLY) {
-        crash(incarnation);
+    if (point == SEL4FT_SERVICE_BEFORE_COMMIT && armed == CRASH_AFTER_APPLY) {
+        crash(service->incarnation);
     }
-    if (point == UPDATE_BEFORE_REPLY && armed == CRASH_CORRUPT_COMMIT) {
+    if (point == SEL4FT_SERVICE_BEFORE_REPLY && armed == CRASH_CORRUPT_COMMIT) {
         /* Flip one byte of the slot just written, as a stray write or bad memory would. */
+        sel4ft_checkpoint_t *checkpoint = &service->checkpoint;
         uint8_t *slot = checkpoint->region + (size_t)checkpoint->newest * checkpoint->slot_size;
         slot[sizeof(sel4ft_checkpoint_header_t) + 8] ^= 0x40;
-        crash(incarnation);
+        crash(service->incarnation);
     }
-    if (point == UPDATE_BEFORE_REPLY && armed == CRASH_AFTER_COMMIT) {
-        crash(incarnation);
+    if (point == SEL4FT_SERVICE_BEFORE_REPLY && armed == CRASH_AFTER_COMMIT) {
+        crash(service->incarnation);
     }
 }
 

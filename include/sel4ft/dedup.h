@@ -84,6 +84,19 @@ typedef enum {
 uint64_t sel4ft_dedup_digest(uint32_t opcode, const void *payload, uint32_t length);
 
 /**
+ * @brief Classify a request against a client's last applied one (pure; the rule every table applies).
+ *
+ * For tables of other shapes than sel4ft_dedup_t (the durable service's, @ref service, sized by the service).
+ * @param last_id The id of the client's last applied request (0: none yet).
+ * @param last_digest Its digest.
+ * @param request_id The request's id (> 0).
+ * @param digest The request's sel4ft_dedup_digest().
+ * @return A sel4ft_dedup_verdict_t.
+ */
+sel4ft_dedup_verdict_t sel4ft_dedup_verdict(uint64_t last_id, uint64_t last_digest, uint64_t request_id,
+                                            uint64_t digest);
+
+/**
  * @brief Classify a request.
  * @param table The table.
  * @param client The client's index (< SEL4FT_DEDUP_CLIENTS).

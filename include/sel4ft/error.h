@@ -39,8 +39,10 @@
 #define SEL4FT_EMISMATCH 10
 /** The peer did not answer with the protocol at all (unknown reply label, IPC failed). */
 #define SEL4FT_EPEER 11
+/** The peer is unavailable: it restarted under every attempt of a call (sel4ft_call()), so it was given up. */
+#define SEL4FT_EUNAVAILABLE 12
 /** The largest error code. */
-#define SEL4FT_ERRNO_MAX 11
+#define SEL4FT_ERRNO_MAX 12
 
 /**
  * @brief Describe an error code.

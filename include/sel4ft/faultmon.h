@@ -174,6 +174,8 @@ typedef struct sel4ft_faultmon_child {
     uint32_t starved_spares;               /**< Times in a row it was spared as starved by a child above it. */
     uint32_t serving;                      /**< Non-zero once it said it serves: heartbeats are checked from then. */
     uint64_t last_beats;                   /**< The counter at the last check. */
+    uint64_t beats_since;                  /**< When last_beats was taken from a child that had just said it serves:
+                                                a check less than a whole period later counts no miss. */
     uint64_t failure_ticks;                /**< When it last failed. */
     uint64_t restart_at;                   /**< WAITING: when to restart it. */
     uint64_t backoff_ticks;                /**< WAITING: the back-off it waits. */

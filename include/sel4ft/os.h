@@ -214,7 +214,8 @@ void sel4ft_os_serve_after_restart(sel4ft_msginfo_t first_reply);
  * uncached), since seL4 exports no CPU timer to user level there. Call it
  * before sel4ft_os_timer_set(); doc/timers.md says why each board uses what.
  * @param base The virtual address of the device's registers; 0 forgets it.
- * @return 0, or -SEL4FT_ENOTSUP where there is no timer (Linux).
+ * @return 0 when the timer can then be armed; -SEL4FT_ENOTSUP when it cannot:
+ *         on riscv64 with @p base 0, on Linux without a timer hook.
  */
 int sel4ft_os_timer_use_device(uintptr_t base);
 

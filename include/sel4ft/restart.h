@@ -68,6 +68,36 @@ int sel4ft_restart_begin_image(void *region, size_t region_size, void *image, si
                                uint64_t *incarnation);
 
 /**
+ * @brief The snapshot region this PD needs: the header plus its writable image, rounded up to whole 4 KiB pages.
+ * @return Bytes, or 0 where the port cannot name the image (Linux).
+ */
+size_t sel4ft_restart_region_needed(void);
+
+/**
+ * @brief Say in one sentence what a sel4ft_restart_begin() error means and how to fix it, naming the sizes.
+ *
+ * For -SEL4FT_ENOSPC, for example: `snapshot region is 8192 bytes but this PD's .data and .bss are 11208 bytes,
+ * plus the 64-byte header: map a snapshot_region of at least 12288 bytes (size="0x3000")`.
+ * @param error The error sel4ft_restart_begin() returned.
+ * @param region_size The snapshot region's size as given to it.
+ * @param buffer Where to write; always NUL-terminated when @p size > 0.
+ * @param size The buffer's size.
+ * @return The sentence's length, as sel4ft_fmt().
+ */
+int sel4ft_restart_explain(int error, size_t region_size, char *buffer, size_t size);
+
+/**
+ * @brief As sel4ft_restart_explain(), for an explicit image size (used by the port-independent tests).
+ * @param error The error.
+ * @param region_size The snapshot region's size.
+ * @param image_size The writable image's size (0: unknown).
+ * @param buffer Where to write.
+ * @param size The buffer's size.
+ * @return As sel4ft_restart_explain().
+ */
+int sel4ft_restart_explain_image(int error, size_t region_size, size_t image_size, char *buffer, size_t size);
+
+/**
  * @brief After a restart: answer the interrupted call with @p first_reply, then serve forever.
  *
  * On Microkit this is libmicrokit's event loop, started with a reply instead

@@ -20,6 +20,10 @@
 #include <sel4ft/checkpoint.h>
 #include <sel4ft/dedup.h>
 #include <sel4ft/restart.h>
+#include <sel4ft/log.h>
+#include <sel4ft/service.h>
+#include <sel4ft/call.h>
+#include <sel4ft/monitor.h>
 
 /** The library's version as a string. */
 #define SEL4FT_VERSION_STRING "0.1.0"

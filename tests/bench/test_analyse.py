@@ -166,6 +166,68 @@ class InjectTabulateTest(unittest.TestCase):
         self.assertEqual(summary["mismatches"], 1)
 
 
+class InjectLinuxTabulateTest(unittest.TestCase):
+    """bench/inject.py on a recorded Linux campaign (sel4ft-baseline inject, seed 1, 100 injections of which 19 apply
+    on Linux): the supervisor's events."""
+
+    def lines(self):
+        return data("linux-inject.log").splitlines()
+
+    def verdict(self, lines):
+        rows, summary = inject.tabulate_linux(lines)
+        total = {k: sum(r[k] for r in rows) for k in ("injected", "detected", "as_expected", "recovered")}
+        return total, summary, inject.linux_ok(rows, summary, 0, 100, 1)
+
+    def test_recorded_campaign_is_clean(self):
+        total, summary, ok = self.verdict(self.lines())
+        self.assertTrue(ok)
+        self.assertEqual(total, {"injected": 19, "detected": 19, "as_expected": 19, "recovered": 19})
+        self.assertEqual(summary["shared"], ("yes", "yes"))
+        self.assertEqual((summary["lost"], summary["doubled"], summary["escaped"]), (0, 0, 0))
+        self.assertFalse(inject.linux_ok(*inject.tabulate_linux(self.lines()), 1, 100, 1))  # the exit status counts
+
+    def test_a_wrong_signal_or_too_few_missed_beats_is_not_as_expected(self):
+        total, _, ok = self.verdict([line.replace(" signal=4 ", " signal=6 ") for line in self.lines()])
+        self.assertEqual((total["detected"], total["as_expected"], ok), (19, 16, False))
+        total, _, ok = self.verdict([line.replace(" missed=2 ", " missed=1 ") for line in self.lines()])
+        self.assertEqual((total["as_expected"], ok), (14, False))
+
+    def test_an_exit_is_not_a_detection(self):
+        lines = self.lines()
+        i = next(k for k, line in enumerate(lines) if " cause=signal signal=11 " in line)
+        lines[i] = lines[i].replace(" cause=signal signal=11 ", " cause=exit status=3 ")
+        total, _, ok = self.verdict(lines)
+        self.assertEqual((total["detected"], total["recovered"], ok), (18, 18, False))
+
+    def test_a_missing_or_second_recovery_is_not_a_recovery(self):
+        lines = self.lines()
+        i = next(k for k, line in enumerate(lines) if "|INFO: recovered child=crasher incarnation=5 " in line)
+        total, _, ok = self.verdict(lines[:i] + lines[i + 1:])
+        self.assertEqual((total["recovered"], ok), (18, False))
+        total, _, ok = self.verdict(lines[:i] + [lines[i]] + lines[i:])
+        self.assertEqual((total["recovered"], ok), (18, False))
+
+    def test_failures_outside_the_injections_are_caught(self):
+        extra = ["supervisor|ERROR: failed child=crasher incarnation=99 cause=signal signal=11 at=1",
+                 "supervisor|ERROR: failed child=server incarnation=1 cause=signal signal=9 at=1"]
+        total, summary, ok = self.verdict(self.lines() + extra)
+        self.assertEqual((total["detected"], summary["unattributed"], ok), (19, 2, False))
+        # A second failure of an injected incarnation: that injection is not counted detected either.
+        lines = self.lines()
+        i = next(k for k, line in enumerate(lines) if "|ERROR: failed child=crasher incarnation=3 " in line)
+        total, _, ok = self.verdict(lines[:i] + [lines[i]] + lines[i:])
+        self.assertEqual((total["detected"], ok), (18, False))
+
+    def test_a_missing_injection_or_summary_is_caught(self):
+        lines = self.lines()
+        i = next(k for k, line in enumerate(lines) if "|INFO: inject n=3 " in line)
+        total, summary, ok = self.verdict(lines[:i] + lines[i + 1:])
+        self.assertEqual((total["injected"], summary["numbered"], summary["unattributed"], ok), (18, False, 1, False))
+        for kind in ("outcome", "campaign_done", "campaign "):
+            _, _, ok = self.verdict([line for line in self.lines() if f"|INFO: {kind}" not in line])
+            self.assertFalse(ok, kind)
+
+
 class EventPatternTest(unittest.TestCase):
     """tests/qemu/qemu.py: event lines and '@' patterns in expectation files."""
 

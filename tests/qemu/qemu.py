@@ -5,6 +5,7 @@
 
 Expectation files (tests/qemu/<example>.expect), one directive a line, '#' for comments:
   done: REGEX         the line the system prints when it has finished (QEMU is stopped then)
+  timeout: SECONDS    host seconds the system may take when it needs more than the runner's default
   expect: REGEX       must appear; all expect lines must appear in this order
   present: REGEX      must appear somewhere (for events whose order against others is not fixed)
   forbid: REGEX       must not appear anywhere
@@ -59,6 +60,14 @@ def qemu_command(board, image, extra_args=()):
     command = QEMU_COMMANDS[board]
     at = next(i for i, word in enumerate(command) if "{image}" in word) - 1
     return command[:at] + list(extra_args) + [word.replace("{image}", image) for word in command[at:]]
+
+# Deterministic virtual time: it counts guest instructions (1 ns each), an idle guest skips ahead to its next
+# timer, and randomness and the clock are fixed. A system then runs the same, to the instruction, whatever the
+# host is doing: a heartbeat period or a recovery deadline cannot be missed because the host was busy. Every
+# test, `make qemu`, the campaign and the benchmark boot this way (DESIGN.md, "Deterministic measurement"), on
+# both boards: on riscv64 -rtc clock=vm puts the Goldfish RTC, the monitor's timer there, on the same virtual
+# time as the counter (doc/timers.md).
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-seed", "1", "-rtc", "base=2024-01-01T00:00:00,clock=vm"]
 
 # Signs of trouble in any system, whatever the example says.
 DEFAULT_FORBID = [
@@ -148,16 +157,18 @@ def matcher(value):
 
 
 class Expectations:
-    def __init__(self, done, expect, forbid, count, present):
+    def __init__(self, done, expect, forbid, count, present, timeout=None):
         self.done = done
         self.expect = expect
         self.forbid = forbid
         self.count = count
         self.present = present
+        self.timeout = timeout  # seconds of host time the system may take, if it needs more than the default
 
 
 def load_expectations(path, config, board="qemu_virt_aarch64"):
     done = None
+    timeout = None
     expect, forbid, count, present = [], list(DEFAULT_FORBID), [], []
     with open(path, encoding="utf-8") as f:
         for number, raw in enumerate(f, 1):
@@ -183,6 +194,13 @@ def load_expectations(path, config, board="qemu_virt_aarch64"):
             key = key.strip()
             if key == "done":
                 done = value
+            elif key == "timeout":
+                try:
+                    timeout = float(value)
+                except ValueError:
+                    timeout = -1.0
+                if not 0 < timeout <= 86400:
+                    raise ValueError(f"{path}:{number}: timeout must be a number of seconds from 1 to 86400")
             elif key == "expect":
                 expect.append(value)
             elif key == "forbid":
@@ -201,14 +219,16 @@ def load_expectations(path, config, board="qemu_virt_aarch64"):
             matcher(value)
         except (ValueError, re.error) as e:
             raise ValueError(f"{path}: {e}") from e
-    return Expectations(done, expect, forbid, count, present)
+    return Expectations(done, expect, forbid, count, present, timeout)
 
 
-def boot(image, log_path, timeout, done_regex, live=False, extra_args=(), board="qemu_virt_aarch64"):
-    """Run QEMU for board until done_regex is seen or timeout seconds pass. Returns (lines, finished, seconds)."""
+def boot(image, log_path, timeout, done_regex, live=False, extra_args=(), deterministic=True,
+         board="qemu_virt_aarch64"):
+    """Run QEMU for board until done_regex is seen or timeout seconds pass. Returns (lines, finished, seconds).
+    deterministic: under ICOUNT (the default)."""
     if not os.path.exists(image):
         raise FileNotFoundError(f"no image at {image}: build the example first")
-    command = qemu_command(board, image, extra_args)
+    command = qemu_command(board, image, (ICOUNT if deterministic else []) + list(extra_args))
     done = matcher(done_regex)
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     start = time.monotonic()

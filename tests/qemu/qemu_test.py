@@ -36,14 +36,14 @@ def main():
             image = os.path.join(args.build_dir, "examples", args.board, config, label, "loader.img")
             expectations = qemu.load_expectations(os.path.join(HERE, label + ".expect"), config, args.board)
             log_path = qemu.log_path_for(log_dir, f"{label}-{args.board}", config)
+            timeout = max(args.timeout, expectations.timeout or 0)
             try:
-                lines, finished, seconds = qemu.boot(image, log_path, args.timeout, expectations.done,
-                                                     board=args.board)
+                lines, finished, seconds = qemu.boot(image, log_path, timeout, expectations.done, board=args.board)
             except FileNotFoundError as e:
                 print(f"[ FAIL ] {name}: {e}")
                 failed += 1
                 continue
-            problems = qemu.check(lines, expectations, finished, args.timeout)
+            problems = qemu.check(lines, expectations, finished, timeout)
             if problems:
                 failed += 1
                 print(f"[ FAIL ] {name} ({seconds:.1f} s), log {log_path}:")

@@ -26,12 +26,13 @@ def main():
         parser.error("--timeout must be positive")
 
     expectations = qemu.load_expectations(args.expect, args.config, args.board)
+    timeout = max(args.timeout, expectations.timeout or 0)
     log_path = qemu.log_path_for(args.log_dir, f"{args.name}-{args.board}", args.config)
     print(f"Booting {args.name} ({args.board}, {args.config}) in QEMU; stops by itself when done or after "
-          f"{args.timeout:g} s.", flush=True)
-    lines, finished, seconds = qemu.boot(args.image, log_path, args.timeout, expectations.done, live=args.live,
+          f"{timeout:g} s.", flush=True)
+    lines, finished, seconds = qemu.boot(args.image, log_path, timeout, expectations.done, live=args.live,
                                          board=args.board)
-    problems = qemu.check(lines, expectations, finished, args.timeout)
+    problems = qemu.check(lines, expectations, finished, timeout)
     print(f"\n-- serial log saved to {os.path.relpath(log_path)} ({seconds:.1f} s)")
     if problems:
         print(f"-- {args.name} ({args.config}): the log does not show what the example must print:")

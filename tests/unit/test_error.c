@@ -34,6 +34,7 @@ static const struct {
     { SEL4FT_ENOTSUP, "SEL4FT_ENOTSUP" },
     { SEL4FT_EMISMATCH, "SEL4FT_EMISMATCH" },
     { SEL4FT_EPEER, "SEL4FT_EPEER" },
+    { SEL4FT_EUNAVAILABLE, "SEL4FT_EUNAVAILABLE" },
 };
 
 #define CODE_COUNT (sizeof(codes) / sizeof(codes[0]))

@@ -1276,6 +1276,44 @@ static void test_recovery_timeout_past_the_end_of_time_never_fires(void **state)
     expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 3, UINT64_MAX - 1);
 }
 
+/* Checks fall on the monitor's schedule: a child that says it serves just before one must not be counted as
+ * missing a period it never had. A hang is two whole periods without a beat after "serving". */
+static void test_first_check_after_serving_counts_no_miss(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t heartbeat = { 0 };
+    watch(CRASHER, "hanger", SEL4FT_FAULTMON_RESTART, &three_in_a_second, &heartbeat, CRASHER_CHANNEL, 0);
+    sel4ft_faultmon_set_heartbeat_period(&monitor, 100, kernel.now);
+    const uint64_t first_check = kernel.now + 100;
+
+    /* Serving 1 tick before the first check, then never a beat. */
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, first_check - 1);
+    sel4ft_faultmon_tick(&monitor, first_check);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 0);
+    /* It is still asked for a beat. */
+    assert_int_equal(kernel.notified[CRASHER_CHANNEL], 1);
+    sel4ft_faultmon_tick(&monitor, first_check + 100);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 1);
+    assert_int_equal(kernel.restarts, 0);
+    sel4ft_faultmon_tick(&monitor, first_check + 200);
+    assert_int_equal(kernel.restarts, 1);
+    const sel4ft_faultmon_event_t *hung = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "hanger", 1, first_check + 200);
+    assert_int_equal(hung->failure.cause, SEL4FT_FAILURE_HANG);
+    expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "hanger", 2, first_check + 200);
+
+    /* The same after a restart: "serving again" just before a check gives it a whole period afresh. */
+    const uint64_t again = first_check + 399;
+    sel4ft_faultmon_tick(&monitor, first_check + 300);
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, again);
+    expect_event(SEL4FT_FAULTMON_EVENT_RECOVERED, "hanger", 2, again);
+    sel4ft_faultmon_tick(&monitor, first_check + 400);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 0);
+    sel4ft_faultmon_tick(&monitor, first_check + 500);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 1);
+    sel4ft_faultmon_tick(&monitor, first_check + 600);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1287,6 +1325,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_repeated_failures_back_off_then_escalate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_escalation_restarts_the_group, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hung_child_is_restarted_after_two_missed_periods, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_check_after_serving_counts_no_miss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hang_blames_the_highest_priority_child_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hang_after_a_stale_beat_blames_the_higher_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_starved_child_is_spared_a_bounded_number_of_times, setup, teardown),

@@ -414,13 +414,25 @@ static void test_console_default_is_stderr(void **state)
     assert_int_equal(record.console_calls, 0);
 }
 
+static int fake_timer_set(void *context, uint64_t deadline_ticks)
+{
+    (void)context;
+    (void)deadline_ticks;
+    return 0;
+}
+
 static void test_timer_and_fault_arch(void **state)
 {
     (void)state;
-    /* No timer on Linux, with or without a device. */
+    /* No timer on Linux but a hook's, which needs no device. */
     assert_int_equal(sel4ft_os_timer_use_device(0x101000), -SEL4FT_ENOTSUP);
     assert_int_equal(sel4ft_os_timer_use_device(0), -SEL4FT_ENOTSUP);
     assert_int_equal(sel4ft_os_timer_set(12345), -SEL4FT_ENOTSUP);
+    sel4ft_os_linux_hooks_t timer = { .timer_set = fake_timer_set };
+    sel4ft_os_linux_set_hooks(&timer);
+    assert_int_equal(sel4ft_os_timer_use_device(0), 0);
+    assert_int_equal(sel4ft_os_timer_set(12345), 0);
+    sel4ft_os_linux_set_hooks(NULL);
     /* The fault messages tests feed are aarch64's unless the hooks say otherwise. */
     assert_int_equal(sel4ft_os_fault_arch(), SEL4FT_FAULT_ARCH_AARCH64);
     sel4ft_os_linux_hooks_t hooks = { .fault_arch = SEL4FT_FAULT_ARCH_RISCV64 };

@@ -82,7 +82,7 @@ static uint64_t rtc_now_ns(void)
 int sel4ft_os_timer_use_device(uintptr_t base)
 {
     rtc_base = base;
-    return 0;
+    return base != 0 ? 0 : -SEL4FT_ENOTSUP;
 }
 
 int sel4ft_os_timer_set(uint64_t deadline_ticks)

@@ -42,6 +42,10 @@ typedef struct sel4ft_os_linux_hooks {
     uint32_t fault_arch;
     /** Passed to every hook. */
     void *context;
+    /** Arm the one-shot timer (sel4ft_os_timer_set()); without it the port has no timer (-SEL4FT_ENOTSUP). */
+    int (*timer_set)(void *context, uint64_t deadline_ticks);
+    /** Acknowledge an interrupt. */
+    void (*irq_ack)(void *context, sel4ft_channel_t channel);
 } sel4ft_os_linux_hooks_t;
 
 /**

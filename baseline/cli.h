@@ -1,0 +1,19 @@
+/*
+ * Copyright 2026, the sel4ft authors
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#pragma once
+
+/* The command line: the role this process plays, fatal errors, numeric arguments. */
+
+#include <stdint.h>
+
+/* The role this process plays, for error messages ("demo", "server", ...). */
+extern const char *baseline_role;
+
+/* Print "sel4ft-baseline: <role>: message" on standard error and exit with status 2. */
+void baseline_die(const char *format, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* Parse a decimal argument; dies with a message naming the option if it is not a number in [min, max]. */
+uint64_t baseline_parse_number(const char *option, const char *text, uint64_t min, uint64_t max);
