@@ -22,10 +22,9 @@ EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign
 # counter, timer, fault messages and clean restarts on the board).
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
 QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign port
-# What each board boots: all of them on aarch64; on riscv64 the recovery example's scenarios and the campaign
-# are not ported yet (their system files have no riscv64 devices).
+# What each board boots: all of them on both (a list per board, to leave a system out where it cannot run).
 QEMU_SYSTEMS_qemu_virt_aarch64 ?= $(QEMU_SYSTEMS)
-QEMU_SYSTEMS_qemu_virt_riscv64 ?= hello ipc_demo fault_tolerance port
+QEMU_SYSTEMS_qemu_virt_riscv64 ?= $(QEMU_SYSTEMS)
 board_systems = $(QEMU_SYSTEMS_$(1))
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release

@@ -123,7 +123,9 @@ void inject_perform(const campaign_target_t *target, const inject_command_t *com
         *(volatile uint32_t *)campaign_page = 1;
         break;
     case INJECT_UNDEFINED_INSTRUCTION:
-        __asm__ volatile("udf #0");
+        /* The all-zero word is undefined on both architectures: aarch64's UDF #0, and a
+         * RISC-V encoding reserved as illegal. */
+        __asm__ volatile(".4byte 0");
         break;
     case INJECT_STACK_OVERFLOW:
         (void)recurse(0);
