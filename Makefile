@@ -81,10 +81,12 @@ help:
 	@echo "                    side by side; sel4ft.pc: the last installed), headers, bin/sel4ft-sdf;"
 	@echo "                    share/sel4ft: example.mk, examples/common, services (to build an example anywhere)"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
+	@echo "                    (seL4 on BENCH_BOARDS=$(BENCH_BOARDS), side by side; Linux on aarch64)"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
-	@echo "  make inject       seeded fault-injection campaign on seL4 and Linux, tabulated (INJECT_SEED, INJECTIONS)"
+	@echo "  make inject       seeded fault-injection campaign on seL4 (MICROKIT_BOARD) and Linux, tabulated"
+	@echo "                    (INJECT_SEED, INJECTIONS)"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make verify       Frama-C proofs of the shared-memory parsers, Spin model of the log ring (doc/verification.md)"
 	@echo "  make sdf-test     tests of tools/sel4ft-sdf (checks, header, report, diagram of .system files)"
@@ -245,12 +247,13 @@ qemu-test-board: sdk-check
 
 # Benchmarks -------------------------------------------------------------------
 
-# Needs the SDK, the Debian packages in bench/README.md, and (without BENCH_FLAGS=--skip-linux) the Linux VM.
+# Needs the SDK, the Debian packages in bench/README.md, and (without BENCH_FLAGS=--skip-linux) the Linux VM. The
+# seL4 system runs on every board of BENCH_BOARDS (default: those the QEMU tests use), the Linux VM on aarch64.
+BENCH_BOARDS ?= $(QEMU_TEST_BOARDS)
 bench: sdk-check
 	@$(PYTHON) -c 'import matplotlib' 2>/dev/null || { echo "error: make bench needs Debian's python3-matplotlib \
 (apt-get install python3-matplotlib)" >&2; exit 1; }
-	$(PYTHON) bench/harness.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) --toolchain $(TOOLCHAIN) \
-		--sdk $(MICROKIT_SDK) $(BENCH_FLAGS)
+	$(PYTHON) bench/harness.py --build-dir $(BUILD_DIR) --boards "$(BENCH_BOARDS)" --sdk $(MICROKIT_SDK) $(BENCH_FLAGS)
 
 # Fault injection ----------------------------------------------------------------
 
@@ -273,6 +276,7 @@ inject: sdk-check baseline
 		BUILD_DIR=$(INJECT_BUILD_DIR) >/dev/null
 	$(PYTHON) bench/inject.py --image $(INJECT_BUILD_DIR)/loader.img \
 		--out-dir $(BUILD_DIR)/inject --seed $(INJECT_SEED) --injections $(INJECTIONS) --config $(INJECT_CONFIG) \
+		--board $(MICROKIT_BOARD) \
 		--linux-binary $(BUILD_DIR)/baseline/sel4ft-baseline
 
 # Install ----------------------------------------------------------------------

@@ -156,6 +156,9 @@ void init(void)
         request[i] = (uint8_t)(i * 13 + 7);
     }
 
+    /* The counter's rate: every tick below is one of these (bench/FORMAT.md). */
+    sel4ft_printf("BENCH-CLOCK sel4 %lu\n", (unsigned long)sel4ft_os_tick_hz());
+
     /* Boot: the counter counts from the moment QEMU started the machine. */
     sel4ft_rpc_reply_t answer;
     int err = sel4ft_rpc_call(&rpc, OP_ECHO, 0, reply, sizeof(reply), &answer);

@@ -424,7 +424,7 @@ def image_dirs(system, build_dir):
         label = {"recovery.system": "recovery-server_crash"}.get(name, example)
         return sorted(glob.glob(os.path.join(build_dir, "examples", "*", "*", label)))
     if name == "bench.system":
-        return sorted(glob.glob(os.path.join(build_dir, "bench-sel4", "*")))
+        return sorted(glob.glob(os.path.join(build_dir, "bench-sel4", "*", "*")))
     if name == "probe.system":
         return sorted(glob.glob(os.path.join(build_dir, "install-test", "*", "probe")))
     return []
