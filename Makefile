@@ -52,14 +52,14 @@ $(call sel4ft_library,$(BUILD_DIR)/host,$(HOST_CC),ar,$(HOST_CFLAGS),$(SEL4FT_LI
 $(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_FLAGS),$(SEL4FT_LINUX_SRCS))
 $(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
-UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint dedup restart os_linux log service call \
-	monitor
+UNIT_TESTS := error fmt logfmt logring rpc fault fault_terse faultmon supervisor checkpoint dedup restart os_linux log \
+	service call monitor
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench inject \
-	examples qemu qemu-test qemu-test-board install install-lib install-includes install-examples print-pd-cflags \
-	print-toolchain \
+.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench bench-trace \
+	inject examples qemu qemu-test qemu-test-board install install-lib install-includes install-examples \
+	print-pd-cflags print-toolchain \
 	docs sdk clean format pd-lib
 
 all: lib
@@ -82,6 +82,8 @@ help:
 	@echo "                    share/sel4ft: example.mk, examples/common, services (to build an example anywhere)"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
 	@echo "                    (seL4 on BENCH_BOARDS=$(BENCH_BOARDS), side by side; Linux on aarch64)"
+	@echo "  make bench-trace  instructions of one round trip and one log record, by PD and function (QEMU trace;"
+	@echo "                    qemu_virt_aarch64)"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
@@ -127,6 +129,16 @@ $(BUILD_DIR)/tests-san/test_%: tests/unit/test_%.c $(SAN_LIB)
 UNIT_BINS += $(BUILD_DIR)/tests/test_kv_store
 UNIT_SAN_BINS += $(BUILD_DIR)/tests-san/test_kv_store
 $(BUILD_DIR)/tests/test_kv_store $(BUILD_DIR)/tests-san/test_kv_store: services/kv_store.c
+
+# The terse fault decoder (SEL4FT_FAULT_TERSE): lib/fault.c built with it, ahead of the library's own fault.o.
+$(BUILD_DIR)/tests/test_fault_terse: tests/unit/test_fault_terse.c lib/fault.c $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -DSEL4FT_FAULT_TERSE -MD -MP $< lib/fault.c $(HOST_LIB) $(CMOCKA_LIBS) -o $@
+
+$(BUILD_DIR)/tests-san/test_fault_terse: tests/unit/test_fault_terse.c lib/fault.c $(SAN_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DSEL4FT_FAULT_TERSE -MD -MP $< lib/fault.c $(SAN_LIB) $(CMOCKA_LIBS) \
+		-o $@
 
 RESULTS_DIR := $(BUILD_DIR)/results
 
@@ -254,6 +266,13 @@ bench: sdk-check
 	@$(PYTHON) -c 'import matplotlib' 2>/dev/null || { echo "error: make bench needs Debian's python3-matplotlib \
 (apt-get install python3-matplotlib)" >&2; exit 1; }
 	$(PYTHON) bench/harness.py --build-dir $(BUILD_DIR) --boards "$(BENCH_BOARDS)" --sdk $(MICROKIT_SDK) $(BENCH_FLAGS)
+
+# Where the instructions of a round trip and of a log record go: by PD and function, from an instruction trace.
+bench-trace: sdk-check
+	@[ "$(MICROKIT_BOARD)" = qemu_virt_aarch64 ] || { echo "error: make bench-trace reads aarch64 instruction \
+traces: MICROKIT_BOARD=qemu_virt_aarch64 only" >&2; exit 1; }
+	$(PYTHON) bench/trace.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) --toolchain $(TOOLCHAIN) \
+		--sdk $(MICROKIT_SDK)
 
 # Fault injection ----------------------------------------------------------------
 

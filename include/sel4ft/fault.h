@@ -130,6 +130,9 @@ bool sel4ft_fault_kind_known(uint32_t arch, uint32_t kind);
 
 /**
  * @brief Describe an aarch64 exception class (ESR bits 31:26).
+ *
+ * A library built with SEL4FT_FAULT_TERSE defined (make SEL4FT_FAULT_TERSE=1), for the smallest monitors, has
+ * no tables of names: "data abort", "instruction abort" or "exception"; fault lines still carry the code.
  * @param exception_class 0..63.
  * @return For example "data abort from a lower exception level", or "unallocated exception class".
  */
@@ -137,6 +140,9 @@ const char *sel4ft_fault_exception_class_str(uint32_t exception_class);
 
 /**
  * @brief Describe an aarch64 abort's fault status code (DFSC/IFSC, ESR bits 5:0).
+ *
+ * With SEL4FT_FAULT_TERSE: "address size fault", "translation fault", "access flag fault", "permission fault"
+ * (codes 0x00-0x0f, without the level), "alignment fault", or "fault"; fault lines still carry the code.
  * @param status_code 0..63.
  * @return For example "translation fault, level 2", or "reserved fault status code".
  */
@@ -144,6 +150,9 @@ const char *sel4ft_fault_status_str(uint32_t status_code);
 
 /**
  * @brief Describe a RISC-V exception code (the `scause` value of a synchronous exception).
+ *
+ * The same with SEL4FT_FAULT_TERSE: the table of RISC-V's few exception codes is small (the terse build leaves out
+ * aarch64's tables only).
  * @param scause The exception code; a value with the interrupt bit (63) set is an interrupt, never a fault.
  * @return For example "store/AMO page fault", or "reserved exception code".
  */
