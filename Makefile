@@ -9,6 +9,7 @@ SEL4FT_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 .DEFAULT_GOAL := all
 include $(SEL4FT_DIR)/lib/sel4ft.mk
 include $(SEL4FT_DIR)/examples/sdk.mk
+include $(SEL4FT_DIR)/examples/sddf.mk
 
 BUILD_DIR ?= build
 override BUILD_DIR := $(abspath $(BUILD_DIR))
@@ -16,16 +17,26 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 HOST_CC ?= cc
 EXAMPLE ?= hello
-EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign
+EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign blk
 # Every system the QEMU tests boot: an example, or example:variant for examples built in variants (the recovery
 # example's scenarios: one source each in examples/recovery/scenarios/), and the port test (tests/port: console,
 # counter, timer, fault messages and clean restarts on the board).
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
+# Systems built on sDDF (examples/sddf.mk finds it) are booted only when it is there, in the release they are
+# written for, and only on qemu_virt_aarch64, the board sDDF 0.6.0's virtio-blk driver and its system are for;
+# otherwise they are counted as skipped, never as passed (board_skip_reason says why).
+SDDF_SYSTEMS := blk blk:giveup
+SDDF_USABLE := $(if $(SEL4FT_HAVE_SDDF),$(if $(filter $(SDDF_VERSION),$(SEL4FT_SDDF_RELEASE)),yes))
 QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign port
-# What each board boots: all of them on both (a list per board, to leave a system out where it cannot run).
-QEMU_SYSTEMS_qemu_virt_aarch64 ?= $(QEMU_SYSTEMS)
+# What each board boots (a list per board, to leave a system out where it cannot run), and what it skips.
+QEMU_SYSTEMS_qemu_virt_aarch64 ?= $(QEMU_SYSTEMS) $(if $(SDDF_USABLE),$(SDDF_SYSTEMS))
 QEMU_SYSTEMS_qemu_virt_riscv64 ?= $(QEMU_SYSTEMS)
+QEMU_SKIPPED_SYSTEMS_qemu_virt_aarch64 := $(if $(SDDF_USABLE),,$(SDDF_SYSTEMS))
+QEMU_SKIPPED_SYSTEMS_qemu_virt_riscv64 := $(SDDF_SYSTEMS)
 board_systems = $(QEMU_SYSTEMS_$(1))
+board_skipped_systems = $(QEMU_SKIPPED_SYSTEMS_$(1))
+board_skip_reason = $(if $(filter qemu_virt_aarch64,$(1)),$(SDDF_SKIP_REASON),the block example runs on \
+	qemu_virt_aarch64 only (sDDF $(SDDF_VERSION)'s virtio-blk system and make fragment are for that board))
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
 # The boards the QEMU tests (and the install test) run on: those the Microkit port supports that the SDK was built
@@ -53,14 +64,14 @@ $(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_F
 $(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
 UNIT_TESTS := error fmt logfmt logring rpc fault fault_terse faultmon supervisor checkpoint dedup restart os_linux log \
-	service call monitor
+	service call monitor inflight driver
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
 .PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench bench-trace \
-	inject examples qemu qemu-test qemu-test-board install install-lib install-includes install-examples \
-	print-pd-cflags print-toolchain \
-	docs sdk clean format pd-lib
+	inject blk-inject blk-bench examples qemu qemu-test qemu-test-board install install-lib install-includes \
+	install-examples print-pd-cflags print-toolchain \
+	docs sdk sddf clean format pd-lib
 
 all: lib
 
@@ -79,6 +90,8 @@ help:
 	@echo "                    ($(or $(QEMU_TEST_BOARDS),none)) and check its serial log"
 	@echo "  make install PREFIX=... DESTDIR=...   PD library and sel4ft-<board>-<config>.pc (several boards and configs"
 	@echo "                    side by side; sel4ft.pc: the last installed), headers, bin/sel4ft-sdf;"
+	@echo "  make qemu EXAMPLE=blk   sDDF's virtio-blk driver crashed mid-I/O and restarted (needs sDDF $(SDDF_VERSION);"
+	@echo "                    qemu_virt_aarch64)"
 	@echo "                    share/sel4ft: example.mk, examples/common, services (to build an example anywhere)"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
 	@echo "                    (seL4 on BENCH_BOARDS=$(BENCH_BOARDS), side by side; Linux on aarch64)"
@@ -89,10 +102,13 @@ help:
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
 	@echo "  make inject       seeded fault-injection campaign on seL4 (MICROKIT_BOARD) and Linux, tabulated"
 	@echo "                    (INJECT_SEED, INJECTIONS)"
+	@echo "  make blk-inject   driver injections into sDDF's virtio-blk driver under -icount (BLK_INJECT_SEED, BLK_INJECTIONS)"
+	@echo "  make blk-bench    block throughput with a driver crash every 1, 4 and 25 s of virtual time vs none"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make verify       Frama-C proofs of the shared-memory parsers, Spin model of the log ring (doc/verification.md)"
 	@echo "  make sdf-test     tests of tools/sel4ft-sdf (checks, header, report, diagram of .system files)"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
+	@echo "  make sddf         download sDDF $(SDDF_VERSION) (its release, or git clone --branch $(SDDF_VERSION)) into ./sdk/"
 	@echo "  make docker       build the container image (Debian 12, the packages, the SDK); docker/README.md"
 	@echo "  make docker-check make check inside it on this tree, as you; make docker-shell: a shell there"
 	@echo "  make docker-test  build the image and boot every example in QEMU inside it (skipped without Docker)"
@@ -101,6 +117,7 @@ help:
 	@echo "           TOOLCHAIN=$(TOOLCHAIN) (per board: $(foreach b,$(SEL4FT_MICROKIT_BOARDS),TOOLCHAIN_$(b)=$(TOOLCHAIN_$(b))))"
 	@echo "           QEMU_TEST_BOARDS=$(QEMU_TEST_BOARDS) QEMU_TEST_CONFIGS=$(QEMU_TEST_CONFIGS)"
 	@echo "SDK: $(if $(SEL4FT_HAVE_SDK),$(MICROKIT_SDK),none found)"
+	@echo "sDDF: $(if $(SDDF_USABLE),$(SDDF),$(SDDF_SKIP_REASON) (the blk example is skipped))"
 
 # Libraries ------------------------------------------------------------------
 
@@ -191,8 +208,13 @@ include $(SEL4FT_DIR)/verify/verify.mk
 # stage per board; a board the port supports but the SDK was not built for is skipped, and said so.
 CHECK_STAGES := unit install tutorial harness fuzz baseline \
 	$(if $(SEL4FT_HAVE_SDK),$(addprefix qemu-,$(QEMU_TEST_BOARDS))) sdf verify
-qemu_test_count = $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(call board_systems,$(1))))
+qemu_test_count = $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(call board_systems,$(1)) $(call board_skipped_systems,$(1))))
 QEMU_SKIPPED := $(foreach b,$(if $(SEL4FT_HAVE_SDK),$(QEMU_SKIPPED_BOARDS),$(SEL4FT_MICROKIT_BOARDS)),qemu-$(b)=$(call qemu_test_count,$(b)))
+SDDF_SKIP_REASON := $(if $(SEL4FT_HAVE_SDDF),the sDDF at $(SDDF) is release '$(SEL4FT_SDDF_RELEASE)' (its \
+	CHANGES.md)$(sel4ft_comma) not $(SDDF_VERSION),$(if $(filter variable,$(SEL4FT_SDDF_FROM)),SDDF=$(SDDF) is not \
+	an sDDF source tree (no include/sddf/blk/queue.h in it),sDDF $(SDDF_VERSION) not found (looked in \
+	\$$SDDF$(sel4ft_comma) $(subst $(sel4ft_space),$(sel4ft_comma) ,$(strip $(SEL4FT_SDDF_CANDIDATES)))))); \
+	make sddf fetches it
 
 check:
 	@rm -rf $(RESULTS_DIR)
@@ -201,6 +223,7 @@ check:
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
 	$(if $(SEL4FT_HAVE_SDK),$(foreach b,$(QEMU_SKIPPED_BOARDS),echo "QEMU tests SKIPPED on $(b): $(if $(filter $(b),$(SEL4FT_SDK_BOARDS)),not in QEMU_TEST_BOARDS,the SDK at $(MICROKIT_SDK) was not built for it (in $(QEMU_TEST_CONFIGS))). A skip is not a pass.";)) \
+	$(if $(SEL4FT_HAVE_SDK),$(foreach b,$(QEMU_TEST_BOARDS),$(if $(call board_skipped_systems,$(b)),echo "QEMU tests of $(call board_skipped_systems,$(b)) SKIPPED on $(b): $(call board_skip_reason,$(b)). A skip is not a pass.";))) \
 	echo "== make check summary"; \
 	$(PYTHON) tests/summary.py $(RESULTS_DIR) --expect "$(CHECK_STAGES)" --skipped "$(QEMU_SKIPPED)" && [ $$status -eq 0 ]
 
@@ -231,6 +254,7 @@ examples: sdk-check
 
 qemu: sdk-check
 	@if [ ! -f $(call system_src,$(EXAMPLE))/Makefile ]; then echo "error: EXAMPLE=$(EXAMPLE) is not one of: $(EXAMPLES) port" >&2; exit 1; fi
+	@if [ -n "$(filter $(EXAMPLE),$(SDDF_SYSTEMS))" ]; then $(MAKE) --no-print-directory sddf-check; fi
 	@if [ "$(EXAMPLE)" = recovery ] && [ -z "$(filter $(SCENARIO),$(RECOVERY_SCENARIOS))" ]; then \
 		echo "error: EXAMPLE=recovery needs SCENARIO= one of: $(RECOVERY_SCENARIOS)" >&2; \
 		if [ "$(SCENARIO)" = inject ]; then echo "       the fault-injection campaign is EXAMPLE=campaign" >&2; fi; \
@@ -255,7 +279,8 @@ qemu-test-board: sdk-check
 	done; done
 	@$(PYTHON) tests/qemu/qemu_test.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) \
 		--configs "$(QEMU_TEST_CONFIGS)" --systems "$(call board_systems,$(MICROKIT_BOARD))" --timeout $(QEMU_TIMEOUT) \
-		--results $(RESULTS_DIR)
+		--results $(RESULTS_DIR) $(if $(call board_skipped_systems,$(MICROKIT_BOARD)),--skip \
+		"$(call board_skipped_systems,$(MICROKIT_BOARD))" --skip-reason "$(call board_skip_reason,$(MICROKIT_BOARD))")
 
 # Benchmarks -------------------------------------------------------------------
 
@@ -298,6 +323,41 @@ inject: sdk-check baseline
 		--board $(MICROKIT_BOARD) \
 		--linux-binary $(BUILD_DIR)/baseline/sel4ft-baseline
 
+# Driver recovery measured (examples/blk; doc/driver-recovery.md) ----------------
+
+BLK_INJECT_SEED ?= 1
+BLK_INJECTIONS ?= 500
+BLK_INJECT_CONFIG ?= release
+BLK_EXAMPLE_DIR = $(BUILD_DIR)/examples/$(MICROKIT_BOARD)
+blk_make = $(MAKE) --no-print-directory -C examples/blk MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
+	TOOLCHAIN=$(TOOLCHAIN) SDDF=$(SDDF)
+
+# Seeded injections into sDDF's virtio-blk driver (null pointers, an unmapped write, undefined instructions, hangs;
+# at random points of I/O) while the client verifies every block, under QEMU -icount: restart at once every time,
+# heartbeats every 20 ms.
+blk-inject: sdk-check sddf-check
+	@n="$(BLK_INJECTIONS)"; s="$(BLK_INJECT_SEED)"; case "$$n$$s" in ''|*[!0-9]*) \
+		echo "error: BLK_INJECTIONS and BLK_INJECT_SEED must be numbers" >&2; exit 1;; esac
+	@$(blk_make) MICROKIT_CONFIG=$(BLK_INJECT_CONFIG) INJECTIONS=$(BLK_INJECTIONS) INJECT_SEED=$(BLK_INJECT_SEED) \
+		POLICY_ALWAYS=1 HEARTBEAT_MS=20 CLIENT_PASSES=1 \
+		BUILD_DIR=$(BLK_EXAMPLE_DIR)/$(BLK_INJECT_CONFIG)/blk-inject-seed$(BLK_INJECT_SEED)-n$(BLK_INJECTIONS) >/dev/null
+	$(PYTHON) bench/blk.py inject --seed $(BLK_INJECT_SEED) --injections $(BLK_INJECTIONS) --config $(BLK_INJECT_CONFIG) \
+		--image $(BLK_EXAMPLE_DIR)/$(BLK_INJECT_CONFIG)/blk-inject-seed$(BLK_INJECT_SEED)-n$(BLK_INJECTIONS)/loader.img \
+		--out-dir $(BUILD_DIR)/blk-inject/seed$(BLK_INJECT_SEED)-n$(BLK_INJECTIONS)
+
+# Block throughput with no driver crash, and with one every 1, 4 and 25 s of virtual time (the guest's instruction
+# count, in the benchmark configuration: examples/blk/pmu.h), each run long enough for several crashes: 10, 5, 2
+# (PERIOD_MS:RUN_MS pairs; the client asks for no crash at or after the end of its run).
+BLK_BENCH_RUNS ?= 0:10000 1000:10500 4000:22000 25000:52000
+blk-bench: sdk-check sddf-check
+	@for run in $(BLK_BENCH_RUNS); do period=$${run%%:*}; length=$${run#*:}; \
+		echo "== building: a crash every $$period ms (0: none), $$length ms of virtual time"; \
+		$(blk_make) MICROKIT_CONFIG=benchmark INJECTIONS=0 CRASH_PERIOD_MS=$$period CLIENT_RUN_MS=$$length \
+			CLIENT_PASSES=1 HEARTBEAT_MS=0 BUILD_DIR=$(BLK_EXAMPLE_DIR)/benchmark/blk-bench-$$period >/dev/null || exit 1; \
+	done
+	$(PYTHON) bench/blk.py overhead --out-dir $(BUILD_DIR)/blk-bench \
+		$(foreach run,$(BLK_BENCH_RUNS),--run $(firstword $(subst :, ,$(run)))=$(BLK_EXAMPLE_DIR)/benchmark/blk-bench-$(firstword $(subst :, ,$(run)))/loader.img)
+
 # Install ----------------------------------------------------------------------
 
 LIBDIR := $(PREFIX)/lib
@@ -339,7 +399,7 @@ install-includes:
 SHAREDIR := $(PREFIX)/share/sel4ft
 install-examples:
 	install -d $(DESTDIR)$(SHAREDIR)/common $(DESTDIR)$(SHAREDIR)/services
-	install -m 644 examples/example.mk examples/sdk.mk $(DESTDIR)$(SHAREDIR)/
+	install -m 644 examples/example.mk examples/sdk.mk examples/sddf.mk $(DESTDIR)$(SHAREDIR)/
 	install -m 644 $(wildcard examples/common/*.[ch]) $(DESTDIR)$(SHAREDIR)/common/
 	install -m 644 $(wildcard services/*.[ch]) $(DESTDIR)$(SHAREDIR)/services/
 
@@ -363,6 +423,29 @@ sdk:
 	fi
 	tar -C sdk -xzf sdk/microkit-sdk.tar.gz && rm sdk/microkit-sdk.tar.gz
 	@test -x sdk/microkit-sdk-$(MICROKIT_SDK_VERSION)/bin/microkit && echo "SDK ready: sdk/microkit-sdk-$(MICROKIT_SDK_VERSION)"
+
+# sDDF, for the examples built on it: the release's source archive, or (where only git gets through) a shallow
+# clone of its tag. Never part of this repository (./sdk/ is ignored).
+SDDF_URL := https://github.com/au-ts/sddf/archive/refs/tags/$(SDDF_VERSION).tar.gz
+SDDF_GIT := https://github.com/au-ts/sddf.git
+sddf:
+	@mkdir -p sdk
+	@if [ -f sdk/sddf-$(SDDF_VERSION)/include/sddf/blk/queue.h ]; then echo "sDDF ready: sdk/sddf-$(SDDF_VERSION)"; exit 0; fi; \
+	echo "Downloading $(SDDF_URL)"; \
+	if curl -fL --connect-timeout 20 -o sdk/sddf.tar.gz "$(SDDF_URL)" && tar -C sdk -xzf sdk/sddf.tar.gz; then \
+		rm -f sdk/sddf.tar.gz; \
+	else \
+		rm -rf sdk/sddf.tar.gz sdk/sddf-$(SDDF_VERSION); \
+		echo "Trying git clone --branch $(SDDF_VERSION) $(SDDF_GIT)"; \
+		if ! git clone -q --depth 1 --branch $(SDDF_VERSION) $(SDDF_GIT) sdk/sddf-$(SDDF_VERSION); then \
+			rm -rf sdk/sddf-$(SDDF_VERSION); \
+			echo "error: could not download sDDF $(SDDF_VERSION) (no internet access?)." >&2; \
+			echo "       Fetch $(SDDF_URL) elsewhere and unpack it into ./sdk/ (as sdk/sddf-$(SDDF_VERSION)) or /opt/," >&2; \
+			echo "       or set SDDF=/path/to/it." >&2; \
+			exit 1; \
+		fi; \
+	fi; \
+	test -f sdk/sddf-$(SDDF_VERSION)/include/sddf/blk/queue.h && echo "sDDF ready: sdk/sddf-$(SDDF_VERSION)"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

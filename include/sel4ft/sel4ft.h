@@ -24,6 +24,8 @@
 #include <sel4ft/service.h>
 #include <sel4ft/call.h>
 #include <sel4ft/monitor.h>
+#include <sel4ft/inflight.h>
+#include <sel4ft/driver.h>
 
 /** The library's version as a string. */
 #define SEL4FT_VERSION_STRING "0.1.0"
