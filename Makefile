@@ -23,8 +23,8 @@ EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign blk
 # counter, timer, fault messages and clean restarts on the board).
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
 # Systems built on sDDF (examples/sddf.mk finds it) are booted only when it is there, in the release they are
-# written for, and only on qemu_virt_aarch64, the board sDDF 0.6.0's virtio-blk driver and its system are for;
-# otherwise they are counted as skipped, never as passed (board_skip_reason says why).
+# written for, and only on qemu_virt_aarch64 (examples/blk is not ported to riscv64 yet, though sDDF 0.6.0 supports
+# it); otherwise they are counted as skipped, never as passed (board_skip_reason says why).
 SDDF_SYSTEMS := blk blk:giveup
 SDDF_USABLE := $(if $(SEL4FT_HAVE_SDDF),$(if $(filter $(SDDF_VERSION),$(SEL4FT_SDDF_RELEASE)),yes))
 QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign port
@@ -35,8 +35,8 @@ QEMU_SKIPPED_SYSTEMS_qemu_virt_aarch64 := $(if $(SDDF_USABLE),,$(SDDF_SYSTEMS))
 QEMU_SKIPPED_SYSTEMS_qemu_virt_riscv64 := $(SDDF_SYSTEMS)
 board_systems = $(QEMU_SYSTEMS_$(1))
 board_skipped_systems = $(QEMU_SKIPPED_SYSTEMS_$(1))
-board_skip_reason = $(if $(filter qemu_virt_aarch64,$(1)),$(SDDF_SKIP_REASON),the block example runs on \
-	qemu_virt_aarch64 only (sDDF $(SDDF_VERSION)'s virtio-blk system and make fragment are for that board))
+board_skip_reason = $(if $(filter qemu_virt_aarch64,$(1)),$(SDDF_SKIP_REASON),the block example is not ported to \
+	$(1) yet (its system file names aarch64's virtio-mmio transport$(sel4ft_comma) interrupt and UART))
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
 # The boards the QEMU tests (and the install test) run on: those the Microkit port supports that the SDK was built
