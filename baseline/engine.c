@@ -6,12 +6,14 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <sel4ft/error.h>
+#include <sel4ft/os_linux.h>
 
 #include "cli.h"
 #include "engine.h"
@@ -40,19 +42,6 @@ static void kill_and_reap(baseline_engine_t *engine, sel4ft_child_t child)
     }
 }
 
-static int restart_child(void *context, sel4ft_child_t child)
-{
-    baseline_engine_t *engine = context;
-    if (child >= BASELINE_ENGINE_CHILDREN) {
-        return -SEL4FT_EINVAL;
-    }
-    kill_and_reap(engine, child);
-    /* The record already holds the incarnation this restart starts. */
-    engine->pids[child] = engine->ops.start(engine->ops.context, child,
-                                            engine->monitor.children[child].supervision.incarnation);
-    return 0;
-}
-
 static int stop_child(void *context, sel4ft_child_t child)
 {
     baseline_engine_t *engine = context;
@@ -63,6 +52,96 @@ static int stop_child(void *context, sel4ft_child_t child)
     return 0;
 }
 
+static int restart_child(void *context, sel4ft_child_t child)
+{
+    baseline_engine_t *engine = context;
+    int err = stop_child(engine, child);
+    if (err == 0) {
+        /* The record already holds the incarnation this restart starts. */
+        engine->pids[child] = engine->ops.start(engine->ops.context, child,
+                                                engine->monitor.children[child].supervision.incarnation);
+    }
+    return err;
+}
+
+/* A process's scheduler statistics, /proc/<pid>/schedstat: the time it ran and the time it waited, runnable, for a
+ * processor (run_delay), nanoseconds, as the port's ticks. */
+static int schedstat(pid_t pid, uint64_t *ran, uint64_t *waited_ticks)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+    FILE *f = fopen(path, "r");
+    unsigned long long running = 0, delay = 0;
+    int fields = f != NULL ? fscanf(f, "%llu %llu", &running, &delay) : 0;
+    if (f != NULL) {
+        fclose(f);
+    }
+    if (fields != 2) {
+        return -SEL4FT_ENOTSUP; /* no scheduler statistics: the engine counts wall time only */
+    }
+    uint64_t hz = sel4ft_os_tick_hz();
+    *ran = running / 1000000000ull * hz + running % 1000000000ull * hz / 1000000000ull;
+    *waited_ticks = delay / 1000000000ull * hz + delay % 1000000000ull * hz / 1000000000ull;
+    return 0;
+}
+
+/* Whether a process is runnable (running or waiting for a processor), from /proc/<pid>/stat: the state letter
+ * after the command name, which is in parentheses and may itself hold any character. */
+static bool runnable(pid_t pid)
+{
+    char path[64], text[512];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    size_t length = f != NULL ? fread(text, 1, sizeof(text) - 1, f) : 0;
+    if (f != NULL) {
+        fclose(f);
+    }
+    text[length] = '\0';
+    const char *end = strrchr(text, ')');
+    return end != NULL && end[1] == ' ' && end[2] == 'R';
+}
+
+/* The port's sel4ft_os_child_waited(): the time a child could not use. The kernel's run_delay counts a wait only
+ * once it has ended (when the process gets a processor), so a process still waiting would look as if it had run.
+ * Instead, between two calls, a process found runnable is counted as having had only the processor time it used;
+ * one found sleeping had the whole time (a deadlock is a hang too). A process that has ended but is not yet reaped
+ * is not judged: its end is handled first, at the next wait. */
+static int waited(void *context, sel4ft_child_t child, uint64_t *ticks)
+{
+    baseline_engine_t *engine = context;
+    if (child >= BASELINE_ENGINE_CHILDREN || engine->pids[child] <= 0) {
+        return -SEL4FT_EAGAIN;
+    }
+    pid_t pid = engine->pids[child];
+    siginfo_t info = { 0 };
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) {
+        return -SEL4FT_EAGAIN;
+    }
+    uint64_t ran, delay, now = sel4ft_os_ticks();
+    if (schedstat(pid, &ran, &delay) != 0) {
+        return -SEL4FT_ENOTSUP;
+    }
+    baseline_engine_usage_t *usage = &engine->usage[child];
+    if (usage->pid != pid) {
+        *usage = (baseline_engine_usage_t){ .pid = pid, .at = now, .ran = ran, .waited = 0 };
+    } else if (runnable(pid)) {
+        uint64_t wall = now - usage->at, used = ran - usage->ran;
+        usage->waited += used < wall ? wall - used : 0;
+    }
+    usage->at = now;
+    usage->ran = ran;
+    *ticks = usage->waited;
+    return 0;
+}
+
+int baseline_engine_schedstat(const baseline_engine_t *engine, sel4ft_child_t child, uint64_t *ran, uint64_t *waited)
+{
+    if (child >= BASELINE_ENGINE_CHILDREN || engine->pids[child] <= 0) {
+        return -SEL4FT_EAGAIN;
+    }
+    return schedstat(engine->pids[child], ran, waited);
+}
+
 static void notify(void *context, sel4ft_channel_t channel)
 {
     baseline_engine_t *engine = context;
@@ -71,14 +150,24 @@ static void notify(void *context, sel4ft_channel_t channel)
     }
 }
 
-/* The engine's sink: its default line, through this process's logging. */
+/* The engine's sink: its default line, through this process's log. */
 static void log_event(void *context, const sel4ft_faultmon_event_t *event)
 {
     const baseline_engine_t *engine = context;
     char line[SEL4FT_LOGRING_TEXT_MAX + 1];
     if (!engine->quiet && sel4ft_faultmon_event_format(event, engine->monitor.tick_hz, line, sizeof(line)) >= 0) {
-        baseline_log(sel4ft_faultmon_event_level(event->kind), "%s", line);
+        sel4ft_log_printf(sel4ft_faultmon_event_level(event->kind), "%s", line);
     }
+}
+
+/* Send the port's child hooks to this engine (NULL: back to the defaults). */
+static void hook_children(baseline_engine_t *engine)
+{
+    sel4ft_os_linux_hooks_t *hooks = sel4ft_os_linux_hooks();
+    hooks->child_restart = engine != NULL ? restart_child : NULL;
+    hooks->child_stop = engine != NULL ? stop_child : NULL;
+    hooks->child_waited = engine != NULL ? waited : NULL;
+    hooks->context = engine;
 }
 
 void baseline_engine_init(baseline_engine_t *engine, const baseline_engine_ops_t *ops, bool quiet)
@@ -88,7 +177,7 @@ void baseline_engine_init(baseline_engine_t *engine, const baseline_engine_ops_t
     engine->quiet = quiet;
     sel4ft_faultmon_init(&engine->monitor, NULL, log_event, engine);
     engine->signals = baseline_child_signals();
-    baseline_port_children(restart_child, stop_child, engine);
+    hook_children(engine);
 }
 
 void baseline_engine_start(baseline_engine_t *engine, sel4ft_child_t child,
@@ -103,18 +192,32 @@ void baseline_engine_start(baseline_engine_t *engine, sel4ft_child_t child,
     engine->pids[child] = engine->ops.start(engine->ops.context, child, 1);
 }
 
-/* Hand every process that ended to ops.ended, and a child's unplanned end to the engine. */
+/* Hand every process that ended to ops.ended, and a child's unplanned end to the engine. A child's last figures
+ * (its wait for a processor, its processor time) are kept for ops.ended: read before the reap, which ends them. */
 static void reap(baseline_engine_t *engine)
 {
-    int status;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    siginfo_t info;
+    for (;;) {
+        memset(&info, 0, sizeof(info));
+        if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) {
+            break;
+        }
+        pid_t pid = info.si_pid;
         int child = -1;
         for (unsigned i = 0; i < BASELINE_ENGINE_CHILDREN; i++) {
             if (engine->pids[i] == pid) {
                 child = (int)i;
-                engine->pids[i] = 0;
             }
+        }
+        baseline_engine_end_t end = { 0 };
+        end.known = child >= 0 && schedstat(pid, &end.ran_ticks, &end.waited_ticks) == 0;
+        int status;
+        if (waitpid(pid, &status, 0) != pid) {
+            break;
+        }
+        if (child >= 0) {
+            engine->pids[child] = 0;
+            engine->ends[child] = end;
         }
         if ((engine->ops.ended != NULL && engine->ops.ended(engine->ops.context, child, pid, status)) || child < 0) {
             continue;
@@ -168,7 +271,7 @@ void baseline_engine_close(baseline_engine_t *engine)
         kill_and_reap(engine, i);
         baseline_port_route(i, NULL, NULL);
     }
-    baseline_port_children(NULL, NULL, NULL);
+    hook_children(NULL);
     close(engine->signals);
     baseline_child_signals_unblock();
 }

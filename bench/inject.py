@@ -243,7 +243,7 @@ def tabulate_linux(lines):
     rows = {k: {"target": "crasher", "kind": k, "injected": 0, "detected": 0, "as_expected": 0, "recovered": 0,
                 "contained": 0} for k in LINUX_KINDS}
     summary = {"lost": None, "doubled": None, "escaped": None, "shared": None, "done": None, "applicable": None,
-               "unattributed": 0, "numbered": False}
+               "unattributed": 0, "numbered": False, "period_ms": None, "fault_time": {}}
     injections, failures, recoveries = {}, {}, {}  # by the crasher's incarnation
     for line in lines:
         event = qemu.parse_log_event(line.strip())
@@ -253,6 +253,14 @@ def tabulate_linux(lines):
         try:
             if kind == "campaign":
                 summary["applicable"] = int(fields["applicable"])
+                summary["period_ms"] = int(fields["period_ms"])
+            elif kind == "fault_time" and fields.get("kind") in rows:
+                # The margin: the processor time a fault took from the go to its end, and the wall time to its reap.
+                ran, wall = int(fields["ran_us"]), int(fields["wall_us"])
+                worst = summary["fault_time"].setdefault(fields["kind"], {"count": 0, "ran_us": 0, "wall_us": 0})
+                worst["count"] += 1
+                worst["ran_us"] = max(worst["ran_us"], ran)
+                worst["wall_us"] = max(worst["wall_us"], wall)
             elif kind == "inject" and fields.get("kind") in rows:
                 injections[int(fields["incarnation"])] = (int(fields["n"]), fields["kind"])
             elif kind == "failed" and fields.get("child") == "crasher":
@@ -358,11 +366,35 @@ def linux_section(rows, summary, seconds, binary, injections):
              "(every acknowledged increment read back exactly).",
              f"- Faults that escaped (server or client failures, failed requests): {summary['escaped']}; failures not "
              f"attributable to an injection: {summary['unattributed']}.",
+             margin_line(summary),
              "- Shared-mapping contrast (informational): " + (
                  f"a crasher that maps the server's table writable scribbles on it before dying: corrupted={shared[0]}, "
                  f"detected by the server's checksum={shared[1]}. On seL4 the crasher maps nothing of the server's."
                  if shared else "not reported.")]
     return lines
+
+
+def margin(summary):
+    """The Linux campaign's margin: (the hang threshold in ms, the slowest fault kind, its processor time in ms, the
+    longest wall time from a go to the reap in ms), or None without figures. A hang is two heartbeat periods without
+    a beat in time the crasher could run (wall time less its wait for a processor); a fault that kills the crasher
+    must end well within that time of its own."""
+    times, period = summary.get("fault_time") or {}, summary.get("period_ms")
+    if not times or period is None:
+        return None
+    slowest = max(times, key=lambda k: times[k]["ran_us"])
+    return (2 * period, slowest, times[slowest]["ran_us"] / 1000, max(t["wall_us"] for t in times.values()) / 1000)
+
+
+def margin_line(summary):
+    m = margin(summary)
+    if m is None:
+        return "- Margin: not measured (no scheduler statistics)."
+    threshold, slowest, ran, wall = m
+    return (f"- Margin: a hang is {threshold} ms without a beat in time the crasher could run; the slowest fault kind "
+            f"({slowest}) ran at most {ran:.2f} ms from its go to its end ({threshold / max(ran, 0.001):.0f}x below "
+            f"the threshold). Wall time from a go to the reap, which includes waiting for a processor and is not "
+            f"judged: up to {wall:.1f} ms.")
 
 
 def side_by_side(sel4_rows, linux_rows):

@@ -138,7 +138,7 @@ static void write_event(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_
     sel4ft_os_console_write("\n", 1);
 }
 
-static void deliver(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_event_t *event)
+void sel4ft_faultmon_deliver_(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_event_t *event)
 {
     if (monitor->sink != NULL) {
         monitor->sink(monitor->sink_context, event);
@@ -174,7 +174,7 @@ static void report_restart(const sel4ft_faultmon_t *monitor, sel4ft_child_t chil
     event.group = group;
     event.reason = reason;
     event.error = record->restart_error;
-    deliver(monitor, &event);
+    sel4ft_faultmon_deliver_(monitor, &event);
 }
 
 void sel4ft_faultmon_report(sel4ft_faultmon_t *monitor, uint64_t now)
@@ -191,7 +191,7 @@ void sel4ft_faultmon_report(sel4ft_faultmon_t *monitor, uint64_t now)
         event.state = record->state;
         event.recovery_ticks = record->last_recovery_ticks;
         event.longest_recovery_ticks = record->max_recovery_ticks;
-        deliver(monitor, &event);
+        sel4ft_faultmon_deliver_(monitor, &event);
     }
 }
 
@@ -344,8 +344,8 @@ static void fail(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_
 
     uint64_t group = act(monitor, child, failure, now, &decision);
 
-    deliver(monitor, &failed);
-    deliver(monitor, &decision);
+    sel4ft_faultmon_deliver_(monitor, &failed);
+    sel4ft_faultmon_deliver_(monitor, &decision);
     for (sel4ft_child_t i = 0; group != 0; i++, group >>= 1) {
         if (group & 1) {
             report_restart(monitor, i, 0, record->config.group, "restarted with its group", now);
@@ -371,7 +371,7 @@ int sel4ft_faultmon_failed(sel4ft_faultmon_t *monitor, sel4ft_child_t child, con
         event.child = child;
         event.at = now;
         event.failure = *failure;
-        deliver(monitor, &event);
+        sel4ft_faultmon_deliver_(monitor, &event);
         return 0;
     }
     fail(monitor, child, failure, now);
@@ -380,25 +380,53 @@ int sel4ft_faultmon_failed(sel4ft_faultmon_t *monitor, sel4ft_child_t child, con
 
 /* Heartbeats and deadlines --------------------------------------------------------------------------------------- */
 
-/* Whether a whole heartbeat period has passed since the child's counter was first sampled after it said it
- * serves. Checks fall on the monitor's schedule, not the child's: the first one after "serving" may come a
- * moment later, and a child must not lose a period it never had. */
-static bool had_a_period(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_child_t *record, uint64_t now)
+/* Whether the child could have run for `periods` whole heartbeat periods since its counter last moved (or it said
+ * it serves): the wall time since then, less the time it waited for a processor where the port can tell. Checks
+ * fall on the monitor's schedule, not the child's: the first one after "serving" may come a moment later, and a
+ * child must not lose a period it never had. A child starved by the machine's load (Linux) has not had the
+ * periods, so it is not counted as missing them; one that has ended and whose end is not yet handled is not
+ * judged at all. */
+static bool had_periods(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_child_t *record, sel4ft_child_t child,
+                        uint32_t periods, uint64_t now)
 {
-    return now - record->beats_since >= monitor->heartbeat_period;
+    uint64_t could_run = now - record->beats_since;
+    uint64_t waited;
+    int err = sel4ft_os_child_waited(child, &waited);
+    if (err == -SEL4FT_EAGAIN) {
+        return false;
+    }
+    if (err == 0 && waited >= record->waited_since) {
+        could_run -= waited - record->waited_since < could_run ? waited - record->waited_since : could_run;
+    }
+    uint64_t needed = 0;
+    for (uint32_t i = 0; i < periods; i++) {
+        needed = deadline_after(needed, monitor->heartbeat_period);
+    }
+    return could_run >= needed;
+}
+
+/* Start judging the child's heartbeat afresh from its counter as it stands now. */
+static void sample_beats(sel4ft_faultmon_child_t *record, sel4ft_child_t child, uint64_t beats, uint64_t now)
+{
+    uint64_t waited;
+    record->last_beats = beats;
+    record->beats_since = now;
+    record->waited_since = sel4ft_os_child_waited(child, &waited) == 0 ? waited : 0;
 }
 
 /* A watched child that is not beating: running with its counter where it was at the last check (a whole
- * period after it said it serves), or being restarted (a child that spins on its way up starves the ones
- * below it too). */
-static bool missing_beat(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_child_t *record, uint64_t now)
+ * period after it said it serves, or after its counter last moved), or being restarted (a child that spins on
+ * its way up starves the ones below it too). */
+static bool missing_beat(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_child_t *record, sel4ft_child_t child,
+                         uint64_t now)
 {
     if (record->config.heartbeat == NULL || !record->serving) {
         return false;
     }
     return record->state == SEL4FT_FAULTMON_RESTARTING ||
-           (record->state == SEL4FT_FAULTMON_RUNNING && had_a_period(monitor, record, now) &&
-            __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED) == record->last_beats);
+           (record->state == SEL4FT_FAULTMON_RUNNING &&
+            __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED) == record->last_beats &&
+            had_periods(monitor, record, child, 1, now));
 }
 
 static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
@@ -410,7 +438,7 @@ static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
     uint32_t missing_now = 0;
     for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
         const sel4ft_faultmon_child_t *record = &monitor->children[i];
-        if (missing_beat(monitor, record, now) && record->config.priority > missing_now) {
+        if (missing_beat(monitor, record, i, now) && record->config.priority > missing_now) {
             missing_now = record->config.priority;
         }
     }
@@ -424,11 +452,12 @@ static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
         /* One untorn read of a counter the child writes; its value is only compared, never trusted further. */
         uint64_t beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
         if (beats != record->last_beats) {
-            record->last_beats = beats;
+            sample_beats(record, i, beats, now);
             record->missed_beats = 0;
             record->starved_spares = 0;
-        } else if (!had_a_period(monitor, record, now)) {
-            /* It said it serves less than a period ago: no miss yet (it is asked for a beat below). */
+        } else if (!had_periods(monitor, record, i, record->missed_beats + 1, now)) {
+            /* It could not have beaten yet: it said it serves, or last beat, less than the periods it has missed
+             * ago, or it was waiting for a processor (it is asked for a beat below). */
         } else if (record->missed_beats + 1 >= SEL4FT_FAULTMON_MISSED_BEATS_HUNG &&
                    record->config.priority < missing_priority &&
                    record->starved_spares < SEL4FT_FAULTMON_STARVED_SPARES) {
@@ -439,7 +468,7 @@ static void check_heartbeats(sel4ft_faultmon_t *monitor, uint64_t now)
             sel4ft_faultmon_event_t event = event_about(monitor, i, SEL4FT_FAULTMON_EVENT_SPARED, now);
             event.missed = SEL4FT_FAULTMON_MISSED_BEATS_HUNG;
             event.spares = record->starved_spares;
-            deliver(monitor, &event);
+            sel4ft_faultmon_deliver_(monitor, &event);
         } else if (++record->missed_beats >= SEL4FT_FAULTMON_MISSED_BEATS_HUNG) {
             sel4ft_failure_t hang = { .cause = SEL4FT_FAILURE_HANG };
             hang.code = (int32_t)record->missed_beats;
@@ -501,8 +530,7 @@ int sel4ft_faultmon_serving(sel4ft_faultmon_t *monitor, sel4ft_child_t child, ui
     sel4ft_faultmon_child_t *record = &monitor->children[child];
     if (!record->serving && record->config.heartbeat != NULL) {
         /* Heartbeat checks start now, from the counter as it stands. */
-        record->last_beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
-        record->beats_since = now;
+        sample_beats(record, child, __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED), now);
         record->missed_beats = 0;
     }
     record->serving = 1;
@@ -516,12 +544,11 @@ int sel4ft_faultmon_serving(sel4ft_faultmon_t *monitor, sel4ft_child_t child, ui
     }
     record->state = SEL4FT_FAULTMON_RUNNING;
     if (record->config.heartbeat != NULL) {
-        record->last_beats = __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED);
-        record->beats_since = now;
+        sample_beats(record, child, __atomic_load_n(&record->config.heartbeat->beats, __ATOMIC_RELAXED), now);
     }
     sel4ft_faultmon_event_t event = event_about(monitor, child, SEL4FT_FAULTMON_EVENT_RECOVERED, now);
     event.recovery_ticks = took;
-    deliver(monitor, &event);
+    sel4ft_faultmon_deliver_(monitor, &event);
     return 0;
 }
 

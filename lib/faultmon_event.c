@@ -25,6 +25,7 @@ static const char *const kind_names[SEL4FT_FAULTMON_EVENT_KIND_NUM] = {
     [SEL4FT_FAULTMON_EVENT_SPARED] = "spared",
     [SEL4FT_FAULTMON_EVENT_RECOVERED] = "recovered",
     [SEL4FT_FAULTMON_EVENT_SUMMARY] = "summary",
+    [SEL4FT_FAULTMON_EVENT_ADOPTED] = "adopted",
 };
 
 static const uint8_t kind_levels[SEL4FT_FAULTMON_EVENT_KIND_NUM] = {
@@ -39,6 +40,7 @@ static const uint8_t kind_levels[SEL4FT_FAULTMON_EVENT_KIND_NUM] = {
     [SEL4FT_FAULTMON_EVENT_SPARED] = SEL4FT_LOG_WARN,
     [SEL4FT_FAULTMON_EVENT_RECOVERED] = SEL4FT_LOG_INFO,
     [SEL4FT_FAULTMON_EVENT_SUMMARY] = SEL4FT_LOG_INFO,
+    [SEL4FT_FAULTMON_EVENT_ADOPTED] = SEL4FT_LOG_INFO,
 };
 
 static const char *const cause_names[SEL4FT_FAILURE_CAUSE_NUM] = {
@@ -253,6 +255,16 @@ int sel4ft_faultmon_event_format(const sel4ft_faultmon_event_t *event, uint64_t 
         sel4ft_logfmt_str(&line, "state", sel4ft_faultmon_state_str(event->state));
         sel4ft_logfmt_u64(&line, "last_recovery_ticks", event->recovery_ticks);
         sel4ft_logfmt_u64(&line, "longest_recovery_ticks", event->longest_recovery_ticks);
+        sel4ft_logfmt_u64(&line, "at", event->at);
+        break;
+    case SEL4FT_FAULTMON_EVENT_ADOPTED:
+        sel4ft_logfmt_str(&line, "state", sel4ft_faultmon_state_str(event->state));
+        if (event->state == SEL4FT_FAULTMON_WAITING) {
+            sel4ft_logfmt_u64(&line, "restart_in_ticks", event->delay_ticks);
+        }
+        sel4ft_logfmt_u64(&line, "faults", event->faults);
+        sel4ft_logfmt_u64(&line, "hangs", event->hangs);
+        sel4ft_logfmt_u64(&line, "restarts", event->restarts);
         sel4ft_logfmt_u64(&line, "at", event->at);
         break;
     default:

@@ -26,3 +26,8 @@ static inline int sel4ft_is_aligned_(const void *p, uintptr_t alignment)
 {
     return ((uintptr_t)p & (alignment - 1)) == 0;
 }
+
+/* The supervision engine's sink (faultmon.c), for its other sources. */
+struct sel4ft_faultmon;
+struct sel4ft_faultmon_event;
+void sel4ft_faultmon_deliver_(const struct sel4ft_faultmon *monitor, const struct sel4ft_faultmon_event *event);

@@ -20,9 +20,9 @@
 #include "campaign_config.h"
 #include "example_log.h"
 #include "recovery_client.h"
+#include "workload.h"
 
 enum {
-    SHARED_COUNTER = 2,   /* the counter both clients increment (each has its own: 0 for client_a, 1 for b) */
     GARBAGE_REQUESTS = 4, /* per request_garbage injection */
 };
 
@@ -33,19 +33,12 @@ uintptr_t heartbeat_region;
 uintptr_t snapshot_region, snapshot_region_size;
 uintptr_t checkpoint_region, checkpoint_region_size; /* its progress */
 
-enum { STEP_OWN, STEP_APPEND, STEP_SHARED, STEPS };
-
-/* client_b's place in its rounds, committed with the request id before every request (sel4ft/call.h). */
-typedef struct {
-    uint64_t rounds; /* Rounds completed. */
-    uint32_t step;   /* Within the round. */
-    uint32_t reserved;
-} progress_t;
-
 static recovery_client_t server;
 static campaign_target_t target; /* client_b */
 static recovery_pair_t pair;
-static progress_t progress;
+static workload_t workload;
+/* client_b's place in its rounds, committed with the request id before every request (sel4ft/call.h). */
+static workload_progress_t progress;
 static uint64_t incarnation;
 
 static void beat(void)
@@ -102,48 +95,53 @@ static void injection(uint32_t point)
     inject_contained(&target);
 }
 
+static uint32_t workload_call(void *context, uint16_t opcode, const void *payload, uint32_t length, int64_t *value)
+{
+    (void)context;
+    value_reply_t reply = { -1 };
+    uint32_t status = recovery_call(&server, opcode, payload, length, &reply, sizeof(reply));
+    *value = reply.value;
+    return status;
+}
+
+static bool workload_resumed(void *context)
+{
+    (void)context;
+    return sel4ft_call_resumed(&server.call);
+}
+
+static bool workload_over(void *context)
+{
+    (void)context;
+    return inject_over();
+}
+
+static void workload_at(void *context, uint32_t point)
+{
+    (void)context;
+    injection(point);
+}
+
+static void workload_beat(void *context)
+{
+    (void)context;
+    beat();
+}
+
 static void rounds(void)
 {
-    for (;;) {
-        beat();
-        if (progress.step == STEP_OWN && inject_over()) {
-            return;
-        }
-        if (progress.step == STEP_APPEND && progress.rounds >= RECOVERY_LIST_MAX) {
-            progress.step = STEP_SHARED; /* the list is full: appends stop, the rounds go on */
-        }
-        increment_request_t inc = { progress.step == STEP_SHARED ? SHARED_COUNTER : pair.own, 0, 1 };
-        append_request_t append = { pair.own, (uint32_t)progress.rounds + 1 };
-        uint16_t opcode = progress.step == STEP_APPEND ? OP_APPEND : OP_INCREMENT;
-        const void *payload = progress.step == STEP_APPEND ? (const void *)&append : (const void *)&inc;
-        uint32_t length = progress.step == STEP_APPEND ? sizeof(append) : sizeof(inc);
-        injection(INJECT_POINT_BEFORE);
-        value_reply_t reply = { -1 };
-        /* client_b: its progress is committed with the request's id first; restarted, it sends it again. */
-        if (recovery_call(&server, opcode, payload, length, &reply, sizeof(reply)) != SEL4FT_RPC_OK) {
-            return;
-        }
-        injection(INJECT_POINT_MIDDLE);
-        int64_t expected = (int64_t)progress.rounds + 1;
-        if (progress.step != STEP_SHARED && reply.value != expected) {
-            server.errors++;
-            LOG_ERROR("round %lu: %s is %ld, not %ld: an update was %s", (unsigned long)progress.rounds + 1,
-                      progress.step == STEP_OWN ? "own counter" : "own list's length", (long)reply.value,
-                      (long)expected, reply.value < expected ? "lost" : "applied twice");
-        }
-        server.acknowledged++;
-        if (++progress.step == STEPS) {
-            progress.step = STEP_OWN;
-            progress.rounds++;
-        }
-    }
+    const workload_ops_t ops = { .call = workload_call, .resumed = workload_resumed, .over = workload_over,
+                                 .at = workload_at, .beat = workload_beat };
+    workload.own = pair.own;
+    workload_rounds(&workload, &progress, &ops);
+    server.errors += workload.errors;
+    server.acknowledged += workload.acknowledged;
 }
 
 static void verify_own(void)
 {
     static read_reply_t state;
     uint32_t in_order = 0;
-    uint64_t items = progress.rounds < RECOVERY_LIST_MAX ? progress.rounds : RECOVERY_LIST_MAX;
 
     if (!recovery_read(&server, pair.own, &state)) {
         return;
@@ -151,7 +149,7 @@ static void verify_own(void)
     for (uint32_t i = 0; i < state.list_length && i < RECOVERY_LIST_MAX; i++) {
         in_order += state.items[i] == i + 1;
     }
-    bool ok = (uint64_t)state.counter == progress.rounds && state.list_length == items && in_order == items;
+    bool ok = workload_read_back_ok(&progress, state.counter, state.list_length, in_order);
     if (!ok) {
         server.errors++;
     }
@@ -165,7 +163,7 @@ static void verify_own(void)
 static void finish_a(void)
 {
     static read_reply_t shared, other;
-    if (recovery_read(&server, SHARED_COUNTER, &shared) && recovery_read(&server, 1, &other)) {
+    if (recovery_read(&server, WORKLOAD_SHARED_COUNTER, &shared) && recovery_read(&server, 1, &other)) {
         bool ok = (uint64_t)shared.counter == progress.rounds + (uint64_t)other.counter;
         if (!ok) {
             server.errors++;
@@ -198,10 +196,10 @@ void init(void)
     if (!pair.is_a) {
         target = (campaign_target_t){ .target = INJECT_TARGET_CLIENT, .channel = CLIENT_B_CH_MONITOR_INJECT,
                                       .logs = true, .heartbeat = (sel4ft_heartbeat_t *)heartbeat_region };
-        if (progress.step >= STEPS) {
+        if (progress.step >= WORKLOAD_STEPS) {
             server.errors++;
             LOG_ERROR("progress checkpoint unusable (step %u): starting over", progress.step);
-            progress = (progress_t){ 0 };
+            progress = (workload_progress_t){ 0 };
         }
         if (incarnation > 1) {
             LOG_INFO("restarted as incarnation %lu: resuming at round %lu, step %u, request %lu%s",

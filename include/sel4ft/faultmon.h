@@ -174,8 +174,11 @@ typedef struct sel4ft_faultmon_child {
     uint32_t starved_spares;               /**< Times in a row it was spared as starved by a child above it. */
     uint32_t serving;                      /**< Non-zero once it said it serves: heartbeats are checked from then. */
     uint64_t last_beats;                   /**< The counter at the last check. */
-    uint64_t beats_since;                  /**< When last_beats was taken from a child that had just said it serves:
-                                                a check less than a whole period later counts no miss. */
+    uint64_t beats_since;                  /**< When last_beats was taken (it said it serves, or its counter moved):
+                                                a miss is counted only once the child could have run for as many
+                                                whole periods since then as it has missed, and one more. */
+    uint64_t waited_since;                 /**< sel4ft_os_child_waited() at beats_since (0 where the port cannot
+                                                tell): time the child then waits for a processor is not counted. */
     uint64_t failure_ticks;                /**< When it last failed. */
     uint64_t restart_at;                   /**< WAITING: when to restart it. */
     uint64_t backoff_ticks;                /**< WAITING: the back-off it waits. */
@@ -201,6 +204,8 @@ typedef enum {
                                                counted as hung yet (WARN). */
     SEL4FT_FAULTMON_EVENT_RECOVERED,      /**< A restarted child serves again (INFO). */
     SEL4FT_FAULTMON_EVENT_SUMMARY,        /**< A child's record, on request (INFO). */
+    SEL4FT_FAULTMON_EVENT_ADOPTED,        /**< A restarted monitor took a child back as its saved record says
+                                               (INFO; sel4ft_faultmon_adopt()). */
     SEL4FT_FAULTMON_EVENT_KIND_NUM
 } sel4ft_faultmon_event_kind_t;
 
@@ -209,14 +214,14 @@ typedef struct sel4ft_faultmon_event {
     uint32_t kind;                   /**< A sel4ft_faultmon_event_kind_t. */
     sel4ft_child_t child;            /**< The child's id. */
     const char *name;                /**< The child's name; NULL for UNKNOWN_CHILD. */
-    uint32_t incarnation;            /**< FAILED, STOPPED, GAVE_UP, GROUP_RESTART, SPARED, SUMMARY: the
+    uint32_t incarnation;            /**< FAILED, STOPPED, GAVE_UP, GROUP_RESTART, SPARED, SUMMARY, ADOPTED: the
                                           incarnation that failed or runs; RESTART, BACKOFF, RESTART_FAILED,
                                           RECOVERED: the incarnation the restart starts. */
     uint64_t at;                     /**< When (the `now` the engine was given). */
     sel4ft_failure_t failure;        /**< FAILED, UNKNOWN_CHILD. */
     const char *reason;              /**< RESTART, BACKOFF, STOPPED, GAVE_UP, GROUP_RESTART: why, in words. */
     uint64_t delay_ticks;            /**< RESTART: the back-off it waited (0: restarted at once); BACKOFF: the
-                                          back-off. */
+                                          back-off; ADOPTED (waiting): the back-off left. */
     uint32_t restarts_in_window;     /**< RESTART, BACKOFF, GAVE_UP, GROUP_RESTART: restarts within the policy's
                                           window, this one included. */
     uint32_t group;                  /**< GROUP_RESTART: the group; RESTART: the group it was restarted with
@@ -227,10 +232,10 @@ typedef struct sel4ft_faultmon_event {
     uint64_t failures;               /**< STOPPED: its failures so far, this one included. */
     uint64_t recovery_ticks;         /**< RECOVERED: failure to serving again; SUMMARY: the last such time. */
     uint64_t longest_recovery_ticks; /**< SUMMARY: the longest such time. */
-    uint32_t faults;                 /**< SUMMARY: faults (and, on Linux, signals and exits) seen. */
-    uint32_t hangs;                  /**< SUMMARY: hangs found. */
-    uint32_t restarts;               /**< SUMMARY: restarts made. */
-    uint32_t state;                  /**< SUMMARY: a sel4ft_faultmon_state_t. */
+    uint32_t faults;                 /**< SUMMARY, ADOPTED: faults (and, on Linux, signals and exits) seen. */
+    uint32_t hangs;                  /**< SUMMARY, ADOPTED: hangs found. */
+    uint32_t restarts;               /**< SUMMARY, ADOPTED: restarts made. */
+    uint32_t state;                  /**< SUMMARY, ADOPTED: a sel4ft_faultmon_state_t. */
 } sel4ft_faultmon_event_t;
 
 /**
@@ -345,6 +350,23 @@ int sel4ft_faultmon_failed(sel4ft_faultmon_t *monitor, sel4ft_child_t child, con
  */
 bool sel4ft_faultmon_fault(sel4ft_faultmon_t *monitor, sel4ft_child_t child, sel4ft_msginfo_t message, uint64_t now);
 
+/** The most message registers of a fault message the engine reads (an unknown-syscall fault has 13). */
+#define SEL4FT_FAULTMON_FAULT_MRS 16u
+
+/**
+ * @brief As sel4ft_faultmon_fault(), for a fault message already read (a monitor that replays the fault it was
+ *        handling when it crashed, see @ref monitor).
+ * @param monitor The monitor.
+ * @param child The faulting child.
+ * @param label The fault message's label (its kind).
+ * @param mrs Its message registers.
+ * @param count How many (at most SEL4FT_FAULTMON_FAULT_MRS are read).
+ * @param now The time.
+ * @return false: never resume the faulting instruction.
+ */
+bool sel4ft_faultmon_fault_message(sel4ft_faultmon_t *monitor, sel4ft_child_t child, uint64_t label,
+                                   const uint64_t *mrs, uint32_t count, uint64_t now);
+
 /**
  * @brief Do what is due: restarts whose back-off ended, recovery deadlines (a restarted child not serving
  *        in time fails with cause DEADLINE), heartbeat checks (a child that missed
@@ -403,6 +425,52 @@ void sel4ft_faultmon_report(sel4ft_faultmon_t *monitor, uint64_t now);
  * @return The record, or NULL for an id out of range.
  */
 const sel4ft_faultmon_child_t *sel4ft_faultmon_child(const sel4ft_faultmon_t *monitor, sel4ft_child_t child);
+
+/** @cond INTERNAL */
+#define SEL4FT_FAULTMON_SAVED_HEADER_SIZE 48u
+#define SEL4FT_FAULTMON_SAVED_CHILD_SIZE 320u
+/** @endcond */
+
+/** The bytes sel4ft_faultmon_save() writes for a monitor of @p children watched children. */
+#define SEL4FT_FAULTMON_SAVED_SIZE(children)                                                                      \
+    (SEL4FT_FAULTMON_SAVED_HEADER_SIZE + (size_t)(children) * SEL4FT_FAULTMON_SAVED_CHILD_SIZE)
+
+/**
+ * @brief Write what a restarted monitor needs to take its children back: per watched child its state, its
+ *        incarnation, its policy's memory (restarts in the window, back-off), a pending back-off's deadline, its
+ *        recovery deadline, its counters and its last failure; and the monitor's own counters.
+ *
+ * Fixed-width fields only, in a layout of its own (never the in-memory record, which holds pointers). Heartbeat
+ * bookkeeping is left out: a restarted monitor judges heartbeats afresh. Commit it to a checkpoint
+ * (@ref checkpoint) whenever it changes; the monitor skeleton does (@ref monitor).
+ * @param monitor The monitor.
+ * @param buffer Where to write, 8-byte aligned.
+ * @param size Its size: SEL4FT_FAULTMON_SAVED_SIZE() of the watched children at least.
+ * @return The bytes written; -SEL4FT_ENOSPC when @p size is too small; -SEL4FT_EINVAL.
+ */
+int sel4ft_faultmon_save(const sel4ft_faultmon_t *monitor, void *buffer, size_t size);
+
+/**
+ * @brief A restarted monitor takes its children back (re-adopts them) as sel4ft_faultmon_save() left them.
+ *
+ * Call it after the children were added again (their configuration is the monitor's code, not saved). No child is
+ * restarted, stopped or told anything here, only asked for a heartbeat; each is reported with an ADOPTED event:
+ * - RUNNING stays running, its incarnation unchanged; its heartbeat is judged afresh, a whole period from @p now
+ *   (nobody asked it for a beat while the monitor was down), and it is asked for a beat at once;
+ * - WAITING keeps its back-off's deadline (it stays stopped until then; one that passed restarts at the next tick);
+ * - STOPPED stays stopped;
+ * - RESTARTING gets a whole recovery deadline from @p now: it may have said it serves while the monitor was down,
+ *   and that notification is still to come.
+ *
+ * The saved form is checked before anything is taken (copied, then validated): a record of another layout, of a
+ * child not watched now, or out of range refuses the whole, and nothing changes.
+ * @param monitor The monitor, its children added.
+ * @param saved What sel4ft_faultmon_save() wrote, 8-byte aligned.
+ * @param size Its size.
+ * @param now The current time.
+ * @return The children adopted (>= 0); -SEL4FT_EBADMSG for a saved form that cannot be used; -SEL4FT_EINVAL.
+ */
+int sel4ft_faultmon_adopt(sel4ft_faultmon_t *monitor, const void *saved, size_t size, uint64_t now);
 
 /**
  * @brief Name of an action.

@@ -227,6 +227,21 @@ int sel4ft_os_child_restart(sel4ft_child_t child);
 int sel4ft_os_child_stop(sel4ft_child_t child);
 
 /**
+ * @brief How long a child has waited, ready to run, for a processor: the part of its time it could not use.
+ *
+ * The supervision engine judges heartbeats by the time a child could run (wall time less this), so a child
+ * starved by the machine's load is not taken for hung. On Microkit the port cannot tell (a child starved by
+ * watched children of higher priority is told apart by their priorities instead, see
+ * sel4ft_faultmon_child_config_t.priority).
+ * @param child The child's id.
+ * @param ticks Set to the time it has waited so far, in sel4ft_os_ticks() units (it only grows while the child
+ *        runs the same incarnation).
+ * @return 0; -SEL4FT_EAGAIN when the child has ended and its end is not yet handled (judge nothing now);
+ *         -SEL4FT_ENOTSUP where the port cannot tell (Microkit; Linux without a hook).
+ */
+int sel4ft_os_child_waited(sel4ft_child_t child, uint64_t *ticks);
+
+/**
  * @brief Where this PD's writable image (initialised data and bss) lies.
  * @param start Set to its first byte.
  * @param size Set to its size.

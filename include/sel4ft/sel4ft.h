@@ -13,6 +13,7 @@
 #include <sel4ft/logfmt.h>
 #include <sel4ft/os.h>
 #include <sel4ft/logring.h>
+#include <sel4ft/logger.h>
 #include <sel4ft/rpc.h>
 #include <sel4ft/fault.h>
 #include <sel4ft/faultmon.h>

@@ -336,7 +336,7 @@ RESTATED_ID = re.compile(r"^\s*(?:#\s*define\s+(\w*(?:CHANNEL|_CH|CHANNEL_BASE|_
 SYSTEMS_WITH_HEADERS = ["examples/hello/hello.system", "examples/ipc_demo/ipc_demo.system",
                         "examples/fault_tolerance/fault_tolerance.system", "examples/counter/counter.system",
                         "examples/recovery/recovery.system", "examples/campaign/campaign.system",
-                        "bench/sel4/bench.system"]
+                        "examples/tree/tree.system", "bench/sel4/bench.system"]
 
 
 def pd_sources():
@@ -524,6 +524,8 @@ GENERATED = [
      ["report", "--compact", "--no-elf", "examples/campaign/campaign.system"]),
     ("examples/blk/README.md", "sel4ft-sdf report --compact",
      ["report", "--compact", "--no-elf", "examples/blk/blk.system"]),
+    ("examples/tree/README.md", "sel4ft-sdf report --compact",
+     ["report", "--compact", "--no-elf", "examples/tree/tree.system"]),
     ("doc/sdf.md", "sel4ft-sdf report", ["report", "--no-elf", "examples/recovery/recovery.system"]),
     ("doc/sdf.md", "sel4ft-sdf header", ["header", "examples/ipc_demo/ipc_demo.system"]),
 ]

@@ -34,6 +34,8 @@ static struct {
     int restart_result;
     int clock_reads;
     uint64_t now;
+    uint64_t waited[SEL4FT_FAULTMON_MAX_CHILDREN]; /* what sel4ft_os_child_waited() says, per child */
+    int waited_result;                              /* and its return value (0, -SEL4FT_EAGAIN, ...) */
     char console[2048];
     size_t console_length;
 } kernel;
@@ -59,6 +61,13 @@ static int on_restart(void *context, sel4ft_child_t child)
     kernel.restarts_of[child]++;
     kernel.restarted = child;
     return kernel.restart_result;
+}
+
+static int on_waited(void *context, sel4ft_child_t child, uint64_t *ticks)
+{
+    (void)context;
+    *ticks = kernel.waited[child];
+    return kernel.waited_result;
 }
 
 static uint64_t on_ticks(void *context)
@@ -148,6 +157,7 @@ static int setup(void **state)
         .child_restart = on_restart,
         .console = on_console,
         .ticks = on_ticks,
+        .child_waited = on_waited,
     };
     sel4ft_os_linux_set_hooks(&hooks);
     assert_int_equal(sel4ft_logring_producer_init(&producer, ring, sizeof(ring), LOGGER_CHANNEL), 0);
@@ -502,6 +512,122 @@ static void test_hung_child_is_restarted_after_two_missed_periods(void **state)
     heartbeat.beats++;
     tick_periods(1);
     assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 0);
+}
+
+/* Linux: a child that waited for a processor (the machine's load, not its own fault) has not had the periods it
+ * did not beat in: it is not counted as missing them. The same child, once it has had the time, is hung. */
+static void test_child_waiting_for_a_processor_is_not_hung(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t heartbeat = { 0 };
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, &heartbeat, CRASHER_CHANNEL, 0);
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
+    sel4ft_faultmon_set_heartbeat_period(&monitor, 100, kernel.now);
+
+    /* Three periods without a beat, of which it waited 250 ticks for a processor: it could run for 50. */
+    for (int i = 0; i < 3; i++) {
+        kernel.waited[CRASHER] += i == 2 ? 50 : 100;
+        tick_periods(1);
+    }
+    assert_int_equal(kernel.restarts, 0);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 0);
+    expect_no_more_events();
+
+    /* It runs (waits no more) and still does not beat: a period it could use (150 ticks) is one miss, two
+     * (250) are a hang. */
+    tick_periods(1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->missed_beats, 1);
+    assert_int_equal(kernel.restarts, 0);
+    tick_periods(1);
+    assert_int_equal(kernel.restarts, 1);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 1);
+    expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "crasher", 1, kernel.now);
+    expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 2, kernel.now);
+    expect_no_more_events();
+}
+
+/* Linux: a child that has ended, its end not yet handed to the engine, is not judged by its heartbeat: the end
+ * comes first, with its cause (a signal), however long the supervisor took to see it. */
+static void test_ended_child_is_not_judged_by_its_heartbeat(void **state)
+{
+    (void)state;
+    sel4ft_heartbeat_t heartbeat = { 0 };
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, &heartbeat, CRASHER_CHANNEL, 0);
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
+    sel4ft_faultmon_set_heartbeat_period(&monitor, 100, kernel.now);
+
+    kernel.waited_result = -SEL4FT_EAGAIN;
+    tick_periods(5);
+    assert_int_equal(kernel.restarts, 0);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->hangs, 0);
+    expect_no_more_events();
+    const sel4ft_failure_t segv = { .cause = SEL4FT_FAILURE_SIGNAL, .code = 11 };
+    assert_int_equal(sel4ft_faultmon_failed(&monitor, CRASHER, &segv, kernel.now), 0);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->faults, 1);
+    assert_int_equal(expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "crasher", 1, kernel.now)->failure.cause,
+                     SEL4FT_FAILURE_SIGNAL);
+}
+
+/* A supervised monitor's saved state: what sel4ft_faultmon_save() writes, sel4ft_faultmon_adopt() takes back
+ * into a monitor restarted from scratch, field for field; a form that cannot be used changes nothing. */
+static void test_saved_state_is_adopted_field_for_field(void **state)
+{
+    (void)state;
+    static _Alignas(8) uint8_t saved[SEL4FT_FAULTMON_SAVED_SIZE(2)];
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, CRASHER_CHANNEL, 0);
+    watch(SERVER, "server", SEL4FT_FAULTMON_STOP, NULL, NULL, SERVER_CHANNEL, 0);
+    fault_now(CRASHER);
+    sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now);
+    kernel.now += 10;
+    fault_now(CRASHER); /* a back-off */
+    fault_now(SERVER);  /* stopped for good */
+    assert_int_equal(sel4ft_faultmon_save(&monitor, saved, sizeof(saved) - 1), -SEL4FT_ENOSPC);
+    assert_int_equal(sel4ft_faultmon_save(&monitor, saved, sizeof(saved)), (int)sizeof(saved));
+    const sel4ft_faultmon_child_t before = *sel4ft_faultmon_child(&monitor, CRASHER);
+    assert_int_equal(before.state, SEL4FT_FAULTMON_WAITING);
+
+    /* The restarted monitor: its children added again, nothing else. */
+    assert_int_equal(sel4ft_faultmon_init(&monitor, NULL, capture, &captured), 0);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, &three_in_a_second, NULL, CRASHER_CHANNEL, 0);
+    skip_events();
+    /* The server is not watched now: its record refuses the whole form. */
+    assert_int_equal(sel4ft_faultmon_adopt(&monitor, saved, sizeof(saved), kernel.now), -SEL4FT_EBADMSG);
+    assert_int_equal(sel4ft_faultmon_child(&monitor, CRASHER)->state, SEL4FT_FAULTMON_RUNNING);
+    expect_no_more_events();
+    watch(SERVER, "server", SEL4FT_FAULTMON_STOP, NULL, NULL, SERVER_CHANNEL, 0);
+    uint8_t broken[sizeof(saved)];
+    memcpy(broken, saved, sizeof(saved));
+    broken[0] ^= 1;
+    assert_int_equal(sel4ft_faultmon_adopt(&monitor, broken, sizeof(broken), kernel.now), -SEL4FT_EBADMSG);
+    assert_int_equal(sel4ft_faultmon_adopt(&monitor, saved, sizeof(saved) - 8, kernel.now), -SEL4FT_EBADMSG);
+
+    unsigned restarts = kernel.restarts, stops = kernel.stops;
+    kernel.now += 5;
+    assert_int_equal(sel4ft_faultmon_adopt(&monitor, saved, sizeof(saved), kernel.now), 2);
+    assert_int_equal(kernel.restarts, restarts);
+    assert_int_equal(kernel.stops, stops);
+    const sel4ft_faultmon_child_t *after = sel4ft_faultmon_child(&monitor, CRASHER);
+    assert_int_equal(after->state, SEL4FT_FAULTMON_WAITING);
+    assert_int_equal(after->restart_at, before.restart_at);
+    assert_int_equal(after->backoff_ticks, before.backoff_ticks);
+    assert_int_equal(after->faults, 2);
+    assert_int_equal(after->restarts, 1);
+    assert_memory_equal(&after->supervision, &before.supervision, sizeof(before.supervision));
+    assert_memory_equal(&after->last_failure, &before.last_failure, sizeof(before.last_failure));
+    assert_int_equal(sel4ft_faultmon_child(&monitor, SERVER)->state, SEL4FT_FAULTMON_STOPPED);
+    assert_int_equal(monitor.faults, 3);
+    const sel4ft_faultmon_event_t *adopted = expect_event(SEL4FT_FAULTMON_EVENT_ADOPTED, "crasher", 3, kernel.now);
+    assert_int_equal(adopted->state, SEL4FT_FAULTMON_WAITING);
+    assert_int_equal(adopted->delay_ticks, before.restart_at - kernel.now);
+    expect_event(SEL4FT_FAULTMON_EVENT_ADOPTED, "server", 1, kernel.now);
+    expect_no_more_events();
+    char line[SEL4FT_LOGRING_TEXT_MAX + 1];
+    sel4ft_faultmon_event_format(adopted, 0, line, sizeof(line));
+    assert_non_null(strstr(line, "adopted child=crasher incarnation=3 state=waiting restart_in_ticks="));
+    /* The back-off ends when it was due to. */
+    kernel.now = before.restart_at;
+    sel4ft_faultmon_tick(&monitor, kernel.now);
+    assert_int_equal(kernel.restarts, restarts + 1);
 }
 
 /* "logger" (id SERVER, priority 250) and a child named @p low_name (id CRASHER, priority 150), both serving,
@@ -1326,6 +1452,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_group_escalation_restarts_the_group, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hung_child_is_restarted_after_two_missed_periods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_check_after_serving_counts_no_miss, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_child_waiting_for_a_processor_is_not_hung, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ended_child_is_not_judged_by_its_heartbeat, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_saved_state_is_adopted_field_for_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hang_blames_the_highest_priority_child_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hang_after_a_stale_beat_blames_the_higher_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_starved_child_is_spared_a_bounded_number_of_times, setup, teardown),

@@ -90,12 +90,20 @@ static int hook_child_stop(void *context, sel4ft_child_t child)
     return record.result;
 }
 
+static int hook_child_waited(void *context, sel4ft_child_t child, uint64_t *ticks)
+{
+    record.context_seen = context;
+    *ticks = 1000u + child;
+    return record.result;
+}
+
 static const sel4ft_os_linux_hooks_t all_hooks = {
     .notify = hook_notify,
     .ppcall = hook_ppcall,
     .console = hook_console,
     .child_restart = hook_child_restart,
     .child_stop = hook_child_stop,
+    .child_waited = hook_child_waited,
     .context = &record,
 };
 
@@ -488,6 +496,9 @@ static void test_child_control_without_hooks(void **state)
     (void)state;
     assert_int_equal(sel4ft_os_child_restart(1), -SEL4FT_ENOTSUP);
     assert_int_equal(sel4ft_os_child_stop(1), -SEL4FT_ENOTSUP);
+    uint64_t waited = 7;
+    assert_int_equal(sel4ft_os_child_waited(1, &waited), -SEL4FT_ENOTSUP);
+    assert_int_equal(waited, 7);
     assert_int_equal(record.restart_calls, 0);
     assert_int_equal(record.stop_calls, 0);
 }
@@ -505,11 +516,17 @@ static void test_child_control_with_hooks(void **state)
     assert_int_equal(record.stop_calls, 1);
     assert_int_equal(record.stop_child, 6);
 
+    uint64_t waited = 0;
+    assert_int_equal(sel4ft_os_child_waited(3, &waited), 0);
+    assert_int_equal(waited, 1003);
+
     /* The hooks' results come back unchanged. */
     record.result = -SEL4FT_EIO;
     assert_int_equal(sel4ft_os_child_restart(2), -SEL4FT_EIO);
     assert_int_equal(record.restart_child, 2);
     assert_int_equal(sel4ft_os_child_stop(3), -SEL4FT_EIO);
+    record.result = -SEL4FT_EAGAIN;
+    assert_int_equal(sel4ft_os_child_waited(3, &waited), -SEL4FT_EAGAIN);
     assert_int_equal(record.restart_calls, 2);
     assert_int_equal(record.stop_calls, 2);
 }
@@ -529,6 +546,23 @@ static void test_hooks_are_copied(void **state)
     /* Hooks left NULL take their defaults. */
     assert_int_equal(sel4ft_os_child_restart(5), -SEL4FT_ENOTSUP);
     assert_int_equal(sel4ft_msginfo_label(sel4ft_os_ppcall(1, sel4ft_msginfo_new(1, 0))), 0);
+}
+
+static void test_one_hook_changed_in_place(void **state)
+{
+    (void)state;
+    sel4ft_os_linux_hooks_t hooks = { .child_stop = hook_child_stop, .context = &record };
+    sel4ft_os_linux_set_hooks(&hooks);
+    /* The port's own copy: one hook added, the others kept. */
+    sel4ft_os_linux_hooks()->child_restart = hook_child_restart;
+    record.result = 5;
+    assert_int_equal(sel4ft_os_child_restart(3), 5);
+    assert_int_equal(record.restart_child, 3);
+    assert_int_equal(sel4ft_os_child_stop(4), 5);
+    assert_ptr_equal(record.context_seen, &record);
+    sel4ft_os_linux_set_hooks(NULL);
+    assert_null(sel4ft_os_linux_hooks()->child_restart);
+    assert_int_equal(sel4ft_os_child_restart(3), -SEL4FT_ENOTSUP);
 }
 
 /* Name */
@@ -573,6 +607,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_child_control_without_hooks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_child_control_with_hooks, setup_with_hooks, teardown),
         cmocka_unit_test_setup_teardown(test_hooks_are_copied, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_hook_changed_in_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_os_name, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,11 @@ void sel4ft_os_linux_set_hooks(const sel4ft_os_linux_hooks_t *new_hooks)
     }
 }
 
+sel4ft_os_linux_hooks_t *sel4ft_os_linux_hooks(void)
+{
+    return &hooks;
+}
+
 void sel4ft_os_linux_set_name(const char *name)
 {
     pd_name = name != NULL ? name : "host";
@@ -128,6 +133,14 @@ int sel4ft_os_child_stop(sel4ft_child_t child)
         return -SEL4FT_ENOTSUP;
     }
     return hooks.child_stop(hooks.context, child);
+}
+
+int sel4ft_os_child_waited(sel4ft_child_t child, uint64_t *ticks)
+{
+    if (hooks.child_waited == NULL || ticks == NULL) {
+        return -SEL4FT_ENOTSUP;
+    }
+    return hooks.child_waited(hooks.context, child, ticks);
 }
 
 int sel4ft_os_image_writable(uintptr_t *start, size_t *size)

@@ -70,6 +70,14 @@ int sel4ft_os_child_stop(sel4ft_child_t child)
     return seL4_TCB_Suspend(BASE_TCB_CAP + child) == seL4_NoError ? 0 : -SEL4FT_EIO;
 }
 
+int sel4ft_os_child_waited(sel4ft_child_t child, uint64_t *ticks)
+{
+    /* Microkit 2.0.1 gives a parent no scheduling context capability of its children to ask. */
+    (void)child;
+    (void)ticks;
+    return -SEL4FT_ENOTSUP;
+}
+
 int sel4ft_os_image_writable(uintptr_t *start, size_t *size)
 {
     *start = (uintptr_t)__init_array_start;

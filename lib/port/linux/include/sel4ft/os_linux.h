@@ -46,6 +46,8 @@ typedef struct sel4ft_os_linux_hooks {
     int (*timer_set)(void *context, uint64_t deadline_ticks);
     /** Acknowledge an interrupt. */
     void (*irq_ack)(void *context, sel4ft_channel_t channel);
+    /** How long a child has waited for a processor (sel4ft_os_child_waited()); NULL: -SEL4FT_ENOTSUP. */
+    int (*child_waited)(void *context, sel4ft_child_t child, uint64_t *ticks);
 } sel4ft_os_linux_hooks_t;
 
 /**
@@ -53,6 +55,12 @@ typedef struct sel4ft_os_linux_hooks {
  * @param hooks The hooks, or NULL for the defaults.
  */
 void sel4ft_os_linux_set_hooks(const sel4ft_os_linux_hooks_t *hooks);
+
+/**
+ * @brief The hooks in force, to change one or two of them in place (the others stay as they are).
+ * @return The port's own copy.
+ */
+sel4ft_os_linux_hooks_t *sel4ft_os_linux_hooks(void);
 
 /**
  * @brief Set the name sel4ft_os_name() returns.
