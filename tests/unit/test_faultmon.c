@@ -870,6 +870,22 @@ static void test_riscv64_fault_messages_take_the_same_path(void **state)
                               "store/AMO page or access fault [scause 0x7]\"");
     expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 2, kernel.now);
 
+    /* A supervised monitor's saved state keeps the riscv64 fault as it was: arch, scause, no ESR. */
+    static _Alignas(8) uint8_t saved[SEL4FT_FAULTMON_SAVED_SIZE(1)];
+    assert_int_equal(sel4ft_faultmon_save(&monitor, saved, sizeof(saved)), (int)sizeof(saved));
+    const sel4ft_fault_t before = sel4ft_faultmon_child(&monitor, CRASHER)->last_failure.fault;
+    assert_int_equal(sel4ft_faultmon_init(&monitor, NULL, capture, &captured), 0);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
+    skip_events();
+    assert_int_equal(sel4ft_faultmon_adopt(&monitor, saved, sizeof(saved), kernel.now), 1);
+    skip_events();
+    const sel4ft_fault_t *adopted = &sel4ft_faultmon_child(&monitor, CRASHER)->last_failure.fault;
+    assert_memory_equal(adopted, &before, sizeof(before));
+    assert_int_equal(adopted->arch, SEL4FT_FAULT_ARCH_RISCV64);
+    assert_int_equal(adopted->syndrome, 7);
+    assert_true(adopted->has_syndrome);
+    assert_false(adopted->has_esr);
+
     /* Label 8 is a VCPU fault on aarch64 only. */
     kernel.now += 100;
     assert_true(sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now));
