@@ -13,6 +13,8 @@
 
 uintptr_t log_ring, log_ring_size, campaign_page;
 uintptr_t crasher_heartbeat, client_b_heartbeat, logger_heartbeat;
+/* The timer's device, on boards whose timer is one (riscv64: the Goldfish RTC; campaign.system); 0 elsewhere. */
+uintptr_t timer_base;
 
 static sel4ft_monitor_t monitor;
 
@@ -38,7 +40,7 @@ void init(void)
         .children = children, .child_count = 4, .timer = SEL4FT_MONITOR_CHANNEL(MONITOR_IRQ_TIMER),
         .finish = SEL4FT_MONITOR_CHANNEL(MONITOR_CH_LOGGER_FINISH), .recovery_timeout_us = 1000000,
         .heartbeat_period_us = 100000, .on_change = campaign_changed, .log = { (void *)log_ring, log_ring_size },
-        .log_channel = MONITOR_CH_LOGGER,
+        .log_channel = MONITOR_CH_LOGGER, .timer_device = timer_base,
     };
     sel4ft_monitor_start(&monitor, &config);
     campaign_init(&monitor);
