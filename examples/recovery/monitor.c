@@ -11,9 +11,7 @@
 #include "recovery_config.h"
 #include "scenario.h"
 
-uintptr_t log_ring, log_ring_size, hanger_heartbeat;
-/* The timer's device, on boards whose timer is one (riscv64: the Goldfish RTC; recovery.system); 0 elsewhere. */
-uintptr_t timer_base;
+uintptr_t log_ring, log_ring_size, hanger_heartbeat, timer_base; /* timer_base: riscv64's timer device; 0 elsewhere */
 
 static sel4ft_monitor_t monitor;
 
