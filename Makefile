@@ -46,7 +46,8 @@ UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint 
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench inject examples qemu qemu-test install install-lib install-includes install-examples print-pd-cflags \
+.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench inject \
+	inject-seeds inject-smoke examples qemu qemu-test install install-lib install-includes install-examples print-pd-cflags \
 	docs sdk clean format pd-lib
 
 all: lib
@@ -70,6 +71,8 @@ help:
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
 	@echo "  make inject       seeded fault-injection campaign on seL4 and Linux, tabulated (INJECT_SEED, INJECTIONS)"
+	@echo "  make inject-seeds the campaign over SEEDS=20 seeds from FIRST_SEED=1, INJECTIONS=3000 each, JOBS=1 at a"
+	@echo "                    time, Linux beside INJECT_LOAD=2 busy loops per processor; a summary across seeds (hours)"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make verify       Frama-C proofs of the shared-memory parsers, Spin model of the log ring (doc/verification.md)"
 	@echo "  make sdf-test     tests of tools/sel4ft-sdf (checks, header, report, diagram of .system files)"
@@ -160,18 +163,18 @@ include $(SEL4FT_DIR)/tools/sdf.mk
 include $(SEL4FT_DIR)/verify/verify.mk
 
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
-CHECK_STAGES := unit install tutorial harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu) sdf verify
+CHECK_STAGES := unit install tutorial harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu inject) sdf verify
 QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS)))
 
 check:
 	@rm -rf $(RESULTS_DIR)
 	@$(MAKE) --no-print-directory -k unit-tests install-test tutorial-test harness-test fuzz-smoke baseline-test \
-		$(if $(SEL4FT_HAVE_SDK),qemu-test) sdf-test verify; \
+		$(if $(SEL4FT_HAVE_SDK),qemu-test inject-smoke) sdf-test verify; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
 	echo "== make check summary"; \
 	$(PYTHON) tests/summary.py $(RESULTS_DIR) --expect "$(CHECK_STAGES)" \
-		$(if $(SEL4FT_HAVE_SDK),,--skipped "qemu=$(QEMU_TEST_COUNT)") && [ $$status -eq 0 ]
+		$(if $(SEL4FT_HAVE_SDK),,--skipped "qemu=$(QEMU_TEST_COUNT) inject=4") && [ $$status -eq 0 ]
 
 # Examples and QEMU ------------------------------------------------------------
 
@@ -243,6 +246,28 @@ inject: sdk-check baseline
 	$(PYTHON) bench/inject.py --image $(INJECT_BUILD_DIR)/loader.img \
 		--out-dir $(BUILD_DIR)/inject --seed $(INJECT_SEED) --injections $(INJECTIONS) --config $(INJECT_CONFIG) \
 		--linux-binary $(BUILD_DIR)/baseline/sel4ft-baseline
+
+# The campaign over many seeds (doc/fault-injection.md, "Over many seeds"): SEEDS seeds from FIRST_SEED, INJECTIONS
+# each (3000 unless given), JOBS at a time, on seL4 and on Linux beside INJECT_LOAD busy loops per processor; a summary
+# across the seeds. Long: 20 seeds of 3000 take hours of QEMU. make check runs a short one (inject-smoke).
+SEEDS ?= 20
+FIRST_SEED ?= 1
+JOBS ?= 1
+INJECT_LOAD ?= 2
+SEEDS_INJECTIONS = $(if $(filter file,$(origin INJECTIONS)),3000,$(INJECTIONS))
+inject_seeds = $(PYTHON) bench/inject_seeds.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) \
+	--config $(INJECT_CONFIG) --toolchain $(TOOLCHAIN) --sdk $(MICROKIT_SDK) \
+	--linux-binary $(BUILD_DIR)/baseline/sel4ft-baseline --linux-load $(INJECT_LOAD)
+inject-seeds: sdk-check baseline
+	$(inject_seeds) --out-dir $(BUILD_DIR)/inject-seeds --seeds $(SEEDS) --first-seed $(FIRST_SEED) \
+		--injections $(SEEDS_INJECTIONS) --jobs $(JOBS)
+
+# make check's short version: two seeds (seed 1 is the QEMU test's) of 150 injections, side by side.
+inject-smoke: sdk-check baseline
+	@$(inject_seeds) --out-dir $(BUILD_DIR)/inject-smoke --seeds 2 --first-seed 2 --injections 150 --jobs 2 \
+		--progress 0 --results $(RESULTS_DIR) > $(BUILD_DIR)/inject-smoke.log 2>&1; status=$$?; \
+		grep -E "^(seed [0-9]+: seL4|seL4 \(|\*\*)" $(BUILD_DIR)/inject-smoke.log; \
+		if [ $$status -ne 0 ]; then echo "inject-smoke FAILED: $(BUILD_DIR)/inject-smoke.log"; fi; exit $$status
 
 # Install ----------------------------------------------------------------------
 

@@ -4,15 +4,20 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* The campaign's monitor supervises its four targets (sel4ft/monitor.h) and runs the campaign (campaign_run.c). */
+/* The campaign's monitor supervises its four targets (sel4ft/monitor.h) and runs the campaign (campaign_run.c). It is
+ * a supervised monitor: the root (../common/root.c) restarts it, and its state (its children's records and the
+ * campaign's) comes back from its checkpoint. */
 #include <microkit.h>
 #include <sel4ft/sel4ft.h>
 
 #include "campaign.h"
 #include "campaign_config.h"
 
-uintptr_t log_ring, log_ring_size, campaign_page;
+uintptr_t log_ring, log_ring_size;
 uintptr_t crasher_heartbeat, client_b_heartbeat, logger_heartbeat;
+uintptr_t heartbeat_region; /* the link with the root (sel4ft_monitor_link_t) */
+uintptr_t checkpoint_region, checkpoint_region_size;
+uintptr_t snapshot_region, snapshot_region_size;
 
 static sel4ft_monitor_t monitor;
 
@@ -33,15 +38,19 @@ void init(void)
     };
     /* Heartbeats every 100 ms: long enough that a target starved while one of higher priority floods the log, or
      * blocked while the server restarts, is not taken for hung in QEMU (a hang is found 100 to 200 ms after it
-     * began); a second to serve again after a restart. */
+     * began); a second to serve again after a restart. The timer is the root's, lent. */
     sel4ft_monitor_config_t config = {
-        .children = children, .child_count = 4, .timer = SEL4FT_MONITOR_CHANNEL(MONITOR_IRQ_TIMER),
-        .finish = SEL4FT_MONITOR_CHANNEL(MONITOR_CH_LOGGER_FINISH), .recovery_timeout_us = 1000000,
-        .heartbeat_period_us = 100000, .on_change = campaign_changed, .log = { (void *)log_ring, log_ring_size },
+        .children = children, .child_count = 4, .finish = SEL4FT_MONITOR_CHANNEL(MONITOR_CH_LOGGER_FINISH),
+        .recovery_timeout_us = 1000000, .heartbeat_period_us = 100000, .log = { (void *)log_ring, log_ring_size },
         .log_channel = MONITOR_CH_LOGGER,
+        .snapshot = { (void *)snapshot_region, snapshot_region_size },
+        .state = { (void *)checkpoint_region, checkpoint_region_size },
+        .parent_link = (sel4ft_monitor_link_t *)heartbeat_region, .parent_channel = MONITOR_CH_ROOT_SUPERVISE,
+        .parent_timer = MONITOR_CH_ROOT_TIMER,
     };
+    campaign_configure(&config);
     sel4ft_monitor_start(&monitor, &config);
-    campaign_init(&monitor);
+    campaign_started(&monitor);
 }
 
 seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
@@ -52,7 +61,7 @@ seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo
 
 void notified(microkit_channel ch)
 {
-    if (!campaign_notified(ch, sel4ft_os_ticks()) && !sel4ft_monitor_notified(&monitor, ch)) {
+    if (!sel4ft_monitor_notified(&monitor, ch)) {
         LOG_WARN("unexpected notification on channel %u", ch);
     }
 }

@@ -18,8 +18,9 @@ enum {
     FOREIGN_TRIES = 8,   /* channels tried per foreign_notify injection */
 };
 
-/* Every target maps the campaign page read-only (campaign.system). */
-uintptr_t campaign_page;
+/* Every target maps the campaign page read-only (campaign.system); the monitor maps it read-write, and read-only
+ * at a second address for its own readonly_write (campaign_page_readonly; 0 in the others). */
+uintptr_t campaign_page, campaign_page_readonly;
 
 static uint32_t last_sequence;
 
@@ -120,7 +121,7 @@ void inject_perform(const campaign_target_t *target, const inject_command_t *com
         *(volatile uint32_t *)0x10000000 = 1;
         break;
     case INJECT_READONLY_WRITE:
-        *(volatile uint32_t *)campaign_page = 1;
+        *(volatile uint32_t *)(campaign_page_readonly != 0 ? campaign_page_readonly : campaign_page) = 1;
         break;
     case INJECT_UNDEFINED_INSTRUCTION:
         __asm__ volatile("udf #0");
