@@ -41,13 +41,14 @@ $(call sel4ft_library,$(BUILD_DIR)/host,$(HOST_CC),ar,$(HOST_CFLAGS),$(SEL4FT_LI
 $(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_FLAGS),$(SEL4FT_LINUX_SRCS))
 $(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
-UNIT_TESTS := error fmt logfmt logring rpc fault faultmon supervisor checkpoint dedup restart os_linux log service call \
-	monitor
+UNIT_TESTS := error fmt logfmt logring rpc fault fault_terse faultmon supervisor checkpoint dedup restart os_linux log \
+	service call monitor
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench inject \
-	inject-seeds inject-smoke examples qemu qemu-test install install-lib install-includes install-examples print-pd-cflags \
+.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench bench-trace \
+	inject inject-seeds inject-smoke examples qemu qemu-test install install-lib install-includes install-examples \
+	print-pd-cflags \
 	docs sdk clean format pd-lib
 
 all: lib
@@ -67,6 +68,7 @@ help:
 	@echo "                    side; sel4ft.pc: the last installed), headers, bin/sel4ft-sdf;"
 	@echo "                    share/sel4ft: example.mk, examples/common, services (to build an example anywhere)"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
+	@echo "  make bench-trace  instructions of one round trip and one log record, by PD and function (QEMU trace)"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
@@ -115,6 +117,16 @@ $(BUILD_DIR)/tests/test_kv_store $(BUILD_DIR)/tests-san/test_kv_store: services/
 UNIT_BINS += $(BUILD_DIR)/tests/test_campaign_workload
 UNIT_SAN_BINS += $(BUILD_DIR)/tests-san/test_campaign_workload
 $(BUILD_DIR)/tests/test_campaign_workload $(BUILD_DIR)/tests-san/test_campaign_workload: examples/campaign/workload.c
+
+# The terse fault decoder (SEL4FT_FAULT_TERSE): lib/fault.c built with it, ahead of the library's own fault.o.
+$(BUILD_DIR)/tests/test_fault_terse: tests/unit/test_fault_terse.c lib/fault.c $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -DSEL4FT_FAULT_TERSE -MD -MP $< lib/fault.c $(HOST_LIB) $(CMOCKA_LIBS) -o $@
+
+$(BUILD_DIR)/tests-san/test_fault_terse: tests/unit/test_fault_terse.c lib/fault.c $(SAN_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DSEL4FT_FAULT_TERSE -MD -MP $< lib/fault.c $(SAN_LIB) $(CMOCKA_LIBS) \
+		-o $@
 
 RESULTS_DIR := $(BUILD_DIR)/results
 
@@ -223,6 +235,11 @@ bench: sdk-check
 (apt-get install python3-matplotlib)" >&2; exit 1; }
 	$(PYTHON) bench/harness.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) --toolchain $(TOOLCHAIN) \
 		--sdk $(MICROKIT_SDK) $(BENCH_FLAGS)
+
+# Where the instructions of a round trip and of a log record go: by PD and function, from an instruction trace.
+bench-trace: sdk-check
+	$(PYTHON) bench/trace.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) --toolchain $(TOOLCHAIN) \
+		--sdk $(MICROKIT_SDK)
 
 # Fault injection ----------------------------------------------------------------
 

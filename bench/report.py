@@ -3,7 +3,40 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """The Markdown report of a benchmark run."""
 
-from analyse import INSTRUCTIONS_PER_TICK, find
+from analyse import INSTRUCTIONS_PER_TICK, find, logs_ratio
+
+
+def _key_figures(rows, library):
+    """The figures the targets are about, as (name, value, unit) in a fixed order; None where a run lacks one."""
+    out = []
+
+    def rtt(system, mechanism, payload):
+        r = find(rows, system, "rtt", mechanism, payload)
+        return r["median_ticks"] if r else None
+
+    def best_linux(payload):
+        linux = [r for r in rows if r["system"] == "linux" and r["metric"] == "rtt" and r["payload"] == payload]
+        return min(r["median_ticks"] for r in linux) if linux else None
+
+    for p in (0, 64):
+        typed, raw, linux = rtt("sel4", "sel4ft_rpc_passive", p), rtt("sel4", "microkit_ppc_passive", p), best_linux(p)
+        out.append((f"sel4ft request, {p} B (ticks)", typed, "{:.1f}"))
+        out.append((f"raw passive PPC, {p} B (ticks)", raw, "{:.1f}"))
+        out.append((f"sel4ft request / raw passive PPC, {p} B", typed / raw if typed and raw else None, "{:.3f}x"))
+        out.append((f"best Linux round trip, {p} B (ticks)", linux, "{:.1f}"))
+        out.append((f"best Linux / sel4ft request, {p} B", linux / typed if linux and typed else None, "{:.2f}x"))
+    for system in ("sel4", "linux"):
+        r = find(rows, system, "logs", "sel4ft_logring", 64)
+        out.append((f"log records per second, {system}", r["ops_per_second"] if r else None, "{:,.0f}"))
+    out.append(("log records per second, seL4 / Linux", logs_ratio(rows), "{:.2f}x"))
+    for system, mechanism in (("sel4", "monitor_restart"), ("linux", "supervisor_restart")):
+        r = find(rows, system, "recovery", mechanism, 0)
+        out.append((f"crash to retried request served, {system} (us)", r["median_us"] if r else None, "{:.1f}"))
+    r = find(rows, "sel4", "boot", "first_request", 0)
+    out.append(("seL4 boot to first request (us)", r["median_us"] if r else None, "{:.1f}"))
+    for image in sorted(library):
+        out.append((f"library bytes in {image}", library[image], "{:,}"))
+    return out
 
 
 def _fmt(value, digits=1):
@@ -85,12 +118,16 @@ def write_report(path, rows, memory, library_code, target_rows, meta):
         add(f"| {m['system']} | {m['component']} | {m['kind']} | {m['bytes'] / 1024:.1f} |")
     add("")
     if library_code:
-        add("Library code and read-only data linked into each seL4 PD (from the linker maps):")
+        objects = meta.get("library_objects", {})
+        add("Library code and read-only data linked into each seL4 PD from libsel4ft.a (from the linker maps), by "
+            "object file. The hot paths of the rpc protocol and of the port are inline in the PD's own objects and "
+            "are not counted here.")
         add("")
-        add("| PD image | bytes from libsel4ft.a |")
-        add("|---|---:|")
+        add("| PD image | bytes from libsel4ft.a | by object |")
+        add("|---|---:|---|")
         for image, size in sorted(library_code.items()):
-            add(f"| {image} | {size} |")
+            parts = sorted(objects.get(image, {}).items(), key=lambda kv: -kv[1])
+            add(f"| {image} | {size} | " + ", ".join(f"{obj} {n}" for obj, n in parts) + " |")
         add("")
 
     add("## Targets")
@@ -104,9 +141,37 @@ def write_report(path, rows, memory, library_code, target_rows, meta):
     if missed:
         add("### Why targets are missed")
         add("")
-        for paragraph in meta.get("explanations", []):
-            add(paragraph)
-            add("")
+        said = set()
+        for name, *_ in missed:
+            for prefix, paragraph in meta.get("explanations", {}).items():
+                if name.startswith(prefix) and prefix not in said:
+                    said.add(prefix)
+                    add(paragraph)
+                    add("")
+    if meta.get("breakdown"):
+        add("## Where the instructions go")
+        add("")
+        add("One operation of each kind, traced instruction by instruction in the same system (`make bench-trace`, "
+            "bench/trace.py): instructions per operation by protection domain, with the largest functions. Under "
+            "-icount these counts are what the ticks above measure (16 a tick); the traced batches are short, so "
+            "a loop's entry and exit add an instruction or two per operation.")
+        add("")
+        lines.extend(meta["breakdown"])
+    before = meta.get("before")
+    if before:
+        before_rows, before_library = before
+        add("## Before and after")
+        add("")
+        add(f"Against the run in `{meta.get('before_name')}`.")
+        add("")
+        add("| figure | before | after |")
+        add("|---|---:|---:|")
+        old = {name: (value, form) for name, value, form in _key_figures(before_rows, before_library)}
+        for name, value, form in _key_figures(rows, library_code):
+            was = old.get(name, (None, form))[0]
+            add(f"| {name} | {form.format(was) if was is not None else '-'} | "
+                f"{form.format(value) if value is not None else '-'} |")
+        add("")
     add("## Plots")
     add("")
     for name in meta.get("plots", []):

@@ -32,6 +32,8 @@ static const char *const kind_names[SEL4FT_FAULT_KIND_NUM] = {
     [SEL4FT_FAULT_VPPI] = "VPPI event",
 };
 
+#ifndef SEL4FT_FAULT_TERSE
+/* The full decoder's tables (about 4 KiB of text in a PD). SEL4FT_FAULT_TERSE leaves them out. */
 static const char *const exception_classes[64] = {
     [0x00] = "unknown reason (undefined instruction)",
     [0x01] = "trapped WFI or WFE",
@@ -127,12 +129,40 @@ static const char *const fault_statuses[64] = {
     [0x34] = "implementation defined fault (lockdown)",
     [0x35] = "implementation defined fault (unsupported exclusive or atomic access)",
 };
+#endif
 
 const char *sel4ft_fault_kind_str(uint32_t kind)
 {
     return kind < SEL4FT_FAULT_KIND_NUM ? kind_names[kind] : "unknown fault";
 }
 
+#ifdef SEL4FT_FAULT_TERSE
+/* The terse decoder, for the smallest monitors: the aborts and the commonest fault statuses in words, the rest
+ * left to the codes that every fault line carries anyway. */
+const char *sel4ft_fault_exception_class_str(uint32_t exception_class)
+{
+    switch (exception_class) {
+    case EC_INSTRUCTION_ABORT_LOWER:
+    case EC_INSTRUCTION_ABORT_SAME:
+        return "instruction abort";
+    case EC_DATA_ABORT_LOWER:
+    case EC_DATA_ABORT_SAME:
+        return "data abort";
+    default:
+        return "exception";
+    }
+}
+
+const char *sel4ft_fault_status_str(uint32_t status_code)
+{
+    static const char *const kinds[4] = { "address size fault", "translation fault", "access flag fault",
+                                          "permission fault" };
+    if (status_code < 0x10) {
+        return kinds[status_code >> 2];
+    }
+    return status_code == 0x21 ? "alignment fault" : "fault";
+}
+#else
 const char *sel4ft_fault_exception_class_str(uint32_t exception_class)
 {
     const char *s = exception_class < 64 ? exception_classes[exception_class] : NULL;
@@ -144,6 +174,7 @@ const char *sel4ft_fault_status_str(uint32_t status_code)
     const char *s = status_code < 64 ? fault_statuses[status_code] : NULL;
     return s != NULL ? s : "reserved fault status code";
 }
+#endif
 
 static void set_esr(sel4ft_fault_t *fault, uint64_t esr)
 {

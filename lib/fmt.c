@@ -34,45 +34,65 @@ typedef enum {
     LENGTH_NONE,
     LENGTH_HH,     /* hh: char */
     LENGTH_H,      /* h: short */
-    LENGTH_L,      /* l: long */
+    LENGTH_L,      /* l, j, z, t (and the synonym Z): long, intmax_t, size_t, ptrdiff_t, all long here */
     LENGTH_LL,     /* ll, and the synonyms q and (with an integer conversion) L */
-    LENGTH_J,      /* j: intmax_t */
-    LENGTH_Z,      /* z, and the synonym Z: size_t */
-    LENGTH_T,      /* t: ptrdiff_t */
     LENGTH_DOUBLE, /* L with a floating-point conversion: long double */
 } length_t;
 
+/* Where the types the length modifiers name are long (checked, so one va_arg serves them all). */
+_Static_assert(__builtin_types_compatible_p(__INTMAX_TYPE__, long), "intmax_t is long");
+_Static_assert(__builtin_types_compatible_p(__PTRDIFF_TYPE__, long), "ptrdiff_t is long");
+_Static_assert(__builtin_types_compatible_p(__SIZE_TYPE__, unsigned long), "size_t is unsigned long");
+_Static_assert(__builtin_types_compatible_p(__UINTMAX_TYPE__, unsigned long), "uintmax_t is unsigned long");
+_Static_assert(__builtin_types_compatible_p(__WINT_TYPE__, unsigned int) ||
+               __builtin_types_compatible_p(__WINT_TYPE__, int), "wint_t is an int");
+
+/* Flags of a conversion specification. */
+#define FLAG_LEFT 1u      /* '-' */
+#define FLAG_ZERO 2u      /* '0' */
+#define FLAG_PLUS 4u      /* '+' */
+#define FLAG_SPACE 8u     /* ' ' */
+#define FLAG_ALTERNATE 16u /* '#' */
+
 /* A conversion specification's flags, width and precision. */
 typedef struct {
-    bool left;      /* '-' */
-    bool zero_pad;  /* '0' */
-    bool plus;      /* '+' */
-    bool space;     /* ' ' */
-    bool alternate; /* '#' */
+    unsigned flags;
     size_t width;
     int precision;  /* -1: none */
 } spec_t;
 
-static void put_char(output_t *out, char c)
+/* How many of @p length more characters fit (one byte stays for the NUL). */
+static inline size_t room(const output_t *out, size_t length)
 {
-    if (out->length + 1 < out->size) {
-        out->buffer[out->length] = c;
-    }
-    out->length++;
+    size_t free = out->length + 1 < out->size ? out->size - 1 - out->length : 0;
+    return length < free ? length : free;
 }
 
-static void put_repeat(output_t *out, char c, size_t count)
+/* Count copies of a character; store those that fit. Out of line, as are the helpers below: the formatter is
+ * kept small (a PD that formats links all of it). */
+static __attribute__((noinline)) void put(output_t *out, char c, size_t count)
 {
-    for (size_t i = 0; i < count; i++) {
-        put_char(out, c);
+    size_t n = room(out, count);
+    for (size_t i = 0; i < n; i++) {
+        out->buffer[out->length + i] = c;
     }
+    out->length += count;
+}
+
+static __attribute__((noinline)) void put_text(output_t *out, const char *text, size_t length)
+{
+    size_t n = room(out, length);
+    for (size_t i = 0; i < n; i++) {
+        out->buffer[out->length + i] = text[i];
+    }
+    out->length += length;
 }
 
 /* Emit a field: padding, the sign or prefix, zeros, then the body. With '0' (and not '-') the padding is zeros
  * after the prefix; otherwise spaces before it, or after the body with '-'. Sizes in size_t: a body may be
  * longer than INT_MAX. */
-static void put_field(output_t *out, const char *prefix, size_t zeros, const char *body, size_t body_length,
-                      const spec_t *spec, bool zero_pad)
+static __attribute__((noinline)) void put_field(output_t *out, const char *prefix, size_t zeros, const char *body,
+                                                size_t body_length, const spec_t *spec, bool zero_pad)
 {
     size_t prefix_length = 0;
     while (prefix[prefix_length] != '\0') {
@@ -83,45 +103,38 @@ static void put_field(output_t *out, const char *prefix, size_t zeros, const cha
     pad = pad > body_length ? pad - body_length : 0;
     pad = pad > zeros ? pad - zeros : 0;
     pad = pad > prefix_length ? pad - prefix_length : 0;
+    bool left = (spec->flags & FLAG_LEFT) != 0;
 
-    if (!spec->left && !zero_pad) {
-        put_repeat(out, ' ', pad);
+    if (!left && !zero_pad && pad != 0) {
+        put(out, ' ', pad);
     }
-    for (size_t i = 0; i < prefix_length; i++) {
-        put_char(out, prefix[i]);
+    if (prefix_length != 0) {
+        put_text(out, prefix, prefix_length);
     }
-    if (!spec->left && zero_pad) {
-        put_repeat(out, '0', pad);
+    size_t leading_zeros = (!left && zero_pad ? pad : 0) + zeros;
+    if (leading_zeros != 0) {
+        put(out, '0', leading_zeros);
     }
-    put_repeat(out, '0', zeros);
-    for (size_t i = 0; i < body_length; i++) {
-        put_char(out, body[i]);
+    put_text(out, body, body_length);
+    if (left && pad != 0) {
+        put(out, ' ', pad);
     }
-    if (spec->left) {
-        put_repeat(out, ' ', pad);
-    }
-}
-
-/* Digits of value in base 8, 10 or 16, written backwards from the end of digits[]; returns the start. */
-static char *format_unsigned(char digits[24], uint64_t value, unsigned base, bool upper)
-{
-    const char *alphabet = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    char *p = digits + 24;
-
-    do {
-        *--p = alphabet[value % base];
-        value /= base;
-    } while (value != 0);
-    return p;
 }
 
 /* An integer conversion (d i u o x X, and p): sign or prefix, zeros up to the precision, the digits. */
-static void put_integer(output_t *out, const spec_t *spec, char conversion, uint64_t magnitude, bool negative)
+static __attribute__((noinline)) void put_integer(output_t *out, const spec_t *spec, char conversion,
+                                                  uint64_t magnitude, bool negative)
 {
     char digits[24];
     unsigned base = conversion == 'o' ? 8 : (conversion == 'x' || conversion == 'X' || conversion == 'p') ? 16 : 10;
-    char *p = format_unsigned(digits, magnitude, base, conversion == 'X');
-    size_t length = (size_t)(digits + 24 - p);
+    const char *alphabet = conversion == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+    char *p = digits + sizeof(digits);
+    uint64_t v = magnitude;
+    do {
+        *--p = alphabet[v % base];
+        v /= base;
+    } while (v != 0);
+    size_t length = (size_t)(digits + sizeof(digits) - p);
     if (spec->precision == 0 && magnitude == 0) {
         /* "%.0d" of 0 prints no digits. */
         length = 0;
@@ -130,27 +143,45 @@ static void put_integer(output_t *out, const spec_t *spec, char conversion, uint
 
     const char *prefix = "";
     if (conversion == 'd' || conversion == 'i') {
-        prefix = negative ? "-" : spec->plus ? "+" : spec->space ? " " : "";
+        prefix = negative ? "-" : (spec->flags & FLAG_PLUS) ? "+" : (spec->flags & FLAG_SPACE) ? " " : "";
     } else if (conversion == 'p') {
         prefix = "0x";
-    } else if (spec->alternate && conversion == 'o') {
+    } else if ((spec->flags & FLAG_ALTERNATE) && conversion == 'o') {
         /* '#' with o: the first digit is a 0. */
         if (zeros == 0 && (length == 0 || p[0] != '0')) {
             zeros = 1;
         }
-    } else if (spec->alternate && magnitude != 0) {
+    } else if ((spec->flags & FLAG_ALTERNATE) && magnitude != 0) {
         prefix = conversion == 'X' ? "0X" : conversion == 'x' ? "0x" : "";
     }
     /* With a precision, '0' is ignored (C11 7.21.6.1). */
-    put_field(out, prefix, zeros, p, length, spec, spec->zero_pad && spec->precision < 0);
+    put_field(out, prefix, zeros, p, length, spec, (spec->flags & FLAG_ZERO) && spec->precision < 0);
 }
 
-/* Print a conversion specification as written, for one that is not supported. */
-static void put_verbatim(output_t *out, const char *start, const char *end)
+/* The next integer argument of a conversion, as its type says: every type a length modifier names is one of
+ * these (the checks above), and char and short arrive promoted to int. */
+static __attribute__((noinline)) uint64_t take_integer(va_list *args, length_t length, bool is_signed)
 {
-    for (const char *s = start; s <= end && *s != '\0'; s++) {
-        put_char(out, *s);
+    switch (length) {
+    case LENGTH_L:
+        return is_signed ? (uint64_t)va_arg(*args, long) : va_arg(*args, unsigned long);
+    case LENGTH_LL:
+    case LENGTH_DOUBLE:
+        return is_signed ? (uint64_t)va_arg(*args, long long) : va_arg(*args, unsigned long long);
+    default:
+        break;
     }
+    if (is_signed) {
+        int v = va_arg(*args, int);
+        return (uint64_t)(int64_t)(length == LENGTH_HH ? (signed char)v : length == LENGTH_H ? (short)v : v);
+    }
+    unsigned v = va_arg(*args, unsigned);
+    return length == LENGTH_HH ? (unsigned char)v : length == LENGTH_H ? (unsigned short)v : v;
+}
+
+static __attribute__((noinline)) const void *take_pointer(va_list *args)
+{
+    return va_arg(*args, const void *);
 }
 
 #ifdef FMT_SKIP_FLOATING_BY_HAND
@@ -179,144 +210,128 @@ static void skip_floating(va_list *args, uint32_t *unsaved, bool long_double)
 }
 #endif
 
-int sel4ft_vfmt(char *buffer, size_t size, const char *format, va_list args)
+/* A number in a specification: digits, saturating at 100000 (more could not be printed anyway). */
+static __attribute__((noinline)) int read_number(const char **f)
+{
+    int n = 0;
+    while (**f >= '0' && **f <= '9') {
+        if (n < 100000) {
+            n = n * 10 + (**f - '0');
+        }
+        (*f)++;
+    }
+    return n;
+}
+
+/* A width or precision: a number, or '*' for the next int argument. */
+static __attribute__((noinline)) int read_amount(const char **f, va_list *args)
+{
+    if (**f != '*') {
+        return read_number(f);
+    }
+    (*f)++;
+    return (int)take_integer(args, LENGTH_NONE, true);
+}
+
+/* The flag characters, as bits over ' '..'I': ' ', '#', '\'', '+', '-', '0', and 'I'. The last two after '#' are
+ * glibc's grouping and locale-digit flags, which change nothing in the C locale, nor here. */
+#define FLAG_CHARACTERS ((1ull << 0) | (1ull << 3) | (1ull << 7) | (1ull << 11) | (1ull << 13) | (1ull << 16) | \
+                         (1ull << ('I' - ' ')))
+/* The length modifier characters, as bits over 'L'..'z': h l q L j z Z t. */
+#define LENGTH_CHARACTERS ((1ull << ('h' - 'L')) | (1ull << ('l' - 'L')) | (1ull << ('q' - 'L')) | (1ull << 0) | \
+                           (1ull << ('j' - 'L')) | (1ull << ('z' - 'L')) | (1ull << ('Z' - 'L')) | \
+                           (1ull << ('t' - 'L')))
+
+static inline bool in_set(char c, char first, uint64_t set)
+{
+    unsigned offset = (unsigned)(unsigned char)c - (unsigned char)first;
+    return offset < 64 && ((set >> offset) & 1) != 0;
+}
+
+int sel4ft_vfmt(char *buffer, size_t size, const char *format, va_list ap)
 {
     if (format == NULL || (buffer == NULL && size != 0)) {
         return -SEL4FT_EINVAL;
     }
     output_t out = { buffer, size, 0 };
+    /* A copy the helpers take by address (va_list is an array type on some ABIs). */
+    va_list args;
+    va_copy(args, ap);
 #ifdef FMT_SKIP_FLOATING_BY_HAND
     uint32_t unsaved_fp_registers = args.__vr_offs < 0 ? 0 : 8;
 #endif
 
     for (const char *f = format; *f != '\0'; f++) {
         if (*f != '%') {
-            put_char(&out, *f);
+            /* A run of plain text at once. */
+            size_t n = 1;
+            while (f[n] != '\0' && f[n] != '%') {
+                n++;
+            }
+            put_text(&out, f, n);
+            f += n - 1;
             continue;
         }
         const char *spec_start = f;
         f++;
 
         spec_t spec = { .precision = -1 };
-        for (;; f++) {
-            if (*f == '-') {
-                spec.left = true;
-            } else if (*f == '0') {
-                spec.zero_pad = true;
-            } else if (*f == '+') {
-                spec.plus = true;
-            } else if (*f == ' ') {
-                spec.space = true;
-            } else if (*f == '#') {
-                spec.alternate = true;
-            } else if (*f == '\'' || *f == 'I') {
-                /* glibc's grouping and locale-digit flags: no effect in the C locale, nor here. */
-            } else {
-                break;
-            }
+        for (; in_set(*f, ' ', FLAG_CHARACTERS); f++) {
+            spec.flags |= *f == '-' ? FLAG_LEFT : *f == '0' ? FLAG_ZERO : *f == '+' ? FLAG_PLUS : *f == ' ' ? FLAG_SPACE
+                        : *f == '#' ? FLAG_ALTERNATE : 0;
         }
-
-        int width = 0;
-        if (*f == '*') {
-            width = va_arg(args, int);
-            if (width < 0) {
-                spec.left = true;
-                width = width == INT32_MIN ? 0 : -width;
-            }
-            f++;
-        } else {
-            while (*f >= '0' && *f <= '9') {
-                if (width < 100000) {
-                    width = width * 10 + (*f - '0');
-                }
-                f++;
-            }
+        int width = *f == '*' || (*f >= '1' && *f <= '9') ? read_amount(&f, &args) : 0;
+        if (width < 0) {
+            /* A negative '*' width means '-'. */
+            spec.flags |= FLAG_LEFT;
+            width = width == INT32_MIN ? 0 : -width;
         }
         spec.width = width > 100000 ? 100000 : (size_t)width;
-
         if (*f == '.') {
             f++;
-            spec.precision = 0;
-            if (*f == '*') {
-                spec.precision = va_arg(args, int);
-                if (spec.precision < 0) {
-                    /* A negative precision counts as none. */
-                    spec.precision = -1;
-                }
-                f++;
-            } else {
-                while (*f >= '0' && *f <= '9') {
-                    if (spec.precision < 100000) {
-                        spec.precision = spec.precision * 10 + (*f - '0');
-                    }
-                    f++;
-                }
+            spec.precision = read_amount(&f, &args);
+            if (spec.precision < 0) {
+                /* A negative precision counts as none. */
+                spec.precision = -1;
             }
         }
 
         length_t length = LENGTH_NONE;
-        switch (*f) {
-        case 'h':
-            f++;
-            length = LENGTH_H;
-            if (*f == 'h') {
-                f++;
-                length = LENGTH_HH;
-            }
-            break;
-        case 'l':
-            f++;
-            length = LENGTH_L;
-            if (*f == 'l') {
-                f++;
-                length = LENGTH_LL;
-            }
-            break;
-        case 'q':
-            f++;
-            length = LENGTH_LL;
-            break;
-        case 'L':
-            f++;
-            length = LENGTH_DOUBLE;
-            break;
-        case 'j':
-            f++;
-            length = LENGTH_J;
-            break;
-        case 'z':
-        case 'Z':
-            f++;
-            length = LENGTH_Z;
-            break;
-        case 't':
-            f++;
-            length = LENGTH_T;
-            break;
-        default:
-            break;
+        if (in_set(*f, 'L', LENGTH_CHARACTERS)) {
+            /* h and l, or hh and ll; q means ll, L long double; j, z, Z and t long. */
+            bool twice = (*f == 'h' || *f == 'l') && f[1] == *f;
+            length = *f == 'h' ? (twice ? LENGTH_HH : LENGTH_H) : *f == 'l' ? (twice ? LENGTH_LL : LENGTH_L)
+                   : *f == 'q' ? LENGTH_LL : *f == 'L' ? LENGTH_DOUBLE : LENGTH_L;
+            f += twice ? 2 : 1;
         }
 
-        switch (*f) {
-        case '%':
-            put_char(&out, '%');
-            break;
-        case 'c': {
-            if (length != LENGTH_NONE) {
-                /* %lc: a wide character (the promoted wint_t); other modifiers are undefined. */
-                (void)va_arg(args, __WINT_TYPE__);
-                put_verbatim(&out, spec_start, f);
-                break;
+        char conversion = *f;
+        /* Conversions that are not formatted are printed as written. */
+        bool verbatim = false;
+        if (conversion == '%') {
+            put(&out, '%', 1);
+            continue;
+        }
+        switch (conversion) {
+        case 'c':
+        case 'C': {
+            uint64_t c = take_integer(&args, LENGTH_NONE, conversion == 'c');
+            if (length != LENGTH_NONE || conversion == 'C') {
+                /* %lc and %C: a wide character (the promoted wint_t), not converted; other modifiers are
+                 * undefined. */
+                verbatim = true;
+            } else {
+                char character = (char)c;
+                put_field(&out, "", 0, &character, 1, &spec, false);
             }
-            char c = (char)va_arg(args, int);
-            put_field(&out, "", 0, &c, 1, &spec, false);
             break;
         }
-        case 's': {
-            const char *s = va_arg(args, const char *);
-            if (length != LENGTH_NONE) {
-                /* %ls: a wide string; other modifiers are undefined. */
-                put_verbatim(&out, spec_start, f);
+        case 's':
+        case 'S': {
+            const char *s = take_pointer(&args);
+            if (length != LENGTH_NONE || conversion == 'S') {
+                /* %ls and %S: a wide string, not converted; other modifiers are undefined. */
+                verbatim = true;
                 break;
             }
             if (s == NULL) {
@@ -329,83 +344,21 @@ int sel4ft_vfmt(char *buffer, size_t size, const char *format, va_list args)
             put_field(&out, "", 0, s, n, &spec, false);
             break;
         }
-        case 'C':
-            /* The same as %lc. */
-            (void)va_arg(args, __WINT_TYPE__);
-            put_verbatim(&out, spec_start, f);
-            break;
-        case 'S':
-            /* The same as %ls. */
-            (void)va_arg(args, const void *);
-            put_verbatim(&out, spec_start, f);
-            break;
         case 'd':
         case 'i': {
-            int64_t v;
-            switch (length) {
-            case LENGTH_HH:
-                v = (signed char)va_arg(args, int);
-                break;
-            case LENGTH_H:
-                v = (short)va_arg(args, int);
-                break;
-            case LENGTH_L:
-                v = va_arg(args, long);
-                break;
-            case LENGTH_LL:
-            case LENGTH_DOUBLE:
-                v = va_arg(args, long long);
-                break;
-            case LENGTH_J:
-                v = va_arg(args, intmax_t);
-                break;
-            case LENGTH_Z:
-            case LENGTH_T:
-                v = va_arg(args, ptrdiff_t);
-                break;
-            default:
-                v = va_arg(args, int);
-                break;
-            }
+            int64_t v = (int64_t)take_integer(&args, length, true);
             /* Magnitude in unsigned arithmetic, so INT64_MIN is fine. */
-            put_integer(&out, &spec, *f, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
+            put_integer(&out, &spec, conversion, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
             break;
         }
         case 'u':
         case 'o':
         case 'x':
-        case 'X': {
-            uint64_t v;
-            switch (length) {
-            case LENGTH_HH:
-                v = (unsigned char)va_arg(args, unsigned int);
-                break;
-            case LENGTH_H:
-                v = (unsigned short)va_arg(args, unsigned int);
-                break;
-            case LENGTH_L:
-                v = va_arg(args, unsigned long);
-                break;
-            case LENGTH_LL:
-            case LENGTH_DOUBLE:
-                v = va_arg(args, unsigned long long);
-                break;
-            case LENGTH_J:
-                v = va_arg(args, uintmax_t);
-                break;
-            case LENGTH_Z:
-            case LENGTH_T:
-                v = va_arg(args, size_t);
-                break;
-            default:
-                v = va_arg(args, unsigned int);
-                break;
-            }
-            put_integer(&out, &spec, *f, v, false);
+        case 'X':
+            put_integer(&out, &spec, conversion, take_integer(&args, length, false), false);
             break;
-        }
         case 'p':
-            put_integer(&out, &spec, 'p', (uintptr_t)va_arg(args, void *), false);
+            put_integer(&out, &spec, 'p', (uintptr_t)take_pointer(&args), false);
             break;
         case 'e':
         case 'E':
@@ -426,23 +379,29 @@ int sel4ft_vfmt(char *buffer, size_t size, const char *format, va_list args)
                 (void)va_arg(args, double);
             }
 #endif
-            put_verbatim(&out, spec_start, f);
+            verbatim = true;
             break;
         case 'n':
             /* Never written through (a format string must not be able to write memory): consumed, shown. */
-            (void)va_arg(args, void *);
-            put_verbatim(&out, spec_start, f);
+            (void)take_pointer(&args);
+            verbatim = true;
+            break;
+        case '\0':
+            /* The format ended early: print the specification as written, and stop. */
+            f--;
+            verbatim = true;
             break;
         default:
-            /* Unknown conversion (or the format ended early): print the specification as written. It takes no
-             * argument that a compiler's format check would accept. */
-            put_verbatim(&out, spec_start, f);
-            if (*f == '\0') {
-                f--;
-            }
+            /* Unknown conversion: print the specification as written. It takes no argument that a compiler's
+             * format check would accept. */
+            verbatim = true;
             break;
         }
+        if (verbatim) {
+            put_text(&out, spec_start, (size_t)(f - spec_start + 1));
+        }
     }
+    va_end(args);
 
     if (size != 0) {
         buffer[out.length < size ? out.length : size - 1] = '\0';
@@ -450,6 +409,7 @@ int sel4ft_vfmt(char *buffer, size_t size, const char *format, va_list args)
     /* The result length is capped so that it always fits the int return. */
     return out.length > INT32_MAX ? INT32_MAX : (int)out.length;
 }
+
 int sel4ft_fmt(char *buffer, size_t size, const char *format, ...)
 {
     va_list args;

@@ -12,39 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A word that may alias anything, so the word-wise copy is well defined. */
-typedef uint64_t __attribute__((may_alias)) word_alias_t;
+#include <sel4ft/os.h>
 
+/* The port's inline copy: load/store pairs of general registers when both sides are 8-byte aligned. SIMD
+ * registers would halve the instructions, but make every PD an FPU user, whose state seL4 then switches on every
+ * IPC. */
 __attribute__((weak)) void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-
-    /* Word copies when both sides are 8-byte aligned (PDs build with -mstrict-align): eight words per
-     * iteration, which the compiler turns into load/store pairs of general registers. SIMD registers would
-     * halve the instructions, but make every PD an FPU user, whose state seL4 then switches on every IPC. */
-    if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
-        for (; n >= 64; n -= 64, d += 64, s += 64) {
-            const word_alias_t *from = (const word_alias_t *)s;
-            word_alias_t *to = (word_alias_t *)d;
-            word_alias_t w0 = from[0], w1 = from[1], w2 = from[2], w3 = from[3];
-            word_alias_t w4 = from[4], w5 = from[5], w6 = from[6], w7 = from[7];
-            to[0] = w0;
-            to[1] = w1;
-            to[2] = w2;
-            to[3] = w3;
-            to[4] = w4;
-            to[5] = w5;
-            to[6] = w6;
-            to[7] = w7;
-        }
-        for (; n >= 8; n -= 8, d += 8, s += 8) {
-            *(word_alias_t *)d = *(const word_alias_t *)s;
-        }
-    }
-    while (n-- > 0) {
-        *d++ = *s++;
-    }
+    sel4ft_os_copy(dst, src, n);
     return dst;
 }
 

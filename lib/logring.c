@@ -211,73 +211,120 @@ static void resynchronise(sel4ft_logring_consumer_t *consumer, uint32_t head)
     sel4ft_store_release_u32(&consumer->control->tail, head);
 }
 
+/* Eight bytes of the record's text (the destination is private: may_alias makes the word stores well defined). */
+typedef uint64_t __attribute__((may_alias)) text_word_t;
+
+#define BYTES_(b) (0x0101010101010101ull * (b))
+
+/* Eight characters, each replaced by '?' unless printable ASCII (0x20..0x7e), in general registers: a byte is bad
+ * when its top bit is set, when its low seven bits are below 0x20 (adding 0x60 leaves the top bit clear), or
+ * when they are 0x7f (adding 1 sets it). No carry crosses a byte. */
+static inline uint64_t printable_(uint64_t word)
+{
+    uint64_t low = word & BYTES_(0x7f);
+    uint64_t bad = (word | ~(low + BYTES_(0x60)) | (low + BYTES_(0x01))) & BYTES_(0x80);
+    uint64_t mask = (bad >> 7) * 0xff;
+    return (word & ~mask) | (BYTES_('?') & mask);
+}
+
+/* Take the slot at the tail: its header read once, its text copied once (made printable on the way) into the
+ * caller's record, then the slot given back, then the copy judged. Everything is read from shared memory exactly
+ * once, so what is checked is what is used. The caller checked that the slot is published. */
+static int take(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record)
+{
+    const sel4ft_logring_slot_t *slot = &consumer->slots[consumer->tail & consumer->mask];
+    uint64_t time = sel4ft_load_relaxed_u64(&slot->time);
+    uint32_t sequence = sel4ft_load_relaxed_u32(&slot->sequence);
+    uint16_t level = sel4ft_load_relaxed_u16(&slot->level);
+    uint16_t length = sel4ft_load_relaxed_u16(&slot->length);
+    bool valid = level < SEL4FT_LOG_LEVEL_NUM && length <= SEL4FT_LOGRING_TEXT_MAX;
+
+    if (valid) {
+        /* Whole words, up to the one that holds the last character: never past the slot's text (which is
+         * 8-byte aligned in the slot). */
+        const uint64_t *from = (const uint64_t *)(const void *)slot->text;
+        text_word_t *to = (text_word_t *)record->text;
+        for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
+            to[i] = printable_(sel4ft_load_relaxed_u64(&from[i]));
+        }
+    }
+    consumer->tail++;
+    /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
+    sel4ft_store_release_u32(&consumer->control->tail, consumer->tail);
+
+    if (!valid) {
+        consumer->malformed++;
+        return -SEL4FT_EBADMSG;
+    }
+    record->time = time;
+    record->sequence = sequence;
+    record->level = level;
+    record->source = consumer->source;
+    record->length = length;
+    record->text[length] = '\0';
+    consumer->received++;
+    return 0;
+}
+
+/* Records published and not yet taken: 0 for a ring that is empty or not ready; -SEL4FT_EPROTO after a
+ * resynchronisation on an impossible head (more than one ring ahead, or behind the tail). */
+static int64_t available(sel4ft_logring_consumer_t *consumer)
+{
+    sel4ft_logring_control_t *control = consumer->control;
+    if (!ring_ready(control)) {
+        return 0;
+    }
+    /* Pairs with the producer's store-release of head in publish(). */
+    uint32_t head = sel4ft_load_acquire_u32(&control->head);
+    uint32_t count = head - consumer->tail;
+    if (count > consumer->mask + 1) {
+        resynchronise(consumer, head);
+        return -SEL4FT_EPROTO;
+    }
+    return count;
+}
+
 int sel4ft_logring_read(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record)
 {
     if (consumer == NULL || consumer->control == NULL || record == NULL) {
         return -SEL4FT_EINVAL;
     }
-    sel4ft_logring_control_t *control = consumer->control;
-
-    if (!ring_ready(control)) {
-        return -SEL4FT_EAGAIN;
+    int64_t count = available(consumer);
+    if (count <= 0) {
+        return count == 0 ? -SEL4FT_EAGAIN : (int)count;
     }
-    /* Pairs with the producer's store-release of head in publish(). */
-    uint32_t head = sel4ft_load_acquire_u32(&control->head);
-    uint32_t available = head - consumer->tail;
-    if (available == 0) {
-        return -SEL4FT_EAGAIN;
-    }
-    if (available > consumer->mask + 1) {
-        /* More than a ring's worth, or a head behind our tail: the indices are garbage. */
-        resynchronise(consumer, head);
-        return -SEL4FT_EPROTO;
-    }
-
-    /* Copy first, then validate the copy: the producer may change the slot at any time. */
-    sel4ft_logring_slot_t copy;
-    sel4ft_copy_(&copy, &consumer->slots[consumer->tail & consumer->mask], sizeof(copy));
-    consumer->tail++;
-    /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
-    sel4ft_store_release_u32(&control->tail, consumer->tail);
-
-    if (copy.level >= SEL4FT_LOG_LEVEL_NUM || copy.length > SEL4FT_LOGRING_TEXT_MAX) {
-        consumer->malformed++;
-        return -SEL4FT_EBADMSG;
-    }
-    record->time = copy.time;
-    record->sequence = copy.sequence;
-    record->level = copy.level;
-    record->source = consumer->source;
-    record->length = copy.length;
-    for (uint32_t i = 0; i < copy.length; i++) {
-        char c = copy.text[i];
-        record->text[i] = (c >= 0x20 && c <= 0x7e) ? c : '?';
-    }
-    record->text[copy.length] = '\0';
-    consumer->received++;
-    return 0;
+    return take(consumer, record);
 }
 
 int sel4ft_logring_drain(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_fn_t handler, void *context,
                          uint32_t budget)
 {
-    if (consumer == NULL || handler == NULL) {
+    if (consumer == NULL || consumer->control == NULL || handler == NULL) {
         return -SEL4FT_EINVAL;
     }
     int delivered = 0;
     sel4ft_log_record_t record;
 
-    /* The count is returned as an int: a budget past INT_MAX stops at INT_MAX records delivered (before,
-     * the 2^31st record overflowed it), which verify/ proves. */
-    for (uint32_t taken = 0; taken < budget && delivered < INT_MAX; taken++) {
-        int err = sel4ft_logring_read(consumer, &record);
-        if (err == 0) {
-            handler(context, &record);
-            delivered++;
-        } else if (err == -SEL4FT_EAGAIN || err == -SEL4FT_EINVAL) {
+    /* The head is read once per batch of records, not once per record; every slot taken, and every
+     * resynchronisation, counts against the budget. The count is returned as an int: a budget past INT_MAX
+     * stops at INT_MAX records delivered, which verify/ proves. */
+    for (uint32_t taken = 0; taken < budget && delivered < INT_MAX;) {
+        int64_t count = available(consumer);
+        if (count == 0) {
             break;
         }
-        /* Malformed records and resynchronisations were counted; carry on. */
+        if (count < 0) {
+            taken++;
+            continue;
+        }
+        uint32_t batch = (uint64_t)count < budget - taken ? (uint32_t)count : budget - taken;
+        for (uint32_t i = 0; i < batch && delivered < INT_MAX; i++, taken++) {
+            /* Malformed records were counted; carry on. */
+            if (take(consumer, &record) == 0) {
+                handler(context, &record);
+                delivered++;
+            }
+        }
     }
     return delivered;
 }

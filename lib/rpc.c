@@ -40,60 +40,25 @@ static int region_size_ok(size_t region_size)
     return region_size >= SEL4FT_RPC_REGION_MIN && region_size <= SEL4FT_RPC_REGION_MAX;
 }
 
-/* The client's and server's regions are 8-byte aligned (checked at init): headers move as four words.
- * Reads are relaxed atomic loads, so the compiler can neither tear them nor fetch a field a second time
- * from shared memory later: what is validated is exactly what is used. */
-typedef union {
-    sel4ft_rpc_header_t header;
-    uint64_t words[4];
-} header_words_t;
+/* Framing for transports without message registers (the Linux baseline) */
 
-_Static_assert(sizeof(header_words_t) == sizeof(sel4ft_rpc_header_t), "a header is four words");
-
-static inline void copy_header_out(const uint8_t *region, header_words_t *out)
+int sel4ft_rpc_header_read(const void *buffer, size_t buffer_size, sel4ft_rpc_header_t *header)
 {
-    const uint64_t *words = (const uint64_t *)region;
-    for (int i = 0; i < 4; i++) {
-        out->words[i] = __atomic_load_n(&words[i], __ATOMIC_RELAXED);
+    if (buffer == NULL || header == NULL || !region_size_ok(buffer_size)) {
+        return -SEL4FT_EINVAL;
     }
-}
-
-static inline void put_header(uint8_t *region, uint16_t opcode, uint32_t status, uint32_t length,
-                              uint64_t request_id, uint64_t epoch)
-{
-    header_words_t h = { .header = { SEL4FT_RPC_MAGIC, SEL4FT_RPC_VERSION, opcode, status, length, request_id,
-                                     epoch } };
-    uint64_t *words = (uint64_t *)region;
-    /* Relaxed atomic stores, as the reads in copy_header_out(): each word written once, untorn (the same
-     * single store instruction as a plain store on aarch64 and x86-64). */
-    for (int i = 0; i < 4; i++) {
-        __atomic_store_n(&words[i], h.words[i], __ATOMIC_RELAXED);
-    }
-}
-
-/* Validate a header copy against a region of region_size bytes (as sel4ft_rpc_header_read() does). */
-static inline int check_header(const sel4ft_rpc_header_t *header, size_t region_size)
-{
+    /* One copy out of shared memory (any alignment); everything below looks at the copy only. */
+    sel4ft_copy_(header, buffer, sizeof(*header));
     if (header->magic != SEL4FT_RPC_MAGIC || header->version != SEL4FT_RPC_VERSION) {
         return -SEL4FT_EBADMSG;
     }
-    if (header->length > region_size - sizeof(*header)) {
+    if (header->length > buffer_size - sizeof(*header)) {
         return -SEL4FT_E2BIG;
     }
     return 0;
 }
 
-int sel4ft_rpc_header_read(const void *region, size_t region_size, sel4ft_rpc_header_t *header)
-{
-    if (region == NULL || header == NULL || !region_size_ok(region_size)) {
-        return -SEL4FT_EINVAL;
-    }
-    /* One copy out of shared memory (any alignment); everything below looks at the copy only. */
-    sel4ft_copy_(header, region, sizeof(*header));
-    return check_header(header, region_size);
-}
-
-void sel4ft_rpc_header_write(void *region, uint16_t opcode, uint32_t status, uint32_t length, uint64_t request_id,
+void sel4ft_rpc_header_write(void *buffer, uint16_t opcode, uint32_t status, uint32_t length, uint64_t request_id,
                              uint64_t epoch)
 {
     sel4ft_rpc_header_t header = {
@@ -105,7 +70,7 @@ void sel4ft_rpc_header_write(void *region, uint16_t opcode, uint32_t status, uin
         .request_id = request_id,
         .epoch = epoch,
     };
-    sel4ft_copy_(region, &header, sizeof(header));
+    sel4ft_copy_(buffer, &header, sizeof(header));
 }
 
 /* Client */
@@ -118,32 +83,12 @@ int sel4ft_rpc_client_init(sel4ft_rpc_client_t *client, void *region, size_t reg
         return -SEL4FT_EINVAL;
     }
     client->region = region;
-    client->capacity = (uint32_t)(region_size - sizeof(sel4ft_rpc_header_t));
+    client->capacity = sel4ft_rpc_capacity(region_size);
     client->channel = channel;
     client->next_request_id = first_request_id;
     client->last_request_id = 0;
     client->epoch = 0;
     return 0;
-}
-
-void *sel4ft_rpc_client_payload(sel4ft_rpc_client_t *client)
-{
-    return client->region + sizeof(sel4ft_rpc_header_t);
-}
-
-uint32_t sel4ft_rpc_client_capacity(const sel4ft_rpc_client_t *client)
-{
-    return client->capacity;
-}
-
-int sel4ft_rpc_call(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t length, void *reply_payload,
-                    size_t reply_capacity, sel4ft_rpc_reply_t *reply)
-{
-    if (client == NULL) {
-        return -SEL4FT_EINVAL;
-    }
-    return sel4ft_rpc_call_id(client, client->next_request_id++, opcode, length, reply_payload, reply_capacity,
-                              reply);
 }
 
 int sel4ft_rpc_retry(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t length, void *reply_payload,
@@ -155,66 +100,37 @@ int sel4ft_rpc_retry(sel4ft_rpc_client_t *client, uint16_t opcode, uint32_t leng
     return sel4ft_rpc_call_id(client, client->last_request_id, opcode, length, reply_payload, reply_capacity, reply);
 }
 
-int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_t opcode, uint32_t length,
-                       void *reply_payload, size_t reply_capacity, sel4ft_rpc_reply_t *reply)
+/* Not a reply: a refusal, or something outside the protocol. Only the library refuses (a service's statuses come
+ * in replies), so a refusal that claims success, or one with a status the library does not define, is not a
+ * refusal we understand. */
+int sel4ft_rpc_not_a_reply_(sel4ft_rpc_client_t *client, sel4ft_msginfo_t answer, uint64_t request_id,
+                            uint16_t opcode, sel4ft_rpc_reply_t *reply)
 {
-    if (client == NULL || client->region == NULL || reply == NULL || (reply_payload == NULL && reply_capacity != 0)) {
-        return -SEL4FT_EINVAL;
-    }
-    if (length > client->capacity) {
-        return -SEL4FT_E2BIG;
-    }
-    client->last_request_id = request_id;
-    put_header(client->region, opcode, 0, length, request_id, client->epoch);
-
-    sel4ft_msginfo_t answer = sel4ft_os_ppcall(client->channel, sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REQUEST, 0));
-
-    if (sel4ft_msginfo_label(answer) == SEL4FT_RPC_LABEL_REJECT) {
-        uint64_t status_word = sel4ft_os_mr_get(0);
-        uint64_t epoch = sel4ft_os_mr_get(1);
-        /* Only the library refuses (a service's statuses come in replies): a refusal that claims success, or
-         * one with a status the library does not define, is not a refusal we understand. */
-        if (status_word == SEL4FT_RPC_OK || status_word >= SEL4FT_RPC_STATUS_NUM) {
-            return -SEL4FT_EPEER;
+    uint64_t label = sel4ft_msginfo_label(answer);
+    if (label >> SEL4FT_RPC_LABEL_KIND_SHIFT == SEL4FT_RPC_KIND_REPLY) {
+        /* A reply with a wrong register count, or to another opcode: malformed before mismatched, as in the
+         * common path. */
+        uint32_t status = (uint32_t)sel4ft_os_mr_get(1);
+        if (sel4ft_msginfo_count(answer) != SEL4FT_RPC_MRS ||
+            (label & SEL4FT_RPC_LABEL_LENGTH_MASK) > client->capacity || !sel4ft_rpc_status_valid(status)) {
+            return -SEL4FT_EBADMSG;
         }
-        uint32_t status = (uint32_t)status_word;
-        *reply = (sel4ft_rpc_reply_t){ .status = status, .length = 0, .request_id = request_id, .epoch = epoch };
-        if (status == SEL4FT_RPC_PEER_RESTARTED || status == SEL4FT_RPC_STALE_EPOCH) {
-            client->epoch = epoch;
-            return -SEL4FT_ESTALE;
-        }
-        return 0;
-    }
-    if (sel4ft_msginfo_label(answer) != SEL4FT_RPC_LABEL_REPLY) {
-        return -SEL4FT_EPEER;
-    }
-
-    header_words_t copy;
-    copy_header_out(client->region, &copy);
-    const sel4ft_rpc_header_t header = copy.header;
-    if (check_header(&header, client->capacity + sizeof(header)) != 0) {
-        return -SEL4FT_EBADMSG;
-    }
-    if (header.request_id != request_id || header.opcode != opcode) {
+        (void)opcode;
         return -SEL4FT_EMISMATCH;
     }
-    if (!sel4ft_rpc_status_valid(header.status)) {
-        return -SEL4FT_EBADMSG;
+    if (!sel4ft_msginfo_matches(answer, SEL4FT_RPC_LABEL_REJECT, SEL4FT_RPC_MRS)) {
+        return label >> SEL4FT_RPC_LABEL_KIND_SHIFT == SEL4FT_RPC_KIND_REJECT ? -SEL4FT_EBADMSG : -SEL4FT_EPEER;
     }
-    if (header.status == SEL4FT_RPC_STALE_EPOCH || header.status == SEL4FT_RPC_PEER_RESTARTED) {
-        client->epoch = header.epoch;
-        *reply = (sel4ft_rpc_reply_t){ header.status, 0, request_id, header.epoch };
+    uint64_t status = sel4ft_os_mr_get(0);
+    uint64_t epoch = sel4ft_os_mr_get(1);
+    if (status == SEL4FT_RPC_OK || status >= SEL4FT_RPC_STATUS_NUM) {
+        return -SEL4FT_EPEER;
+    }
+    *reply = (sel4ft_rpc_reply_t){ .status = (uint32_t)status, .length = 0, .request_id = request_id, .epoch = epoch };
+    if (status == SEL4FT_RPC_PEER_RESTARTED || status == SEL4FT_RPC_STALE_EPOCH) {
+        client->epoch = epoch;
         return -SEL4FT_ESTALE;
     }
-    if (header.length > reply_capacity) {
-        return -SEL4FT_ENOSPC;
-    }
-    /* reply_payload may be NULL when reply_capacity is 0; memcpy(NULL, ..., 0) is still undefined. */
-    if (header.length != 0) {
-        sel4ft_copy_(reply_payload, client->region + sizeof(header), header.length);
-    }
-    client->epoch = header.epoch;
-    *reply = (sel4ft_rpc_reply_t){ header.status, header.length, request_id, header.epoch };
     return 0;
 }
 
@@ -223,7 +139,7 @@ int sel4ft_rpc_call_id(sel4ft_rpc_client_t *client, uint64_t request_id, uint16_
 int sel4ft_rpc_server_init(sel4ft_rpc_server_t *server, sel4ft_rpc_handler_t handler, void *context, uint64_t epoch,
                            void *scratch, size_t scratch_size)
 {
-    if (server == NULL || handler == NULL || epoch == 0 || scratch == NULL || scratch_size == 0 ||
+    if (server == NULL || handler == NULL || epoch == 0 || epoch > SEL4FT_RPC_EPOCH_MAX || (scratch == NULL) != (scratch_size == 0) ||
         scratch_size > SEL4FT_RPC_REGION_MAX) {
         return -SEL4FT_EINVAL;
     }
@@ -236,79 +152,36 @@ int sel4ft_rpc_server_init(sel4ft_rpc_server_t *server, sel4ft_rpc_handler_t han
     return 0;
 }
 
-int sel4ft_rpc_server_attach(sel4ft_rpc_server_t *server, sel4ft_channel_t channel, void *region, size_t region_size)
+int sel4ft_rpc_server_declare_opaque(sel4ft_rpc_server_t *server, uint16_t opcode)
 {
-    if (server == NULL || channel > SEL4FT_OS_MAX_CHANNEL || region == NULL || !sel4ft_is_aligned_(region, 8) ||
-        !region_size_ok(region_size) || region_size - sizeof(sel4ft_rpc_header_t) > server->scratch_size) {
+    if (server == NULL || opcode >= SEL4FT_RPC_OPAQUE_OPCODES) {
         return -SEL4FT_EINVAL;
     }
-    server->regions[channel].region = region;
-    server->regions[channel].size = (uint32_t)region_size;
+    server->opaque_opcodes |= 1ull << opcode;
     return 0;
 }
 
-static sel4ft_msginfo_t reject(sel4ft_rpc_server_t *server, uint32_t status)
+int sel4ft_rpc_server_attach(sel4ft_rpc_server_t *server, sel4ft_channel_t channel, void *region, size_t region_size)
 {
-    server->rejected++;
-    sel4ft_os_mr_set(0, status);
-    sel4ft_os_mr_set(1, server->epoch);
-    return sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REJECT, 2);
+    if (server == NULL || channel > SEL4FT_OS_MAX_CHANNEL || region == NULL || !sel4ft_is_aligned_(region, 8) ||
+        !region_size_ok(region_size) ||
+        (server->scratch != NULL && sel4ft_rpc_capacity(region_size) > server->scratch_size)) {
+        return -SEL4FT_EINVAL;
+    }
+    server->regions[channel].region = region;
+    server->regions[channel].capacity = sel4ft_rpc_capacity(region_size);
+    return 0;
 }
 
 sel4ft_msginfo_t sel4ft_rpc_server_restarted(sel4ft_rpc_server_t *server)
 {
     sel4ft_os_mr_set(0, SEL4FT_RPC_PEER_RESTARTED);
     sel4ft_os_mr_set(1, server->epoch);
-    return sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REJECT, 2);
+    return sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REJECT, SEL4FT_RPC_MRS);
 }
 
 sel4ft_msginfo_t sel4ft_rpc_server_handle(sel4ft_rpc_server_t *server, sel4ft_channel_t channel,
                                           sel4ft_msginfo_t message)
 {
-    if (channel > SEL4FT_OS_MAX_CHANNEL || server->regions[channel].region == NULL) {
-        return reject(server, SEL4FT_RPC_NO_REGION);
-    }
-    if (sel4ft_msginfo_label(message) != SEL4FT_RPC_LABEL_REQUEST) {
-        return reject(server, SEL4FT_RPC_BAD_MESSAGE);
-    }
-    uint8_t *region = server->regions[channel].region;
-    uint32_t region_size = server->regions[channel].size;
-
-    header_words_t copy;
-    copy_header_out(region, &copy);
-    const sel4ft_rpc_header_t header = copy.header;
-    if (check_header(&header, region_size) != 0 || header.status != 0) {
-        return reject(server, SEL4FT_RPC_BAD_MESSAGE);
-    }
-    server->requests++;
-
-    uint32_t status;
-    sel4ft_rpc_response_t response = {
-        .payload = region + sizeof(header),
-        .capacity = region_size - (uint32_t)sizeof(header),
-        .length = 0,
-    };
-    if (header.epoch != 0 && header.epoch != server->epoch) {
-        status = SEL4FT_RPC_STALE_EPOCH;
-    } else {
-        /* The payload is copied before the handler sees it: the client cannot change it under our feet. */
-        if (header.length != 0) {
-            sel4ft_copy_(server->scratch, region + sizeof(header), header.length);
-        }
-        sel4ft_rpc_request_t request = {
-            .channel = channel,
-            .opcode = header.opcode,
-            .length = header.length,
-            .request_id = header.request_id,
-            .payload = server->scratch,
-        };
-        status = server->handler(server->context, &request, &response);
-        if (!sel4ft_rpc_status_valid(status) || response.length > response.capacity) {
-            /* A handler bug must not turn into a reply that claims more bytes than the region holds. */
-            status = SEL4FT_RPC_INTERNAL_ERROR;
-            response.length = 0;
-        }
-    }
-    put_header(region, header.opcode, status, response.length, header.request_id, server->epoch);
-    return sel4ft_msginfo_new(SEL4FT_RPC_LABEL_REPLY, 0);
+    return sel4ft_rpc_server_handle_with(server, channel, message, server->handler, server->context);
 }

@@ -45,7 +45,7 @@ MODULES = [
         "copy": "sel4ft_verify_copy_from_shared",
         "named": ["sel4ft_logring_read", "sel4ft_logring_drain", "sel4ft_logring_consumer_arm"],
         "helpers": ["sel4ft_logring_consumer_init", "sel4ft_logring_consumer_dropped", "ring_ready",
-                    "resynchronise", "attach", "sel4ft_logring_capacity"],
+                    "resynchronise", "attach", "sel4ft_logring_capacity", "take", "available", "printable_"],
         "eva": ["-eva-split-return", "auto"],
     },
     {
@@ -54,15 +54,20 @@ MODULES = [
         "driver": "verify/framac/drivers/rpc.c",
         "main": "verify_rpc",
         "copy": "sel4ft_verify_copy_from_shared",
-        "named": ["sel4ft_rpc_header_read", "sel4ft_rpc_server_handle", "sel4ft_rpc_call_id"],
-        "helpers": ["check_header", "copy_header_out", "put_header", "region_size_ok", "reject",
-                    "sel4ft_rpc_server_init", "sel4ft_rpc_server_attach", "sel4ft_rpc_client_init"],
+        "named": ["sel4ft_rpc_header_read", "sel4ft_rpc_server_handle", "sel4ft_rpc_server_handle_with",
+                  "sel4ft_rpc_call_id"],
+        # The common paths are inline in include/sel4ft/rpc.h, and the port's in lib/port/linux/include.
+        "helpers": ["region_size_ok", "sel4ft_rpc_not_a_reply_", "sel4ft_rpc_reject_", "sel4ft_rpc_request_copy",
+                    "sel4ft_rpc_server_init", "sel4ft_rpc_server_attach", "sel4ft_rpc_server_declare_opaque",
+                    "sel4ft_rpc_client_init", "sel4ft_rpc_label", "sel4ft_rpc_capacity", "sel4ft_rpc_status_valid",
+                    "sel4ft_msginfo_matches", "sel4ft_msginfo_matches_upper", "sel4ft_msginfo_new",
+                    "sel4ft_msginfo_label", "sel4ft_msginfo_count", "sel4ft_os_mr_get", "sel4ft_os_mr_set"],
         "eva": ["-eva-split-return", "auto"],
     },
 ]
 
 # The shared window's own checks (verify/framac/shared.c): every access of shared memory lies inside it.
-WINDOW_FUNCTIONS = ["window_offset"]
+WINDOW_FUNCTIONS = ["window_offset", "sel4ft_os_copy"]
 
 
 def need(tool):
@@ -107,12 +112,17 @@ def eva_module(module, out_dir):
         return goals, problems
     functions = set(module["named"]) | set(module["helpers"]) | set(WINDOW_FUNCTIONS)
     seen = set()
+    # A static inline function of a header is one function per translation unit that includes it: Frama-C names
+    # the copies name, name_0, ... Each goal of such a function is one goal, proved when every copy that is
+    # reached proves it (a copy nobody calls has it Dead), and not proved when no copy reaches it.
+    copies = {}
     with open(csv_path, encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             directory = os.path.normpath(os.path.join(ROOT, row["directory"]))
-            if not (directory.startswith(os.path.join(ROOT, "lib")) or directory == FRAMAC_DIR):
+            if not (directory.startswith(os.path.join(ROOT, "lib")) or
+                    directory.startswith(os.path.join(ROOT, "include")) or directory == FRAMAC_DIR):
                 continue
-            function = row["function"]
+            function = re.sub(r"_\d+$", "", row["function"]) if row["function"] not in functions else row["function"]
             if function not in functions:
                 continue
             status = row["status"]
@@ -124,11 +134,16 @@ def eva_module(module, out_dir):
             if function in WINDOW_FUNCTIONS and status == "Dead":
                 continue
             where = os.path.relpath(os.path.join(directory, row["file"]), ROOT) + ":" + row["line"]
-            proved = status == "Valid"
-            seen.add(function)
-            goals.append({"module": module["name"], "function": function, "kind": kind, "property": prop,
-                          "where": where, "prover": "EVA", "status": status, "proved": proved,
-                          "named": function in module["named"]})
+            copies.setdefault((function, kind, prop, where), []).append(status)
+    for (function, kind, prop, where), statuses in copies.items():
+        reached = [s for s in statuses if s != "Dead"]
+        status = "Dead" if not reached else ("Valid" if all(s == "Valid" for s in reached) else
+                                             next(s for s in reached if s != "Valid"))
+        proved = status == "Valid"
+        seen.add(function)
+        goals.append({"module": module["name"], "function": function, "kind": kind, "property": prop,
+                      "where": where, "prover": "EVA", "status": status, "proved": proved,
+                      "named": function in module["named"]})
     for name in module["named"]:
         if name not in seen:
             problems.append(f"{module['name']}: {name} has no goal: the driver never reached it")

@@ -17,3 +17,9 @@ typedef struct {
     uint64_t stamp;       /* counter just before the faulting instruction */
     uint64_t crashed_id;  /* request id that made it crash (a retry of it is served) */
 } crash_record_t;
+
+/* The log consumer's progress, in a region it shares with the client (client: read only). */
+typedef struct {
+    uint64_t received; /* records the consumer took and counted */
+    uint64_t idle_at;  /* the counter when it last found the ring empty, just before it notified the client */
+} log_progress_t;

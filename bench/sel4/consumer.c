@@ -5,16 +5,18 @@
  */
 
 /* The log-ring consumer for the end-to-end log benchmark: drains and counts records
- * (a logger without the UART, so the figure is the ring's, not the console's). */
+ * (a logger without the UART, so the figure is the ring's, not the console's). Each
+ * time it has emptied the ring it records the time and notifies the client. */
 
 #include <microkit.h>
 
 #include <sel4ft/sel4ft.h>
 
+#include "bench.h"
 #include "bench_config.h"
 
 uintptr_t log_ring, log_ring_size;
-uintptr_t received_region; /* a counter the client reads */
+uintptr_t received_region; /* a log_progress_t the client reads */
 
 static sel4ft_logring_consumer_t consumer;
 
@@ -22,8 +24,8 @@ static void count(void *context, const sel4ft_log_record_t *record)
 {
     (void)context;
     (void)record;
-    volatile uint64_t *received = (volatile uint64_t *)received_region;
-    *received = *received + 1;
+    volatile log_progress_t *progress = (volatile log_progress_t *)received_region;
+    progress->received = progress->received + 1;
 }
 
 static void drain(void)
@@ -31,6 +33,9 @@ static void drain(void)
     do {
         sel4ft_logring_drain(&consumer, count, NULL, 1024);
     } while (!sel4ft_logring_consumer_arm(&consumer));
+    volatile log_progress_t *progress = (volatile log_progress_t *)received_region;
+    progress->idle_at = sel4ft_os_ticks();
+    microkit_notify(CONSUMER_CH_CLIENT);
 }
 
 void init(void)
@@ -41,7 +46,12 @@ void init(void)
 
 void notified(microkit_channel ch)
 {
-    if (ch == CONSUMER_CH_CLIENT) {
+    switch (ch) {
+    case CONSUMER_CH_CLIENT:
         drain();
+        break;
+    default:
+        microkit_dbg_puts("consumer|ERROR: unexpected notification\n");
+        break;
     }
 }

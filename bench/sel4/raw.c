@@ -33,8 +33,8 @@ microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
         microkit_mr_set(0, 0);
         return microkit_msginfo_new(1, 1);
     }
-    __builtin_memcpy(buffer, (const void *)region, length);
-    __builtin_memcpy((void *)region, buffer, length);
+    sel4ft_os_copy(buffer, (const void *)region, length);
+    sel4ft_os_copy((void *)region, buffer, length);
     microkit_mr_set(0, length);
     return microkit_msginfo_new(0, 1);
 }

@@ -48,9 +48,9 @@ static void beat(void)
     }
 }
 
-/* client_b's own kind: garbage in the request region, then a call: the server must refuse every one and apply
- * none. Every other one keeps a valid magic and version, with an opcode no operation has, so the checks behind
- * the header are reached too. */
+/* client_b's own kind: garbage in the request region and in the label and registers of a call: the server must
+ * refuse every one and apply none. Every other one has a valid kind, register count and epoch, with an opcode no
+ * operation has, so the checks behind them are reached too. */
 static void request_garbage(const inject_command_t *command, uint32_t point)
 {
     unsigned long number = (unsigned long)command->number;
@@ -62,11 +62,13 @@ static void request_garbage(const inject_command_t *command, uint32_t point)
         for (uint32_t w = 0; w < 64; w++) {
             words[w] = recovery_garbage_next(&random);
         }
+        uint64_t label = random;
         if (i % 2 == 1) {
-            sel4ft_rpc_header_write((void *)rpc_region, (uint16_t)(0x100u | (random & 0xff00u)), 0,
-                                    (uint32_t)(random >> 20) % 8192, random >> 8, 0);
+            label = ((uint64_t)(0x100u | (random & 0xff00u)) << SEL4FT_RPC_LABEL_OPCODE_SHIFT) |
+                    ((random >> 20) % 8192);
         }
-        enum recovery_garbage_answer answer = recovery_send_garbage(&server);
+        enum recovery_garbage_answer answer =
+            recovery_send_garbage(&server, label, random >> 8, random >> 3, (uint32_t)(random >> 40), i % 2 == 1);
         rejected += answer == GARBAGE_REJECTED;
         refused += answer == GARBAGE_REFUSED;
         accepted += answer == GARBAGE_ACCEPTED || answer == GARBAGE_NO_ANSWER;

@@ -40,21 +40,28 @@ bool recovery_read(recovery_client_t *client, uint32_t index, read_reply_t *repl
     return recovery_call(client, OP_READ, &request, sizeof(request), reply, sizeof(*reply)) == SEL4FT_RPC_OK;
 }
 
-enum recovery_garbage_answer recovery_send_garbage(recovery_client_t *client)
+enum recovery_garbage_answer recovery_send_garbage(recovery_client_t *client, uint64_t label, uint64_t mr0,
+                                                   uint64_t mr1, uint32_t count, bool valid_kind)
 {
-    microkit_msginfo answer = microkit_ppcall(client->channel, microkit_msginfo_new(SEL4FT_RPC_LABEL_REQUEST, 0));
+    label &= (1ull << 52) - 1;
+    count %= 4;
+    if (valid_kind) {
+        label = ((uint64_t)SEL4FT_RPC_KIND_REQUEST << SEL4FT_RPC_LABEL_KIND_SHIFT) |
+                (label & ((1ull << SEL4FT_RPC_LABEL_KIND_SHIFT) - 1));
+        count = SEL4FT_RPC_MRS;
+        mr1 = 0;
+    }
+    microkit_mr_set(0, mr0);
+    microkit_mr_set(1, mr1);
+    microkit_msginfo answer = microkit_ppcall(client->channel, microkit_msginfo_new(label, (seL4_Uint16)count));
     if (microkit_msginfo_get_label(answer) == SEL4FT_RPC_LABEL_REJECT) {
         return GARBAGE_REJECTED;
     }
-    if (microkit_msginfo_get_label(answer) != SEL4FT_RPC_LABEL_REPLY) {
+    if (microkit_msginfo_get_label(answer) >> SEL4FT_RPC_LABEL_KIND_SHIFT != SEL4FT_RPC_KIND_REPLY) {
         return GARBAGE_NO_ANSWER;
     }
-    sel4ft_rpc_header_t header;
-    if (sel4ft_rpc_header_read((void *)client->region, client->region_size, &header) == 0 &&
-        header.status != SEL4FT_RPC_OK) {
-        return GARBAGE_REFUSED;
-    }
-    return GARBAGE_ACCEPTED;
+    /* The status is in the low half of the reply's second register. */
+    return (uint32_t)microkit_mr_get(1) != SEL4FT_RPC_OK ? GARBAGE_REFUSED : GARBAGE_ACCEPTED;
 }
 
 void recovery_client_summary(const recovery_client_t *client, const char *qualifier)

@@ -38,8 +38,12 @@ bool recovery_read(recovery_client_t *client, uint32_t index, read_reply_t *repl
 /* How the server answered a garbage request. */
 enum recovery_garbage_answer { GARBAGE_REJECTED, GARBAGE_REFUSED, GARBAGE_ACCEPTED, GARBAGE_NO_ANSWER };
 
-/* Call the server on whatever the request region holds (garbage the caller wrote straight into it). */
-enum recovery_garbage_answer recovery_send_garbage(recovery_client_t *client);
+/* Call the server with these header words, bypassing the library, on whatever the request region holds (garbage
+ * the caller wrote straight into it): a label of 52 bits (what a message tag holds), 0-3 registers. With
+ * @p valid_kind the label is this protocol version's request kind, the register count right and the epoch 0, so
+ * the checks behind them (the length, then the service's own) are reached too. */
+enum recovery_garbage_answer recovery_send_garbage(recovery_client_t *client, uint64_t label, uint64_t mr0,
+                                                   uint64_t mr1, uint32_t count, bool valid_kind);
 
 /* xorshift64: the next of a reproducible stream of garbage words. */
 static inline uint64_t recovery_garbage_next(uint64_t *state)

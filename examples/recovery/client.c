@@ -129,13 +129,15 @@ static void hostile(void)
         for (uint32_t w = 0; w < 64; w++) {
             words[w] = recovery_garbage_next(&random);
         }
-        /* Every third request keeps a valid magic and version, so the checks behind them are reached too. */
+        /* Every third request has a valid kind, register count and epoch, and a length from 0 to 8191, so the
+         * checks behind them are reached too. */
+        uint64_t label = recovery_garbage_next(&random);
         if (i % 3 == 0) {
-            uint16_t opcode = (uint16_t)recovery_garbage_next(&random);
-            uint32_t length = (uint32_t)recovery_garbage_next(&random) % 8192;
-            sel4ft_rpc_header_write((void *)rpc_region, opcode, 0, length, recovery_garbage_next(&random), 0);
+            label = (label & ~(uint64_t)SEL4FT_RPC_LABEL_LENGTH_MASK) | (recovery_garbage_next(&random) % 8192);
         }
-        switch (recovery_send_garbage(&server)) {
+        uint64_t mr0 = recovery_garbage_next(&random);
+        uint64_t mr1 = recovery_garbage_next(&random);
+        switch (recovery_send_garbage(&server, label, mr0, mr1, (uint32_t)recovery_garbage_next(&random), i % 3 == 0)) {
         case GARBAGE_REJECTED:
             rejected++;
             break;

@@ -71,6 +71,9 @@ const char *sel4ft_fault_kind_str(uint32_t kind);
 
 /**
  * @brief Describe an aarch64 exception class (ESR bits 31:26).
+ *
+ * A library built with SEL4FT_FAULT_TERSE defined (make SEL4FT_FAULT_TERSE=1), for the smallest monitors, has
+ * no tables of names: "data abort", "instruction abort" or "exception"; fault lines still carry the code.
  * @param exception_class 0..63.
  * @return For example "data abort from a lower exception level", or "unallocated exception class".
  */
@@ -78,6 +81,9 @@ const char *sel4ft_fault_exception_class_str(uint32_t exception_class);
 
 /**
  * @brief Describe an aarch64 abort's fault status code (DFSC/IFSC, ESR bits 5:0).
+ *
+ * With SEL4FT_FAULT_TERSE: "address size fault", "translation fault", "access flag fault", "permission fault"
+ * (codes 0x00-0x0f, without the level), "alignment fault", or "fault"; fault lines still carry the code.
  * @param status_code 0..63.
  * @return For example "translation fault, level 2", or "reserved fault status code".
  */

@@ -40,6 +40,18 @@ static inline void sel4ft_store_relaxed_u32(uint32_t *p, uint32_t v)
     __atomic_store_n(p, v, __ATOMIC_RELAXED);
 }
 
+/** @brief Load a 16-bit shared field once, with no ordering (a single, untorn read). @param p The field. @return Its value. */
+static inline uint16_t sel4ft_load_relaxed_u16(const uint16_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+/** @brief Load a 64-bit shared word once, with no ordering (a single, untorn read). @param p The word. @return Its value. */
+static inline uint64_t sel4ft_load_relaxed_u64(const uint64_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
 /** @brief Load a 64-bit shared word with acquire ordering. @param p The word. @return Its value. */
 static inline uint64_t sel4ft_load_acquire_u64(const uint64_t *p)
 {

@@ -25,8 +25,8 @@
  * the backend's own: on Microkit it is `microkit_msginfo`, so a PD passes
  * the tags its entry points receive straight to the library and returns the
  * library's tags from `protected()` unchanged. Build a tag with
- * sel4ft_msginfo_new() and read it with sel4ft_msginfo_label() and
- * sel4ft_msginfo_count().
+ * sel4ft_msginfo_new() and read it with sel4ft_msginfo_label(),
+ * sel4ft_msginfo_count() and sel4ft_msginfo_matches().
  *
  * Board and tool facts (a PD's entry point and initial stack, the UART, the
  * timer) live in the backend; nothing here names them.
@@ -81,6 +81,30 @@ uint64_t sel4ft_msginfo_label(sel4ft_msginfo_t message);
 uint32_t sel4ft_msginfo_count(sel4ft_msginfo_t message);
 
 /**
+ * @brief Whether a tag is exactly the one sel4ft_msginfo_new(@p label, @p count) makes.
+ *
+ * One comparison on Microkit, where it also checks that no capabilities came with the message.
+ * @param message The tag.
+ * @param label The label expected.
+ * @param count The message register count expected.
+ * @return true if label and count (and, on Microkit, the capability fields) match.
+ */
+bool sel4ft_msginfo_matches(sel4ft_msginfo_t message, uint64_t label, uint32_t count);
+
+/**
+ * @brief Whether a tag's label, from bit @p shift up, is @p upper, and its count @p count.
+ *
+ * For labels that carry fields in their low bits: one comparison on Microkit (which also checks that no
+ * capabilities came with the message).
+ * @param message The tag.
+ * @param upper The label's bits from @p shift up.
+ * @param shift Where they start, 0..51.
+ * @param count The message register count expected.
+ * @return true if they match.
+ */
+bool sel4ft_msginfo_matches_upper(sel4ft_msginfo_t message, uint64_t upper, uint32_t shift, uint32_t count);
+
+/**
  * @brief Signal a notification channel.
  * @param ch A channel this PD may notify. An invalid channel is reported by the
  *        backend and ignored (Microkit prints it in debug builds).
@@ -111,6 +135,21 @@ void sel4ft_os_mr_set(uint32_t index, uint64_t value);
  * @return The register's value.
  */
 uint64_t sel4ft_os_mr_get(uint32_t index);
+
+/**
+ * @brief Copy bytes on a hot path.
+ *
+ * On Microkit it is inline, so a copy costs no function call (and a caller
+ * that makes no other call needs no stack frame): load/store pairs of general
+ * registers when both sides are 8-byte aligned (aarch64, -mstrict-align, no
+ * SIMD registers), bytes otherwise; the PD library's memcpy is the same code.
+ * On Linux it is memcpy. Each source byte is read once. The areas must not
+ * overlap.
+ * @param destination Where to copy to.
+ * @param source Where to copy from.
+ * @param length Bytes; 0 copies nothing (either pointer may then be NULL).
+ */
+void sel4ft_os_copy(void *destination, const void *source, size_t length);
 
 /**
  * @brief Read the free-running system counter.

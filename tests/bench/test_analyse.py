@@ -86,21 +86,49 @@ class StatisticsTest(unittest.TestCase):
     def test_targets_say_met_or_missed(self):
         samples, _, _ = analyse.parse_log(data("sel4-serial.log"))
         rows = analyse.summarise(samples)
-        found = {t[0]: t for t in analyse.targets(rows, {"a.elf": 9000, "b.elf": 100})}
-        ratio = found["sel4ft rpc vs raw passive PPC, 64 B"]
-        self.assertEqual(ratio[2], "1.46x")
+        library = {"client.elf": 5000, "echo_server.elf": 100, "monitor.elf": 20000}
+        found = {t[0]: t for t in analyse.targets(rows, library)}
+        ratio = found["sel4ft request / raw passive PPC, 64 B"]
+        self.assertEqual(ratio[2], "1.461x")
         self.assertFalse(ratio[3])
-        size = found["library code added to a PD"]
+        self.assertNotIn("sel4ft request / raw passive PPC, 1024 B", found)
+        # Only request-path PDs count: the monitor may be larger.
+        size = found["library code in a request-path PD"]
         self.assertFalse(size[3])
-        self.assertIn("a.elf", size[2])
-        self.assertNotIn("seL4 vs best Linux round trip, 64 B", found)  # no Linux samples in this log
+        self.assertIn("client.elf", size[2])
+        self.assertNotIn("monitor", size[2])
+        library["client.elf"] = 4096
+        self.assertTrue({t[0]: t for t in analyse.targets(rows, library)}["library code in a request-path PD"][3])
+        self.assertNotIn("best Linux round trip / sel4ft request, 64 B", found)  # no Linux samples in this log
+        self.assertNotIn("log records per second, seL4 / Linux, same ring", found)
         rows.append({"system": "linux", "metric": "rtt", "mechanism": "pipe", "payload": 64, "samples": 1,
                      "min_ticks": 2000.0, "median_ticks": 2000.0, "p99_ticks": 2000.0, "median_us": 32.0,
                      "ops_per_second": 31250.0})
+        sel4_logs = analyse.find(rows, "sel4", "logs", "sel4ft_logring", 64)
+        rows.append(dict(sel4_logs, system="linux", ops_per_second=sel4_logs["ops_per_second"] / 2))
         found = {t[0]: t for t in analyse.targets(rows, {})}
-        versus = found["seL4 vs best Linux round trip, 64 B"]
-        self.assertEqual(versus[2], "40.0x")
+        versus = found["best Linux round trip / sel4ft request, 64 B"]
+        self.assertEqual(versus[2], "27.36x")
         self.assertTrue(versus[3])
+        logs = found["log records per second, seL4 / Linux, same ring"]
+        self.assertEqual(logs[2], "2.00x")
+        self.assertTrue(logs[3])
+
+    def test_load_run_reads_what_the_harness_writes(self):
+        samples, _, _ = analyse.parse_log(data("sel4-serial.log"))
+        rows = analyse.summarise(samples)
+        with tempfile.TemporaryDirectory() as directory:
+            analyse.write_csv(os.path.join(directory, "summary.csv"), rows,
+                              ["system", "metric", "mechanism", "payload", "samples", "min_ticks", "median_ticks",
+                               "p99_ticks", "median_us", "ops_per_second"])
+            analyse.write_csv(os.path.join(directory, "library.csv"),
+                              [{"image": "a.elf", "object": "rpc.o", "bytes": 10},
+                               {"image": "a.elf", "object": "fmt.o", "bytes": 5}], ["image", "object", "bytes"])
+            loaded, library = analyse.load_run(directory)
+        self.assertEqual(library, {"a.elf": 15})
+        typed = analyse.find(loaded, "sel4", "rtt", "sel4ft_rpc_passive", 64)
+        self.assertEqual(typed["median_ticks"], 73.107)
+        self.assertEqual(typed["payload"], 64)
 
 
 class InjectTabulateTest(unittest.TestCase):
@@ -366,7 +394,9 @@ class BuildProductsTest(unittest.TestCase):
             mappings = analyse.system_mappings(f.read())
         self.assertEqual(mappings["raw_passive"], {"mapped": 0x2000, "stack": 0x1000, "image": "raw.elf"})
         self.assertEqual(mappings["client"]["image"], "client.elf")
-        self.assertEqual(mappings["client"]["mapped"], 0x1000 + 4 * 0x2000 + 0x1000 + 0x4000 + 0x1000)
+        # The UART, four request regions, the crash record, the log ring (a whole sample's slots), the consumer's
+        # progress.
+        self.assertEqual(mappings["client"]["mapped"], 0x1000 + 4 * 0x2000 + 0x1000 + 0x81000 + 0x1000)
 
 
 def main():

@@ -376,6 +376,33 @@ static void test_ppcall_rejected_before_hook(void **state)
     assert_int_equal(record.ppcall_calls, 1);
 }
 
+/* Message tags */
+
+static void test_msginfo(void **state)
+{
+    (void)state;
+    sel4ft_msginfo_t tag = sel4ft_msginfo_new(0x5f21000000123ull, 2);
+    assert_int_equal(sel4ft_msginfo_label(tag), 0x5f21000000123ull);
+    assert_int_equal(sel4ft_msginfo_count(tag), 2);
+    assert_true(sel4ft_msginfo_matches(tag, 0x5f21000000123ull, 2));
+    /* Either field off by one is another tag. */
+    assert_false(sel4ft_msginfo_matches(tag, 0x5f21000000124ull, 2));
+    assert_false(sel4ft_msginfo_matches(tag, 0x5f21000000123ull, 3));
+    assert_false(sel4ft_msginfo_matches(tag, 0x5f21000000123ull, 0));
+    assert_true(sel4ft_msginfo_matches(sel4ft_msginfo_new(0, 0), 0, 0));
+
+    /* The upper bits of the label: the fields below the shift do not count, the count does. */
+    assert_true(sel4ft_msginfo_matches_upper(tag, 0x5f21, 36, 2));
+    assert_true(sel4ft_msginfo_matches_upper(tag, 0x5f21000000123ull, 0, 2));
+    assert_true(sel4ft_msginfo_matches_upper(sel4ft_msginfo_new(0x5f21fffffffffull, 2), 0x5f21, 36, 2));
+    assert_false(sel4ft_msginfo_matches_upper(tag, 0x5f22, 36, 2));
+    assert_false(sel4ft_msginfo_matches_upper(tag, 0x5f21, 36, 3));
+    assert_false(sel4ft_msginfo_matches_upper(tag, 0x5f2, 36, 2));
+    /* A label with bits above the 52 a seL4 tag holds (the Linux port carries 64) is another label. */
+    assert_false(sel4ft_msginfo_matches_upper(sel4ft_msginfo_new(0x5f21000000123ull | (1ull << 60), 2), 0x5f21, 36,
+                                              2));
+}
+
 /* Console */
 
 static void test_console_hook(void **state)
@@ -526,6 +553,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ppcall_without_hook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ppcall_hook, setup_with_hooks, teardown),
         cmocka_unit_test_setup_teardown(test_ppcall_rejected_before_hook, setup_with_hooks, teardown),
+        cmocka_unit_test_setup_teardown(test_msginfo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_console_hook, setup_with_hooks, teardown),
         cmocka_unit_test_setup_teardown(test_console_default_is_stderr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_console_use_uart, setup, teardown),

@@ -10,7 +10,10 @@
  * The Linux port's PPC hook plays the kernel: it runs the server's
  * sel4ft_rpc_server_handle() in the caller's thread, so the server sees the
  * client's message registers (they are thread-local), as a passive server on
- * seL4 would. Other hooks play a hostile server that writes garbage replies.
+ * seL4 would. Hostile clients forge labels, message registers and region
+ * contents; other hooks play a hostile server that answers with garbage.
+ * The framing header (sel4ft_rpc_header_*, used by the Linux baseline) is
+ * tested first.
  */
 
 #include <stdarg.h>
@@ -33,7 +36,11 @@
 
 #define REGION_SIZE        4096u
 #define HEADER_SIZE        ((uint32_t)sizeof(sel4ft_rpc_header_t))
-#define CAPACITY           (REGION_SIZE - HEADER_SIZE)
+/* A framed message: the header, then the payload. */
+#define FRAME_CAPACITY     (REGION_SIZE - HEADER_SIZE)
+/* The protocol: half the region each way. */
+#define CAPACITY           (REGION_SIZE / 2)
+#define SMALL_CAPACITY     (SEL4FT_RPC_REGION_MIN / 2)
 #define CHANNEL            3u
 #define SMALL_CHANNEL      7u
 #define UNATTACHED_CHANNEL 5u
@@ -49,6 +56,8 @@ enum {
     OP_REPLY_BYTES = 6, /* one uint32 n -> n bytes of 'r' */
     OP_INSPECT = 7, /* checks that the payload it sees is a private copy */
     OP_SERVICE_STATUS = 8, /* one uint32 status -> that status (a service's own) with 3 bytes "svc" */
+    OP_OPAQUE_ECHO = 9, /* declared opaque: copies the shared payload to the reply once */
+    OP_OPAQUE_INSPECT = 10, /* declared opaque: records what it sees, replies nothing */
     OP_UNKNOWN = 999,
 };
 
@@ -69,16 +78,19 @@ static struct {
     uint32_t length;
     uint64_t request_id;
     const uint8_t *payload;
+    const uint8_t *shared_payload;
     uint8_t *response_payload;
     uint32_t response_capacity;
     bool payload_stable; /* OP_INSPECT: the payload did not change when the region did */
 } seen;
 
-/* What the kernel hook saw. */
+/* What the kernel hook saw: the call and the answer, with the answer's registers. */
 static struct {
     unsigned calls;
     sel4ft_channel_t channel;
     sel4ft_msginfo_t message;
+    sel4ft_msginfo_t answer;
+    uint64_t answer_mr[2];
 } kernel;
 
 static uint32_t get_u32(const uint8_t *p)
@@ -102,6 +114,7 @@ static uint32_t service(void *context, const sel4ft_rpc_request_t *request, sel4
     seen.length = request->length;
     seen.request_id = request->request_id;
     seen.payload = request->payload;
+    seen.shared_payload = request->shared_payload;
     seen.response_payload = response->payload;
     seen.response_capacity = response->capacity;
     /* The default reply is empty. */
@@ -153,13 +166,27 @@ static uint32_t service(void *context, const sel4ft_rpc_request_t *request, sel4
         /* A client rewriting the shared payload while the server works must not change what the server sees. */
         uint8_t before[16];
         memcpy(before, request->payload, sizeof(before));
-        memset(region + HEADER_SIZE, 'X', 16);
+        memset(region, 'X', 16);
         seen.payload_stable = memcmp(before, request->payload, sizeof(before)) == 0;
         return SEL4FT_RPC_OK;
     }
+    case OP_OPAQUE_ECHO:
+        /* The contract of an opaque payload: read once, copied to where it goes, not interpreted. */
+        sel4ft_rpc_request_copy(request, response->payload);
+        response->length = request->length;
+        return SEL4FT_RPC_OK;
+    case OP_OPAQUE_INSPECT:
+        return SEL4FT_RPC_OK;
     default:
         return SEL4FT_RPC_UNKNOWN_OPERATION;
     }
+}
+
+static void kernel_saw_answer(sel4ft_msginfo_t answer)
+{
+    kernel.answer = answer;
+    kernel.answer_mr[0] = sel4ft_os_mr_get(0);
+    kernel.answer_mr[1] = sel4ft_os_mr_get(1);
 }
 
 /* The kernel: carry the PPC to the server, in this thread. */
@@ -168,7 +195,20 @@ static sel4ft_msginfo_t kernel_ppcall(void *context, sel4ft_channel_t channel, s
     kernel.calls++;
     kernel.channel = channel;
     kernel.message = message;
-    return sel4ft_rpc_server_handle(context, channel, message);
+    sel4ft_msginfo_t answer = sel4ft_rpc_server_handle(context, channel, message);
+    kernel_saw_answer(answer);
+    return answer;
+}
+
+/* The same, through the inline entry point with the handler given at the call. */
+static sel4ft_msginfo_t kernel_ppcall_inline(void *context, sel4ft_channel_t channel, sel4ft_msginfo_t message)
+{
+    kernel.calls++;
+    kernel.channel = channel;
+    kernel.message = message;
+    sel4ft_msginfo_t answer = sel4ft_rpc_server_handle_with(context, channel, message, service, &seen);
+    kernel_saw_answer(answer);
+    return answer;
 }
 
 static void install_kernel(sel4ft_msginfo_t (*ppcall)(void *, sel4ft_channel_t, sel4ft_msginfo_t))
@@ -186,6 +226,8 @@ static int setup(void **state)
     memset(&seen, 0, sizeof(seen));
     memset(&kernel, 0, sizeof(kernel));
     assert_int_equal(sel4ft_rpc_server_init(&server, service, &seen, 1, scratch, sizeof(scratch)), 0);
+    assert_int_equal(sel4ft_rpc_server_declare_opaque(&server, OP_OPAQUE_ECHO), 0);
+    assert_int_equal(sel4ft_rpc_server_declare_opaque(&server, OP_OPAQUE_INSPECT), 0);
     assert_int_equal(sel4ft_rpc_server_attach(&server, CHANNEL, region, sizeof(region)), 0);
     assert_int_equal(sel4ft_rpc_server_attach(&server, SMALL_CHANNEL, small_region, sizeof(small_region)), 0);
     assert_int_equal(sel4ft_rpc_client_init(&client, region, sizeof(region), CHANNEL, FIRST_REQUEST_ID), 0);
@@ -222,7 +264,7 @@ static void assert_all_canary(const uint8_t *bytes, size_t length)
     }
 }
 
-/* Header */
+/* The framing header (the Linux baseline's transports) */
 
 static void test_header_round_trip(void **state)
 {
@@ -286,11 +328,11 @@ static void test_header_read_length_limit(void **state)
     (void)state;
     sel4ft_rpc_header_t header;
 
-    sel4ft_rpc_header_write(region, 1, 0, CAPACITY, 1, 1);
+    sel4ft_rpc_header_write(region, 1, 0, FRAME_CAPACITY, 1, 1);
     assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), 0);
-    assert_int_equal(header.length, CAPACITY);
+    assert_int_equal(header.length, FRAME_CAPACITY);
 
-    sel4ft_rpc_header_write(region, 1, 0, CAPACITY + 1, 1, 1);
+    sel4ft_rpc_header_write(region, 1, 0, FRAME_CAPACITY + 1, 1, 1);
     assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), -SEL4FT_E2BIG);
 
     sel4ft_rpc_header_write(region, 1, 0, UINT32_MAX, 1, 1);
@@ -329,6 +371,18 @@ static void test_header_read_invalid_arguments(void **state)
 
 /* Set-up validation */
 
+static void test_capacity(void **state)
+{
+    (void)state;
+    assert_int_equal(sel4ft_rpc_capacity(4096), 2048);
+    assert_int_equal(sel4ft_rpc_capacity(SEL4FT_RPC_REGION_MIN), 32);
+    /* Half, rounded down to 8 bytes, so the reply half stays 8-byte aligned. */
+    assert_int_equal(sel4ft_rpc_capacity(100), 48);
+    assert_int_equal(sel4ft_rpc_capacity(SEL4FT_RPC_REGION_MAX), SEL4FT_RPC_REGION_MAX / 2);
+    /* The largest payload still fits a label's length field. */
+    assert_true(sel4ft_rpc_capacity(SEL4FT_RPC_REGION_MAX) <= SEL4FT_RPC_LABEL_LENGTH_MASK);
+}
+
 static void test_client_init(void **state)
 {
     (void)state;
@@ -339,13 +393,15 @@ static void test_client_init(void **state)
     assert_ptr_equal(c.region, region);
     assert_int_equal(c.capacity, CAPACITY);
     assert_int_equal(sel4ft_rpc_client_capacity(&c), CAPACITY);
-    assert_ptr_equal(sel4ft_rpc_client_payload(&c), region + HEADER_SIZE);
+    /* The request goes at the start of the region, the reply in its second half. */
+    assert_ptr_equal(sel4ft_rpc_client_payload(&c), region);
     assert_int_equal(c.channel, 61);
     assert_int_equal(c.next_request_id, 7);
+    assert_int_equal(c.last_request_id, 0);
     assert_int_equal(c.epoch, 0);
 
     assert_int_equal(sel4ft_rpc_client_init(&c, small_region, SEL4FT_RPC_REGION_MIN, 0, 1), 0);
-    assert_int_equal(sel4ft_rpc_client_capacity(&c), SEL4FT_RPC_REGION_MIN - HEADER_SIZE);
+    assert_int_equal(sel4ft_rpc_client_capacity(&c), SMALL_CAPACITY);
 }
 
 static void test_client_init_invalid(void **state)
@@ -378,12 +434,19 @@ static void test_server_init(void **state)
     assert_int_equal(s.epoch, 3);
     assert_ptr_equal(s.scratch, buffer);
     assert_int_equal(s.scratch_size, sizeof(buffer));
+    assert_int_equal(s.opaque_opcodes, 0);
     assert_int_equal(s.requests, 0);
     assert_int_equal(s.rejected, 0);
     /* No channel has a region until one is attached. */
     for (uint32_t ch = 0; ch <= SEL4FT_OS_MAX_CHANNEL; ch++) {
         assert_null(s.regions[ch].region);
     }
+
+    /* No private buffer at all: for a server whose requests are all opaque or empty. */
+    assert_int_equal(sel4ft_rpc_server_init(&s, service, NULL, SEL4FT_RPC_EPOCH_MAX, NULL, 0), 0);
+    assert_null(s.scratch);
+    assert_int_equal(s.scratch_size, 0);
+    assert_int_equal(s.epoch, SEL4FT_RPC_EPOCH_MAX);
 }
 
 static void test_server_init_invalid(void **state)
@@ -394,10 +457,35 @@ static void test_server_init_invalid(void **state)
     assert_int_equal(sel4ft_rpc_server_init(NULL, service, NULL, 1, scratch, sizeof(scratch)), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_rpc_server_init(&s, NULL, NULL, 1, scratch, sizeof(scratch)), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_rpc_server_init(&s, service, NULL, 0, scratch, sizeof(scratch)), -SEL4FT_EINVAL);
+    /* Epochs travel in 32 bits. */
+    assert_int_equal(
+        sel4ft_rpc_server_init(&s, service, NULL, SEL4FT_RPC_EPOCH_MAX + 1, scratch, sizeof(scratch)), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_init(&s, service, NULL, UINT64_MAX, scratch, sizeof(scratch)), -SEL4FT_EINVAL);
+    /* A buffer and its size come together. */
     assert_int_equal(sel4ft_rpc_server_init(&s, service, NULL, 1, NULL, sizeof(scratch)), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_rpc_server_init(&s, service, NULL, 1, scratch, 0), -SEL4FT_EINVAL);
     assert_int_equal(
         sel4ft_rpc_server_init(&s, service, NULL, 1, scratch, (size_t)SEL4FT_RPC_REGION_MAX + 1), -SEL4FT_EINVAL);
+}
+
+static void test_server_declare_opaque(void **state)
+{
+    (void)state;
+    sel4ft_rpc_server_t s;
+    assert_int_equal(sel4ft_rpc_server_init(&s, service, NULL, 1, NULL, 0), 0);
+
+    assert_int_equal(sel4ft_rpc_server_declare_opaque(&s, 0), 0);
+    assert_int_equal(sel4ft_rpc_server_declare_opaque(&s, 5), 0);
+    assert_int_equal(sel4ft_rpc_server_declare_opaque(&s, SEL4FT_RPC_OPAQUE_OPCODES - 1), 0);
+    assert_int_equal(s.opaque_opcodes, 1ull | (1ull << 5) | (1ull << 63));
+    /* Declaring twice changes nothing. */
+    assert_int_equal(sel4ft_rpc_server_declare_opaque(&s, 5), 0);
+    assert_int_equal(s.opaque_opcodes, 1ull | (1ull << 5) | (1ull << 63));
+
+    assert_int_equal(sel4ft_rpc_server_declare_opaque(&s, SEL4FT_RPC_OPAQUE_OPCODES), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_declare_opaque(&s, UINT16_MAX), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_declare_opaque(NULL, 1), -SEL4FT_EINVAL);
+    assert_int_equal(s.opaque_opcodes, 1ull | (1ull << 5) | (1ull << 63));
 }
 
 static void test_server_attach_invalid(void **state)
@@ -414,18 +502,22 @@ static void test_server_attach_invalid(void **state)
     assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region + 4, 128), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region, SEL4FT_RPC_REGION_MIN - 1), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region, SEL4FT_RPC_REGION_MAX + 1), -SEL4FT_EINVAL);
-    /* The region's payload capacity must fit the scratch buffer: 4064 > 100. */
+    /* The region's payload capacity must fit the scratch buffer: 2048 > 100, 104 > 100. */
     assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region, sizeof(region)), -SEL4FT_EINVAL);
-    assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region, HEADER_SIZE + sizeof(small_scratch) + 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region, 2 * 104), -SEL4FT_EINVAL);
     for (uint32_t ch = 0; ch <= SEL4FT_OS_MAX_CHANNEL; ch++) {
         assert_null(s.regions[ch].region);
     }
 
-    /* Exactly the scratch size fits; the highest channel works. */
-    assert_int_equal(
-        sel4ft_rpc_server_attach(&s, SEL4FT_OS_MAX_CHANNEL, region, HEADER_SIZE + sizeof(small_scratch)), 0);
+    /* A capacity of 96 fits; the highest channel works. */
+    assert_int_equal(sel4ft_rpc_server_attach(&s, SEL4FT_OS_MAX_CHANNEL, region, 2 * 96 + 7), 0);
     assert_ptr_equal(s.regions[SEL4FT_OS_MAX_CHANNEL].region, region);
-    assert_int_equal(s.regions[SEL4FT_OS_MAX_CHANNEL].size, HEADER_SIZE + sizeof(small_scratch));
+    assert_int_equal(s.regions[SEL4FT_OS_MAX_CHANNEL].capacity, 96);
+
+    /* Without a private buffer any region fits: requests too large for it are refused one by one. */
+    assert_int_equal(sel4ft_rpc_server_init(&s, service, NULL, 1, NULL, 0), 0);
+    assert_int_equal(sel4ft_rpc_server_attach(&s, 1, region, sizeof(region)), 0);
+    assert_int_equal(s.regions[1].capacity, CAPACITY);
 }
 
 /* Calls that work */
@@ -447,22 +539,54 @@ static void test_call_echo(void **state)
     assert_int_equal(reply.epoch, 1);
     assert_int_equal(client.epoch, 1);
     assert_int_equal(client.next_request_id, FIRST_REQUEST_ID + 1);
+    assert_int_equal(client.last_request_id, FIRST_REQUEST_ID);
 
-    /* The request went through the kernel once, as a request on the client's channel. */
+    /* The request went through the kernel once, its header in the label and two registers. */
     assert_int_equal(kernel.calls, 1);
     assert_int_equal(kernel.channel, CHANNEL);
-    assert_int_equal(kernel.message.label, SEL4FT_RPC_LABEL_REQUEST);
+    assert_int_equal(kernel.message.label, sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, 5));
+    assert_int_equal(kernel.message.count, SEL4FT_RPC_MRS);
+    /* And so did the reply. */
+    assert_int_equal(kernel.answer.label, sel4ft_rpc_label(SEL4FT_RPC_KIND_REPLY, OP_ECHO, 5));
+    assert_int_equal(kernel.answer.count, SEL4FT_RPC_MRS);
+    assert_int_equal(kernel.answer_mr[0], FIRST_REQUEST_ID);
+    assert_int_equal(kernel.answer_mr[1], SEL4FT_RPC_OK | (1ull << 32));
 
-    /* The handler saw the request. */
+    /* The handler saw the request, a private copy, and wrote its reply into the region's second half. */
     assert_int_equal(seen.calls, 1);
     assert_int_equal(seen.channel, CHANNEL);
     assert_int_equal(seen.opcode, OP_ECHO);
     assert_int_equal(seen.length, 5);
     assert_int_equal(seen.request_id, FIRST_REQUEST_ID);
-    assert_ptr_equal(seen.response_payload, region + HEADER_SIZE);
+    assert_ptr_equal(seen.payload, scratch);
+    assert_null(seen.shared_payload);
+    assert_ptr_equal(seen.response_payload, region + CAPACITY);
     assert_int_equal(seen.response_capacity, CAPACITY);
+    assert_memory_equal(region + CAPACITY, "hello", 5);
     assert_int_equal(server.requests, 1);
     assert_int_equal(server.rejected, 0);
+}
+
+/* Nothing of the header is read from the region: garbage there does not matter. */
+static void test_header_not_in_region(void **state)
+{
+    (void)state;
+    uint8_t reply_payload[8];
+    sel4ft_rpc_reply_t reply;
+    memset(region, 0xff, sizeof(region));
+    set_two_u32(40, 2);
+
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ADD, 8, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(reply.length, 4);
+    assert_int_equal(get_u32(reply_payload), 42);
+    /* Only the request's bytes were the client's and only the reply's the server's. */
+    for (size_t i = 8; i < CAPACITY; i++) {
+        assert_int_equal(region[i], 0xff);
+    }
+    for (size_t i = CAPACITY + 4; i < REGION_SIZE; i++) {
+        assert_int_equal(region[i], 0xff);
+    }
 }
 
 static void test_call_add(void **state)
@@ -486,6 +610,37 @@ static void test_call_add(void **state)
     assert_int_equal(sel4ft_rpc_call(&client, OP_ADD, 8, reply_payload, sizeof(reply_payload), &reply), 0);
     assert_int_equal(get_u32(reply_payload), 1);
     assert_int_equal(server.requests, 6);
+}
+
+/* The inline entry point, with the handler given where the request is handled, behaves the same. */
+static void test_call_through_inline_handler(void **state)
+{
+    (void)state;
+    uint8_t reply_payload[16];
+    sel4ft_rpc_reply_t reply;
+    install_kernel(kernel_ppcall_inline);
+
+    set_two_u32(5, 6);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ADD, 8, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(get_u32(reply_payload), 11);
+    assert_ptr_equal(seen.payload, scratch);
+
+    set_payload("opaque", 6);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_OPAQUE_ECHO, 6, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.length, 6);
+    assert_memory_equal(reply_payload, "opaque", 6);
+    assert_ptr_equal(seen.shared_payload, region);
+
+    assert_int_equal(sel4ft_rpc_call(&client, OP_BAD_STATUS, 0, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_INTERNAL_ERROR);
+    assert_int_equal(reply.length, 0);
+
+    sel4ft_msginfo_t answer = sel4ft_os_ppcall(CHANNEL, (sel4ft_msginfo_t){ 0x5f401, 0 });
+    assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
+    assert_int_equal(sel4ft_os_mr_get(0), SEL4FT_RPC_BAD_MESSAGE);
+    assert_int_equal(server.requests, 3);
+    assert_int_equal(server.rejected, 1);
 }
 
 static void test_call_invalid_argument(void **state)
@@ -536,6 +691,10 @@ static void test_call_unknown_operation(void **state)
     assert_int_equal(reply.length, 0);
     assert_int_equal(seen.calls, 1);
     assert_int_equal(seen.opcode, OP_UNKNOWN);
+    /* Opcodes use all 16 bits. */
+    assert_int_equal(sel4ft_rpc_call(&client, UINT16_MAX, 0, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_UNKNOWN_OPERATION);
+    assert_int_equal(seen.opcode, UINT16_MAX);
 }
 
 static void test_call_buggy_handler(void **state)
@@ -543,21 +702,20 @@ static void test_call_buggy_handler(void **state)
     (void)state;
     sel4ft_rpc_reply_t reply;
     uint8_t reply_payload[CAPACITY + 8];
-    sel4ft_rpc_header_t header;
 
     /* A handler that claims more reply bytes than the region holds gets INTERNAL_ERROR and an empty reply. */
     assert_int_equal(sel4ft_rpc_call(&client, OP_OVERCLAIM, 0, reply_payload, sizeof(reply_payload), &reply), 0);
     assert_int_equal(seen.calls, 1);
     assert_int_equal(reply.status, SEL4FT_RPC_INTERNAL_ERROR);
     assert_int_equal(reply.length, 0);
-    assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), 0);
-    assert_int_equal(header.length, 0);
-    assert_int_equal(header.status, SEL4FT_RPC_INTERNAL_ERROR);
+    assert_int_equal(kernel.answer.label, sel4ft_rpc_label(SEL4FT_RPC_KIND_REPLY, OP_OVERCLAIM, 0));
+    assert_int_equal((uint32_t)kernel.answer_mr[1], SEL4FT_RPC_INTERNAL_ERROR);
 
     /* A status outside the protocol is turned into INTERNAL_ERROR, and its payload dropped. */
     assert_int_equal(sel4ft_rpc_call(&client, OP_BAD_STATUS, 0, reply_payload, sizeof(reply_payload), &reply), 0);
     assert_int_equal(reply.status, SEL4FT_RPC_INTERNAL_ERROR);
     assert_int_equal(reply.length, 0);
+    assert_int_equal(kernel.answer.label, sel4ft_rpc_label(SEL4FT_RPC_KIND_REPLY, OP_BAD_STATUS, 0));
 }
 
 /* A service's own statuses (from SEL4FT_RPC_STATUS_SERVICE_FIRST up) pass through server and client unchanged,
@@ -577,6 +735,8 @@ static void test_service_statuses_pass_through(void **state)
         assert_int_equal(reply.length, 3);
         assert_memory_equal(reply_payload, "svc", 3);
         assert_string_equal(sel4ft_rpc_status_str(reply.status), "service status");
+        /* The status takes the low half of the register, the epoch the high half. */
+        assert_int_equal(kernel.answer_mr[1], service_statuses[i] | (1ull << 32));
     }
 
     /* The reserved range between the library's statuses and a service's is a handler bug. */
@@ -603,12 +763,11 @@ static void test_request_ids_echoed(void **state)
         assert_int_equal(reply.status, SEL4FT_RPC_OK);
         assert_int_equal(reply.request_id, ids[i]);
         assert_int_equal(seen.request_id, ids[i]);
-        /* The id in the region's reply header is the request's. */
-        sel4ft_rpc_header_t header;
-        assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &header), 0);
-        assert_int_equal(header.request_id, ids[i]);
+        /* The id in the reply's first register is the request's. */
+        assert_int_equal(kernel.answer_mr[0], ids[i]);
         /* Explicit ids do not consume the client's counter. */
         assert_int_equal(client.next_request_id, FIRST_REQUEST_ID);
+        assert_int_equal(client.last_request_id, ids[i]);
     }
 }
 
@@ -622,10 +781,14 @@ static void test_reply_too_large_for_caller(void **state)
     put_u32(n, 100);
     set_payload(n, sizeof(n));
     memset(reply_payload, CANARY, sizeof(reply_payload));
+    memset(&reply, CANARY, sizeof(reply));
+    uint64_t epoch = client.epoch;
     assert_int_equal(sel4ft_rpc_call(&client, OP_REPLY_BYTES, 4, reply_payload, 99, &reply), -SEL4FT_ENOSPC);
     assert_int_equal(seen.calls, 1);
-    /* Nothing was copied. */
+    /* Nothing was copied, nothing learnt. */
     assert_all_canary(reply_payload, sizeof(reply_payload));
+    assert_all_canary((const uint8_t *)&reply, sizeof(reply));
+    assert_int_equal(client.epoch, epoch);
 
     /* Exactly enough room. */
     set_payload(n, sizeof(n));
@@ -650,13 +813,22 @@ static void test_request_too_large(void **state)
     assert_int_equal(kernel.calls, 0);
     assert_int_equal(seen.calls, 0);
 
-    /* The whole capacity works. */
+    /* The whole capacity works, both ways, parsed and opaque. */
     memset(sel4ft_rpc_client_payload(&client), 'z', CAPACITY);
     assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, CAPACITY, reply_payload, sizeof(reply_payload), &reply), 0);
     assert_int_equal(reply.status, SEL4FT_RPC_OK);
     assert_int_equal(reply.length, CAPACITY);
     assert_int_equal(reply_payload[0], 'z');
     assert_int_equal(reply_payload[CAPACITY - 1], 'z');
+    assert_int_equal(kernel.message.label, sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, CAPACITY));
+
+    memset(reply_payload, 0, sizeof(reply_payload));
+    memset(sel4ft_rpc_client_payload(&client), 'o', CAPACITY);
+    assert_int_equal(
+        sel4ft_rpc_call(&client, OP_OPAQUE_ECHO, CAPACITY, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.length, CAPACITY);
+    assert_int_equal(reply_payload[0], 'o');
+    assert_int_equal(reply_payload[CAPACITY - 1], 'o');
 }
 
 static void test_call_invalid_arguments(void **state)
@@ -673,6 +845,7 @@ static void test_call_invalid_arguments(void **state)
     assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 0, reply_payload, sizeof(reply_payload), NULL), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 0, NULL, 8, &reply), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_rpc_call(&unset, OP_ECHO, 0, reply_payload, sizeof(reply_payload), &reply), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_rpc_retry(NULL, OP_ECHO, 0, NULL, 0, &reply), -SEL4FT_EINVAL);
     assert_int_equal(kernel.calls, 0);
     assert_int_equal(seen.calls, 0);
 }
@@ -683,20 +856,19 @@ static void test_two_clients_on_separate_channels(void **state)
     sel4ft_rpc_client_t small_client;
     sel4ft_rpc_reply_t reply;
     uint8_t reply_payload[64];
-    const uint32_t small_capacity = SEL4FT_RPC_REGION_MIN - HEADER_SIZE;
     assert_int_equal(sel4ft_rpc_client_init(&small_client, small_region, sizeof(small_region), SMALL_CHANNEL, 500), 0);
 
-    memset(sel4ft_rpc_client_payload(&small_client), 's', small_capacity);
+    memset(sel4ft_rpc_client_payload(&small_client), 's', SMALL_CAPACITY);
     assert_int_equal(
-        sel4ft_rpc_call(&small_client, OP_ECHO, small_capacity, reply_payload, sizeof(reply_payload), &reply), 0);
+        sel4ft_rpc_call(&small_client, OP_ECHO, SMALL_CAPACITY, reply_payload, sizeof(reply_payload), &reply), 0);
     assert_int_equal(reply.status, SEL4FT_RPC_OK);
-    assert_int_equal(reply.length, small_capacity);
+    assert_int_equal(reply.length, SMALL_CAPACITY);
     assert_int_equal(reply.request_id, 500);
     assert_int_equal(seen.channel, SMALL_CHANNEL);
-    assert_int_equal(seen.response_capacity, small_capacity);
-    assert_ptr_equal(seen.response_payload, small_region + HEADER_SIZE);
+    assert_int_equal(seen.response_capacity, SMALL_CAPACITY);
+    assert_ptr_equal(seen.response_payload, small_region + SMALL_CAPACITY);
     assert_int_equal(
-        sel4ft_rpc_call(&small_client, OP_ECHO, small_capacity + 1, reply_payload, sizeof(reply_payload), &reply),
+        sel4ft_rpc_call(&small_client, OP_ECHO, SMALL_CAPACITY + 1, reply_payload, sizeof(reply_payload), &reply),
         -SEL4FT_E2BIG);
 
     /* The other client's region was not touched. */
@@ -708,6 +880,14 @@ static void test_two_clients_on_separate_channels(void **state)
     assert_int_equal(sel4ft_rpc_call(&client, OP_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), 0);
     assert_int_equal(seen.channel, CHANNEL);
     assert_memory_equal(reply_payload, "big", 3);
+
+    /* A length that fits one client's region but not the other's is refused on the smaller one. */
+    sel4ft_os_mr_set(0, 1);
+    sel4ft_os_mr_set(1, 0);
+    sel4ft_msginfo_t answer = sel4ft_os_ppcall(
+        SMALL_CHANNEL, sel4ft_msginfo_new(sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, 3 + SMALL_CAPACITY), 2));
+    assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
+    assert_int_equal(sel4ft_os_mr_get(0), SEL4FT_RPC_BAD_MESSAGE);
 }
 
 /* The handler's view of the payload */
@@ -723,6 +903,7 @@ static void test_handler_payload_is_private_copy(void **state)
     assert_int_equal(seen.calls, 1);
     /* The payload pointer is in the server's scratch buffer, not in the shared region. */
     assert_ptr_equal(seen.payload, scratch);
+    assert_null(seen.shared_payload);
     assert_true((uintptr_t)seen.payload + seen.length <= (uintptr_t)scratch + sizeof(scratch));
     assert_true((uintptr_t)seen.payload + seen.length <= (uintptr_t)region
         || (uintptr_t)seen.payload >= (uintptr_t)region + sizeof(region));
@@ -731,21 +912,108 @@ static void test_handler_payload_is_private_copy(void **state)
     assert_memory_equal(scratch, "0123456789abcdef", 16);
 }
 
-/* Hostile requests: written straight into the region, bypassing the client */
+/* An opcode declared opaque is not copied: the handler gets the region itself, and no private pointer. */
+static void test_handler_payload_opaque(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[32];
+    memset(scratch, CANARY, sizeof(scratch));
+    set_payload("passed on as is", 15);
 
-/* Make a PPC as a client would, with whatever is in the region, and check the server refused it. */
-static void assert_rejected(uint64_t label, uint32_t status)
+    assert_int_equal(sel4ft_rpc_call(&client, OP_OPAQUE_ECHO, 15, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_int_equal(reply.length, 15);
+    assert_memory_equal(reply_payload, "passed on as is", 15);
+    assert_ptr_equal(seen.shared_payload, region);
+    assert_null(seen.payload);
+    assert_ptr_equal(seen.response_payload, region + CAPACITY);
+    /* The private buffer was not used. */
+    assert_all_canary(scratch, sizeof(scratch));
+
+    /* An empty opaque request still points at the region; a parsed one at the buffer. */
+    assert_int_equal(sel4ft_rpc_call(&client, OP_OPAQUE_INSPECT, 0, NULL, 0, &reply), 0);
+    assert_ptr_equal(seen.shared_payload, region);
+    assert_null(seen.payload);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_UNKNOWN, 0, NULL, 0, &reply), 0);
+    assert_ptr_equal(seen.payload, scratch);
+    assert_null(seen.shared_payload);
+}
+
+/* sel4ft_rpc_request_copy() copies whichever payload the request has, exactly its length. */
+static void test_request_copy(void **state)
+{
+    (void)state;
+    uint8_t shared[16] = "opaque bytes...";
+    uint8_t private_copy[16] = "parsed bytes...";
+    uint8_t destination[20];
+    sel4ft_rpc_request_t request = { .length = 6, .shared_payload = shared };
+
+    memset(destination, CANARY, sizeof(destination));
+    sel4ft_rpc_request_copy(&request, destination);
+    assert_memory_equal(destination, "opaque", 6);
+    assert_all_canary(destination + 6, sizeof(destination) - 6);
+
+    request = (sel4ft_rpc_request_t){ .length = 15, .payload = private_copy };
+    memset(destination, CANARY, sizeof(destination));
+    sel4ft_rpc_request_copy(&request, destination);
+    assert_memory_equal(destination, "parsed bytes...", 15);
+    assert_all_canary(destination + 15, sizeof(destination) - 15);
+
+    /* An empty request with neither pointer copies nothing. */
+    request = (sel4ft_rpc_request_t){ .length = 0 };
+    memset(destination, CANARY, sizeof(destination));
+    sel4ft_rpc_request_copy(&request, destination);
+    assert_all_canary(destination, sizeof(destination));
+}
+
+/* A server without a private buffer serves opaque and empty requests, and refuses a parsed one that has a payload
+ * before its handler sees it. */
+static void test_server_without_buffer(void **state)
+{
+    (void)state;
+    sel4ft_rpc_reply_t reply;
+    uint8_t reply_payload[8];
+    assert_int_equal(sel4ft_rpc_server_init(&server, service, &seen, 1, NULL, 0), 0);
+    assert_int_equal(sel4ft_rpc_server_declare_opaque(&server, OP_OPAQUE_ECHO), 0);
+    assert_int_equal(sel4ft_rpc_server_attach(&server, CHANNEL, region, sizeof(region)), 0);
+
+    set_payload("abc", 3);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_OPAQUE_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_OK);
+    assert_memory_equal(reply_payload, "abc", 3);
+
+    assert_int_equal(sel4ft_rpc_call(&client, OP_UNKNOWN, 0, NULL, 0, &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_UNKNOWN_OPERATION);
+    assert_null(seen.payload);
+    assert_null(seen.shared_payload);
+    assert_int_equal(seen.calls, 2);
+
+    set_two_u32(1, 2);
+    assert_int_equal(sel4ft_rpc_call(&client, OP_ADD, 8, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(reply.status, SEL4FT_RPC_TOO_LARGE);
+    assert_int_equal(reply.length, 0);
+    assert_int_equal(seen.calls, 2);
+    assert_int_equal(server.requests, 3);
+}
+
+/* Hostile requests: forged labels and registers, bypassing the client */
+
+/* Make a PPC as a client would, with this label, count and registers, and check the server refused it. */
+static void assert_rejected_with(uint64_t label, uint32_t count, uint64_t mr0, uint64_t mr1, uint32_t status)
 {
     uint8_t before[REGION_SIZE];
     memcpy(before, region, sizeof(before));
     uint64_t requests = server.requests;
     uint64_t rejected = server.rejected;
-    sel4ft_os_mr_set(0, 0xdead);
-    sel4ft_os_mr_set(1, 0xdead);
+    unsigned calls = kernel.calls;
+    sel4ft_os_mr_set(0, mr0);
+    sel4ft_os_mr_set(1, mr1);
 
-    sel4ft_msginfo_t answer = sel4ft_os_ppcall(CHANNEL, (sel4ft_msginfo_t) { label, 0 });
-    assert_int_equal(kernel.calls, 1);
+    sel4ft_msginfo_t answer = sel4ft_os_ppcall(CHANNEL, (sel4ft_msginfo_t) { label, count });
+    assert_int_equal(kernel.calls, calls + 1);
     assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
+    assert_int_equal(answer.count, SEL4FT_RPC_MRS);
     assert_int_equal(sel4ft_os_mr_get(0), status);
     assert_int_equal(sel4ft_os_mr_get(1), server.epoch);
     assert_int_equal(seen.calls, 0);
@@ -755,109 +1023,155 @@ static void assert_rejected(uint64_t label, uint32_t status)
     assert_memory_equal(region, before, sizeof(before));
 }
 
-static void test_hostile_request_bad_magic(void **state)
+static void assert_rejected(uint64_t label, uint32_t status)
 {
-    (void)state;
-    sel4ft_rpc_header_write(region, OP_ECHO, 0, 4, 1, 1);
-    region[3] = 'Q';
-    assert_rejected(SEL4FT_RPC_LABEL_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
+    assert_rejected_with(label, SEL4FT_RPC_MRS, 1, 0, status);
 }
 
-static void test_hostile_request_bad_version(void **state)
+/* The kind of message of protocol version 1 (the header was in the region then) and of a later version. */
+static void test_hostile_request_other_versions(void **state)
 {
     (void)state;
     sel4ft_rpc_header_write(region, OP_ECHO, 0, 4, 1, 1);
-    uint16_t version = 0xffff;
-    memcpy(region + offsetof(sel4ft_rpc_header_t, version), &version, sizeof(version));
-    assert_rejected(SEL4FT_RPC_LABEL_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
+    assert_rejected(0x5f401, SEL4FT_RPC_BAD_MESSAGE);
+    assert_rejected(sel4ft_rpc_label(0x5f01u | (1u << 4), OP_ECHO, 4), SEL4FT_RPC_BAD_MESSAGE);
+    assert_rejected(sel4ft_rpc_label(0x5f01u | ((SEL4FT_RPC_VERSION + 1) << 4), OP_ECHO, 4), SEL4FT_RPC_BAD_MESSAGE);
+    /* The same request with this version's kind is served. */
+    sel4ft_os_mr_set(0, 1);
+    sel4ft_os_mr_set(1, 0);
+    sel4ft_msginfo_t answer
+        = sel4ft_os_ppcall(CHANNEL, (sel4ft_msginfo_t) { sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, 4), 2 });
+    assert_int_equal(answer.label, sel4ft_rpc_label(SEL4FT_RPC_KIND_REPLY, OP_ECHO, 4));
 }
 
 static void test_hostile_request_huge_length(void **state)
 {
     (void)state;
-    sel4ft_rpc_header_write(region, OP_ECHO, 0, UINT32_MAX, 1, 1);
-    assert_rejected(SEL4FT_RPC_LABEL_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
+    assert_rejected(sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, SEL4FT_RPC_LABEL_LENGTH_MASK),
+                    SEL4FT_RPC_BAD_MESSAGE);
 }
 
 static void test_hostile_request_length_one_past_capacity(void **state)
 {
     (void)state;
-    sel4ft_rpc_header_write(region, OP_ECHO, 0, CAPACITY + 1, 1, 1);
-    assert_rejected(SEL4FT_RPC_LABEL_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
+    assert_rejected(sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, CAPACITY + 1), SEL4FT_RPC_BAD_MESSAGE);
 }
 
-static void test_hostile_request_nonzero_status(void **state)
+static void test_hostile_request_register_count(void **state)
 {
     (void)state;
-    sel4ft_rpc_header_write(region, OP_ECHO, SEL4FT_RPC_OK + 1, 4, 1, 1);
-    assert_rejected(SEL4FT_RPC_LABEL_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
+    uint64_t label = sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, 4);
+    static const uint32_t counts[] = { 0, 1, 3, 4, SEL4FT_OS_MAX_MRS };
+    for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
+        assert_rejected_with(label, counts[i], 1, 0, SEL4FT_RPC_BAD_MESSAGE);
+    }
+}
+
+/* An epoch no incarnation can have (above 32 bits) is just another stale one: refused before the handler, with the
+ * server's epoch, so the client learns it. */
+static void test_hostile_request_epoch_too_large(void **state)
+{
+    (void)state;
+    static const uint64_t epochs[] = { SEL4FT_RPC_EPOCH_MAX + 1, (1ull << 32) | 1, UINT64_MAX };
+    for (size_t i = 0; i < ARRAY_SIZE(epochs); i++) {
+        sel4ft_os_mr_set(0, 5);
+        sel4ft_os_mr_set(1, epochs[i]);
+        sel4ft_msginfo_t answer = sel4ft_os_ppcall(
+            CHANNEL, (sel4ft_msginfo_t) { sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, 4), SEL4FT_RPC_MRS });
+        assert_int_equal(answer.label, sel4ft_rpc_label(SEL4FT_RPC_KIND_REPLY, OP_ECHO, 0));
+        assert_int_equal(sel4ft_os_mr_get(0), 5);
+        assert_int_equal(sel4ft_os_mr_get(1), SEL4FT_RPC_STALE_EPOCH | (server.epoch << 32));
+    }
+    assert_int_equal(seen.calls, 0);
+    assert_int_equal(server.rejected, 0);
+}
+
+/* Bits above the 52 a seL4 label holds (the Linux port carries 64): not a request either. */
+static void test_hostile_request_label_high_bits(void **state)
+{
+    (void)state;
+    uint64_t label = sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, 4);
+    assert_rejected(label | (1ull << 52), SEL4FT_RPC_BAD_MESSAGE);
+    assert_rejected(label | (1ull << 63), SEL4FT_RPC_BAD_MESSAGE);
 }
 
 static void test_request_with_wrong_label(void **state)
 {
     (void)state;
-    /* A well-formed header does not make up for a label that is not a request. */
-    sel4ft_rpc_header_write(region, OP_ECHO, 0, 4, 1, 1);
-    assert_rejected(SEL4FT_RPC_LABEL_REPLY, SEL4FT_RPC_BAD_MESSAGE);
-
-    memset(&kernel, 0, sizeof(kernel));
+    /* A well-formed header does not make up for a kind that is not a request. */
+    assert_rejected(sel4ft_rpc_label(SEL4FT_RPC_KIND_REPLY, OP_ECHO, 4), SEL4FT_RPC_BAD_MESSAGE);
+    assert_rejected(SEL4FT_RPC_LABEL_REJECT, SEL4FT_RPC_BAD_MESSAGE);
     assert_rejected(0, SEL4FT_RPC_BAD_MESSAGE);
-
-    memset(&kernel, 0, sizeof(kernel));
     assert_rejected(0x1234, SEL4FT_RPC_BAD_MESSAGE);
+    assert_rejected((uint64_t)SEL4FT_RPC_KIND_REQUEST, SEL4FT_RPC_BAD_MESSAGE);
 }
 
 static void test_hostile_request_random_headers(void **state)
 {
     (void)state;
-    /* Random headers, some made nearly valid: the server never crashes and runs the handler only on valid ones. */
+    /* Random labels and registers, some made nearly valid: the server never crashes and runs the handler only on
+     * valid ones. The region is garbage too. */
     uint64_t x = 0x9e3779b97f4a7c15ull;
-    for (unsigned i = 0; i < 2000; i++) {
-        for (size_t j = 0; j < HEADER_SIZE; j++) {
+    for (size_t j = 0; j < sizeof(region); j++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        region[j] = (uint8_t)x;
+    }
+    for (unsigned i = 0; i < 4000; i++) {
+        uint64_t words[4];
+        for (size_t j = 0; j < ARRAY_SIZE(words); j++) {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            region[j] = (uint8_t)x;
+            words[j] = x;
         }
+        uint64_t label = words[0];
+        uint32_t count = (uint32_t)(words[3] % 4);
+        uint64_t mr0 = words[1];
+        uint64_t mr1 = words[2];
         if (i % 2 == 0) {
-            uint32_t magic = SEL4FT_RPC_MAGIC;
-            uint16_t version = SEL4FT_RPC_VERSION;
-            memcpy(region, &magic, sizeof(magic));
-            memcpy(region + 4, &version, sizeof(version));
+            /* This version's request kind, 52 bits. */
+            label = ((uint64_t)SEL4FT_RPC_KIND_REQUEST << SEL4FT_RPC_LABEL_KIND_SHIFT)
+                | (label & ((1ull << SEL4FT_RPC_LABEL_KIND_SHIFT) - 1));
         }
         if (i % 4 == 0) {
-            uint32_t status = 0;
-            memcpy(region + 8, &status, sizeof(status));
+            count = SEL4FT_RPC_MRS;
         }
         if (i % 8 == 0) {
             /* Lengths around the capacity, some just past it. */
-            uint32_t length = (uint32_t)(x % (CAPACITY + 64));
-            memcpy(region + 12, &length, sizeof(length));
+            label = (label & ~(uint64_t)SEL4FT_RPC_LABEL_LENGTH_MASK) | (words[3] % (CAPACITY + 64));
         }
         if (i % 16 == 0) {
-            uint64_t epoch = i % 32 == 0 ? 0 : server.epoch;
-            memcpy(region + 24, &epoch, sizeof(epoch));
+            mr1 = i % 32 == 0 ? 0 : server.epoch;
+        } else if (i % 16 == 8) {
+            mr1 &= SEL4FT_RPC_EPOCH_MAX;
         }
-        sel4ft_rpc_header_t header;
-        memcpy(&header, region, sizeof(header));
-        bool valid = header.magic == SEL4FT_RPC_MAGIC && header.version == SEL4FT_RPC_VERSION && header.status == 0
-            && header.length <= CAPACITY;
-        bool fresh = header.epoch == 0 || header.epoch == server.epoch;
+        bool valid = label >> SEL4FT_RPC_LABEL_KIND_SHIFT == SEL4FT_RPC_KIND_REQUEST && count == SEL4FT_RPC_MRS
+            && (label & SEL4FT_RPC_LABEL_LENGTH_MASK) <= CAPACITY;
+        bool fresh = mr1 == 0 || mr1 == server.epoch;
 
         unsigned calls = seen.calls;
-        sel4ft_msginfo_t answer = sel4ft_os_ppcall(CHANNEL, (sel4ft_msginfo_t) { SEL4FT_RPC_LABEL_REQUEST, 0 });
+        sel4ft_os_mr_set(0, mr0);
+        sel4ft_os_mr_set(1, mr1);
+        sel4ft_msginfo_t answer = sel4ft_os_ppcall(CHANNEL, (sel4ft_msginfo_t) { label, count });
         if (!valid) {
             assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
             assert_int_equal(sel4ft_os_mr_get(0), SEL4FT_RPC_BAD_MESSAGE);
             assert_int_equal(seen.calls, calls);
         } else {
-            assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REPLY);
+            assert_int_equal(answer.label >> SEL4FT_RPC_LABEL_KIND_SHIFT, SEL4FT_RPC_KIND_REPLY);
+            assert_int_equal(answer.count, SEL4FT_RPC_MRS);
             assert_int_equal(seen.calls, calls + (fresh ? 1 : 0));
-            sel4ft_rpc_header_t reply;
-            assert_int_equal(sel4ft_rpc_header_read(region, REGION_SIZE, &reply), 0);
-            assert_int_equal(reply.request_id, header.request_id);
+            /* The reply is well formed: this request's id and opcode, a length the region holds, a valid status. */
+            assert_int_equal(sel4ft_os_mr_get(0), mr0);
+            assert_int_equal((answer.label >> SEL4FT_RPC_LABEL_OPCODE_SHIFT) & 0xffff,
+                             (label >> SEL4FT_RPC_LABEL_OPCODE_SHIFT) & 0xffff);
+            assert_true((answer.label & SEL4FT_RPC_LABEL_LENGTH_MASK) <= CAPACITY);
+            assert_true(sel4ft_rpc_status_valid((uint32_t)sel4ft_os_mr_get(1)));
+            assert_int_equal(sel4ft_os_mr_get(1) >> 32, server.epoch);
             if (!fresh) {
-                assert_int_equal(reply.status, SEL4FT_RPC_STALE_EPOCH);
+                assert_int_equal((uint32_t)sel4ft_os_mr_get(1), SEL4FT_RPC_STALE_EPOCH);
             }
         }
     }
@@ -887,8 +1201,12 @@ static void test_no_region(void **state)
     /* Channels beyond the table are refused the same way, without reading past it. */
     static const sel4ft_channel_t beyond[] = { SEL4FT_OS_MAX_CHANNEL + 1, 1000, UINT32_MAX };
     for (size_t i = 0; i < ARRAY_SIZE(beyond); i++) {
-        sel4ft_msginfo_t answer
-            = sel4ft_rpc_server_handle(&server, beyond[i], (sel4ft_msginfo_t) { SEL4FT_RPC_LABEL_REQUEST, 0 });
+        sel4ft_msginfo_t answer = sel4ft_rpc_server_handle(
+            &server, beyond[i], (sel4ft_msginfo_t) { sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, 0), 2 });
+        assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
+        assert_int_equal(sel4ft_os_mr_get(0), SEL4FT_RPC_NO_REGION);
+        answer = sel4ft_rpc_server_handle_with(&server, beyond[i],
+            (sel4ft_msginfo_t) { sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, 0), 2 }, service, &seen);
         assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
         assert_int_equal(sel4ft_os_mr_get(0), SEL4FT_RPC_NO_REGION);
     }
@@ -921,13 +1239,13 @@ static void test_stale_epoch_after_restart(void **state)
     assert_int_equal(reply.epoch, 2);
     assert_int_equal(reply.request_id, id);
     assert_int_equal(client.epoch, 2);
-    /* The request was not applied. */
+    /* The request named epoch 1 in its second register, and was not applied. */
     assert_int_equal(seen.calls, 1);
     assert_all_canary(reply_payload, sizeof(reply_payload));
 
     /* Retry under the same id, with the payload written again. */
     set_payload("two", 3);
-    assert_int_equal(sel4ft_rpc_call_id(&client, id, OP_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), 0);
+    assert_int_equal(sel4ft_rpc_retry(&client, OP_ECHO, 3, reply_payload, sizeof(reply_payload), &reply), 0);
     assert_int_equal(reply.status, SEL4FT_RPC_OK);
     assert_int_equal(reply.request_id, id);
     assert_int_equal(reply.epoch, 2);
@@ -948,15 +1266,20 @@ static void test_new_client_adopts_epoch(void **state)
     (void)state;
     sel4ft_rpc_reply_t reply;
 
-    /* A client that has seen no epoch (0) is served by any incarnation. */
-    assert_int_equal(sel4ft_rpc_server_init(&server, service, &seen, 7, scratch, sizeof(scratch)), 0);
+    /* A client that has seen no epoch (0) is served by any incarnation, up to the largest epoch. */
+    assert_int_equal(sel4ft_rpc_server_init(&server, service, &seen, SEL4FT_RPC_EPOCH_MAX, scratch, sizeof(scratch)),
+                     0);
     assert_int_equal(sel4ft_rpc_server_attach(&server, CHANNEL, region, sizeof(region)), 0);
     assert_int_equal(client.epoch, 0);
 
     assert_int_equal(sel4ft_rpc_call(&client, OP_UNKNOWN, 0, NULL, 0, &reply), 0);
-    assert_int_equal(reply.epoch, 7);
-    assert_int_equal(client.epoch, 7);
+    assert_int_equal(reply.epoch, SEL4FT_RPC_EPOCH_MAX);
+    assert_int_equal(client.epoch, SEL4FT_RPC_EPOCH_MAX);
     assert_int_equal(seen.calls, 1);
+    /* And then names it. */
+    assert_int_equal(sel4ft_rpc_call(&client, OP_UNKNOWN, 0, NULL, 0, &reply), 0);
+    assert_int_equal(kernel.message.count, SEL4FT_RPC_MRS);
+    assert_int_equal(seen.calls, 2);
 }
 
 static void test_old_epoch_from_newer_client_refused(void **state)
@@ -976,8 +1299,10 @@ static void test_old_epoch_from_newer_client_refused(void **state)
 
 enum hostile_mode {
     HOSTILE_NONE, /* a correct reply, to show the hook itself works */
-    HOSTILE_BAD_MAGIC,
-    HOSTILE_BAD_VERSION,
+    HOSTILE_OLD_VERSION,      /* version 1's reply label */
+    HOSTILE_OTHER_VERSION,    /* a reply kind of another version */
+    HOSTILE_REGISTER_COUNT,   /* a reply label with three registers */
+    HOSTILE_NO_REGISTERS,     /* a reply label with none */
     HOSTILE_WRONG_ID,
     HOSTILE_WRONG_OPCODE,
     HOSTILE_HUGE_LENGTH,
@@ -988,6 +1313,8 @@ enum hostile_mode {
     HOSTILE_REJECT_RESTARTED,
     HOSTILE_REJECT_STALE,
     HOSTILE_REJECT_OTHER,
+    HOSTILE_REJECT_COUNT,     /* a refusal with three registers */
+    HOSTILE_REJECT_FIELDS,    /* a refusal kind with an opcode and a length in its label */
     HOSTILE_REPLY_STALE,
     HOSTILE_RESERVED_STATUS,  /* a well-formed reply whose status lies in the library's reserved range */
     HOSTILE_SERVICE_STATUS,   /* a well-formed reply with a service's own status */
@@ -1000,7 +1327,21 @@ static enum hostile_mode hostile_mode;
 #define HOSTILE_NEW_EPOCH 9u
 #define HOSTILE_REPLY     "RRRRRRRR"
 
-/* Reads the client's request, then writes a reply broken in one way. */
+static sel4ft_msginfo_t hostile_reply(uint16_t opcode, uint32_t length, uint64_t id, uint32_t status, uint64_t epoch)
+{
+    sel4ft_os_mr_set(0, id);
+    sel4ft_os_mr_set(1, status | (epoch << 32));
+    return (sel4ft_msginfo_t) { sel4ft_rpc_label(SEL4FT_RPC_KIND_REPLY, opcode, length), SEL4FT_RPC_MRS };
+}
+
+static sel4ft_msginfo_t hostile_reject(uint64_t status, uint64_t epoch)
+{
+    sel4ft_os_mr_set(0, status);
+    sel4ft_os_mr_set(1, epoch);
+    return (sel4ft_msginfo_t) { SEL4FT_RPC_LABEL_REJECT, SEL4FT_RPC_MRS };
+}
+
+/* Reads the client's request from its label and registers, then answers broken in one way. */
 static sel4ft_msginfo_t hostile_ppcall(void *context, sel4ft_channel_t channel, sel4ft_msginfo_t message)
 {
     (void)context;
@@ -1008,70 +1349,58 @@ static sel4ft_msginfo_t hostile_ppcall(void *context, sel4ft_channel_t channel, 
     kernel.channel = channel;
     kernel.message = message;
 
-    sel4ft_rpc_header_t request;
-    memcpy(&request, region, sizeof(request));
-    uint64_t id = request.request_id;
-    uint16_t opcode = request.opcode;
-    const sel4ft_msginfo_t reply_tag = { SEL4FT_RPC_LABEL_REPLY, 0 };
-    const sel4ft_msginfo_t reject_tag = { SEL4FT_RPC_LABEL_REJECT, 2 };
-
-    memcpy(region + HEADER_SIZE, HOSTILE_REPLY, 8);
-    sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_OK, 8, id, HOSTILE_EPOCH);
+    uint64_t id = sel4ft_os_mr_get(0);
+    uint16_t opcode = (uint16_t)(message.label >> SEL4FT_RPC_LABEL_OPCODE_SHIFT);
+    memcpy(region + CAPACITY, HOSTILE_REPLY, 8);
+    sel4ft_msginfo_t good = hostile_reply(opcode, 8, id, SEL4FT_RPC_OK, HOSTILE_EPOCH);
     switch (hostile_mode) {
     case HOSTILE_NONE:
-        return reply_tag;
-    case HOSTILE_BAD_MAGIC:
-        region[0] = 'X';
-        return reply_tag;
-    case HOSTILE_BAD_VERSION:
-        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_OK, 8, id, HOSTILE_EPOCH);
-        region[offsetof(sel4ft_rpc_header_t, version)] = 77;
-        return reply_tag;
+        return good;
+    case HOSTILE_OLD_VERSION:
+        return (sel4ft_msginfo_t) { 0x5f402, SEL4FT_RPC_MRS };
+    case HOSTILE_OTHER_VERSION:
+        return (sel4ft_msginfo_t) { sel4ft_rpc_label(0x5f02u | ((SEL4FT_RPC_VERSION + 1) << 4), opcode, 8),
+                                    SEL4FT_RPC_MRS };
+    case HOSTILE_REGISTER_COUNT:
+        return (sel4ft_msginfo_t) { good.label, SEL4FT_RPC_MRS + 1 };
+    case HOSTILE_NO_REGISTERS:
+        return (sel4ft_msginfo_t) { good.label, 0 };
     case HOSTILE_WRONG_ID:
-        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_OK, 8, id + 1, HOSTILE_EPOCH);
-        return reply_tag;
+        return hostile_reply(opcode, 8, id + 1, SEL4FT_RPC_OK, HOSTILE_EPOCH);
     case HOSTILE_WRONG_OPCODE:
-        sel4ft_rpc_header_write(region, (uint16_t)(opcode + 1), SEL4FT_RPC_OK, 8, id, HOSTILE_EPOCH);
-        return reply_tag;
+        return hostile_reply((uint16_t)(opcode + 1), 8, id, SEL4FT_RPC_OK, HOSTILE_EPOCH);
     case HOSTILE_HUGE_LENGTH:
-        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_OK, UINT32_MAX, id, HOSTILE_EPOCH);
-        return reply_tag;
+        return hostile_reply(opcode, SEL4FT_RPC_LABEL_LENGTH_MASK, id, SEL4FT_RPC_OK, HOSTILE_EPOCH);
     case HOSTILE_LENGTH_PAST_REGION:
-        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_OK, CAPACITY + 1, id, HOSTILE_EPOCH);
-        return reply_tag;
+        return hostile_reply(opcode, CAPACITY + 1, id, SEL4FT_RPC_OK, HOSTILE_EPOCH);
     case HOSTILE_LABEL_ZERO:
         return (sel4ft_msginfo_t) { 0, 0 };
     case HOSTILE_LABEL_UNKNOWN:
-        return (sel4ft_msginfo_t) { 0x5f4ff, 0 };
+        return (sel4ft_msginfo_t) { 0x5f4ff, SEL4FT_RPC_MRS };
     case HOSTILE_LABEL_REQUEST:
-        return (sel4ft_msginfo_t) { SEL4FT_RPC_LABEL_REQUEST, 0 };
+        return (sel4ft_msginfo_t) { sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, opcode, 8), SEL4FT_RPC_MRS };
     case HOSTILE_REJECT_RESTARTED:
-        sel4ft_os_mr_set(0, SEL4FT_RPC_PEER_RESTARTED);
-        sel4ft_os_mr_set(1, HOSTILE_NEW_EPOCH);
-        return reject_tag;
+        return hostile_reject(SEL4FT_RPC_PEER_RESTARTED, HOSTILE_NEW_EPOCH);
     case HOSTILE_REJECT_STALE:
-        sel4ft_os_mr_set(0, SEL4FT_RPC_STALE_EPOCH);
-        sel4ft_os_mr_set(1, HOSTILE_NEW_EPOCH);
-        return reject_tag;
+        return hostile_reject(SEL4FT_RPC_STALE_EPOCH, HOSTILE_NEW_EPOCH);
     case HOSTILE_REJECT_OTHER:
-        sel4ft_os_mr_set(0, SEL4FT_RPC_BAD_MESSAGE);
-        sel4ft_os_mr_set(1, HOSTILE_EPOCH);
-        return reject_tag;
+        return hostile_reject(SEL4FT_RPC_BAD_MESSAGE, HOSTILE_EPOCH);
+    case HOSTILE_REJECT_COUNT:
+        hostile_reject(SEL4FT_RPC_PEER_RESTARTED, HOSTILE_NEW_EPOCH);
+        return (sel4ft_msginfo_t) { SEL4FT_RPC_LABEL_REJECT, SEL4FT_RPC_MRS + 1 };
+    case HOSTILE_REJECT_FIELDS:
+        hostile_reject(SEL4FT_RPC_PEER_RESTARTED, HOSTILE_NEW_EPOCH);
+        return (sel4ft_msginfo_t) { sel4ft_rpc_label(SEL4FT_RPC_KIND_REJECT, opcode, 8), SEL4FT_RPC_MRS };
     case HOSTILE_REPLY_STALE:
-        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_STALE_EPOCH, 8, id, HOSTILE_NEW_EPOCH);
-        return reply_tag;
+        return hostile_reply(opcode, 8, id, SEL4FT_RPC_STALE_EPOCH, HOSTILE_NEW_EPOCH);
     case HOSTILE_RESERVED_STATUS:
-        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_STATUS_SERVICE_FIRST - 1, 8, id, HOSTILE_EPOCH);
-        return reply_tag;
+        return hostile_reply(opcode, 8, id, SEL4FT_RPC_STATUS_SERVICE_FIRST - 1, HOSTILE_EPOCH);
     case HOSTILE_SERVICE_STATUS:
-        sel4ft_rpc_header_write(region, opcode, SEL4FT_RPC_STATUS_SERVICE_FIRST + 42, 8, id, HOSTILE_EPOCH);
-        return reply_tag;
+        return hostile_reply(opcode, 8, id, SEL4FT_RPC_STATUS_SERVICE_FIRST + 42, HOSTILE_EPOCH);
     case HOSTILE_REJECT_SERVICE:
-        sel4ft_os_mr_set(0, SEL4FT_RPC_STATUS_SERVICE_FIRST);
-        sel4ft_os_mr_set(1, HOSTILE_EPOCH);
-        return reject_tag;
+        return hostile_reject(SEL4FT_RPC_STATUS_SERVICE_FIRST, HOSTILE_EPOCH);
     }
-    return reply_tag;
+    return good;
 }
 
 static int hostile_setup(void **state)
@@ -1093,7 +1422,7 @@ static int hostile_call(enum hostile_mode mode, sel4ft_rpc_reply_t *reply)
 
     set_payload("request", 7);
     int err = sel4ft_rpc_call(&client, OP_ECHO, 7, reply_payload, sizeof(reply_payload), reply);
-    assert_int_equal(kernel.message.label, SEL4FT_RPC_LABEL_REQUEST);
+    assert_int_equal(kernel.message.label, sel4ft_rpc_label(SEL4FT_RPC_KIND_REQUEST, OP_ECHO, 7));
     if (err == 0 && reply->length != 0) {
         assert_memory_equal(reply_payload, HOSTILE_REPLY, reply->length);
     } else {
@@ -1122,10 +1451,12 @@ static void test_hostile_server_malformed_reply(void **state)
 {
     (void)state;
     sel4ft_rpc_reply_t reply;
-    assert_int_equal(hostile_call(HOSTILE_BAD_MAGIC, &reply), -SEL4FT_EBADMSG);
-    assert_int_equal(hostile_call(HOSTILE_BAD_VERSION, &reply), -SEL4FT_EBADMSG);
+    assert_int_equal(hostile_call(HOSTILE_REGISTER_COUNT, &reply), -SEL4FT_EBADMSG);
+    assert_int_equal(hostile_call(HOSTILE_NO_REGISTERS, &reply), -SEL4FT_EBADMSG);
     assert_int_equal(hostile_call(HOSTILE_HUGE_LENGTH, &reply), -SEL4FT_EBADMSG);
     assert_int_equal(hostile_call(HOSTILE_LENGTH_PAST_REGION, &reply), -SEL4FT_EBADMSG);
+    assert_int_equal(hostile_call(HOSTILE_REJECT_COUNT, &reply), -SEL4FT_EBADMSG);
+    assert_int_equal(hostile_call(HOSTILE_REJECT_FIELDS, &reply), -SEL4FT_EBADMSG);
     assert_int_equal(client.epoch, 0);
 }
 
@@ -1160,6 +1491,8 @@ static void test_hostile_server_wrong_label(void **state)
     assert_int_equal(hostile_call(HOSTILE_LABEL_ZERO, &reply), -SEL4FT_EPEER);
     assert_int_equal(hostile_call(HOSTILE_LABEL_UNKNOWN, &reply), -SEL4FT_EPEER);
     assert_int_equal(hostile_call(HOSTILE_LABEL_REQUEST, &reply), -SEL4FT_EPEER);
+    assert_int_equal(hostile_call(HOSTILE_OLD_VERSION, &reply), -SEL4FT_EPEER);
+    assert_int_equal(hostile_call(HOSTILE_OTHER_VERSION, &reply), -SEL4FT_EPEER);
     assert_int_equal(client.epoch, 0);
 }
 
@@ -1230,7 +1563,7 @@ static void test_server_restarted_reply(void **state)
 
     sel4ft_msginfo_t answer = sel4ft_rpc_server_restarted(&server);
     assert_int_equal(answer.label, SEL4FT_RPC_LABEL_REJECT);
-    assert_int_equal(answer.count, 2);
+    assert_int_equal(answer.count, SEL4FT_RPC_MRS);
     assert_int_equal(sel4ft_os_mr_get(0), SEL4FT_RPC_PEER_RESTARTED);
     assert_int_equal(sel4ft_os_mr_get(1), 6);
     /* Only the two registers of the reply are set; the region and the handler are left alone. */
@@ -1356,13 +1689,12 @@ static void test_retry_uses_the_last_id(void **state)
     assert_int_equal(sel4ft_rpc_client_init(&c, own, sizeof(own), 1, 0), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_rpc_client_init(&c, own, sizeof(own), 1, 40), 0);
     assert_int_equal(sel4ft_rpc_retry(&c, 1, 0, NULL, 0, &r), -SEL4FT_EINVAL);
-    /* No server on the port: the call fails, but it was sent under id 40. */
+    /* No server on the port: the call fails, but it was sent under id 40, in the first register. */
     assert_int_equal(sel4ft_rpc_call(&c, 1, 0, NULL, 0, &r), -SEL4FT_EPEER);
     assert_int_equal(c.last_request_id, 40);
+    sel4ft_os_mr_set(0, 0);
     assert_int_equal(sel4ft_rpc_retry(&c, 1, 0, NULL, 0, &r), -SEL4FT_EPEER);
-    sel4ft_rpc_header_t header;
-    assert_int_equal(sel4ft_rpc_header_read(own, sizeof(own), &header), 0);
-    assert_int_equal(header.request_id, 40);
+    assert_int_equal(sel4ft_os_mr_get(0), 40);
     assert_int_equal(c.next_request_id, 41);
 }
 
@@ -1374,13 +1706,17 @@ int main(void)
         TEST(test_header_read_bad_magic_and_version),
         TEST(test_header_read_length_limit),
         TEST(test_header_read_invalid_arguments),
+        TEST(test_capacity),
         TEST(test_client_init),
         TEST(test_client_init_invalid),
         TEST(test_server_init),
         TEST(test_server_init_invalid),
+        TEST(test_server_declare_opaque),
         TEST(test_server_attach_invalid),
         TEST(test_call_echo),
+        TEST(test_header_not_in_region),
         TEST(test_call_add),
+        TEST(test_call_through_inline_handler),
         TEST(test_call_invalid_argument),
         TEST(test_call_empty_reply_without_buffer),
         TEST(test_call_unknown_operation),
@@ -1392,11 +1728,15 @@ int main(void)
         TEST(test_call_invalid_arguments),
         TEST(test_two_clients_on_separate_channels),
         TEST(test_handler_payload_is_private_copy),
-        TEST(test_hostile_request_bad_magic),
-        TEST(test_hostile_request_bad_version),
+        TEST(test_handler_payload_opaque),
+        TEST(test_request_copy),
+        TEST(test_server_without_buffer),
+        TEST(test_hostile_request_other_versions),
         TEST(test_hostile_request_huge_length),
         TEST(test_hostile_request_length_one_past_capacity),
-        TEST(test_hostile_request_nonzero_status),
+        TEST(test_hostile_request_register_count),
+        TEST(test_hostile_request_epoch_too_large),
+        TEST(test_hostile_request_label_high_bits),
         TEST(test_request_with_wrong_label),
         TEST(test_hostile_request_random_headers),
         TEST(test_no_region),

@@ -131,7 +131,7 @@ static uint32_t add(uint32_t i, uint64_t id, uint32_t slot, int64_t delta, int64
 {
     add_t *payload = sel4ft_rpc_client_payload(&rpc[i]);
     *payload = (add_t){ slot, 0, delta };
-    sel4ft_rpc_reply_t reply;
+    sel4ft_rpc_reply_t reply = { 0 }; /* set only by a call that returns 0 (or -SEL4FT_ESTALE) */
     int64_t answer = -1;
     assert_int_equal(sel4ft_rpc_call_id(&rpc[i], id, OP_ADD, sizeof(*payload), &answer, sizeof(answer), &reply), 0);
     if (value != NULL) {
@@ -143,7 +143,7 @@ static uint32_t add(uint32_t i, uint64_t id, uint32_t slot, int64_t delta, int64
 static int64_t get(uint32_t i, uint32_t slot)
 {
     *(uint32_t *)sel4ft_rpc_client_payload(&rpc[i]) = slot;
-    sel4ft_rpc_reply_t reply;
+    sel4ft_rpc_reply_t reply = { 0 };
     int64_t answer = -1;
     assert_int_equal(sel4ft_rpc_call(&rpc[i], OP_GET, sizeof(uint32_t), &answer, sizeof(answer), &reply), 0);
     assert_int_equal(reply.status, SEL4FT_RPC_OK);

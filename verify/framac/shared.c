@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "__fc_builtin.h"
 #include "window.h"
@@ -80,6 +81,31 @@ void sel4ft_verify_store_u64(uint64_t *p, uint64_t v)
 uint64_t sel4ft_load_acquire_u64(const uint64_t *p)
 {
     return sel4ft_verify_load_u64(p);
+}
+
+uint64_t sel4ft_load_relaxed_u64(const uint64_t *p)
+{
+    return sel4ft_verify_load_u64(p);
+}
+
+uint16_t sel4ft_load_relaxed_u16(const uint16_t *p)
+{
+    window_offset(p, sizeof(*p), sizeof(*p));
+    return (uint16_t)Frama_C_unsigned_int_interval(0, UINT16_MAX);
+}
+
+int sel4ft_verify_private_copy;
+
+/* The port's copy (lib/port/linux is not analysed): out of the shared window, as the copy model above; out of
+ * private memory (a server's buffer: the driver says so), a checked memcpy. */
+void sel4ft_os_copy(void *destination, const void *source, size_t length)
+{
+    if (!sel4ft_verify_private_copy) {
+        sel4ft_verify_copy_from_shared(destination, source, length);
+    } else if (length != 0) {
+        //@ assert private_source: \valid_read((const char *)source + (0 .. length - 1));
+        memcpy(destination, source, length);
+    }
 }
 
 void sel4ft_store_release_u64(uint64_t *p, uint64_t v)

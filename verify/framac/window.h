@@ -13,3 +13,6 @@
 
 /* The size of the region a driver placed there (set before each call). */
 extern size_t sel4ft_verify_window_size;
+
+/* Non-zero while a driver copies out of private memory with sel4ft_os_copy() (its model reads the window else). */
+extern int sel4ft_verify_private_copy;

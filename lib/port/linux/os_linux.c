@@ -8,6 +8,7 @@
 
 #define _POSIX_C_SOURCE 200809L
 
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +32,13 @@ void sel4ft_os_linux_set_hooks(const sel4ft_os_linux_hooks_t *new_hooks)
 void sel4ft_os_linux_set_name(const char *name)
 {
     pd_name = name != NULL ? name : "host";
+}
+
+void sel4ft_os_copy(void *destination, const void *source, size_t length)
+{
+    if (length != 0) {
+        memcpy(destination, source, length);
+    }
 }
 
 void sel4ft_os_notify(sel4ft_channel_t ch)

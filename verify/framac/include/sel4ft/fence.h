@@ -17,6 +17,8 @@ uint32_t sel4ft_load_acquire_u32(const uint32_t *p);
 void sel4ft_store_release_u32(uint32_t *p, uint32_t v);
 uint32_t sel4ft_load_relaxed_u32(const uint32_t *p);
 void sel4ft_store_relaxed_u32(uint32_t *p, uint32_t v);
+uint16_t sel4ft_load_relaxed_u16(const uint16_t *p);
+uint64_t sel4ft_load_relaxed_u64(const uint64_t *p);
 uint64_t sel4ft_load_acquire_u64(const uint64_t *p);
 void sel4ft_store_release_u64(uint64_t *p, uint64_t v);
 void sel4ft_fence_full(void);

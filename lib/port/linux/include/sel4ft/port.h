@@ -34,6 +34,17 @@ static inline uint32_t sel4ft_msginfo_count(sel4ft_msginfo_t message)
     return message.count;
 }
 
+static inline bool sel4ft_msginfo_matches(sel4ft_msginfo_t message, uint64_t label, uint32_t count)
+{
+    return message.label == label && message.count == count;
+}
+
+static inline bool sel4ft_msginfo_matches_upper(sel4ft_msginfo_t message, uint64_t upper, uint32_t shift,
+                                                uint32_t count)
+{
+    return (message.label >> shift) == upper && message.count == count;
+}
+
 /* The message registers: per thread, so a PPC hook that runs the server in the caller's thread sees the
  * caller's registers, as a seL4 passive server would. */
 extern _Thread_local uint64_t sel4ft_linux_message_registers_[SEL4FT_OS_MAX_MRS];

@@ -31,6 +31,19 @@ static inline uint32_t sel4ft_msginfo_count(sel4ft_msginfo_t message)
     return (uint32_t)microkit_msginfo_get_count(message);
 }
 
+static inline bool sel4ft_msginfo_matches(sel4ft_msginfo_t message, uint64_t label, uint32_t count)
+{
+    return message.words[0] == sel4ft_msginfo_new(label, count).words[0];
+}
+
+/* A tag's word holds the label from bit 12 up, then the capability fields, then the count (bits 0-6). */
+static inline bool sel4ft_msginfo_matches_upper(sel4ft_msginfo_t message, uint64_t upper, uint32_t shift,
+                                                uint32_t count)
+{
+    uint64_t ignored = ((1ull << shift) - 1) << 12;
+    return (message.words[0] & ~ignored) == ((upper << (shift + 12)) | count);
+}
+
 static inline void sel4ft_os_notify(sel4ft_channel_t ch)
 {
     microkit_notify(ch);
@@ -51,6 +64,75 @@ static inline void sel4ft_os_mr_set(uint32_t index, uint64_t value)
 static inline uint64_t sel4ft_os_mr_get(uint32_t index)
 {
     return index < SEL4FT_OS_MAX_MRS ? microkit_mr_get((seL4_Uint8)index) : 0;
+}
+
+/* Load/store pairs of general registers when both sides are 8-byte aligned (PDs build with -mstrict-align, and GCC
+ * does not pair the accesses itself then): 64 bytes an iteration with post-indexed pairs, then 16, 8, then bytes;
+ * bytes only when a side is not aligned. Four registers, few enough that a caller keeps its own values in
+ * caller-saved ones. Written out, also so that no loop is turned into a call. lib/freestanding.c's memcpy is this. */
+static inline void sel4ft_os_copy(void *destination, const void *source, size_t length)
+{
+    unsigned char *d = (unsigned char *)destination;
+    const unsigned char *s = (const unsigned char *)source;
+    uint64_t a, b, c, e;
+
+    if (length == 0) {
+        return;
+    }
+    if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0 && length >= 8) {
+        size_t blocks = length / 64;
+        if (blocks != 0) {
+            __asm__ volatile("1:\n"
+                             "ldp %[a], %[b], [%[s]], #16\n"
+                             "ldp %[c], %[e], [%[s]], #16\n"
+                             "stp %[a], %[b], [%[d]], #16\n"
+                             "stp %[c], %[e], [%[d]], #16\n"
+                             "ldp %[a], %[b], [%[s]], #16\n"
+                             "ldp %[c], %[e], [%[s]], #16\n"
+                             "stp %[a], %[b], [%[d]], #16\n"
+                             "stp %[c], %[e], [%[d]], #16\n"
+                             "subs %[n], %[n], #1\n"
+                             "b.ne 1b\n"
+                             : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [e] "=&r"(e), [s] "+r"(s), [d] "+r"(d),
+                               [n] "+r"(blocks)
+                             :
+                             : "cc", "memory");
+            length &= 63;
+            if (length == 0) {
+                return;
+            }
+        }
+        size_t pairs = length / 16;
+        if (pairs != 0) {
+            __asm__ volatile("1:\n"
+                             "ldp %[a], %[b], [%[s]], #16\n"
+                             "stp %[a], %[b], [%[d]], #16\n"
+                             "subs %[n], %[n], #1\n"
+                             "b.ne 1b\n"
+                             : [a] "=&r"(a), [b] "=&r"(b), [s] "+r"(s), [d] "+r"(d), [n] "+r"(pairs)
+                             :
+                             : "cc", "memory");
+        }
+        if ((length & 8) != 0) {
+            __asm__ volatile("ldr %[a], [%[s]], #8\n"
+                             "str %[a], [%[d]], #8\n"
+                             : [a] "=&r"(a), [s] "+r"(s), [d] "+r"(d)
+                             :
+                             : "memory");
+        }
+        length &= 7;
+        if (length == 0) {
+            return;
+        }
+    }
+    __asm__ volatile("1:\n"
+                     "ldrb %w[a], [%[s]], #1\n"
+                     "strb %w[a], [%[d]], #1\n"
+                     "subs %[n], %[n], #1\n"
+                     "b.ne 1b\n"
+                     : [a] "=&r"(a), [s] "+r"(s), [d] "+r"(d), [n] "+r"(length)
+                     :
+                     : "cc", "memory");
 }
 
 static inline void sel4ft_os_irq_ack(sel4ft_channel_t ch)
