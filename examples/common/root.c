@@ -16,8 +16,7 @@
  *   ROOT_CH_LOGGER             its log ring's channel; setvars log_ring, monitor_heartbeat (the monitor's link,
  *                              read-only)
  * ROOT_MONITOR_BACKOFF_US (a build flag, default 0): the back-off before a second restart of the monitor within ten
- * seconds, doubling up to eight times that (0: restart it at once, every time). ROOT_HEARTBEAT_US (default 100000):
- * the heartbeat period (a hung monitor is found two to three periods after it stopped). */
+ * seconds, doubling up to eight times that (0: restart it at once, every time). */
 
 #include <microkit.h>
 
@@ -27,9 +26,6 @@
 
 #ifndef ROOT_MONITOR_BACKOFF_US
 #define ROOT_MONITOR_BACKOFF_US 0
-#endif
-#ifndef ROOT_HEARTBEAT_US
-#define ROOT_HEARTBEAT_US 100000
 #endif
 
 uintptr_t log_ring, log_ring_size;
@@ -52,10 +48,10 @@ void init(void)
                               .channel = ROOT_CH_MONITOR_SUPERVISE, .priority = MONITOR_PRIORITY }
     };
     sel4ft_monitor_lend_t lend = { ROOT_CHILD_MONITOR, link, ROOT_CH_MONITOR_TIMER };
-    /* A second to serve again after a restart. */
+    /* Heartbeats every 100 ms (a hung monitor is found 200 to 300 ms after it stopped); a second to serve again. */
     sel4ft_monitor_config_t config = {
         .children = &monitor, .child_count = 1, .lend = &lend, .lend_count = 1,
-        .timer = SEL4FT_MONITOR_CHANNEL(ROOT_IRQ_TIMER), .heartbeat_period_us = ROOT_HEARTBEAT_US,
+        .timer = SEL4FT_MONITOR_CHANNEL(ROOT_IRQ_TIMER), .heartbeat_period_us = 100000,
         .recovery_timeout_us = 1000000, .log = { (void *)log_ring, log_ring_size }, .log_channel = ROOT_CH_LOGGER,
     };
     sel4ft_monitor_start(&root, &config);
