@@ -9,6 +9,7 @@ SEL4FT_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 .DEFAULT_GOAL := all
 include $(SEL4FT_DIR)/lib/sel4ft.mk
 include $(SEL4FT_DIR)/examples/sdk.mk
+include $(SEL4FT_DIR)/examples/sddf.mk
 
 BUILD_DIR ?= build
 override BUILD_DIR := $(abspath $(BUILD_DIR))
@@ -16,11 +17,17 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 HOST_CC ?= cc
 EXAMPLE ?= hello
-EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign tree
+EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign tree blk
 # Every system the QEMU tests boot: an example, or example:variant for examples built in variants (the recovery
 # example's scenarios: one source each in examples/recovery/scenarios/).
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
-QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign tree
+# Systems built on sDDF (examples/sddf.mk finds it) are booted only when it is there, in the release they are
+# written for; otherwise they are counted as skipped, never as passed (SDDF_SKIP_REASON says why).
+SDDF_SYSTEMS := blk blk:giveup
+SDDF_USABLE := $(if $(SEL4FT_HAVE_SDDF),$(if $(filter $(SDDF_VERSION),$(SEL4FT_SDDF_RELEASE)),yes))
+QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign tree \
+	$(if $(SDDF_USABLE),$(SDDF_SYSTEMS))
+QEMU_SKIPPED_SYSTEMS := $(if $(SDDF_USABLE),,$(SDDF_SYSTEMS))
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
 QEMU_TIMEOUT ?= 60
@@ -41,15 +48,15 @@ $(call sel4ft_library,$(BUILD_DIR)/host,$(HOST_CC),ar,$(HOST_CFLAGS),$(SEL4FT_LI
 $(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_FLAGS),$(SEL4FT_LINUX_SRCS))
 $(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
-UNIT_TESTS := error fmt logfmt logring rpc fault fault_terse faultmon supervisor checkpoint dedup restart os_linux log \
-	service call monitor
+UNIT_TESTS := error fmt logfmt logring logger rpc fault fault_terse faultmon supervisor checkpoint dedup restart os_linux log \
+	service call monitor inflight driver
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
 .PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench bench-trace \
-	inject inject-seeds inject-smoke examples qemu qemu-test install install-lib install-includes install-examples \
-	print-pd-cflags \
-	docs sdk clean format pd-lib
+	inject inject-seeds inject-smoke blk-inject blk-bench examples qemu qemu-test install install-lib install-includes \
+	install-examples print-pd-cflags \
+	docs sdk sddf clean format pd-lib
 
 all: lib
 
@@ -63,6 +70,7 @@ help:
 	@echo "                    (examples: $(EXAMPLES); counter is the tutorial, examples/counter/README.md)"
 	@echo "  make qemu EXAMPLE=recovery SCENARIO=server_crash   (scenarios: $(RECOVERY_SCENARIOS))"
 	@echo "  make qemu EXAMPLE=campaign   the fault-injection campaign's serial log (INJECT_SEED, INJECTIONS)"
+	@echo "  make qemu EXAMPLE=blk   sDDF's virtio-blk driver crashed mid-I/O and restarted (needs sDDF $(SDDF_VERSION))"
 	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
 	@echo "  make install PREFIX=... DESTDIR=...   PD library and sel4ft-<board>-<config>.pc (several configs side by"
 	@echo "                    side; sel4ft.pc: the last installed), headers, bin/sel4ft-sdf;"
@@ -75,16 +83,20 @@ help:
 	@echo "  make inject       seeded fault-injection campaign on seL4 and Linux, tabulated (INJECT_SEED, INJECTIONS)"
 	@echo "  make inject-seeds the campaign over SEEDS=20 seeds from FIRST_SEED=1, INJECTIONS=3000 each, JOBS=1 at a"
 	@echo "                    time, Linux beside INJECT_LOAD=2 busy loops per processor; a summary across seeds (hours)"
+	@echo "  make blk-inject   driver injections into sDDF's virtio-blk driver under -icount (BLK_INJECT_SEED, BLK_INJECTIONS)"
+	@echo "  make blk-bench    block throughput with a driver crash every 1, 4 and 25 s of virtual time vs none"
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make verify       Frama-C proofs of the shared-memory parsers, Spin model of the log ring (doc/verification.md)"
 	@echo "  make sdf-test     tests of tools/sel4ft-sdf (checks, header, report, diagram of .system files)"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
+	@echo "  make sddf         download sDDF $(SDDF_VERSION) (its release, or git clone --branch $(SDDF_VERSION)) into ./sdk/"
 	@echo "  make docker       build the container image (Debian 12, the packages, the SDK); docker/README.md"
 	@echo "  make docker-check make check inside it on this tree, as you; make docker-shell: a shell there"
 	@echo "  make docker-test  build the image and boot every example in QEMU inside it (skipped without Docker)"
 	@echo "Variables: MICROKIT_SDK MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(MICROKIT_CONFIG)"
 	@echo "           BUILD_DIR=$(BUILD_DIR) TOOLCHAIN=$(TOOLCHAIN) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "SDK: $(if $(SEL4FT_HAVE_SDK),$(MICROKIT_SDK),none found)"
+	@echo "sDDF: $(if $(SDDF_USABLE),$(SDDF),$(SDDF_SKIP_REASON) (the blk example is skipped))"
 
 # Libraries ------------------------------------------------------------------
 
@@ -176,7 +188,12 @@ include $(SEL4FT_DIR)/verify/verify.mk
 
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all.
 CHECK_STAGES := unit install tutorial harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu inject) sdf verify
-QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS)))
+QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS) $(QEMU_SKIPPED_SYSTEMS)))
+SDDF_SKIP_REASON := $(if $(SEL4FT_HAVE_SDDF),the sDDF at $(SDDF) is release '$(SEL4FT_SDDF_RELEASE)' (its \
+	CHANGES.md)$(sel4ft_comma) not $(SDDF_VERSION),$(if $(filter variable,$(SEL4FT_SDDF_FROM)),SDDF=$(SDDF) is not \
+	an sDDF source tree (no include/sddf/blk/queue.h in it),sDDF $(SDDF_VERSION) not found (looked in \
+	\$$SDDF$(sel4ft_comma) $(subst $(sel4ft_space),$(sel4ft_comma) ,$(strip $(SEL4FT_SDDF_CANDIDATES)))))); \
+	make sddf fetches it
 
 check:
 	@rm -rf $(RESULTS_DIR)
@@ -184,6 +201,7 @@ check:
 		$(if $(SEL4FT_HAVE_SDK),qemu-test inject-smoke) sdf-test verify; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
+	$(if $(SEL4FT_HAVE_SDK),$(if $(QEMU_SKIPPED_SYSTEMS),echo "QEMU tests of $(QEMU_SKIPPED_SYSTEMS) SKIPPED: $(SDDF_SKIP_REASON). A skip is not a pass.";)) \
 	echo "== make check summary"; \
 	$(PYTHON) tests/summary.py $(RESULTS_DIR) --expect "$(CHECK_STAGES)" \
 		$(if $(SEL4FT_HAVE_SDK),,--skipped "qemu=$(QEMU_TEST_COUNT) inject=4") && [ $$status -eq 0 ]
@@ -211,6 +229,7 @@ examples: sdk-check
 
 qemu: sdk-check
 	@if [ ! -d examples/$(EXAMPLE) ]; then echo "error: EXAMPLE=$(EXAMPLE) is not one of: $(EXAMPLES)" >&2; exit 1; fi
+	@if [ -n "$(filter $(EXAMPLE),$(SDDF_SYSTEMS))" ]; then $(MAKE) --no-print-directory sddf-check; fi
 	@if [ "$(EXAMPLE)" = recovery ] && [ -z "$(filter $(SCENARIO),$(RECOVERY_SCENARIOS))" ]; then \
 		echo "error: EXAMPLE=recovery needs SCENARIO= one of: $(RECOVERY_SCENARIOS)" >&2; \
 		if [ "$(SCENARIO)" = inject ]; then echo "       the fault-injection campaign is EXAMPLE=campaign" >&2; fi; \
@@ -225,7 +244,8 @@ qemu-test: sdk-check
 		$(shell_system_make) >/dev/null || exit 1; \
 	done; done
 	@$(PYTHON) tests/qemu/qemu_test.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) \
-		--configs "$(QEMU_TEST_CONFIGS)" --systems "$(QEMU_SYSTEMS)" --timeout $(QEMU_TIMEOUT) --results $(RESULTS_DIR)
+		--configs "$(QEMU_TEST_CONFIGS)" --systems "$(QEMU_SYSTEMS)" --timeout $(QEMU_TIMEOUT) --results $(RESULTS_DIR) \
+		$(if $(QEMU_SKIPPED_SYSTEMS),--skip "$(QEMU_SKIPPED_SYSTEMS)" --skip-reason "$(SDDF_SKIP_REASON)")
 
 # Benchmarks -------------------------------------------------------------------
 
@@ -286,6 +306,41 @@ inject-smoke: sdk-check baseline
 		grep -E "^(seed [0-9]+: seL4|seL4 \(|\*\*)" $(BUILD_DIR)/inject-smoke.log; \
 		if [ $$status -ne 0 ]; then echo "inject-smoke FAILED: $(BUILD_DIR)/inject-smoke.log"; fi; exit $$status
 
+# Driver recovery measured (examples/blk; doc/driver-recovery.md) ----------------
+
+BLK_INJECT_SEED ?= 1
+BLK_INJECTIONS ?= 500
+BLK_INJECT_CONFIG ?= release
+BLK_EXAMPLE_DIR = $(BUILD_DIR)/examples/$(MICROKIT_BOARD)
+blk_make = $(MAKE) --no-print-directory -C examples/blk MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
+	TOOLCHAIN=$(TOOLCHAIN) SDDF=$(SDDF)
+
+# Seeded injections into sDDF's virtio-blk driver (null pointers, an unmapped write, undefined instructions, hangs;
+# at random points of I/O) while the client verifies every block, under QEMU -icount: restart at once every time,
+# heartbeats every 20 ms.
+blk-inject: sdk-check sddf-check
+	@n="$(BLK_INJECTIONS)"; s="$(BLK_INJECT_SEED)"; case "$$n$$s" in ''|*[!0-9]*) \
+		echo "error: BLK_INJECTIONS and BLK_INJECT_SEED must be numbers" >&2; exit 1;; esac
+	@$(blk_make) MICROKIT_CONFIG=$(BLK_INJECT_CONFIG) INJECTIONS=$(BLK_INJECTIONS) INJECT_SEED=$(BLK_INJECT_SEED) \
+		POLICY_ALWAYS=1 HEARTBEAT_MS=20 CLIENT_PASSES=1 \
+		BUILD_DIR=$(BLK_EXAMPLE_DIR)/$(BLK_INJECT_CONFIG)/blk-inject-seed$(BLK_INJECT_SEED)-n$(BLK_INJECTIONS) >/dev/null
+	$(PYTHON) bench/blk.py inject --seed $(BLK_INJECT_SEED) --injections $(BLK_INJECTIONS) --config $(BLK_INJECT_CONFIG) \
+		--image $(BLK_EXAMPLE_DIR)/$(BLK_INJECT_CONFIG)/blk-inject-seed$(BLK_INJECT_SEED)-n$(BLK_INJECTIONS)/loader.img \
+		--out-dir $(BUILD_DIR)/blk-inject/seed$(BLK_INJECT_SEED)-n$(BLK_INJECTIONS)
+
+# Block throughput with no driver crash, and with one every 1, 4 and 25 s of virtual time (the guest's instruction
+# count, in the benchmark configuration: examples/blk/pmu.h), each run long enough for several crashes: 10, 5, 2
+# (PERIOD_MS:RUN_MS pairs; the client asks for no crash at or after the end of its run).
+BLK_BENCH_RUNS ?= 0:10000 1000:10500 4000:22000 25000:52000
+blk-bench: sdk-check sddf-check
+	@for run in $(BLK_BENCH_RUNS); do period=$${run%%:*}; length=$${run#*:}; \
+		echo "== building: a crash every $$period ms (0: none), $$length ms of virtual time"; \
+		$(blk_make) MICROKIT_CONFIG=benchmark INJECTIONS=0 CRASH_PERIOD_MS=$$period CLIENT_RUN_MS=$$length \
+			CLIENT_PASSES=1 HEARTBEAT_MS=0 BUILD_DIR=$(BLK_EXAMPLE_DIR)/benchmark/blk-bench-$$period >/dev/null || exit 1; \
+	done
+	$(PYTHON) bench/blk.py overhead --out-dir $(BUILD_DIR)/blk-bench \
+		$(foreach run,$(BLK_BENCH_RUNS),--run $(firstword $(subst :, ,$(run)))=$(BLK_EXAMPLE_DIR)/benchmark/blk-bench-$(firstword $(subst :, ,$(run)))/loader.img)
+
 # Install ----------------------------------------------------------------------
 
 LIBDIR := $(PREFIX)/lib
@@ -322,7 +377,7 @@ install-includes:
 SHAREDIR := $(PREFIX)/share/sel4ft
 install-examples:
 	install -d $(DESTDIR)$(SHAREDIR)/common $(DESTDIR)$(SHAREDIR)/services
-	install -m 644 examples/example.mk examples/sdk.mk $(DESTDIR)$(SHAREDIR)/
+	install -m 644 examples/example.mk examples/sdk.mk examples/sddf.mk $(DESTDIR)$(SHAREDIR)/
 	install -m 644 $(wildcard examples/common/*.[ch]) $(DESTDIR)$(SHAREDIR)/common/
 	install -m 644 $(wildcard services/*.[ch]) $(DESTDIR)$(SHAREDIR)/services/
 
@@ -346,6 +401,29 @@ sdk:
 	fi
 	tar -C sdk -xzf sdk/microkit-sdk.tar.gz && rm sdk/microkit-sdk.tar.gz
 	@test -x sdk/microkit-sdk-$(MICROKIT_SDK_VERSION)/bin/microkit && echo "SDK ready: sdk/microkit-sdk-$(MICROKIT_SDK_VERSION)"
+
+# sDDF, for the examples built on it: the release's source archive, or (where only git gets through) a shallow
+# clone of its tag. Never part of this repository (./sdk/ is ignored).
+SDDF_URL := https://github.com/au-ts/sddf/archive/refs/tags/$(SDDF_VERSION).tar.gz
+SDDF_GIT := https://github.com/au-ts/sddf.git
+sddf:
+	@mkdir -p sdk
+	@if [ -f sdk/sddf-$(SDDF_VERSION)/include/sddf/blk/queue.h ]; then echo "sDDF ready: sdk/sddf-$(SDDF_VERSION)"; exit 0; fi; \
+	echo "Downloading $(SDDF_URL)"; \
+	if curl -fL --connect-timeout 20 -o sdk/sddf.tar.gz "$(SDDF_URL)" && tar -C sdk -xzf sdk/sddf.tar.gz; then \
+		rm -f sdk/sddf.tar.gz; \
+	else \
+		rm -rf sdk/sddf.tar.gz sdk/sddf-$(SDDF_VERSION); \
+		echo "Trying git clone --branch $(SDDF_VERSION) $(SDDF_GIT)"; \
+		if ! git clone -q --depth 1 --branch $(SDDF_VERSION) $(SDDF_GIT) sdk/sddf-$(SDDF_VERSION); then \
+			rm -rf sdk/sddf-$(SDDF_VERSION); \
+			echo "error: could not download sDDF $(SDDF_VERSION) (no internet access?)." >&2; \
+			echo "       Fetch $(SDDF_URL) elsewhere and unpack it into ./sdk/ (as sdk/sddf-$(SDDF_VERSION)) or /opt/," >&2; \
+			echo "       or set SDDF=/path/to/it." >&2; \
+			exit 1; \
+		fi; \
+	fi; \
+	test -f sdk/sddf-$(SDDF_VERSION)/include/sddf/blk/queue.h && echo "sDDF ready: sdk/sddf-$(SDDF_VERSION)"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

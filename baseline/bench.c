@@ -35,9 +35,8 @@
 #include <sel4ft/supervisor.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "engine.h"
-#include "faults.h"
+#include "inject_fault.h"
 #include "log.h"
 #include "shared.h"
 #include "slot.h"
@@ -279,6 +278,16 @@ static void ring_doorbell(void *context, sel4ft_channel_t channel)
     baseline_futex_wake(&log_control->doorbell);
 }
 
+/* A record as a datagram, like a record in a ring: this header (time, level, length), then the text. */
+#define LOG_DGRAM_MAGIC 0x474c4253u /* "SBLG" */
+typedef struct {
+    uint32_t magic;
+    uint16_t level;  /* SEL4FT_LOG_* */
+    uint16_t length; /* <= SEL4FT_LOGRING_TEXT_MAX */
+    uint64_t time;   /* sel4ft_os_ticks() at the sender */
+    char source[16]; /* The sender's name as it claims it, NUL-terminated. */
+} log_datagram_t;
+
 static const char log_text[LOG_TEXT_BYTES + 1] = "bench record: the quick brown fox jumps over the lazy dog 123456";
 _Static_assert(sizeof(log_text) == LOG_TEXT_BYTES + 1, "record text length");
 
@@ -398,9 +407,9 @@ static void logs_dgram(void)
     if (producer == 0) {
         close(go[1]);
         close(pair[0]);
-        char buffer[sizeof(baseline_log_datagram_t) + LOG_TEXT_BYTES];
-        baseline_log_datagram_t header = {
-            .magic = BASELINE_LOG_DGRAM_MAGIC, .level = SEL4FT_LOG_INFO, .length = LOG_TEXT_BYTES,
+        char buffer[sizeof(log_datagram_t) + LOG_TEXT_BYTES];
+        log_datagram_t header = {
+            .magic = LOG_DGRAM_MAGIC, .level = SEL4FT_LOG_INFO, .length = LOG_TEXT_BYTES,
         };
         snprintf(header.source, sizeof(header.source), "producer");
         while (wait_go(go[0])) {
@@ -425,8 +434,8 @@ static void logs_dgram(void)
         uint64_t received = 0;
         send_go(go[1]);
         while (received < options.log_records) {
-            char buffer[sizeof(baseline_log_datagram_t) + SEL4FT_LOGRING_TEXT_MAX];
-            baseline_log_datagram_t header;
+            char buffer[sizeof(log_datagram_t) + SEL4FT_LOGRING_TEXT_MAX];
+            log_datagram_t header;
             ssize_t n = recv(pair[0], buffer, sizeof(buffer), 0);
             if (n < 0 && errno == EINTR) {
                 continue;
@@ -434,9 +443,9 @@ static void logs_dgram(void)
             if (n < (ssize_t)sizeof(header)) {
                 baseline_die("unix_dgram: producer went away");
             }
-            /* Validate the private copy, as the logger does. */
+            /* Validate the private copy: magic, level, length. */
             memcpy(&header, buffer, sizeof(header));
-            if (header.magic == BASELINE_LOG_DGRAM_MAGIC && header.level < SEL4FT_LOG_LEVEL_NUM &&
+            if (header.magic == LOG_DGRAM_MAGIC && header.level < SEL4FT_LOG_LEVEL_NUM &&
                 header.length == (size_t)n - sizeof(header)) {
                 received++;
             }
@@ -491,7 +500,8 @@ int baseline_bench_server_main(int argc, char **argv)
             if (__atomic_exchange_n(&control->armed, 0, __ATOMIC_ACQ_REL) != 0) {
                 /* Pairs with the client's load-acquire after it saw the connection drop. */
                 __atomic_store_n(&control->crash_stamp, sel4ft_os_ticks(), __ATOMIC_RELEASE);
-                baseline_crash_now();
+                inject_write(NULL);
+                abort(); /* not reached */
             }
             uint32_t status = echo_status(&request);
             if (baseline_stream_send(fd, out, request.opcode, status, in + sizeof(request),

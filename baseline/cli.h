@@ -5,7 +5,7 @@
  */
 #pragma once
 
-/* The command line: the role this process plays, fatal errors, numeric arguments. */
+/* The command line: the subcommands, the role this process plays, fatal errors, numeric arguments. */
 
 #include <stdint.h>
 
@@ -17,3 +17,15 @@ void baseline_die(const char *format, ...) __attribute__((noreturn, format(print
 
 /* Parse a decimal argument; dies with a message naming the option if it is not a number in [min, max]. */
 uint64_t baseline_parse_number(const char *option, const char *text, uint64_t min, uint64_t max);
+
+/* The subcommands of sel4ft-baseline, each a main(argc, argv) of its own (argv[0] is the subcommand). */
+
+int baseline_demo_main(int argc, char **argv);
+int baseline_bench_main(int argc, char **argv);
+int baseline_inject_main(int argc, char **argv);
+/* Roles the supervisor starts with exec. */
+int baseline_logger_main(int argc, char **argv);
+int baseline_server_main(int argc, char **argv);
+int baseline_client_main(int argc, char **argv);
+int baseline_crasher_main(int argc, char **argv);
+int baseline_bench_server_main(int argc, char **argv);

@@ -8,20 +8,17 @@
  * server's table writable and scribbles on it. */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
+#include "cli.h"
 #include "control.h"
-#include "faults.h"
-#include "kv_protocol.h"
+#include "inject_fault.h"
 #include "log.h"
 #include "role.h"
 #include "server_state.h"
 #include "shared.h"
-#include "slot.h"
-
-/* How long its request may take. */
-#define REQUEST_TIMEOUT_MS 5000
+#include "transport.h"
 
 /* A stray write: what a bug with a pointer into a shared mapping does. */
 static void scribble_on_server(const baseline_role_options_t *options)
@@ -38,29 +35,26 @@ static void scribble_on_server(const baseline_role_options_t *options)
 int baseline_crasher_main(int argc, char **argv)
 {
     static const char value[] = "written before the crash";
-    baseline_role_options_t options;
-    baseline_slot_t slot;
+    static baseline_role_options_t options;
+    static baseline_transport_t transport;
+    kv_client_t kv;
 
     baseline_role_options_parse(&options, argc, argv);
     baseline_log_open(options.log, options.run, "crasher", BASELINE_FD_LOG);
-    baseline_slot_attach_client(&slot, baseline_slot_open(options.run, "crasher"),
-                                BASELINE_CLIENT_FD_REQUEST_BELL, BASELINE_CLIENT_FD_REPLY_BELL);
+    baseline_transport_init(&kv, &transport, options.run, "crasher", BASELINE_CLIENT_FD_REQUEST_BELL,
+                            BASELINE_CLIENT_FD_REPLY_BELL, (uint64_t)options.incarnation << 32 | 1, false);
     LOG_INFO("incarnation %u: started; %s", options.incarnation,
              options.shared_state ? "the server's table is a shared memory object I can open"
                                   : "the only memory I share with the server is my own request slot");
     baseline_control_send(BASELINE_FD_CONTROL, BASELINE_CONTROL_READY, options.incarnation, 0, 0);
 
-    kv_put_request_t put = { .value_length = sizeof(value) };
-    snprintf(put.key, sizeof(put.key), "crasher");
-    memcpy(put.value, value, sizeof(value));
-    sel4ft_rpc_header_t reply;
-    int err = baseline_slot_call(&slot, KV_PUT, &put, sizeof(put), (uint64_t)options.incarnation << 32 | 1, NULL, 0,
-                                 &reply, REQUEST_TIMEOUT_MS);
-    LOG_INFO("test request answered: %s", err != 0 ? strerror(-err) : kv_status_str(reply.status));
+    bool ok = kv_put(&kv, "crasher", value, sizeof(value), SEL4FT_RPC_OK);
+    LOG_INFO("test request answered: %s", ok ? kv_status_str(SEL4FT_RPC_OK) : "not as expected");
 
     if (options.shared_state) {
         scribble_on_server(&options);
     }
     LOG_INFO("dereferencing NULL now");
-    baseline_crash_now();
+    inject_write(NULL);
+    abort(); /* not reached */
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <sel4ft/error.h>
+#include <sel4ft/os_linux.h>
 
 #include "cli.h"
 #include "engine.h"
@@ -41,19 +42,6 @@ static void kill_and_reap(baseline_engine_t *engine, sel4ft_child_t child)
     }
 }
 
-static int restart_child(void *context, sel4ft_child_t child)
-{
-    baseline_engine_t *engine = context;
-    if (child >= BASELINE_ENGINE_CHILDREN) {
-        return -SEL4FT_EINVAL;
-    }
-    kill_and_reap(engine, child);
-    /* The record already holds the incarnation this restart starts. */
-    engine->pids[child] = engine->ops.start(engine->ops.context, child,
-                                            engine->monitor.children[child].supervision.incarnation);
-    return 0;
-}
-
 static int stop_child(void *context, sel4ft_child_t child)
 {
     baseline_engine_t *engine = context;
@@ -62,6 +50,18 @@ static int stop_child(void *context, sel4ft_child_t child)
     }
     kill_and_reap(engine, child);
     return 0;
+}
+
+static int restart_child(void *context, sel4ft_child_t child)
+{
+    baseline_engine_t *engine = context;
+    int err = stop_child(engine, child);
+    if (err == 0) {
+        /* The record already holds the incarnation this restart starts. */
+        engine->pids[child] = engine->ops.start(engine->ops.context, child,
+                                                engine->monitor.children[child].supervision.incarnation);
+    }
+    return err;
 }
 
 /* A process's scheduler statistics, /proc/<pid>/schedstat: the time it ran and the time it waited, runnable, for a
@@ -150,14 +150,24 @@ static void notify(void *context, sel4ft_channel_t channel)
     }
 }
 
-/* The engine's sink: its default line, through this process's logging. */
+/* The engine's sink: its default line, through this process's log. */
 static void log_event(void *context, const sel4ft_faultmon_event_t *event)
 {
     const baseline_engine_t *engine = context;
     char line[SEL4FT_LOGRING_TEXT_MAX + 1];
     if (!engine->quiet && sel4ft_faultmon_event_format(event, engine->monitor.tick_hz, line, sizeof(line)) >= 0) {
-        baseline_log(sel4ft_faultmon_event_level(event->kind), "%s", line);
+        sel4ft_log_printf(sel4ft_faultmon_event_level(event->kind), "%s", line);
     }
+}
+
+/* Send the port's child hooks to this engine (NULL: back to the defaults). */
+static void hook_children(baseline_engine_t *engine)
+{
+    sel4ft_os_linux_hooks_t *hooks = sel4ft_os_linux_hooks();
+    hooks->child_restart = engine != NULL ? restart_child : NULL;
+    hooks->child_stop = engine != NULL ? stop_child : NULL;
+    hooks->child_waited = engine != NULL ? waited : NULL;
+    hooks->context = engine;
 }
 
 void baseline_engine_init(baseline_engine_t *engine, const baseline_engine_ops_t *ops, bool quiet)
@@ -167,7 +177,7 @@ void baseline_engine_init(baseline_engine_t *engine, const baseline_engine_ops_t
     engine->quiet = quiet;
     sel4ft_faultmon_init(&engine->monitor, NULL, log_event, engine);
     engine->signals = baseline_child_signals();
-    baseline_port_children(restart_child, stop_child, waited, engine);
+    hook_children(engine);
 }
 
 void baseline_engine_start(baseline_engine_t *engine, sel4ft_child_t child,
@@ -261,7 +271,7 @@ void baseline_engine_close(baseline_engine_t *engine)
         kill_and_reap(engine, i);
         baseline_port_route(i, NULL, NULL);
     }
-    baseline_port_children(NULL, NULL, NULL, NULL);
+    hook_children(NULL);
     close(engine->signals);
     baseline_child_signals_unblock();
 }

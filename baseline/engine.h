@@ -9,7 +9,7 @@
  * engine's restart kills the old process if it still runs, reaps it, and starts the next incarnation; its stop
  * kills and reaps; its notifications go to the supervisor's handler (a child's channel is its id). A process's
  * end, from waitpid(), enters the engine as a SIGNAL or EXIT failure unless the supervisor says it was planned.
- * The engine's events are logged with baseline_log() in the engine's own format, at their levels. */
+ * The engine's events are logged with the library's log (log.h) in the engine's own format, at their levels. */
 
 #include <poll.h>
 #include <stdbool.h>

@@ -33,23 +33,18 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "control.h"
 #include "engine.h"
-#include "faults.h"
-#include "inject_schedule.h"
-#include "kv_protocol.h"
+#include "inject_fault.h"
 #include "log.h"
 #include "role.h"
 #include "shared.h"
-#include "slot.h"
 #include "spawn.h"
-#include "stream.h"
 #include "supervisor.h"
+#include "transport.h"
 
 /* The go word's value that tells an incarnation beyond the campaign to exit. */
 #define GO_STOP UINT32_MAX
-#define REQUEST_TIMEOUT_MS 5000
 #define COUNTER_KEY "inject-counter"
 #define CRASHER_STACK_BYTES (1024u * 1024u)
 
@@ -76,13 +71,11 @@ typedef struct {
     bool shared_step;
     uint64_t *plan;         /* plan[n - 1]: the schedule's number of Linux injection n */
     uint32_t planned;
-    char run[32];
+    baseline_run_t run;     /* The server's slots, bells and socket (role.h). */
     campaign_shared_t *shared;
-    baseline_server_resources_t resources;
     baseline_engine_t engine;
-    int placeholder;
     int up[2];              /* Each incarnation of the crasher writes its number here when it is up. */
-    int control[2];         /* The server's control socket. */
+    int control;            /* The server's control socket. */
     uint32_t pending;       /* The injection under way (its go was given), else 0. */
     uint64_t go_at;         /* When its go was given (ticks). */
     uint64_t go_ran, go_waited; /* The crasher's scheduler statistics then (baseline_engine_schedstat()). */
@@ -114,37 +107,8 @@ static uint32_t kind_of(const campaign_t *c, uint32_t n)
 
 static void inject(campaign_shared_t *shared, uint32_t kind)
 {
-    long page = sysconf(_SC_PAGESIZE);
-    void *p;
-
-    switch (kind) {
-    case INJECT_NULL_READ:
-        baseline_fault_read(NULL);
-        break;
-    case INJECT_NULL_WRITE:
-        baseline_fault_write(NULL);
-        break;
-    case INJECT_UNMAPPED_WRITE:
-        /* A page that was mapped and no longer is: nothing else in this single-threaded process maps there. */
-        p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED || munmap(p, (size_t)page) != 0) {
-            _exit(4);
-        }
-        baseline_fault_write(p);
-        break;
-    case INJECT_READONLY_WRITE:
-        p = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED) {
-            _exit(4);
-        }
-        baseline_fault_write(p);
-        break;
-    case INJECT_UNDEFINED_INSTRUCTION:
-        __builtin_trap();
-    case INJECT_STACK_OVERFLOW:
-        baseline_fault_stack_overflow();
-        break;
-    case INJECT_HANG:
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    if (kind == INJECT_HANG) {
         /* A few more beats, then none for good. */
         for (int i = 0; i < 3; i++) {
             sel4ft_heartbeat_beat(&shared->heartbeat);
@@ -153,9 +117,15 @@ static void inject(campaign_shared_t *shared, uint32_t kind)
         for (;;) {
             __asm__ volatile("" ::: "memory");
         }
-    default:
-        break;
     }
+    /* A page that was mapped and no longer is (nothing else in this single-threaded process maps there), a
+     * read-only page, frames of 16 KiB (the kernel's stack guard gap is far wider). */
+    void *unmapped = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *readonly = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (unmapped == MAP_FAILED || readonly == MAP_FAILED || munmap(unmapped, page) != 0) {
+        _exit(4);
+    }
+    inject_fault(kind, unmapped, readonly, 16384);
     _exit(3); /* not reached: an exit is a fault that did not happen */
 }
 
@@ -193,65 +163,34 @@ static void crasher(const campaign_t *c, uint32_t incarnation)
 
 /* The client -------------------------------------------------------------------------------------------------- */
 
-static int client_increment(const char *run, baseline_slot_t *slot, int *sock, uint8_t *message, bool over_socket,
-                            int64_t delta, uint64_t id, int64_t *value)
-{
-    kv_increment_request_t inc = { .delta = delta };
-    snprintf(inc.key, sizeof(inc.key), COUNTER_KEY);
-    kv_counter_reply_t counter = { 0 };
-    sel4ft_rpc_header_t reply;
-    int err;
-
-    if (!over_socket) {
-        err = baseline_slot_call(slot, KV_INCREMENT, &inc, sizeof(inc), id, &counter, sizeof(counter), &reply,
-                                 REQUEST_TIMEOUT_MS);
-    } else {
-        if (*sock < 0) {
-            *sock = baseline_unix_connect(run, BASELINE_SERVER_SOCKET);
-            if (*sock < 0) {
-                return *sock;
-            }
-        }
-        err = baseline_stream_call(*sock, *sock, message, KV_INCREMENT, &inc, sizeof(inc), id, &counter,
-                                   sizeof(counter), &reply);
-    }
-    if (err == 0 && (reply.status != SEL4FT_RPC_OK || reply.length != sizeof(counter))) {
-        err = -EPROTO;
-    }
-    *value = counter.value;
-    return err;
-}
-
 static void client(const campaign_t *c)
 {
-    static _Alignas(8) uint8_t message[BASELINE_MESSAGE_MAX];
+    static baseline_transport_t transport;
     campaign_shared_t *shared = c->shared;
-    baseline_slot_t slot;
-    int sock = -1;
-    int64_t expected = 0, value;
-    uint64_t id = 1;
+    kv_client_t kv;
+    int64_t expected = 0, value = 0;
 
-    baseline_slot_attach_client(&slot, baseline_slot_open(c->run, "client"), c->resources.bells[0][0],
-                                c->resources.bells[0][1]);
+    /* Its lines (the failures it finds) on standard error, apart from the record. */
+    baseline_log_open(BASELINE_LOG_STDERR, NULL, "client", -1);
+    baseline_transport_init(&kv, &transport, c->run.name, "client", c->run.bells[0][0], c->run.bells[0][1], 1, true);
+    kv.log_limit = 3;
     while (!__atomic_load_n(&shared->stop_client, __ATOMIC_ACQUIRE)) {
-        int err = client_increment(c->run, &slot, &sock, message, id % 2 == 1, 1, id, &value);
-        id++;
-        if (err == 0 && value == expected + 1) {
+        bool ok = kv_increment(&kv, COUNTER_KEY, 1, &value, SEL4FT_RPC_OK);
+        if (ok && value == expected + 1) {
             expected++;
             shared->acknowledged++;
-        } else {
-            shared->failed++;
-            if (shared->failed <= 3) {
-                fprintf(stderr, "sel4ft-baseline: inject: client: increment %lu: %s\n", (unsigned long)id - 1,
-                        err != 0 ? strerror(-err) : "unexpected counter value");
-            }
-            if (err == 0) {
-                expected = value;
-            }
+            continue;
+        }
+        shared->failed++;
+        if (ok) {
+            LOG_ERROR("increment %lu: the counter is %ld, not %ld", (unsigned long)kv.sent, (long)value,
+                      (long)expected + 1);
+            expected = value;
         }
     }
-    /* Read back with an increment of 0: the counter as the server holds it. */
-    if (client_increment(c->run, &slot, &sock, message, false, 0, id, &value) == 0) {
+    /* Read back with an increment of 0, through the slot: the counter as the server holds it. */
+    transport.alternate = false;
+    if (kv_increment(&kv, COUNTER_KEY, 0, &value, SEL4FT_RPC_OK)) {
         shared->read_back = value;
         shared->read_back_ok = 1;
     }
@@ -264,12 +203,8 @@ static pid_t start(void *context, sel4ft_child_t child, uint32_t incarnation)
 {
     campaign_t *c = context;
     if (child == CHILD_SERVER) {
-        /* The demo's server role, with fork + exec and its descriptor layout; it logs to standard error. */
-        const char *argv[] = { "sel4ft-baseline", "server", "--run", c->run, "--log", "stderr", "--incarnation", "1",
-                               NULL };
-        int fds[3 + 2 * BASELINE_SLOT_NUM];
-        unsigned count = baseline_server_resources_fds(&c->resources, -1, c->control[1], c->placeholder, fds);
-        return baseline_spawn(argv, fds, count);
+        /* The demo's server role, with fork + exec; it logs to standard error. */
+        return baseline_run_start(&c->run, "server", 1, NULL, &c->control);
     }
     pid_t pid = baseline_fork();
     if (pid < 0) {
@@ -373,18 +308,16 @@ static int run_campaign(campaign_t *c)
     uint32_t escaped = 0;
     bool aborted = false;
 
-    snprintf(c->run, sizeof(c->run), "inject-%d", (int)getpid());
-    baseline_server_resources_create(&c->resources, c->run);
-    c->placeholder = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (c->placeholder < 0 || pipe2(c->up, O_CLOEXEC | O_NONBLOCK) != 0 ||
-        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->control) != 0) {
-        baseline_die("descriptors: %s", strerror(errno));
+    char run[32];
+    snprintf(run, sizeof(run), "inject-%d", (int)getpid());
+    baseline_run_create(&c->run, run, BASELINE_LOG_STDERR, false);
+    if (pipe2(c->up, O_CLOEXEC | O_NONBLOCK) != 0) {
+        baseline_die("pipe: %s", strerror(errno));
     }
     baseline_engine_init(&c->engine, &ops, false);
     baseline_engine_start(&c->engine, CHILD_SERVER, &children[CHILD_SERVER]);
-    close(c->control[1]);
     baseline_control_t message;
-    if (baseline_control_receive(c->control[0], &message) != 1 || message.type != BASELINE_CONTROL_READY) {
+    if (baseline_control_receive(c->control, &message) != 1 || message.type != BASELINE_CONTROL_READY) {
         baseline_die("the server did not start");
     }
     baseline_engine_start(&c->engine, CHILD_CLIENT, &children[CHILD_CLIENT]);
@@ -421,7 +354,7 @@ static int run_campaign(campaign_t *c)
     __atomic_store_n(&c->shared->stop_client, 1, __ATOMIC_RELEASE);
     escaped += c->engine.pids[CHILD_CLIENT] > 0 && !wait_clean(c, CHILD_CLIENT);
     if (c->engine.pids[CHILD_SERVER] > 0) {
-        baseline_control_send(c->control[0], BASELINE_CONTROL_FINISH, 0, 0, 0);
+        baseline_control_send(c->control, BASELINE_CONTROL_FINISH, 0, 0, 0);
         escaped += !wait_clean(c, CHILD_SERVER);
     }
     baseline_engine_close(&c->engine);
@@ -442,11 +375,10 @@ static int run_campaign(campaign_t *c)
              (unsigned long)shared->acknowledged, (long)shared->read_back, (unsigned long)shared->failed,
              (unsigned long)lost, (unsigned long)doubled, escaped);
 
-    baseline_server_resources_release(&c->resources, c->run);
-    close(c->placeholder);
+    baseline_run_release(&c->run);
     close(c->up[0]);
     close(c->up[1]);
-    close(c->control[0]);
+    close(c->control);
     /* Whether each injection was detected as its kind expects is for the tabulator, from the events. */
     return !aborted && lost == 0 && doubled == 0 && escaped == 0 ? 0 : 1;
 }

@@ -5,7 +5,6 @@
  */
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -48,11 +47,12 @@ void baseline_log_ring_name(char *what, unsigned size, const char *source)
     snprintf(what, size, "log-%s", source);
 }
 
-static enum baseline_log_mode log_mode = BASELINE_LOG_STDERR;
-static const char *log_source = "?";
-static sel4ft_logring_producer_t log_producer;
+static void *log_ring;
 static int log_bell = -1;
 static int log_socket = -1;
+/* A datagram: the line the library's log writes to the console in pieces (prefix, text, newline). */
+static char line[SEL4FT_LOGRING_TEXT_MAX + 64];
+static size_t line_length;
 
 /* The library's port calls this when the logger armed its ring: ring the logger's eventfd. */
 static void notify_logger(void *context, sel4ft_channel_t channel)
@@ -64,17 +64,33 @@ static void notify_logger(void *context, sel4ft_channel_t channel)
     }
 }
 
+/* The port's console without a ring: standard output, or one datagram per line to the logger. */
+static void console(void *context, const char *text, size_t length)
+{
+    (void)context;
+    if (log_socket < 0) {
+        fwrite(text, 1, length, stdout);
+        return;
+    }
+    size_t room = sizeof(line) - line_length, n = length < room ? length : room;
+    memcpy(line + line_length, text, n);
+    line_length += n;
+    if (length > 0 && text[length - 1] == '\n') {
+        while (send(log_socket, line, line_length - (line[line_length - 1] == '\n'), MSG_NOSIGNAL) < 0 &&
+               errno == EINTR) {
+        }
+        line_length = 0;
+    }
+}
+
 void baseline_log_open(enum baseline_log_mode mode, const char *run, const char *source, int bell)
 {
-    log_mode = mode;
-    log_source = source;
     sel4ft_os_linux_set_name(source);
-
     if (mode == BASELINE_LOG_RING) {
         char what[48];
         baseline_log_ring_name(what, sizeof(what), source);
-        void *ring = baseline_shm_open(run, what, BASELINE_LOG_RING_SIZE);
-        int err = sel4ft_logring_producer_init(&log_producer, ring, BASELINE_LOG_RING_SIZE, BASELINE_LOG_CHANNEL);
+        log_ring = baseline_shm_open(run, what, BASELINE_LOG_RING_SIZE);
+        int err = sel4ft_log_init(log_ring, BASELINE_LOG_RING_SIZE, BASELINE_LOG_CHANNEL);
         if (err != 0) {
             baseline_die("log ring %s: %s", what, sel4ft_strerror(err));
         }
@@ -91,56 +107,22 @@ void baseline_log_open(enum baseline_log_mode mode, const char *run, const char 
         struct timeval limit = { .tv_sec = 1 };
         setsockopt(log_socket, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
     }
-}
-
-void baseline_log(uint32_t level, const char *format, ...)
-{
-    char buffer[sizeof(baseline_log_datagram_t) + SEL4FT_LOGRING_TEXT_MAX + 1];
-    char *text = buffer + sizeof(baseline_log_datagram_t);
-    va_list args;
-
-    va_start(args, format);
-    int n = vsnprintf(text, SEL4FT_LOGRING_TEXT_MAX + 1, format, args);
-    va_end(args);
-    size_t length = n < 0 ? 0 : (size_t)n;
-    if (length > SEL4FT_LOGRING_TEXT_MAX) {
-        length = SEL4FT_LOGRING_TEXT_MAX;
-    }
-
-    switch (log_mode) {
-    case BASELINE_LOG_RING:
-        /* A full ring drops the record; the logger counts what the ring dropped. */
-        sel4ft_logring_write(&log_producer, level, text, length);
-        return;
-    case BASELINE_LOG_DGRAM: {
-        baseline_log_datagram_t header = {
-            .magic = BASELINE_LOG_DGRAM_MAGIC, .level = (uint16_t)level, .length = (uint16_t)length,
-            .time = sel4ft_os_ticks(),
-        };
-        snprintf(header.source, sizeof(header.source), "%s", log_source);
-        memcpy(buffer, &header, sizeof(header));
-        while (send(log_socket, buffer, sizeof(header) + length, MSG_NOSIGNAL) < 0 && errno == EINTR) {
-        }
-        return;
-    }
-    default:
-        fprintf(log_mode == BASELINE_LOG_STDOUT ? stdout : stderr, "%s|%s: %.*s\n", log_source,
-                sel4ft_log_level_str(level), (int)length, text);
-        return;
-    }
+    sel4ft_os_linux_hooks()->console = mode == BASELINE_LOG_STDOUT || mode == BASELINE_LOG_DGRAM ? console : NULL;
 }
 
 void baseline_log_close(void)
 {
-    if (log_mode == BASELINE_LOG_RING) {
+    sel4ft_log_init(NULL, 0, 0);
+    sel4ft_os_linux_hooks()->console = NULL;
+    if (log_ring != NULL) {
         baseline_port_route(BASELINE_LOG_CHANNEL, NULL, NULL);
-        baseline_shm_unmap(log_producer.control, BASELINE_LOG_RING_SIZE);
-        log_producer = (sel4ft_logring_producer_t){ 0 };
+        baseline_shm_unmap(log_ring, BASELINE_LOG_RING_SIZE);
+        log_ring = NULL;
     }
     if (log_socket >= 0) {
         close(log_socket);
     }
     log_socket = -1;
     log_bell = -1;
-    log_mode = BASELINE_LOG_STDERR;
+    line_length = 0;
 }

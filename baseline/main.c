@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "spawn.h"
 
 /* Under AddressSanitizer, let a SIGSEGV kill the process as it would without it: the supervisor is meant to

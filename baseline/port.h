@@ -5,9 +5,8 @@
  */
 #pragma once
 
-/* The library's Linux port as the baseline drives it: one set of hooks per process, in which notifications go
- * to whoever took their channel (a log ring's doorbell, a supervisor's children) and child restarts and stops
- * to the process's supervisor. */
+/* The library's Linux port as the baseline drives it: notifications go to whoever took their channel (a log ring's
+ * doorbell, a supervisor's children); the other hooks are set in place (sel4ft_os_linux_hooks()). */
 
 #include <sel4ft/os.h>
 
@@ -15,13 +14,6 @@
 #define BASELINE_LOG_CHANNEL SEL4FT_OS_MAX_CHANNEL
 
 typedef void (*baseline_port_notify_t)(void *context, sel4ft_channel_t channel);
-typedef int (*baseline_port_child_t)(void *context, sel4ft_child_t child);
-typedef int (*baseline_port_waited_t)(void *context, sel4ft_child_t child, uint64_t *ticks);
 
 /* Send sel4ft_os_notify(channel) to handler (NULL: drop it, the port's default). */
 void baseline_port_route(sel4ft_channel_t channel, baseline_port_notify_t handler, void *context);
-
-/* Send sel4ft_os_child_restart(), sel4ft_os_child_stop() and sel4ft_os_child_waited() to these (NULL:
- * -SEL4FT_ENOTSUP, the default). */
-void baseline_port_children(baseline_port_child_t restart, baseline_port_child_t stop, baseline_port_waited_t waited,
-                            void *context);

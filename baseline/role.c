@@ -4,11 +4,16 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "role.h"
+#include "server_state.h"
 #include "shared.h"
 #include "slot.h"
 #include "stream.h"
@@ -46,41 +51,102 @@ void baseline_role_options_parse(baseline_role_options_t *options, int argc, cha
     }
 }
 
-void baseline_server_resources_create(baseline_server_resources_t *resources, const char *run)
+void baseline_run_create(baseline_run_t *run, const char *name, enum baseline_log_mode log, bool shared_state)
 {
+    *run = (baseline_run_t){ .log = log, .log_socket = -1 };
+    snprintf(run->name, sizeof(run->name), "%s", name);
     for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
-        resources->slots[i] = baseline_slot_create(run, baseline_slot_owners[i]);
-        resources->bells[i][0] = baseline_bell_create();
-        resources->bells[i][1] = baseline_bell_create();
+        run->slots[i] = baseline_slot_create(name, baseline_slot_owners[i]);
+        run->bells[i][0] = baseline_bell_create();
+        run->bells[i][1] = baseline_bell_create();
     }
-    resources->listener = baseline_unix_listen(run, BASELINE_SERVER_SOCKET);
+    run->listener = baseline_unix_listen(name, BASELINE_SERVER_SOCKET);
+    for (unsigned i = 0; i < BASELINE_LOG_SOURCE_NUM; i++) {
+        char what[48];
+        baseline_log_ring_name(what, sizeof(what), baseline_log_sources[i]);
+        run->log_rings[i] = log == BASELINE_LOG_RING ? baseline_shm_create(name, what, BASELINE_LOG_RING_SIZE) : NULL;
+        run->log_bells[i] = log == BASELINE_LOG_RING ? baseline_bell_create() : -1;
+    }
+    if (log == BASELINE_LOG_DGRAM) {
+        /* The logger's datagram socket: bound here, so lines sent before the logger runs wait in its queue. */
+        struct sockaddr_storage address;
+        socklen_t length = baseline_unix_address(&address, name, "log");
+        run->log_socket = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (run->log_socket < 0 || bind(run->log_socket, (struct sockaddr *)&address, length) != 0) {
+            baseline_die("logger socket: %s", strerror(errno));
+        }
+    }
+    run->state = shared_state ? baseline_shm_create(name, "server-state", SERVER_STATE_MAPPING_SIZE) : NULL;
+    run->placeholder = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (run->placeholder < 0) {
+        baseline_die("/dev/null: %s", strerror(errno));
+    }
 }
 
-unsigned baseline_server_resources_fds(const baseline_server_resources_t *resources, int slot, int control, int log,
-                                       int *fds)
+pid_t baseline_run_start(const baseline_run_t *run, const char *role, uint32_t incarnation, const char *flag,
+                         int *control)
 {
+    char incarnation_text[16];
+    int pair[2], fds[2 + 2 * BASELINE_SLOT_NUM + BASELINE_LOG_SOURCE_NUM];
     unsigned n = 0;
-    fds[n++] = control;
-    fds[n++] = log;
-    if (slot >= 0) {
-        fds[n++] = resources->bells[slot][0];
-        fds[n++] = resources->bells[slot][1];
-        return n;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+        baseline_die("socketpair: %s", strerror(errno));
     }
-    fds[n++] = resources->listener;
-    for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
-        fds[n++] = resources->bells[i][0];
-        fds[n++] = resources->bells[i][1];
+    snprintf(incarnation_text, sizeof(incarnation_text), "%u", incarnation);
+    const char *argv[] = { "sel4ft-baseline", role, "--run", run->name, "--log", baseline_log_mode_name(run->log),
+                           "--incarnation", incarnation_text, flag, NULL };
+    fds[n++] = pair[1];
+    if (strcmp(role, "logger") == 0) {
+        fds[n++] = run->log_socket >= 0 ? run->log_socket : run->placeholder;
+        for (unsigned i = 0; i < BASELINE_LOG_SOURCE_NUM && run->log_bells[i] >= 0; i++) {
+            fds[n++] = run->log_bells[i];
+        }
+    } else {
+        /* The bell of its log ring (ring mode), then the server's descriptors or its own slot's bells. */
+        unsigned source = 0;
+        while (source < BASELINE_LOG_SOURCE_NUM && strcmp(baseline_log_sources[source], role) != 0) {
+            source++;
+        }
+        fds[n++] = source < BASELINE_LOG_SOURCE_NUM && run->log_bells[source] >= 0 ? run->log_bells[source]
+                                                                                  : run->placeholder;
+        if (strcmp(role, "server") == 0) {
+            fds[n++] = run->listener;
+        }
+        for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
+            if (strcmp(role, "server") == 0 || strcmp(role, baseline_slot_owners[i]) == 0) {
+                fds[n++] = run->bells[i][0];
+                fds[n++] = run->bells[i][1];
+            }
+        }
     }
-    return n;
+    pid_t pid = baseline_spawn(argv, fds, n);
+    close(pair[1]);
+    *control = pair[0];
+    return pid;
 }
 
-void baseline_server_resources_release(baseline_server_resources_t *resources, const char *run)
+void baseline_run_release(baseline_run_t *run)
 {
     for (unsigned i = 0; i < BASELINE_SLOT_NUM; i++) {
-        baseline_slot_remove(run, baseline_slot_owners[i], resources->slots[i]);
-        close(resources->bells[i][0]);
-        close(resources->bells[i][1]);
+        baseline_slot_remove(run->name, baseline_slot_owners[i], run->slots[i]);
+        close(run->bells[i][0]);
+        close(run->bells[i][1]);
     }
-    close(resources->listener);
+    close(run->listener);
+    for (unsigned i = 0; i < BASELINE_LOG_SOURCE_NUM; i++) {
+        if (run->log_rings[i] != NULL) {
+            char what[48];
+            baseline_log_ring_name(what, sizeof(what), baseline_log_sources[i]);
+            baseline_shm_remove(run->name, what, run->log_rings[i], BASELINE_LOG_RING_SIZE);
+            close(run->log_bells[i]);
+        }
+    }
+    if (run->state != NULL) {
+        baseline_shm_remove(run->name, "server-state", run->state, SERVER_STATE_MAPPING_SIZE);
+    }
+    if (run->log_socket >= 0) {
+        close(run->log_socket);
+    }
+    close(run->placeholder);
 }

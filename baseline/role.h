@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 #include "log.h"
 #include "spawn.h"
 
@@ -55,19 +57,30 @@ extern const char *const baseline_slot_owners[BASELINE_SLOT_NUM];
 /* The server's listening socket: the demo's service, the key-value protocol over sel4ft_rpc framing. */
 #define BASELINE_SERVER_SOCKET "server"
 
-typedef struct baseline_server_resources {
-    void *slots[BASELINE_SLOT_NUM]; /* In the order of baseline_slot_owners. */
-    int bells[BASELINE_SLOT_NUM][2]; /* Each slot's request and reply bell. */
+/* What a run's starter owns, as a Microkit system description does: each slot and its request and reply bells,
+ * the server's listening socket, each source's log ring and its bell (ring mode) or the logger's datagram socket
+ * (dgram mode), the server's table as a shared object (the shared scenario), /dev/null for unused positions. */
+typedef struct baseline_run {
+    char name[32];                            /* The run's id. */
+    enum baseline_log_mode log;
+    void *slots[BASELINE_SLOT_NUM];           /* In the order of baseline_slot_owners. */
+    int bells[BASELINE_SLOT_NUM][2];
     int listener;
-} baseline_server_resources_t;
+    void *log_rings[BASELINE_LOG_SOURCE_NUM]; /* In the order of baseline_log_sources; NULL without. */
+    int log_bells[BASELINE_LOG_SOURCE_NUM];   /* -1 without. */
+    int log_socket;                           /* -1 without. */
+    void *state;                              /* NULL without. */
+    int placeholder;
+} baseline_run_t;
 
-/* Create them for run `run` (dies on error). */
-void baseline_server_resources_create(baseline_server_resources_t *resources, const char *run);
+/* Create them (dies on error). */
+void baseline_run_create(baseline_run_t *run, const char *name, enum baseline_log_mode log, bool shared_state);
 
-/* Fill fds with the descriptors a role gets from BASELINE_FD_CONTROL on (role.h): `control`, `log`, then the
- * server's (slot < 0) or the client of slot `slot`'s own. Returns how many. */
-unsigned baseline_server_resources_fds(const baseline_server_resources_t *resources, int slot, int control, int log,
-                                       int *fds);
+/* Start incarnation `incarnation` of role `role` ("logger", "server", "client", "crasher") with fork + exec: its
+ * options (and `flag`, if not NULL), its descriptor layout, and a fresh control socket, whose other end goes into
+ * *control (blocking, close-on-exec). Returns its pid. */
+pid_t baseline_run_start(const baseline_run_t *run, const char *role, uint32_t incarnation, const char *flag,
+                         int *control);
 
-/* Remove the slots and close the descriptors. */
-void baseline_server_resources_release(baseline_server_resources_t *resources, const char *run);
+/* Remove the shared objects and close the descriptors. */
+void baseline_run_release(baseline_run_t *run);

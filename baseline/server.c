@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "control.h"
 #include "log.h"
 #include "role.h"
@@ -61,15 +60,15 @@ static bool state_intact(server_t *server)
         return false;
     }
     server_state_t *state = server->state;
-    uint32_t computed = server_state_checksum(state);
+    uint64_t computed = server_state_checksum(state);
     bool canaries = state->canary_front == SERVER_STATE_CANARY && state->canary_back == SERVER_STATE_CANARY;
     if (canaries && computed == state->checksum) {
         return true;
     }
     server->corrupted = true;
-    LOG_ERROR("state corrupted: checksum 0x%08x, but the table hashes to 0x%08x; canaries %s; entry 0 key now "
-              "starts '%.8s'", state->checksum, computed, canaries ? "intact" : "overwritten",
-              state->table.entries[0].key);
+    LOG_ERROR("state corrupted: checksum 0x%016lx, but the table hashes to 0x%016lx; canaries %s; entry 0 key now "
+              "starts '%.8s'", (unsigned long)state->checksum, (unsigned long)computed,
+              canaries ? "intact" : "overwritten", state->table.entries[0].key);
     LOG_ERROR("refusing every request from now on (SEL4FT_RPC_INTERNAL_ERROR): nothing in the table can be trusted");
     baseline_control_send(BASELINE_FD_CONTROL, BASELINE_CONTROL_CORRUPTED, 0, 0, 0);
     return false;
@@ -100,32 +99,24 @@ static uint32_t stats(server_t *server, uint32_t *length)
     return SEL4FT_RPC_OK;
 }
 
-/* Handle a request whose header and payload are private, validated copies. */
+/* Handle a request whose header and payload are private, validated copies, and count it. */
 static uint32_t handle(server_t *server, const sel4ft_rpc_header_t *request, const uint8_t *payload,
                        uint32_t *reply_length)
 {
     *reply_length = 0;
+    uint32_t status = SEL4FT_RPC_INTERNAL_ERROR;
     if (request->opcode == KV_STATS) {
-        return stats(server, reply_length);
+        status = stats(server, reply_length);
+    } else if (state_intact(server)) {
+        status = kv_table_apply(&server->state->table, request->opcode, payload, request->length,
+                                server->reply_payload, sizeof(server->reply_payload), reply_length);
+        if (status == SEL4FT_RPC_OK && kv_opcode_writes(request->opcode)) {
+            state_changed(server->state);
+        }
     }
-    if (!state_intact(server)) {
-        return SEL4FT_RPC_INTERNAL_ERROR;
-    }
-    uint32_t status = kv_table_apply(&server->state->table, request->opcode, payload, request->length,
-                                     server->reply_payload, sizeof(server->reply_payload), reply_length);
-    if (status == SEL4FT_RPC_OK && kv_opcode_writes(request->opcode)) {
-        state_changed(server->state);
-    }
+    server->succeeded += status == SEL4FT_RPC_OK;
+    server->failed += status != SEL4FT_RPC_OK;
     return status;
-}
-
-static void count(server_t *server, uint32_t status)
-{
-    if (status == SEL4FT_RPC_OK) {
-        server->succeeded++;
-    } else {
-        server->failed++;
-    }
 }
 
 static void serve_slot(server_t *server, unsigned index)
@@ -143,7 +134,6 @@ static void serve_slot(server_t *server, unsigned index)
         }
         uint32_t length;
         uint32_t status = handle(server, &request, server->request_payload, &length);
-        count(server, status);
         baseline_slot_answer(slot, request.opcode, status, server->reply_payload, length, request.request_id,
                              server->options.incarnation);
     }
@@ -164,8 +154,6 @@ static void serve_connection(server_t *server, unsigned index)
         return;
     }
     server->requests[SOURCE_SOCKET]++;
-    uint32_t length = 0;
-    uint32_t status;
     if (err != 0) {
         /* The stream cannot be resynchronised after a bad header: answer, then hang up. */
         server->malformed++;
@@ -177,8 +165,8 @@ static void serve_connection(server_t *server, unsigned index)
     }
     /* The payload is already a private copy: the kernel copied it out of the client's buffer. */
     memcpy(server->request_payload, server->message + sizeof(request), request.length);
-    status = handle(server, &request, server->request_payload, &length);
-    count(server, status);
+    uint32_t length;
+    uint32_t status = handle(server, &request, server->request_payload, &length);
     if (baseline_stream_send(fd, server->message, request.opcode, status, server->reply_payload, length,
                              request.request_id, server->options.incarnation) != 0) {
         close(fd);

@@ -7,10 +7,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sel4ft/error.h>
 #include <sel4ft/fence.h>
+#include <sel4ft/os.h>
 
 #include "shared.h"
 #include "slot.h"
@@ -73,11 +73,12 @@ void baseline_slot_attach_server(baseline_slot_t *slot, void *mapping, int reque
     slot->sequence = sel4ft_load_relaxed_u32(&slot->control->reply_seq);
 }
 
-/* Wait until *word differs from `old`; through the bell, or a futex when there is none. */
+/* Wait until *word differs from `old`; through the bell, or a futex when there is none. The clock (the port's) is
+ * read only when there is a limit. */
 static int wait_change(uint32_t *word, uint32_t old, int bell, int timeout_ms)
 {
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    uint64_t hz = timeout_ms >= 0 ? sel4ft_os_tick_hz() : 0;
+    uint64_t deadline = timeout_ms >= 0 ? sel4ft_os_ticks() + (uint64_t)timeout_ms * hz / 1000 : 0;
     for (;;) {
         /* Pairs with the store-release of the word by the other side, after it wrote the message. */
         if (sel4ft_load_acquire_u32(word) != old) {
@@ -85,13 +86,11 @@ static int wait_change(uint32_t *word, uint32_t old, int bell, int timeout_ms)
         }
         int64_t left_ns = -1;
         if (timeout_ms >= 0) {
-            struct timespec now;
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            int64_t spent = (int64_t)(now.tv_sec - start.tv_sec) * 1000000000 + (now.tv_nsec - start.tv_nsec);
-            left_ns = (int64_t)timeout_ms * 1000000 - spent;
-            if (left_ns <= 0) {
+            uint64_t now = sel4ft_os_ticks(), left = deadline > now ? deadline - now : 0;
+            if (left == 0) {
                 return -ETIMEDOUT;
             }
+            left_ns = (int64_t)(left / hz * 1000000000u + left % hz * 1000000000u / hz);
         }
         if (bell >= 0) {
             baseline_bell_wait(bell, left_ns < 0 ? -1 : (int)((left_ns + 999999) / 1000000));
@@ -139,17 +138,10 @@ int baseline_slot_call(baseline_slot_t *slot, uint16_t opcode, const void *paylo
         }
     }
     /* One copy of the header out of shared memory; everything below looks at the copy. */
-    if (sel4ft_rpc_header_read(slot->region, BASELINE_SLOT_REGION_SIZE, reply) != 0 ||
-        reply->request_id != request_id || reply->opcode != opcode) {
+    if (sel4ft_rpc_header_read(slot->region, BASELINE_SLOT_REGION_SIZE, reply) != 0) {
         return -EBADMSG;
     }
-    if (reply->length > reply_capacity) {
-        return -ENOSPC;
-    }
-    if (reply->length > 0) {
-        memcpy(reply_payload, slot->region + sizeof(sel4ft_rpc_header_t), reply->length);
-    }
-    return 0;
+    return baseline_reply_take(reply, slot->region, opcode, request_id, reply_payload, reply_capacity);
 }
 
 bool baseline_slot_pending(baseline_slot_t *slot)

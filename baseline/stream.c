@@ -90,19 +90,7 @@ int baseline_stream_call(int out, int in, uint8_t *buffer, uint16_t opcode, cons
     if (err == 0) {
         err = baseline_stream_receive(in, buffer, reply);
     }
-    if (err != 0) {
-        return err;
-    }
-    if (reply->request_id != request_id || reply->opcode != opcode) {
-        return -EBADMSG;
-    }
-    if (reply->length > reply_capacity) {
-        return -ENOSPC;
-    }
-    if (reply->length > 0) {
-        memcpy(reply_payload, buffer + sizeof(*reply), reply->length);
-    }
-    return 0;
+    return err != 0 ? err : baseline_reply_take(reply, buffer, opcode, request_id, reply_payload, reply_capacity);
 }
 
 socklen_t baseline_unix_address(void *address, const char *run, const char *what)

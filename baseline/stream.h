@@ -8,7 +8,9 @@
 /* Byte streams: messages on them (a sel4ft_rpc header, then its payload), and the Unix sockets of a run in the
  * abstract namespace, "\0sel4ft-<run>-<what>" (no file to create or remove, gone when the last socket closes). */
 
+#include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <sel4ft/rpc.h>
@@ -33,6 +35,24 @@ int baseline_stream_send(int fd, uint8_t *buffer, uint16_t opcode, uint32_t stat
  * a reply to another request or opcode; -ENOSPC if the reply payload exceeds reply_capacity; or as above. */
 int baseline_stream_call(int out, int in, uint8_t *buffer, uint16_t opcode, const void *payload, uint32_t length,
                          uint64_t request_id, void *reply_payload, uint32_t reply_capacity, sel4ft_rpc_header_t *reply);
+
+/* The end of a call: a reply whose header was read and validated, its payload after the header in `message`. Returns
+ * 0 with the payload copied out, -EBADMSG for a reply to another request or opcode, -ENOSPC if the payload exceeds
+ * capacity. */
+static inline int baseline_reply_take(const sel4ft_rpc_header_t *reply, const uint8_t *message, uint16_t opcode,
+                                      uint64_t request_id, void *payload, uint32_t capacity)
+{
+    if (reply->request_id != request_id || reply->opcode != opcode) {
+        return -EBADMSG;
+    }
+    if (reply->length > capacity) {
+        return -ENOSPC;
+    }
+    if (reply->length > 0) {
+        memcpy(payload, message + sizeof(*reply), reply->length);
+    }
+    return 0;
+}
 
 /* Fill the address (a struct sockaddr_un); returns its length for bind/connect. Dies if the name is too long. */
 socklen_t baseline_unix_address(void *address, const char *run, const char *what);

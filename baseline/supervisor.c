@@ -40,17 +40,11 @@ static const char *const child_names[CHILD_NUM] = { "logger", "server", "client"
 typedef struct {
     supervisor_options_t options;
     supervisor_result_t *result;
-    char run[32];
+    baseline_run_t run;
     baseline_engine_t engine;
-    baseline_server_resources_t server;
     int control[CHILD_NUM];    /* The supervisor's end of each child's control socket, or -1. */
     bool finishing[CHILD_NUM]; /* Asked to finish. */
     bool finished[CHILD_NUM];  /* Ended as planned. */
-    int placeholder;           /* /dev/null, for descriptor positions a role does not use */
-    int log_socket;
-    int log_bells[BASELINE_LOG_SOURCE_NUM];
-    void *log_rings[BASELINE_LOG_SOURCE_NUM];
-    void *state;
     bool done;
     bool aborted;
 } supervisor_t;
@@ -61,112 +55,23 @@ const char *baseline_scenario_name(scenario_t scenario)
     return scenario < sizeof(names) / sizeof(names[0]) ? names[scenario] : "?";
 }
 
-/* Resources --------------------------------------------------------------------------------------------------- */
-
-static void create_resources(supervisor_t *s)
-{
-    baseline_server_resources_create(&s->server, s->run);
-    for (unsigned i = 0; i < BASELINE_LOG_SOURCE_NUM; i++) {
-        char what[48];
-        baseline_log_ring_name(what, sizeof(what), baseline_log_sources[i]);
-        s->log_rings[i] = s->options.log == BASELINE_LOG_RING ? baseline_shm_create(s->run, what, BASELINE_LOG_RING_SIZE)
-                                                               : NULL;
-        s->log_bells[i] = s->options.log == BASELINE_LOG_RING ? baseline_bell_create() : -1;
-    }
-    if (s->options.log == BASELINE_LOG_DGRAM) {
-        /* The logger's datagram socket: bound here, so lines sent before the logger runs wait in its queue. */
-        struct sockaddr_storage address;
-        socklen_t length = baseline_unix_address(&address, s->run, "log");
-        s->log_socket = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (s->log_socket < 0 || bind(s->log_socket, (struct sockaddr *)&address, length) != 0) {
-            baseline_die("logger socket: %s", strerror(errno));
-        }
-    }
-    if (s->options.scenario == SCENARIO_SHARED) {
-        s->state = baseline_shm_create(s->run, "server-state", SERVER_STATE_MAPPING_SIZE);
-    }
-    s->placeholder = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (s->placeholder < 0) {
-        baseline_die("/dev/null: %s", strerror(errno));
-    }
-}
-
-static void release_resources(supervisor_t *s)
-{
-    baseline_server_resources_release(&s->server, s->run);
-    for (unsigned i = 0; i < BASELINE_LOG_SOURCE_NUM; i++) {
-        if (s->log_rings[i] != NULL) {
-            char what[48];
-            baseline_log_ring_name(what, sizeof(what), baseline_log_sources[i]);
-            baseline_shm_remove(s->run, what, s->log_rings[i], BASELINE_LOG_RING_SIZE);
-            close(s->log_bells[i]);
-        }
-    }
-    if (s->state != NULL) {
-        baseline_shm_remove(s->run, "server-state", s->state, SERVER_STATE_MAPPING_SIZE);
-    }
-    for (unsigned i = 0; i < CHILD_NUM; i++) {
-        if (s->control[i] >= 0) {
-            close(s->control[i]);
-        }
-    }
-    if (s->log_socket >= 0) {
-        close(s->log_socket);
-    }
-    close(s->placeholder);
-}
-
 /* Children: how the engine starts, tells and loses them ------------------------------------------------------ */
 
-/* The bell of a child's log ring (ring mode), else the placeholder. */
-static int log_bell(const supervisor_t *s, enum child_id id)
-{
-    for (unsigned i = 0; i < BASELINE_LOG_SOURCE_NUM; i++) {
-        if (strcmp(baseline_log_sources[i], child_names[id]) == 0 && s->log_bells[i] >= 0) {
-            return s->log_bells[i];
-        }
-    }
-    return s->placeholder;
-}
-
-/* fork + exec incarnation `incarnation` of a child, with a fresh control socket and its descriptor layout. */
+/* Start incarnation `incarnation` of a child (role.h), with a fresh control socket. */
 static pid_t start(void *context, sel4ft_child_t id, uint32_t incarnation)
 {
     supervisor_t *s = context;
-    char incarnation_text[16];
-    int fds[2 + 2 * BASELINE_SLOT_NUM + BASELINE_LOG_SOURCE_NUM];
-    unsigned fd_count = 0;
-    int pair[2];
-
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
-        baseline_die("socketpair: %s", strerror(errno));
-    }
-    snprintf(incarnation_text, sizeof(incarnation_text), "%u", incarnation);
-    const char *argv[] = { "sel4ft-baseline", child_names[id], "--run", s->run, "--log",
-                           baseline_log_mode_name(s->options.log), "--incarnation", incarnation_text, NULL, NULL };
+    const char *flag = NULL;
     if (s->options.scenario == SCENARIO_SHARED && (id == CHILD_SERVER || id == CHILD_CRASHER)) {
-        argv[8] = "--shared-state";
+        flag = "--shared-state";
     } else if (s->options.quiet && id == CHILD_LOGGER) {
-        argv[8] = "--quiet";
+        flag = "--quiet";
     }
-    if (id == CHILD_LOGGER) {
-        fds[fd_count++] = pair[1];
-        fds[fd_count++] = s->log_socket >= 0 ? s->log_socket : s->placeholder;
-        for (unsigned i = 0; i < BASELINE_LOG_SOURCE_NUM && s->log_bells[i] >= 0; i++) {
-            fds[fd_count++] = s->log_bells[i];
-        }
-    } else {
-        /* The client's and the crasher's slots, in the order of baseline_slot_owners. */
-        int slot = id == CHILD_SERVER ? -1 : id == CHILD_CLIENT ? 0 : 1;
-        fd_count = baseline_server_resources_fds(&s->server, slot, pair[1], log_bell(s, id), fds);
-    }
-    pid_t pid = baseline_spawn(argv, fds, fd_count);
-    close(pair[1]);
-    fcntl(pair[0], F_SETFL, O_NONBLOCK);
     if (s->control[id] >= 0) {
         close(s->control[id]);
     }
-    s->control[id] = pair[0];
+    pid_t pid = baseline_run_start(&s->run, child_names[id], incarnation, flag, &s->control[id]);
+    fcntl(s->control[id], F_SETFL, O_NONBLOCK);
     return pid;
 }
 
@@ -339,14 +244,14 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
     memset(result, 0, sizeof(*result));
     s->options = *options;
     s->result = result;
-    s->log_socket = -1;
     for (unsigned i = 0; i < CHILD_NUM; i++) {
         s->control[i] = -1;
     }
-    snprintf(s->run, sizeof(s->run), "%d-%u", (int)getpid(), ++runs);
+    char run[32];
+    snprintf(run, sizeof(run), "%d-%u", (int)getpid(), ++runs);
     baseline_engine_init(&s->engine, &ops, false);
-    create_resources(s);
-    baseline_log_open(options->log, s->run, "supervisor", s->log_bells[0]);
+    baseline_run_create(&s->run, run, options->log, options->scenario == SCENARIO_SHARED);
+    baseline_log_open(options->log, run, "supervisor", s->run.log_bells[0]);
     LOG_INFO("scenario %s: logs over %s; server, client, crasher and logger are processes started with fork + exec",
              baseline_scenario_name(options->scenario),
              options->log == BASELINE_LOG_RING ? "sel4ft_logring in POSIX shared memory" : "a Unix datagram socket");
@@ -388,15 +293,20 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
     const sel4ft_faultmon_child_t *crasher = baseline_engine_child(&s->engine, CHILD_CRASHER);
     result->crasher_failures = crasher->faults;
     result->crasher_restarts = crasher->restarts;
-    if (s->state != NULL) {
+    if (s->run.state != NULL) {
         /* Whatever the server noticed: did anything but the server write to its table? */
-        const server_state_t *state = s->state;
+        const server_state_t *state = s->run.state;
         result->state_foreign_write = state->canary_front != SERVER_STATE_CANARY ||
                                       state->canary_back != SERVER_STATE_CANARY ||
                                       server_state_checksum(state) != state->checksum;
     }
     baseline_log_close();
-    release_resources(s);
+    baseline_run_release(&s->run);
+    for (unsigned i = 0; i < CHILD_NUM; i++) {
+        if (s->control[i] >= 0) {
+            close(s->control[i]);
+        }
+    }
     result->completed = s->done && !s->aborted;
     return result->completed ? 0 : 1;
 }

@@ -10,6 +10,12 @@
 #               examples share, examples/common) or services/<file> (what they share with the Linux baseline)
 #   VARIANT, EXAMPLE_CFLAGS  (optional) a build variant's name and the compiler flags it adds
 #   <pd>_CFLAGS (optional) flags for one image's objects only (built apart, under obj/<pd>/)
+# and, for systems that use sDDF (examples/sddf.mk finds it), USE_SDDF := yes and optionally
+#   <pd>_SDDF_SRCS  sources of sDDF's, relative to $(SDDF), compiled with the flags sDDF gives them (SDDF_CFLAGS)
+#   <pd>_LDFLAGS    link flags for one image, before the libraries (a driver's restart shim: sel4ft/driver.h)
+#   <pd>_CONFIG_SRC, <pd>_CONFIG_SECTIONS   a source (relative to the example) that defines one initialised
+#               struct per section the image reads its configuration from (sDDF's config blobs); each section
+#               is copied from its object into the linked image (objcopy --update-section)
 # then includes this file, from the source tree or from an installed library:
 #   include $(if $(SEL4FT_PREFIX),$(SEL4FT_PREFIX)/share/sel4ft,..)/example.mk
 #
@@ -18,7 +24,8 @@
 # install only: its libsel4ft.a and headers, pkg-config's Cflags and Libs for the board and config, and its
 # bin/sel4ft-sdf; such an example folder can live anywhere.
 # Variables: MICROKIT_SDK, MICROKIT_BOARD, MICROKIT_CONFIG, TOOLCHAIN, BUILD_DIR; SEL4FT_PREFIX (an install).
-# Targets: all (loader.img), run (boot it in QEMU; RUN_SECONDS=N stops after N seconds), clean.
+# Targets: all (loader.img), run (boot it in QEMU, with the arguments of qemu.args in BUILD_DIR if the example
+# writes one; RUN_SECONDS=N stops after N seconds), clean.
 
 SEL4FT_SHARE_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 EXAMPLE_DIR := $(abspath $(dir $(firstword $(MAKEFILE_LIST))))
@@ -72,6 +79,7 @@ override BUILD_DIR := $(abspath $(BUILD_DIR))
 CC := $(TOOLCHAIN)-gcc
 LD := $(TOOLCHAIN)-ld
 AR := $(TOOLCHAIN)-ar
+OBJCOPY := $(TOOLCHAIN)-objcopy
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
 
 # Compile and link lines: in the tree, the library built from source; installed, exactly pkg-config's Cflags and
@@ -86,8 +94,14 @@ LIBSEL4FT := $(call sel4ft_pc,--variable=configdir,$(SEL4FT_PC))/libsel4ft.a
 SEL4FT_EXAMPLE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror $(call sel4ft_pc,--cflags,$(SEL4FT_PC)) -O2 -g
 SEL4FT_LIBS := $(call sel4ft_pc,--libs,$(SEL4FT_PC))
 endif
-CFLAGS = $(SEL4FT_EXAMPLE_CFLAGS) -I$(CONFIG_DIR) -I$(EXAMPLE_DIR) -I$(COMMON_DIR) -I$(SERVICES_DIR) -MD -MP \
-	$(EXAMPLE_CFLAGS)
+ifeq ($(USE_SDDF),yes)
+include $(SEL4FT_SHARE_DIR)/sddf.mk
+SEL4FT_CHECKS := sdk-check sddf-check
+else
+SEL4FT_CHECKS := sdk-check
+endif
+CFLAGS = $(SEL4FT_EXAMPLE_CFLAGS) -I$(CONFIG_DIR) -I$(EXAMPLE_DIR) -I$(COMMON_DIR) -I$(SERVICES_DIR) \
+	$(if $(filter yes,$(USE_SDDF)),$(SDDF_INCLUDES)) -MD -MP $(EXAMPLE_CFLAGS)
 
 IMAGE := $(BUILD_DIR)/loader.img
 REPORT := $(BUILD_DIR)/report.txt
@@ -119,34 +133,47 @@ image: $(IMAGE)
 # same BUILD_DIR, say), so that a change rebuilds them.
 CFLAGS_FILE := $(BUILD_DIR)/cflags
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
-ALL_CFLAGS := $(CFLAGS) $(foreach pd,$(PDS),$(pd): $($(pd)_CFLAGS))
+ALL_CFLAGS := $(CFLAGS) $(foreach pd,$(PDS),$(pd): $($(pd)_CFLAGS)) $(if $(filter yes,$(USE_SDDF)),sddf: $(SDDF_CFLAGS))
 $(shell mkdir -p $(BUILD_DIR) && echo '$(ALL_CFLAGS)' | cmp -s - $(CFLAGS_FILE) || echo '$(ALL_CFLAGS)' > $(CFLAGS_FILE))
 endif
 
 # Objects: the example's own sources, then common/ and services/ ones (the longer, more specific patterns win).
-$(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
+$(BUILD_DIR)/obj/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | $(SEL4FT_CHECKS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD_DIR)/obj/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
+$(BUILD_DIR)/obj/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | $(SEL4FT_CHECKS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
+$(BUILD_DIR)/obj/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | $(SEL4FT_CHECKS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+ifeq ($(USE_SDDF),yes)
+# sDDF's own sources, unmodified, with sDDF's flags (and, as its driver fragments add, the driver's include/).
+$(BUILD_DIR)/obj/sddf/%.o: $(SDDF)/%.c $(CFLAGS_FILE) | $(SEL4FT_CHECKS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SDDF_CFLAGS) -I$(dir $<)include -MD -MP -c $< -o $@
+endif
 
-# One image per PD: its objects, then the library, then libmicrokit and libgcc. A PD with flags of its own has
-# its objects apart.
+# One image per PD: its objects (and sDDF's), then the library, then libmicrokit and libgcc; then the config
+# blobs copied into their sections. A PD with flags of its own has its objects apart.
 define PD_template
-$(BUILD_DIR)/$(1).elf: $(addprefix $(BUILD_DIR)/obj/$(if $($(1)_CFLAGS),$(1)/),$($(1)_SRCS:.c=.o)) $(LIBSEL4FT)
-	$(LD) $$(filter %.o,$$^) $(SEL4FT_LIBS) $$(LIBGCC) --gc-sections -Map=$$(@:.elf=.map) -o $$@
+$(BUILD_DIR)/$(1).elf: $(addprefix $(BUILD_DIR)/obj/$(if $($(1)_CFLAGS),$(1)/),$($(1)_SRCS:.c=.o)) \
+		$(addprefix $(BUILD_DIR)/obj/sddf/,$($(1)_SDDF_SRCS:.c=.o)) $(LIBSEL4FT) \
+		$(if $($(1)_CONFIG_SRC),$(BUILD_DIR)/obj/$($(1)_CONFIG_SRC:.c=.o))
+	$(LD) $$(filter-out $(BUILD_DIR)/obj/$($(1)_CONFIG_SRC:.c=.o),$$(filter %.o,$$^)) $($(1)_LDFLAGS) \
+		$(SEL4FT_LIBS) $$(LIBGCC) --gc-sections -Map=$$(@:.elf=.map) -o $$@.tmp
+	$(foreach section,$($(1)_CONFIG_SECTIONS),$(OBJCOPY) -O binary --only-section=$(section) \
+		$(BUILD_DIR)/obj/$($(1)_CONFIG_SRC:.c=.o) $$@$(section).bin && \
+		$(OBJCOPY) --update-section $(section)=$$@$(section).bin $$@.tmp && rm $$@$(section).bin &&) true
+	mv $$@.tmp $$@
 ifneq ($($(1)_CFLAGS),)
-$(BUILD_DIR)/obj/$(1)/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
+$(BUILD_DIR)/obj/$(1)/%.o: $(EXAMPLE_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | $(SEL4FT_CHECKS)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
-$(BUILD_DIR)/obj/$(1)/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
+$(BUILD_DIR)/obj/$(1)/common/%.o: $(COMMON_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | $(SEL4FT_CHECKS)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
-$(BUILD_DIR)/obj/$(1)/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | sdk-check
+$(BUILD_DIR)/obj/$(1)/services/%.o: $(SERVICES_DIR)/%.c $(CFLAGS_FILE) $(CONFIG_HEADERS) | $(SEL4FT_CHECKS)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $($(1)_CFLAGS) -c $$< -o $$@
 endif
@@ -155,7 +182,7 @@ $(foreach pd,$(PDS),$(eval $(call PD_template,$(pd))))
 
 # The system is checked with its program images before Microkit builds the image (a snapshot region too small
 # for its PD's .data and .bss, a request region shared the wrong way, ... stop the build here, with the fix).
-$(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(EXAMPLE_DIR)/$(SYSTEM) | sdk-check
+$(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(EXAMPLE_DIR)/$(SYSTEM) | $(SEL4FT_CHECKS)
 	$(SEL4FT_SDF) check --board $(MICROKIT_BOARD) --search-path $(BUILD_DIR) $(EXAMPLE_DIR)/$(SYSTEM)
 	$(MICROKIT_TOOL) $(EXAMPLE_DIR)/$(SYSTEM) --search-path $(BUILD_DIR) --board $(MICROKIT_BOARD) \
 		--config $(MICROKIT_CONFIG) -o $@ -r $(REPORT)
@@ -169,6 +196,7 @@ run: $(IMAGE)
 	@echo "== booting $(IMAGE) ($(MICROKIT_BOARD), $(MICROKIT_CONFIG))$(if $(filter-out 0,$(RUN_SECONDS)), for \
 	$(RUN_SECONDS) s,; leave QEMU with Ctrl-a x)"
 	@$(if $(filter-out 0,$(RUN_SECONDS)),timeout $(RUN_SECONDS)) $(QEMU_$(MICROKIT_BOARD)) \
+		$$(cat $(BUILD_DIR)/qemu.args 2>/dev/null) \
 		$(if $(filter-out 0,$(RUN_SECONDS)),< /dev/null; [ $$? -eq 124 ])
 
 clean:

@@ -15,6 +15,9 @@ static bool attached;
 int sel4ft_log_init(void *region, size_t size, sel4ft_channel_t channel)
 {
     attached = false;
+    if (region == NULL && size == 0) {
+        return 0;
+    }
     int err = sel4ft_logring_producer_init(&ring, region, size, channel);
     if (err != 0) {
         sel4ft_log_printf(SEL4FT_LOG_ERROR, "log ring at %p (%lu bytes) cannot be used: %s; logging to the console",

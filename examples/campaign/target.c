@@ -12,6 +12,7 @@
 
 #include "campaign.h"
 #include "example_log.h"
+#include "inject_fault.h"
 
 enum {
     FLOOD_RECORDS = 128, /* records a flood writes: four times what a ring holds */
@@ -60,18 +61,6 @@ bool inject_over(void)
     return page != NULL && __atomic_load_n(&page->over, __ATOMIC_ACQUIRE) != 0;
 }
 
-/* Deep enough to run off a 4 KiB stack into the unmapped page below it. */
-__attribute__((noinline)) static uint64_t recurse(volatile uint64_t depth)
-{
-    volatile uint64_t frame[64];
-    frame[0] = depth;
-    /* A limit no 4 KiB stack reaches; it keeps the recursion finite in the compiler's eyes. */
-    if (depth > (1u << 30)) {
-        return frame[0];
-    }
-    return recurse(depth + 1) + frame[0];
-}
-
 /* The @p k-th of the channels whose bit is clear in @p allowed (libmicrokit's masks of what this PD may do),
  * counting round; MICROKIT_MAX_CHANNEL_ID + 1 if there are none. */
 static uint32_t foreign_channel(uint64_t allowed, uint32_t k)
@@ -112,22 +101,16 @@ void inject_perform(const campaign_target_t *target, const inject_command_t *com
         inject_kind_names[kind], points[command->point]);
     switch (kind) {
     case INJECT_NULL_READ:
-        (void)*(volatile uint32_t *)0;
-        break;
     case INJECT_NULL_WRITE:
-        *(volatile uint32_t *)0 = 1;
-        break;
     case INJECT_UNMAPPED_WRITE:
-        *(volatile uint32_t *)0x10000000 = 1;
-        break;
     case INJECT_READONLY_WRITE:
-        *(volatile uint32_t *)(campaign_page_readonly != 0 ? campaign_page_readonly : campaign_page) = 1;
-        break;
     case INJECT_UNDEFINED_INSTRUCTION:
-        __asm__ volatile("udf #0");
-        break;
     case INJECT_STACK_OVERFLOW:
-        (void)recurse(0);
+        /* Nothing maps 0x10000000; the campaign page is read-only (the monitor maps it twice: its read-only view);
+         * frames of 512 bytes run off a 4 KiB stack into
+         * the unmapped page below it. */
+        inject_fault(kind, (volatile uint32_t *)0x10000000,
+                     (volatile uint32_t *)(campaign_page_readonly != 0 ? campaign_page_readonly : campaign_page), 512);
         break;
     case INJECT_HANG:
         for (;;) {

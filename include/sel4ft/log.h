@@ -37,11 +37,12 @@
  * @brief Attach this PD's log to its log ring.
  *
  * A ring that a previous incarnation of the PD filled keeps its unread records (sel4ft_logring_producer_init()).
- * @param region The ring's region (setvar_vaddr), 8-byte aligned.
+ * @param region The ring's region (setvar_vaddr), 8-byte aligned; NULL with @p size 0: detach the log from its
+ *        ring, back to the console (before the ring is unmapped, say).
  * @param size Its size (setvar_size).
  * @param channel The channel on which the logger is notified.
- * @return 0, or -SEL4FT_EINVAL for a NULL, misaligned or too small region (the log then stays on the console,
- *         and says so there).
+ * @return 0, or -SEL4FT_EINVAL for a NULL (with a size), misaligned or too small region (the log then stays on the
+ *         console, and says so there).
  */
 int sel4ft_log_init(void *region, size_t size, sel4ft_channel_t channel);
 

@@ -13,6 +13,7 @@
 #include <sel4ft/logfmt.h>
 #include <sel4ft/os.h>
 #include <sel4ft/logring.h>
+#include <sel4ft/logger.h>
 #include <sel4ft/rpc.h>
 #include <sel4ft/fault.h>
 #include <sel4ft/faultmon.h>
@@ -24,6 +25,8 @@
 #include <sel4ft/service.h>
 #include <sel4ft/call.h>
 #include <sel4ft/monitor.h>
+#include <sel4ft/inflight.h>
+#include <sel4ft/driver.h>
 
 /** The library's version as a string. */
 #define SEL4FT_VERSION_STRING "0.1.0"

@@ -19,6 +19,7 @@ import inject  # noqa: E402
 import inject_seeds  # noqa: E402
 import qemu  # noqa: E402  (bench/inject.py put tests/qemu on the path)
 import results  # noqa: E402
+import test_blk  # noqa: E402  (tests/bench: this folder)
 
 
 def data(name):
@@ -401,6 +402,7 @@ class BuildProductsTest(unittest.TestCase):
 
 def main():
     suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    suite.addTests(unittest.defaultTestLoader.loadTestsFromModule(test_blk))  # bench/blk.py
     outcome = unittest.TextTestRunner(verbosity=1).run(suite)
     failed = len(outcome.failures) + len(outcome.errors)
     passed = outcome.testsRun - failed

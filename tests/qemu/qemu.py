@@ -188,12 +188,22 @@ def load_expectations(path, config):
     return Expectations(done, expect, forbid, count, present, timeout)
 
 
+def system_args(image):
+    """The QEMU arguments a system asks for beside its image: qemu.args in the image's folder, one argument a line
+    (the block example's disk, say); none without that file."""
+    path = os.path.join(os.path.dirname(os.path.abspath(image)), "qemu.args")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [line.rstrip("\n") for line in f if line.strip()]
+
+
 def boot(image, log_path, timeout, done_regex, live=False, extra_args=(), deterministic=True, on_line=None):
     """Run QEMU until done_regex is seen or timeout seconds pass. Returns (lines, finished, seconds).
     deterministic: under ICOUNT (the default). on_line: called with each line as it comes (progress reports)."""
     if not os.path.exists(image):
         raise FileNotFoundError(f"no image at {image}: build the example first")
-    command = QEMU_COMMAND + (ICOUNT if deterministic else []) + list(extra_args) + [
+    command = QEMU_COMMAND + (ICOUNT if deterministic else []) + list(extra_args) + system_args(image) + [
         "-device", f"loader,file={image},addr=0x70000000,cpu-num=0"]
     done = matcher(done_regex)
     os.makedirs(os.path.dirname(log_path), exist_ok=True)

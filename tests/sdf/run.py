@@ -471,6 +471,8 @@ GENERATED = [
      ["report", "--compact", "--no-elf", "examples/recovery/recovery.system"]),
     ("examples/campaign/README.md", "sel4ft-sdf report --compact",
      ["report", "--compact", "--no-elf", "examples/campaign/campaign.system"]),
+    ("examples/blk/README.md", "sel4ft-sdf report --compact",
+     ["report", "--compact", "--no-elf", "examples/blk/blk.system"]),
     ("examples/tree/README.md", "sel4ft-sdf report --compact",
      ["report", "--compact", "--no-elf", "examples/tree/tree.system"]),
     ("doc/sdf.md", "sel4ft-sdf report", ["report", "--no-elf", "examples/recovery/recovery.system"]),

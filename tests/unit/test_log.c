@@ -68,6 +68,14 @@ static void test_with_a_ring_lines_go_into_it(void **state)
     assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
     assert_int_equal(record.level, SEL4FT_LOG_WARN);
     assert_string_equal(record.text, "thing n=3");
+
+    /* Detached (NULL, 0): back to the console, silently; the ring gets nothing more. */
+    assert_int_equal(sel4ft_log_init(NULL, 0, 3), 0);
+    assert_null(sel4ft_log_ring());
+    assert_int_equal(console_length, 0);
+    assert_int_equal(LOG_INFO("on the console"), 0);
+    assert_string_equal(console, "pd|INFO: on the console\n");
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), -SEL4FT_EAGAIN);
 }
 
 static void test_bad_arguments(void **state)

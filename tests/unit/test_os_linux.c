@@ -519,6 +519,23 @@ static void test_hooks_are_copied(void **state)
     assert_int_equal(sel4ft_msginfo_label(sel4ft_os_ppcall(1, sel4ft_msginfo_new(1, 0))), 0);
 }
 
+static void test_one_hook_changed_in_place(void **state)
+{
+    (void)state;
+    sel4ft_os_linux_hooks_t hooks = { .child_stop = hook_child_stop, .context = &record };
+    sel4ft_os_linux_set_hooks(&hooks);
+    /* The port's own copy: one hook added, the others kept. */
+    sel4ft_os_linux_hooks()->child_restart = hook_child_restart;
+    record.result = 5;
+    assert_int_equal(sel4ft_os_child_restart(3), 5);
+    assert_int_equal(record.restart_child, 3);
+    assert_int_equal(sel4ft_os_child_stop(4), 5);
+    assert_ptr_equal(record.context_seen, &record);
+    sel4ft_os_linux_set_hooks(NULL);
+    assert_null(sel4ft_os_linux_hooks()->child_restart);
+    assert_int_equal(sel4ft_os_child_restart(3), -SEL4FT_ENOTSUP);
+}
+
 /* Name */
 
 static void test_os_name(void **state)
@@ -560,6 +577,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_child_control_without_hooks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_child_control_with_hooks, setup_with_hooks, teardown),
         cmocka_unit_test_setup_teardown(test_hooks_are_copied, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_hook_changed_in_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_os_name, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,11 @@ void sel4ft_os_linux_set_hooks(const sel4ft_os_linux_hooks_t *new_hooks)
     }
 }
 
+sel4ft_os_linux_hooks_t *sel4ft_os_linux_hooks(void)
+{
+    return &hooks;
+}
+
 void sel4ft_os_linux_set_name(const char *name)
 {
     pd_name = name != NULL ? name : "host";

@@ -54,6 +54,12 @@ typedef struct sel4ft_os_linux_hooks {
 void sel4ft_os_linux_set_hooks(const sel4ft_os_linux_hooks_t *hooks);
 
 /**
+ * @brief The hooks in force, to change one or two of them in place (the others stay as they are).
+ * @return The port's own copy.
+ */
+sel4ft_os_linux_hooks_t *sel4ft_os_linux_hooks(void);
+
+/**
  * @brief Set the name sel4ft_os_name() returns.
  * @param name The name (kept by pointer), or NULL for "host".
  */
