@@ -106,9 +106,8 @@ void inject_perform(const campaign_target_t *target, const inject_command_t *com
     case INJECT_READONLY_WRITE:
     case INJECT_UNDEFINED_INSTRUCTION:
     case INJECT_STACK_OVERFLOW:
-        /* Nothing maps 0x10000000; the campaign page is read-only (the monitor maps it twice: its read-only view);
-         * frames of 512 bytes run off a 4 KiB stack into
-         * the unmapped page below it. */
+        /* Nothing maps 0x10000000; the campaign page is read-only (the monitor's second, read-only view of it);
+         * frames of 512 bytes run off a 4 KiB stack into the unmapped page below it. */
         inject_fault(kind, (volatile uint32_t *)0x10000000,
                      (volatile uint32_t *)(campaign_page_readonly != 0 ? campaign_page_readonly : campaign_page), 512);
         break;
