@@ -12,7 +12,7 @@ run of user instructions is given to the PD whose image holds exactly those inst
 addresses, after a system call (QEMU logs each instruction word once, when it translates it). Under -icount these counts are exactly what
 the benchmark's ticks measure (16 instructions a tick).
 
-Usage: bench/trace.py [--build-dir build] [--sdk /opt/microkit-sdk-2.0.1] [--top N]
+Usage: bench/trace.py [--build-dir build] [--sdk /opt/microkit-sdk-2.0.1] [--top N] [--steps GROUP]
 """
 
 import argparse
@@ -100,29 +100,47 @@ def trace(build_dir, sdk, board="qemu_virt_aarch64", toolchain="aarch64-linux-gn
     # a system call just before the run's first instruction and holds every instruction word of the run at its
     # address; the client's marks cut the trace into groups.
     groups = []
+    steps = []  # per group: [who, instructions, Counter of functions], one entry per stretch of one PD or the kernel
     current = None
     run = []
     unknown_runs = 0
     tb_words = {}
     pending_word = None
+    last_pd = None
 
     def end_run():
-        nonlocal current, unknown_runs
+        nonlocal current, unknown_runs, last_pd
         if not run:
             return
         first = run[0][0]
         candidates = [name for name, image in images.items()
                       if (image.returns_from_syscall(first) or first == USER_RANGE[0]) and image.holds(run)]
+        if not candidates:
+            # Resumed after an interrupt, not a system call: the PDs whose image holds the run, and of those the
+            # one that ran last if it is one.
+            candidates = [name for name, image in images.items() if image.holds(run)]
+            if len(candidates) > 1 and last_pd in candidates:
+                candidates = [last_pd]
         pd = candidates[0] if len(candidates) == 1 else None
         if pd is None and current is not None:
             unknown_runs += 1
+        last_pd = pd
         for pc, _ in run:
             if pd == "client" and pc == mark:
                 current = collections.Counter()
                 groups.append(current)
+                steps.append([])
             if current is not None:
-                current[(pd, images[pd].function(pc)) if pd else ("unknown", "?")] += 1
+                key = (pd, images[pd].function(pc)) if pd else ("unknown", "?")
+                current[key] += 1
+                step(key)
         run.clear()
+
+    def step(key):
+        if not steps[-1] or steps[-1][-1][0] != key[0]:
+            steps[-1].append([key[0], 0, collections.Counter()])
+        steps[-1][-1][1] += 1
+        steps[-1][-1][2][key[1]] += 1
 
     with open(trace_log, "rb") as f:
         for raw in f:
@@ -141,12 +159,14 @@ def trace(build_dir, sdk, board="qemu_virt_aarch64", toolchain="aarch64-linux-gn
                 end_run()
                 if current is not None:
                     current[("kernel", kernel.function(pc))] += 1
+                    step(("kernel", kernel.function(pc)))
                 continue
             run.append((pc, tb_words.get(host)))
     end_run()
     if not keep:
         os.remove(trace_log)
-    return [(name, ops, counts) for (name, ops), counts in zip(GROUPS, groups)], unknown_runs
+    return [(name, ops, counts, group_steps) for (name, ops), counts, group_steps in zip(GROUPS, groups, steps)], \
+        unknown_runs
 
 
 def by_pd(counts):
@@ -159,7 +179,7 @@ def by_pd(counts):
 def markdown(groups, top=6):
     """The breakdown as Markdown tables: per group, instructions per operation by PD, with the top functions."""
     lines = []
-    for name, ops, counts in groups:
+    for name, ops, counts, group_steps in groups:
         total = sum(counts.values())
         lines.append(f"**{name}**: {total / ops:.1f} instructions per operation")
         lines.append("")
@@ -170,6 +190,16 @@ def markdown(groups, top=6):
             text = ", ".join(f"{f} {k / ops:.1f}" for k, f in parts)
             lines.append(f"| {who} | {n / ops:.1f} | {text} |")
         lines.append("")
+        if ops == 1:
+            # A single operation (the recovery): its stretches in order, who ran and what.
+            lines.append("In order (each stretch of one PD or of the kernel):")
+            lines.append("")
+            lines.append("| # | who | instructions | largest parts |")
+            lines.append("|---:|---|---:|---|")
+            for i, (who, n, functions) in enumerate(group_steps, 1):
+                text = ", ".join(f"{f} {k}" for f, k in functions.most_common(3))
+                lines.append(f"| {i} | {who} | {n} | {text} |")
+            lines.append("")
     return lines
 
 
@@ -181,12 +211,15 @@ def main():
     parser.add_argument("--toolchain", default="aarch64-linux-gnu")
     parser.add_argument("--top", type=int, default=12, help="functions listed per group and PD")
     parser.add_argument("--keep", action="store_true", help="keep the raw trace")
+    parser.add_argument("--steps", metavar="GROUP", help="also list the stretches of one group (a name's start, "
+                        "e.g. 'server crash') in order: each PD's or the kernel's instructions, with its largest "
+                        "functions")
     args = parser.parse_args()
 
     groups, unknown_runs = trace(args.build_dir, args.sdk, args.board, args.toolchain, args.keep)
     if unknown_runs:
         print(f"warning: {unknown_runs} runs of user code after the first mark could not be given to one PD")
-    for name, ops, counts in groups:
+    for name, ops, counts, group_steps in groups:
         total = sum(counts.values())
         print(f"== {name}: {total / ops:.1f} instructions per operation ({total} for {ops})")
         for who, n in by_pd(counts).most_common():
@@ -196,6 +229,11 @@ def main():
                 if w == who and k >= ops and shown < args.top:
                     print(f"      {function:40s} {k / ops:8.1f}")
                     shown += 1
+        if args.steps and name.startswith(args.steps):
+            print(f"   in order ({len(group_steps)} stretches):")
+            for who, n, functions in group_steps:
+                top = ", ".join(f"{f} {k}" for f, k in functions.most_common(args.top))
+                print(f"      {who:16s} {n:6d}  {top}")
     return 0
 
 

@@ -63,6 +63,12 @@ int sel4ft_faultmon_add_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child,
 
 void sel4ft_faultmon_set_heartbeat_period(sel4ft_faultmon_t *monitor, uint64_t period, uint64_t now)
 {
+    if (period != monitor->heartbeat_period) {
+        /* Failures while checking was off did not reset the spares (fail()): checking starts afresh. */
+        for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+            monitor->children[i].starved_spares = 0;
+        }
+    }
     monitor->heartbeat_period = period;
     monitor->next_heartbeat = period != 0 ? deadline_after(now, period) : 0;
 }
@@ -119,19 +125,20 @@ sel4ft_faultmon_action_t sel4ft_faultmon_decide(const sel4ft_faultmon_t *monitor
 
 /* Events ------------------------------------------------------------------------------------------------------ */
 
-/* The default sink: one line at the kind's level, to the log ring, or to the console with the prefix the logger
- * gives ring records. */
+/* The default sink: to the log ring, a binary record at the kind's level, which the logger formats as it drains
+ * (so a monitor formats nothing between a child's fault and its restart); to the console, the line with the prefix
+ * the logger gives ring records. */
 static void write_event(const sel4ft_faultmon_t *monitor, const sel4ft_faultmon_event_t *event)
 {
+    if (monitor->log != NULL) {
+        sel4ft_faultmon_record_write(monitor->log, event, monitor->tick_hz);
+        return;
+    }
     char line[SEL4FT_LOGRING_TEXT_MAX + 1];
     int n = sel4ft_faultmon_event_format(event, monitor->tick_hz, line, sizeof(line));
     size_t length = n <= 0 ? 0 : (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
     uint32_t level = sel4ft_faultmon_event_level(event->kind);
 
-    if (monitor->log != NULL) {
-        sel4ft_logring_write(monitor->log, level, line, length);
-        return;
-    }
     char prefix[64];
     int p = sel4ft_fmt(prefix, sizeof(prefix), "%s|%s: ", sel4ft_os_name(), sel4ft_log_level_str(level));
     sel4ft_os_console_write(prefix, p <= 0 ? 0 : (size_t)p < sizeof(prefix) ? (size_t)p : sizeof(prefix) - 1);
@@ -277,8 +284,8 @@ static uint64_t act(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4
         decision->kind = SEL4FT_FAULTMON_EVENT_STOPPED;
         decision->failures = record->supervision.failures;
         decision->reason = record->config.on_fault == SEL4FT_FAULTMON_STOP
-                               ? "its action is stop"
-                               : "a failure the monitor cannot reason about: stopped, not guessed at";
+                               ? sel4ft_reasons_[SEL4FT_REASON_ACTION_STOP_]
+                               : sel4ft_reasons_[SEL4FT_REASON_UNREASONABLE_];
         return 0;
     }
 
@@ -333,8 +340,9 @@ static void fail(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_
         record->faults++;
     }
     /* Every failure of a child starts a new episode of starvation for the children below it: they may be
-     * spared afresh (a child above that hangs in every incarnation starves them for as long as it does). */
-    for (sel4ft_child_t i = 0; i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
+     * spared afresh (a child above that hangs in every incarnation starves them for as long as it does). Spares
+     * are counted only by heartbeat checks (and forgotten when checking starts again). */
+    for (sel4ft_child_t i = 0; monitor->heartbeat_period != 0 && i < SEL4FT_FAULTMON_MAX_CHILDREN; i++) {
         if (monitor->children[i].config.priority < record->config.priority) {
             monitor->children[i].starved_spares = 0;
         }
@@ -349,7 +357,7 @@ static void fail(sel4ft_faultmon_t *monitor, sel4ft_child_t child, const sel4ft_
     sel4ft_faultmon_deliver_(monitor, &decision);
     for (sel4ft_child_t i = 0; group != 0; i++, group >>= 1) {
         if (group & 1) {
-            report_restart(monitor, i, 0, record->config.group, "restarted with its group", now);
+            report_restart(monitor, i, 0, record->config.group, sel4ft_reasons_[SEL4FT_REASON_WITH_GROUP_], now);
         }
     }
 }
@@ -487,7 +495,7 @@ void sel4ft_faultmon_tick(sel4ft_faultmon_t *monitor, uint64_t now)
         sel4ft_faultmon_child_t *record = &monitor->children[i];
         if (record->state == SEL4FT_FAULTMON_WAITING && is_due(record->restart_at, now)) {
             restart_child(monitor, i, now);
-            report_restart(monitor, i, record->backoff_ticks, 0, "back-off over", now);
+            report_restart(monitor, i, record->backoff_ticks, 0, sel4ft_reasons_[SEL4FT_REASON_BACKOFF_OVER_], now);
         } else if (record->state == SEL4FT_FAULTMON_RESTARTING && monitor->recovery_timeout != 0 &&
                    is_due(deadline_after(record->restarted_at, monitor->recovery_timeout), now)) {
             sel4ft_failure_t late = { .cause = SEL4FT_FAILURE_DEADLINE };

@@ -248,3 +248,208 @@ int sel4ft_faultmon_event_format(const sel4ft_faultmon_event_t *event, uint64_t 
     }
     return sel4ft_logfmt_end(&line);
 }
+
+/* Binary records ---------------------------------------------------------------------------------------------------
+ * What the default sink writes into a log ring: the event's fixed-width fields, then (for a failure) the failure,
+ * then the child's name and the reason, each NUL-terminated (a reason of the library's own, sel4ft_reasons_, is
+ * named by its index instead, and its text is empty). The consumer formats it (sel4ft_faultmon_record_format()),
+ * so a monitor on its way from a child's fault to the child's restart copies fields instead of formatting text. */
+
+#define RECORD_VERSION 1u
+
+/* Every field of an event but the failure and the strings. */
+typedef struct {
+    uint16_t version;
+    uint8_t kind;
+    uint8_t reason; /* 1 + the reason's index in sel4ft_reasons_; 0: its text follows the name */
+    uint32_t child;
+    uint32_t incarnation;
+    uint32_t restarts_in_window;
+    uint64_t at;
+    uint64_t tick_hz;
+    uint64_t delay_ticks;
+    uint64_t failures;
+    uint64_t recovery_ticks;
+    uint64_t longest_recovery_ticks;
+    uint32_t group;
+    int32_t error;
+    uint32_t missed;
+    uint32_t spares;
+    uint32_t faults;
+    uint32_t hangs;
+    uint32_t restarts;
+    uint32_t state;
+} record_head_t;
+
+/* A failure and its decoded fault. */
+typedef struct {
+    uint32_t cause;
+    int32_t code;
+    uint64_t detail;
+    uint32_t fault_kind;
+    uint32_t fault_child;
+    uint64_t ip;
+    uint64_t address;
+    uint64_t sp;
+    uint64_t esr;
+    uint64_t fault_detail;
+    uint32_t exception_class;
+    uint32_t status_code;
+    uint32_t flags; /* bit 0 has_esr, 1 is_instruction, 2 is_write */
+    uint32_t reserved;
+} record_failure_t;
+
+_Static_assert(sizeof(record_head_t) == 96, "binary event record layout");
+_Static_assert(sizeof(record_failure_t) == 80, "binary event record layout");
+_Static_assert(sizeof(record_head_t) + sizeof(record_failure_t) + 2 <= SEL4FT_LOGRING_TEXT_MAX,
+               "a failure's record has room for a name");
+
+static bool has_failure(uint32_t kind)
+{
+    return kind == SEL4FT_FAULTMON_EVENT_FAILED || kind == SEL4FT_FAULTMON_EVENT_UNKNOWN_CHILD;
+}
+
+/* Copy a string, cut to leave room for its NUL; returns the bytes written, NUL included. */
+static size_t put_string(char *to, size_t room, const char *text)
+{
+    size_t n = 0;
+    if (room == 0) {
+        return 0;
+    }
+    while (text != NULL && text[n] != '\0' && n + 1 < room) {
+        to[n] = text[n];
+        n++;
+    }
+    to[n] = '\0';
+    return n + 1;
+}
+
+int sel4ft_faultmon_record_write(sel4ft_logring_producer_t *log, const sel4ft_faultmon_event_t *event,
+                                 uint64_t tick_hz)
+{
+    if (log == NULL || log->control == NULL || event == NULL) {
+        return -SEL4FT_EINVAL;
+    }
+    /* Written in place, into the ring's next slot: nothing here is read back. */
+    uint8_t *bytes = sel4ft_logring_binary_begin_(log);
+    if (bytes == NULL) {
+        return -SEL4FT_ENOSPC;
+    }
+    record_head_t *head = (record_head_t *)(void *)bytes;
+    uint8_t reason = 0;
+    for (uint32_t i = 0; event->reason != NULL && i < SEL4FT_REASON_NUM_; i++) {
+        if (event->reason == sel4ft_reasons_[i]) {
+            reason = (uint8_t)(i + 1);
+            break;
+        }
+    }
+    *head = (record_head_t){
+        .version = RECORD_VERSION, .kind = (uint8_t)event->kind, .reason = reason, .child = event->child,
+        .incarnation = event->incarnation, .restarts_in_window = event->restarts_in_window, .at = event->at,
+        .tick_hz = tick_hz, .delay_ticks = event->delay_ticks, .failures = event->failures,
+        .recovery_ticks = event->recovery_ticks, .longest_recovery_ticks = event->longest_recovery_ticks,
+        .group = event->group, .error = event->error, .missed = event->missed, .spares = event->spares,
+        .faults = event->faults, .hangs = event->hangs, .restarts = event->restarts, .state = event->state,
+    };
+    size_t length = sizeof(*head);
+    if (has_failure(event->kind)) {
+        const sel4ft_failure_t *f = &event->failure;
+        *(record_failure_t *)(bytes + length) = (record_failure_t){
+            .cause = f->cause, .code = f->code, .detail = f->detail, .fault_kind = f->fault.kind,
+            .fault_child = f->fault.child, .ip = f->fault.ip, .address = f->fault.address, .sp = f->fault.sp,
+            .esr = f->fault.esr, .fault_detail = f->fault.detail, .exception_class = f->fault.exception_class,
+            .status_code = f->fault.status_code,
+            .flags = (uint32_t)f->fault.has_esr | (uint32_t)f->fault.is_instruction << 1 |
+                     (uint32_t)f->fault.is_write << 2,
+        };
+        length += sizeof(record_failure_t);
+    }
+    /* The name takes what it needs, leaving room for at least an empty reason. */
+    length += put_string((char *)bytes + length, SEL4FT_LOGRING_TEXT_MAX - length - 1, event->name);
+    length += put_string((char *)bytes + length, SEL4FT_LOGRING_TEXT_MAX - length, reason == 0 ? event->reason : NULL);
+    sel4ft_logring_binary_end_(log, sel4ft_faultmon_event_level(event->kind), length);
+    return 0;
+}
+
+/* The NUL-terminated string at data[*at], within length; moves *at past it. NULL if it has no NUL. */
+static const char *take_string(const char *data, size_t length, size_t *at)
+{
+    const char *text = data + *at;
+    for (size_t i = *at; i < length; i++) {
+        if (data[i] == '\0') {
+            *at = i + 1;
+            return text;
+        }
+    }
+    return NULL;
+}
+
+int sel4ft_faultmon_record_format(const void *data, size_t length, char *buffer, size_t size)
+{
+    if (data == NULL || (buffer == NULL && size != 0)) {
+        return -SEL4FT_EINVAL;
+    }
+    if (length < sizeof(record_head_t) || length > SEL4FT_LOGRING_TEXT_MAX) {
+        return -SEL4FT_EBADMSG;
+    }
+    /* Copied, then checked: a record from shared memory may change under the reader. */
+    uint64_t words[SEL4FT_LOGRING_TEXT_MAX / 8];
+    const char *bytes = (const char *)words;
+    sel4ft_copy_(words, data, length);
+    record_head_t head;
+    sel4ft_copy_(&head, words, sizeof(head));
+    if (head.version != RECORD_VERSION || head.kind >= SEL4FT_FAULTMON_EVENT_KIND_NUM ||
+        head.reason > SEL4FT_REASON_NUM_) {
+        return -SEL4FT_EBADMSG;
+    }
+    sel4ft_faultmon_event_t event;
+    sel4ft_zero_(&event, sizeof(event));
+    event.kind = head.kind;
+    event.child = head.child;
+    event.incarnation = head.incarnation;
+    event.restarts_in_window = head.restarts_in_window;
+    event.at = head.at;
+    event.delay_ticks = head.delay_ticks;
+    event.failures = head.failures;
+    event.recovery_ticks = head.recovery_ticks;
+    event.longest_recovery_ticks = head.longest_recovery_ticks;
+    event.group = head.group;
+    event.error = head.error;
+    event.missed = head.missed;
+    event.spares = head.spares;
+    event.faults = head.faults;
+    event.hangs = head.hangs;
+    event.restarts = head.restarts;
+    event.state = head.state;
+    size_t at = sizeof(head);
+    if (has_failure(head.kind)) {
+        record_failure_t f;
+        if (length < at + sizeof(f)) {
+            return -SEL4FT_EBADMSG;
+        }
+        sel4ft_copy_(&f, bytes + at, sizeof(f));
+        at += sizeof(f);
+        /* What the engine never writes: a cause it does not know, ESR fields wider than theirs, unknown flags. */
+        if (f.cause >= SEL4FT_FAILURE_CAUSE_NUM || f.exception_class > 63 || f.status_code > 63 || f.flags > 7) {
+            return -SEL4FT_EBADMSG;
+        }
+        event.failure = (sel4ft_failure_t){
+            .cause = f.cause, .code = f.code, .detail = f.detail,
+            .fault = { .kind = f.fault_kind, .child = f.fault_child, .ip = f.ip, .address = f.address, .sp = f.sp,
+                       .esr = f.esr, .detail = f.fault_detail, .exception_class = f.exception_class,
+                       .status_code = f.status_code, .has_esr = (f.flags & 1) != 0,
+                       .is_instruction = (f.flags & 2) != 0, .is_write = (f.flags & 4) != 0 },
+        };
+    }
+    const char *name = take_string(bytes, length, &at);
+    const char *reason = name != NULL ? take_string(bytes, length, &at) : NULL;
+    if (reason == NULL) {
+        return -SEL4FT_EBADMSG;
+    }
+    event.name = head.kind == SEL4FT_FAULTMON_EVENT_UNKNOWN_CHILD ? NULL : name;
+    if (head.reason != 0 && reason[0] != '\0') {
+        return -SEL4FT_EBADMSG; /* a reason named twice */
+    }
+    event.reason = head.reason != 0 ? sel4ft_reasons_[head.reason - 1] : reason[0] != '\0' ? reason : NULL;
+    return sel4ft_faultmon_event_format(&event, head.tick_hz, buffer, size);
+}

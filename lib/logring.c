@@ -145,6 +145,33 @@ int sel4ft_logring_write(sel4ft_logring_producer_t *producer, uint32_t level, co
     return 0;
 }
 
+void *sel4ft_logring_binary_begin_(sel4ft_logring_producer_t *producer)
+{
+    sel4ft_logring_slot_t *slot = claim(producer);
+    return slot != NULL ? slot->text : NULL;
+}
+
+void sel4ft_logring_binary_end_(sel4ft_logring_producer_t *producer, uint32_t level, size_t length)
+{
+    publish(producer, &producer->slots[producer->head & producer->mask], level | SEL4FT_LOGRING_BINARY,
+            (uint32_t)length);
+}
+
+int sel4ft_logring_write_binary(sel4ft_logring_producer_t *producer, uint32_t level, const void *data, size_t length)
+{
+    if (producer == NULL || producer->control == NULL || data == NULL || level >= SEL4FT_LOG_LEVEL_NUM ||
+        length > SEL4FT_LOGRING_TEXT_MAX) {
+        return -SEL4FT_EINVAL;
+    }
+    void *text = sel4ft_logring_binary_begin_(producer);
+    if (text == NULL) {
+        return -SEL4FT_ENOSPC;
+    }
+    sel4ft_copy_(text, data, length);
+    sel4ft_logring_binary_end_(producer, level, length);
+    return 0;
+}
+
 int sel4ft_logring_vprintf(sel4ft_logring_producer_t *producer, uint32_t level, const char *format, va_list args)
 {
     if (producer == NULL || producer->control == NULL || format == NULL || level >= SEL4FT_LOG_LEVEL_NUM) {
@@ -196,6 +223,18 @@ int sel4ft_logring_consumer_init(sel4ft_logring_consumer_t *consumer, void *regi
     return 0;
 }
 
+static int take_binary(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record,
+                       const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence, uint32_t level,
+                       uint32_t length);
+
+void sel4ft_logring_consumer_set_decoder(sel4ft_logring_consumer_t *consumer, sel4ft_logring_decoder_t decoder)
+{
+    if (consumer != NULL) {
+        consumer->decoder = decoder;
+        consumer->take_binary = decoder != NULL ? take_binary : NULL;
+    }
+}
+
 /* The producer has initialised the ring with a layout this consumer understands. */
 static bool ring_ready(const sel4ft_logring_control_t *control)
 {
@@ -227,6 +266,62 @@ static inline uint64_t printable_(uint64_t word)
     return (word & ~mask) | (BYTES_('?') & mask);
 }
 
+/* A binary record: its bytes copied out of the slot once, the slot given back, then the copy decoded into the
+ * record's text and made printable. Reached only through sel4ft_logring_consumer_set_decoder(), so a consumer that
+ * never takes binary records does not link it. */
+static int take_binary(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record,
+                       const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence, uint32_t level,
+                       uint32_t length)
+{
+    uint64_t data[SEL4FT_LOGRING_TEXT_MAX / 8];
+    const uint64_t *from = (const uint64_t *)(const void *)slot->text;
+    for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
+        data[i] = sel4ft_load_relaxed_u64(&from[i]);
+    }
+    consumer->tail++;
+    /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
+    sel4ft_store_release_u32(&consumer->control->tail, consumer->tail);
+
+    /* Cleared first: a decoder that says it wrote more than it did leaves zeros (shown as '?'), never old bytes. */
+    sel4ft_zero_(record->text, sizeof(record->text));
+    int n = consumer->decoder(data, length, record->text, sizeof(record->text));
+    if (n < 0) {
+        consumer->malformed++;
+        return -SEL4FT_EBADMSG;
+    }
+    length = (uint32_t)n < SEL4FT_LOGRING_TEXT_MAX ? (uint32_t)n : SEL4FT_LOGRING_TEXT_MAX;
+    /* Whatever the decoder wrote, the record holds printable text only (the NUL is set below). */
+    text_word_t *text = (text_word_t *)record->text;
+    for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
+        text[i] = printable_(text[i]);
+    }
+    record->time = time;
+    record->sequence = sequence;
+    record->level = level;
+    record->source = consumer->source;
+    record->length = length;
+    record->text[length] = '\0';
+    consumer->received++;
+    return 0;
+}
+
+/* A slot that holds no text record: a binary record for a consumer that takes them, or a malformed one, skipped.
+ * Out of take(), so that the text records' path pays nothing for it. */
+static __attribute__((noinline)) int take_other(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record,
+                                                const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence,
+                                                uint32_t level, uint32_t length)
+{
+    if (consumer->take_binary != NULL && consumer->decoder != NULL && (level & SEL4FT_LOGRING_BINARY) != 0 &&
+        (level & ~SEL4FT_LOGRING_BINARY) < SEL4FT_LOG_LEVEL_NUM && length <= SEL4FT_LOGRING_TEXT_MAX) {
+        return consumer->take_binary(consumer, record, slot, time, sequence, level & ~SEL4FT_LOGRING_BINARY, length);
+    }
+    consumer->tail++;
+    /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
+    sel4ft_store_release_u32(&consumer->control->tail, consumer->tail);
+    consumer->malformed++;
+    return -SEL4FT_EBADMSG;
+}
+
 /* Take the slot at the tail: its header read once, its text copied once (made printable on the way) into the
  * caller's record, then the slot given back, then the copy judged. Everything is read from shared memory exactly
  * once, so what is checked is what is used. The caller checked that the slot is published. */
@@ -239,23 +334,20 @@ static int take(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_t *record
     uint16_t length = sel4ft_load_relaxed_u16(&slot->length);
     bool valid = level < SEL4FT_LOG_LEVEL_NUM && length <= SEL4FT_LOGRING_TEXT_MAX;
 
-    if (valid) {
-        /* Whole words, up to the one that holds the last character: never past the slot's text (which is
-         * 8-byte aligned in the slot). */
-        const uint64_t *from = (const uint64_t *)(const void *)slot->text;
-        text_word_t *to = (text_word_t *)record->text;
-        for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
-            to[i] = printable_(sel4ft_load_relaxed_u64(&from[i]));
-        }
+    if (!valid) {
+        return take_other(consumer, record, slot, time, sequence, level, length);
+    }
+    /* Whole words, up to the one that holds the last character: never past the slot's text (which is 8-byte
+     * aligned in the slot). */
+    const uint64_t *from = (const uint64_t *)(const void *)slot->text;
+    text_word_t *to = (text_word_t *)record->text;
+    for (uint32_t i = 0; i < (length + 7u) / 8; i++) {
+        to[i] = printable_(sel4ft_load_relaxed_u64(&from[i]));
     }
     consumer->tail++;
     /* Pairs with the producer's load-acquire of tail in claim(): the slot may be reused now. */
     sel4ft_store_release_u32(&consumer->control->tail, consumer->tail);
 
-    if (!valid) {
-        consumer->malformed++;
-        return -SEL4FT_EBADMSG;
-    }
     record->time = time;
     record->sequence = sequence;
     record->level = level;

@@ -32,8 +32,9 @@ SEL4FT_DIR ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 SEL4FT_INCLUDE := $(SEL4FT_DIR)/include
 SEL4FT_LIB_DIR := $(SEL4FT_DIR)/lib
 
-SEL4FT_CORE_SRCS := error.c fmt.c logfmt.c logring.c logger.c rpc.c fault.c faultmon.c faultmon_event.c faultmon_save.c faultmon_sel4.c \
-	supervisor.c checkpoint.c dedup.c restart.c log.c service.c call.c monitor.c inflight.c driver.c
+SEL4FT_CORE_SRCS := error.c fmt.c logfmt.c logring.c logger.c rpc.c fault.c faultmon.c faultmon_event.c reasons.c \
+	faultmon_save.c faultmon_sel4.c supervisor.c checkpoint.c dedup.c restart.c log.c service.c call.c monitor.c \
+	inflight.c driver.c
 SEL4FT_MICROKIT_SRCS := $(SEL4FT_CORE_SRCS) freestanding.c port/microkit/os_microkit.c port/microkit/serve_microkit.c \
 	port/microkit/driver_shim.c
 SEL4FT_LINUX_SRCS := $(SEL4FT_CORE_SRCS) port/linux/os_linux.c

@@ -67,7 +67,7 @@ sel4ft_supervisor_decision_t sel4ft_supervisor_on_failure(const sel4ft_superviso
     if (sel4ft_supervisor_policy_check(policy) != 0 || state == NULL) {
         decision.action = SEL4FT_SUPERVISOR_ESCALATE;
         decision.escalation = SEL4FT_SUPERVISOR_ESCALATE_STOP;
-        decision.reason = "invalid policy";
+        decision.reason = sel4ft_reasons_[SEL4FT_REASON_INVALID_POLICY_];
         return decision;
     }
     /* A clock that went backwards is treated as no time passing. */
@@ -84,7 +84,7 @@ sel4ft_supervisor_decision_t sel4ft_supervisor_on_failure(const sel4ft_superviso
         decision.action = SEL4FT_SUPERVISOR_ESCALATE;
         decision.escalation = policy->escalation;
         decision.restarts_in_window = state->restart_count;
-        decision.reason = "failed again after the policy gave up";
+        decision.reason = sel4ft_reasons_[SEL4FT_REASON_AFTER_GIVING_UP_];
         return decision;
     }
     if (state->restart_count >= policy->max_restarts) {
@@ -92,7 +92,7 @@ sel4ft_supervisor_decision_t sel4ft_supervisor_on_failure(const sel4ft_superviso
         decision.action = SEL4FT_SUPERVISOR_ESCALATE;
         decision.escalation = policy->escalation;
         decision.restarts_in_window = state->restart_count;
-        decision.reason = "restart limit within the window reached";
+        decision.reason = sel4ft_reasons_[SEL4FT_REASON_LIMIT_REACHED_];
         return decision;
     }
 
@@ -101,8 +101,8 @@ sel4ft_supervisor_decision_t sel4ft_supervisor_on_failure(const sel4ft_superviso
     }
     if (state->consecutive == 0) {
         decision.delay_ticks = 0;
-        decision.reason = quiet && state->failures > 1 ? "first failure after a quiet window: restart at once"
-                                                       : "first failure: restart at once";
+        decision.reason = quiet && state->failures > 1 ? sel4ft_reasons_[SEL4FT_REASON_FIRST_AFTER_QUIET_]
+                                                       : sel4ft_reasons_[SEL4FT_REASON_FIRST_];
     } else {
         /* Double per failure in a row, without overflowing the shift or the cap. */
         uint64_t delay = policy->backoff_first_ticks;
@@ -110,8 +110,8 @@ sel4ft_supervisor_decision_t sel4ft_supervisor_on_failure(const sel4ft_superviso
             delay = delay > policy->backoff_max_ticks / 2 ? policy->backoff_max_ticks : delay * 2;
         }
         decision.delay_ticks = delay < policy->backoff_max_ticks ? delay : policy->backoff_max_ticks;
-        decision.reason = decision.delay_ticks != 0 ? "failed again within the window: restart after a back-off"
-                                                    : "failed again within the window: restart at once (no back-off)";
+        decision.reason = decision.delay_ticks != 0 ? sel4ft_reasons_[SEL4FT_REASON_AGAIN_BACKOFF_]
+                                                    : sel4ft_reasons_[SEL4FT_REASON_AGAIN_AT_ONCE_];
     }
     state->consecutive++;
     state->restarts[state->restart_count++] = now;

@@ -45,7 +45,8 @@ MODULES = [
         "copy": "sel4ft_verify_copy_from_shared",
         "named": ["sel4ft_logring_read", "sel4ft_logring_drain", "sel4ft_logring_consumer_arm"],
         "helpers": ["sel4ft_logring_consumer_init", "sel4ft_logring_consumer_dropped", "ring_ready",
-                    "resynchronise", "attach", "sel4ft_logring_capacity", "take", "available", "printable_"],
+                    "resynchronise", "attach", "sel4ft_logring_capacity", "take", "available", "printable_",
+                    "take_other", "take_binary", "sel4ft_logring_consumer_set_decoder"],
         "eva": ["-eva-split-return", "auto"],
     },
     {

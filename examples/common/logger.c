@@ -81,7 +81,10 @@ void init(void)
         int err = sel4ft_logger_attach(&logger, i, (void *)*ring->region, *ring->size, ring->name);
         if (err != 0) {
             sel4ft_printf("logger|ERROR: ring '%s': %s\n", ring->name, sel4ft_strerror(err));
+            continue;
         }
+        /* Monitors write their events as binary records, formatted here (sel4ft_faultmon_record_format()). */
+        sel4ft_logring_consumer_set_decoder(&rings[i].consumer, sel4ft_faultmon_record_format);
     }
     if (incarnation == 1) {
         sel4ft_printf("logger|INFO: ready: %u log rings, console on the PL011 UART\n", (unsigned)RING_COUNT);

@@ -44,12 +44,17 @@
  * What the engine does is reported as events (sel4ft_faultmon_event_t), each
  * with its kind, the child, its incarnation, the time and fields of its own,
  * to the sink the monitor was given at sel4ft_faultmon_init(). The default
- * sink writes each as one line, sel4ft_faultmon_event_format(), to the
- * monitor's log ring or to the console. doc/events.md lists every kind and
+ * sink writes each to the monitor's log ring as a binary record, which the
+ * logger formats when it drains the ring (sel4ft_faultmon_record_format()), or
+ * to the console as a line, sel4ft_faultmon_event_format(). doc/events.md lists every kind and
  * field. On a failure the engine first acts (restart or stop, through the
  * port), then tells the dependents, then reports: the failure, then the
- * decision. Formatting never delays a restart, and the log still reads in
- * the order things were decided.
+ * decision. Formatting never delays a restart; with a log ring it does not
+ * delay the restarted child either (a monitor outranks its children, so the
+ * child runs only once the monitor waits again: what the monitor does after
+ * the restart is on the child's way back too, and copying an event's fields
+ * costs a fraction of formatting them). The log still reads in the order
+ * things were decided.
  *
  * The decision is a pure function, sel4ft_faultmon_decide(), and the engine is
  * tested on the host with the Linux port's hooks standing in for the kernel.
@@ -524,5 +529,35 @@ uint32_t sel4ft_faultmon_event_level(uint32_t kind);
  *         buffer with a non-zero size.
  */
 int sel4ft_faultmon_event_format(const sel4ft_faultmon_event_t *event, uint64_t tick_hz, char *buffer, size_t size);
+
+/**
+ * @brief Write an event into a log ring as a binary record (what the default sink does with a ring).
+ * @param log The ring's producer.
+ * @param event The event.
+ * @param tick_hz The counter's frequency, for the microsecond fields the line will have.
+ * @return As sel4ft_logring_write_binary(); -SEL4FT_EINVAL for a NULL argument.
+ */
+int sel4ft_faultmon_record_write(sel4ft_logring_producer_t *log, const sel4ft_faultmon_event_t *event,
+                                 uint64_t tick_hz);
+
+/**
+ * @brief Format a binary event record as its line: the logger's decoder for a monitor's log ring.
+ *
+ * With a log ring, the default sink writes each event as a binary record (its fixed-width fields, the child's name
+ * and the reason; sel4ft_logring_write_binary()) instead of a line: a monitor copies a few fields on its way from a
+ * child's fault to the restart, and the text is made when the ring is drained, at the logger's priority. A logger
+ * gives this function to sel4ft_logring_consumer_set_decoder() for a monitor's ring; the line is the one
+ * sel4ft_faultmon_event_format() makes of the event (in a failure's record a name is cut to 62 bytes; elsewhere
+ * name and reason share 142). The record comes from another PD: any bytes are safe here, and a record the engine
+ * would never write is refused.
+ * @param data The record, as copied out of its slot.
+ * @param length Its length.
+ * @param buffer Where to write the line; always NUL-terminated when @p size > 0.
+ * @param size The buffer's size.
+ * @return As sel4ft_faultmon_event_format(); -SEL4FT_EBADMSG for a record of another version or length, an unknown
+ *         kind or cause, ESR fields wider than theirs or strings without their NUL; -SEL4FT_EINVAL for a NULL @p data
+ *         or a NULL buffer with a non-zero size.
+ */
+int sel4ft_faultmon_record_format(const void *data, size_t length, char *buffer, size_t size);
 
 /** @} */

@@ -54,6 +54,10 @@
 /** The number of levels; larger values are rejected. */
 #define SEL4FT_LOG_LEVEL_NUM 4u
 
+/** A slot's level with this bit set holds a binary record (a structured event, formatted by the consumer's
+ *  decoder: sel4ft_logring_write_binary(), sel4ft_logring_consumer_set_decoder()); the low bits are its level. */
+#define SEL4FT_LOGRING_BINARY 0x8000u
+
 /** The bytes of text one record holds (longer text is truncated). */
 #define SEL4FT_LOGRING_TEXT_MAX 240u
 
@@ -101,6 +105,8 @@ typedef struct sel4ft_logring_producer {
     sel4ft_channel_t channel;          /**< Where to notify the consumer. */
 } sel4ft_logring_producer_t;
 
+struct sel4ft_log_record;
+
 /** A consumer's private handle. */
 typedef struct sel4ft_logring_consumer {
     sel4ft_logring_control_t *control; /**< The shared control block. */
@@ -112,6 +118,14 @@ typedef struct sel4ft_logring_consumer {
     uint64_t malformed;                /**< Records rejected (bad level or length). */
     uint64_t protocol_errors;          /**< Times the producer's indices were impossible (ring resynchronised). */
     uint32_t dropped_seen;             /**< The producer's drop counter when last read. */
+    /** Turns a binary record into its text (sel4ft_logring_consumer_set_decoder()); NULL: binary records are
+     *  malformed. */
+    int (*decoder)(const void *data, size_t length, char *text, size_t size);
+    /** The library's: how a binary record is taken, set with the decoder (so that only consumers with a decoder
+     *  link that code). */
+    int (*take_binary)(struct sel4ft_logring_consumer *consumer, struct sel4ft_log_record *record,
+                       const sel4ft_logring_slot_t *slot, uint64_t time, uint32_t sequence, uint32_t level,
+                       uint32_t length);
 } sel4ft_logring_consumer_t;
 
 /** A record as the consumer delivers it: a private copy, validated. */
@@ -180,6 +194,21 @@ int sel4ft_logring_printf(sel4ft_logring_producer_t *producer, uint32_t level, c
 int sel4ft_logring_vprintf(sel4ft_logring_producer_t *producer, uint32_t level, const char *format, va_list args);
 
 /**
+ * @brief Append a binary record (a structured event whose text the consumer makes); never blocks.
+ *
+ * For a producer on a recovery path: copying a few fixed-width fields costs a fraction of formatting them, and
+ * the consumer formats them when it drains, at its own priority (sel4ft_logring_consumer_set_decoder()).
+ * Caller: PRODUCER only.
+ * @param producer The producer.
+ * @param level SEL4FT_LOG_*.
+ * @param data The record's bytes.
+ * @param length Their length, at most SEL4FT_LOGRING_TEXT_MAX.
+ * @return 0, -SEL4FT_ENOSPC if the ring was full (the record is counted as dropped), or -SEL4FT_EINVAL for a bad
+ *         level, a record longer than a slot or a NULL argument.
+ */
+int sel4ft_logring_write_binary(sel4ft_logring_producer_t *producer, uint32_t level, const void *data, size_t length);
+
+/**
  * @brief Records this producer dropped because the ring was full. Caller: PRODUCER only.
  * @param producer The producer.
  * @return The count since the ring was created.
@@ -199,6 +228,20 @@ uint32_t sel4ft_logring_producer_dropped(const sel4ft_logring_producer_t *produc
  */
 int sel4ft_logring_consumer_init(sel4ft_logring_consumer_t *consumer, void *region, size_t region_size,
                                  const char *source);
+
+/** Turns a binary record, copied out of the ring, into its text: returns the text's length (as sel4ft_fmt(); cut
+ *  to @p size - 1), or a negative error for a record it refuses. It must accept any bytes (they come from the
+ *  producer unchecked). sel4ft_faultmon_record_format() is the fault monitor's. */
+typedef int (*sel4ft_logring_decoder_t)(const void *data, size_t length, char *text, size_t size);
+
+/**
+ * @brief Let this consumer take binary records (SEL4FT_LOGRING_BINARY): each is copied out of its slot, given
+ *        back, then turned into text by @p decoder (made printable like any text). Without a decoder, and for a
+ *        record the decoder refuses, a binary record is malformed. Caller: CONSUMER only.
+ * @param consumer The consumer.
+ * @param decoder The decoder, or NULL.
+ */
+void sel4ft_logring_consumer_set_decoder(sel4ft_logring_consumer_t *consumer, sel4ft_logring_decoder_t decoder);
 
 /**
  * @brief Take the next record.

@@ -18,7 +18,10 @@
  * memory stays as the crash left it. Call sel4ft_restart_begin() first thing
  * in `init()`: on the first start it copies the PD's writable image (.data and
  * .bss, as microkit.ld lays them out) into a snapshot region; on every later
- * start it copies the snapshot back, so no state survives by accident. The
+ * start it restores the image from the snapshot, so no state survives by
+ * accident. The snapshot keeps only the image's non-zero words (a PD's .bss is
+ * mostly zero): a restart zeroes the image, writes those words back and checks
+ * the checksum of what it keeps only. The
  * start counter lives in the snapshot region's header, outside the restored
  * area. The monitor resets the stack pointer (sel4ft_os_child_restart()).
  *
@@ -34,12 +37,14 @@
 /** The snapshot region's header; the image copy follows it. */
 typedef struct sel4ft_restart_header {
     uint32_t magic;        /**< SEL4FT_RESTART_MAGIC. */
-    uint32_t version;      /**< 1. */
+    uint32_t version;      /**< 2: sparse (a bitmap of the image's non-zero 8-byte words, those words, the bytes of a
+                                    last partial word); 1: the whole image, where the sparse form does not fit. */
     uint64_t starts;       /**< Starts so far, this one included. */
     uint64_t image_start;  /**< Address of the image copied. */
     uint64_t image_size;   /**< Its size. */
-    uint64_t checksum;     /**< sel4ft_checksum() of the copy. */
-    uint64_t reserved[3];  /**< 0. */
+    uint64_t checksum;     /**< Version 1: sel4ft_checksum() of the copy; version 2: a checksum of the bitmap and
+                                    the words, a step per 8-byte word. */
+    uint64_t reserved[3];  /**< Version 2: [0] the non-zero words stored; otherwise 0. */
 } sel4ft_restart_header_t;
 
 _Static_assert(sizeof(sel4ft_restart_header_t) == 64, "restart header layout");

@@ -856,11 +856,13 @@ static void test_default_sink_writes_prefixed_lines_to_the_console(void **state)
                         "reason=\"its action is stop\"\n");
 }
 
-/* The default sink with a ring: one record per event, at the kind's level, the same line as on the console
- * (cut to a record's size). */
+/* The default sink with a ring: one binary record per event, at the kind's level, which the logger's decoder turns
+ * into the same line as on the console (cut to a record's size); a consumer without the decoder counts them
+ * malformed. */
 static void test_default_sink_writes_records_to_the_ring(void **state)
 {
     (void)state;
+    sel4ft_logring_consumer_set_decoder(&consumer, sel4ft_faultmon_record_format);
     assert_int_equal(sel4ft_faultmon_init(&monitor, &producer, NULL, NULL), 0);
     watch(CRASHER, "client_b", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
     kernel.now = 12345678901ull;
@@ -870,6 +872,9 @@ static void test_default_sink_writes_records_to_the_ring(void **state)
     sel4ft_os_mr_set(3, 0x92000047);     /* EC 0x24, WnR, DFSC 0x07 */
     sel4ft_faultmon_fault(&monitor, CRASHER, (sel4ft_msginfo_t){ SEL4FT_FAULT_VM, 4 }, kernel.now);
     sel4ft_faultmon_serving(&monitor, CRASHER, kernel.now + 1997);
+    /* The restart's reason is one of the library's: named by its index, its text not carried (the fields, the
+     * name, an empty reason); the decoder gives it back below. */
+    assert_int_equal(producer.slots[1].length, 96 + sizeof("client_b") + 1);
 
     sel4ft_log_record_t record;
     assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
@@ -890,8 +895,15 @@ static void test_default_sink_writes_records_to_the_ring(void **state)
     /* The microseconds at the port's own rate (the hooks set none): formatted apart in the formatter's test. */
     assert_memory_equal(record.text, "recovered child=client_b incarnation=2 ticks=1997 ", 50);
     assert_int_equal(sel4ft_logring_read(&consumer, &record), -SEL4FT_EAGAIN);
+    assert_int_equal(consumer.malformed, 0);
     /* The ring stamps each record with the counter itself; the engine read nothing. */
     assert_int_equal(kernel.clock_reads, 3);
+    kernel.clock_reads = 0;
+
+    sel4ft_logring_consumer_set_decoder(&consumer, NULL);
+    sel4ft_faultmon_report(&monitor, kernel.now + 2000);
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), -SEL4FT_EBADMSG);
+    assert_int_equal(consumer.malformed, 1);
     kernel.clock_reads = 0;
 }
 
@@ -1075,6 +1087,20 @@ static void fault_of(sel4ft_faultmon_event_t *event, uint64_t label, uint64_t mr
 }
 
 /* The one formatter: the exact line of every kind (doc/events.md documents these). */
+/* The event through the ring as a binary record, decoded by the logger's decoder: the same line, cut to a record. */
+static void assert_record_reads_as(const sel4ft_faultmon_event_t *event, uint32_t level, const char *expected)
+{
+    sel4ft_log_record_t record;
+    sel4ft_logring_consumer_set_decoder(&consumer, sel4ft_faultmon_record_format);
+    assert_int_equal(sel4ft_faultmon_record_write(&producer, event, 62500000), 0);
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
+    assert_int_equal(record.level, level);
+    size_t length = strlen(expected) < SEL4FT_LOGRING_TEXT_MAX ? strlen(expected) : SEL4FT_LOGRING_TEXT_MAX;
+    assert_int_equal(record.length, length);
+    assert_memory_equal(record.text, expected, length < SEL4FT_LOGRING_TEXT_MAX ? length : length - 4);
+    kernel.clock_reads = 0; /* the ring stamps each record */
+}
+
 static void test_event_lines(void **state)
 {
     (void)state;
@@ -1090,6 +1116,7 @@ static void test_event_lines(void **state)
         assert_int_equal(sel4ft_faultmon_event_format(&e, 62500000, line, sizeof(line)), strlen(expected_)); \
         assert_string_equal(line, (expected_));                                                                \
         assert_int_equal(sel4ft_faultmon_event_level(kind_), (level_));                                        \
+        assert_record_reads_as(&e, (level_), (expected_));                                                     \
     } while (0)
 
     CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
@@ -1199,6 +1226,105 @@ static void test_event_line_truncation_and_quoting(void **state)
     const char *upto_at = strstr(full, " text=");
     assert_int_equal(sel4ft_faultmon_event_format(&e, 62500000, line, (size_t)(upto_at - full) + 8), strlen(full));
     assert_int_equal(strlen(line), (size_t)(upto_at - full));
+}
+
+/* The last record written into the test's ring: its bytes and length, as the logger copies them out. */
+static size_t last_record(uint8_t *bytes)
+{
+    const sel4ft_logring_slot_t *slot = &producer.slots[(producer.head - 1) & producer.mask];
+    memcpy(bytes, slot->text, slot->length);
+    assert_true((slot->level & SEL4FT_LOGRING_BINARY) != 0);
+    return slot->length;
+}
+
+/* A binary record comes from another PD: what the engine never writes is refused, and any bytes are safe. */
+static void test_binary_records_refused(void **state)
+{
+    (void)state;
+    sel4ft_faultmon_event_t e = { .kind = SEL4FT_FAULTMON_EVENT_FAILED, .name = "server", .incarnation = 1 };
+    fault_of(&e, SEL4FT_FAULT_VM, 0x2009c8, 0, 0, 0x92000006);
+    uint8_t good[SEL4FT_LOGRING_TEXT_MAX], bad[SEL4FT_LOGRING_TEXT_MAX + 8];
+    char line[SEL4FT_LOGRING_TEXT_MAX + 1];
+    assert_int_equal(sel4ft_faultmon_record_write(&producer, &e, 62500000), 0);
+    size_t length = last_record(good);
+    /* head 96 + failure 80 + "server" and an empty reason */
+    assert_int_equal(length, 96 + 80 + 7 + 1);
+    assert_true(sel4ft_faultmon_record_format(good, length, line, sizeof(line)) > 0);
+    assert_memory_equal(line, "failed child=server incarnation=1 cause=fault fault=vm access=read", 65);
+
+    assert_int_equal(sel4ft_faultmon_record_format(NULL, length, line, sizeof(line)), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_faultmon_record_format(good, length, NULL, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_faultmon_record_format(good, 95, line, sizeof(line)), -SEL4FT_EBADMSG);
+    assert_int_equal(sel4ft_faultmon_record_format(good, 96 + 79, line, sizeof(line)), -SEL4FT_EBADMSG);
+    assert_int_equal(sel4ft_faultmon_record_format(good, SEL4FT_LOGRING_TEXT_MAX + 1, line, sizeof(line)),
+                     -SEL4FT_EBADMSG);
+    /* The reason's NUL missing, then the name's. */
+    assert_int_equal(sel4ft_faultmon_record_format(good, length - 1, line, sizeof(line)), -SEL4FT_EBADMSG);
+    assert_int_equal(sel4ft_faultmon_record_format(good, length - 2, line, sizeof(line)), -SEL4FT_EBADMSG);
+    struct {
+        size_t at;
+        uint32_t value;
+    } corrupt[] = {
+        { 0, 2 },                              /* version */
+        { 2, SEL4FT_FAULTMON_EVENT_KIND_NUM }, /* kind (8 bits), no reason */
+        { 2, 0xff00 },                         /* a reason index past the library's */
+        { 96, SEL4FT_FAILURE_CAUSE_NUM },      /* cause */
+        { 96 + 64, 64 },                       /* exception class */
+        { 96 + 68, 64 },                       /* status code */
+        { 96 + 72, 8 },                        /* flags */
+    };
+    for (size_t i = 0; i < sizeof(corrupt) / sizeof(corrupt[0]); i++) {
+        memcpy(bad, good, length);
+        if (corrupt[i].at < 4) {
+            uint16_t v = (uint16_t)corrupt[i].value;
+            memcpy(bad + corrupt[i].at, &v, sizeof(v));
+        } else {
+            memcpy(bad + corrupt[i].at, &corrupt[i].value, sizeof(corrupt[i].value));
+        }
+        assert_int_equal(sel4ft_faultmon_record_format(bad, length, line, sizeof(line)), -SEL4FT_EBADMSG);
+    }
+    /* Any bytes: refused, or a line within the buffer. */
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)(seed >> 40) % (SEL4FT_LOGRING_TEXT_MAX + 1);
+        memcpy(bad, good, length);
+        for (int k = 0; k < 1 + round % 8; k++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            bad[(seed >> 33) % SEL4FT_LOGRING_TEXT_MAX] = (uint8_t)(seed >> 20);
+        }
+        bad[0] = 1; /* mostly valid versions and kinds: the deeper checks are reached */
+        bad[2] = (uint8_t)(round % (SEL4FT_FAULTMON_EVENT_KIND_NUM + 1));
+        bad[3] = 0;
+        int r = sel4ft_faultmon_record_format(bad, n, line, sizeof(line));
+        assert_true(r == -SEL4FT_EBADMSG || (r >= 0 && strlen(line) < sizeof(line)));
+    }
+    /* A record that names a reason by its index and carries a text for it as well. */
+    e.kind = SEL4FT_FAULTMON_EVENT_STOPPED;
+    e.reason = "x";
+    assert_int_equal(sel4ft_faultmon_record_write(&producer, &e, 62500000), 0);
+    length = last_record(bad);
+    assert_true(sel4ft_faultmon_record_format(bad, length, line, sizeof(line)) > 0);
+    assert_non_null(strstr(line, "reason=x"));
+    bad[3] = 1;
+    assert_int_equal(sel4ft_faultmon_record_format(bad, length, line, sizeof(line)), -SEL4FT_EBADMSG);
+    bad[length - 2] = '\0'; /* its text emptied: the library's first reason */
+    assert_true(sel4ft_faultmon_record_format(bad, length - 1, line, sizeof(line)) > 0);
+    assert_non_null(strstr(line, "reason=\"invalid policy\""));
+    e.kind = SEL4FT_FAULTMON_EVENT_FAILED;
+
+    /* A long name is cut to fit a failure's record; a reason to fit the rest. */
+    char name[100];
+    memset(name, 'n', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    e.name = name;
+    assert_int_equal(sel4ft_faultmon_record_write(&producer, &e, 62500000), 0);
+    assert_int_equal(last_record(good), SEL4FT_LOGRING_TEXT_MAX - 1 + 1);
+    assert_true(sel4ft_faultmon_record_format(good, SEL4FT_LOGRING_TEXT_MAX, line, sizeof(line)) > 0);
+    assert_memory_equal(line + strlen("failed child="), name, 62);
+    assert_int_equal(line[strlen("failed child=") + 62], ' ');
+    assert_int_equal(sel4ft_faultmon_record_write(NULL, &e, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_faultmon_record_write(&producer, NULL, 1), -SEL4FT_EINVAL);
+    kernel.clock_reads = 0;
 }
 
 /* Deadlines saturate: one that would pass 2^64 ticks is never due, where a wrapped sum fell in the past and
@@ -1392,6 +1518,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_sums_up_every_watched_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_line_truncation_and_quoting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_binary_records_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heartbeat_period_past_the_end_of_time_never_fires, setup, teardown),
         cmocka_unit_test_setup_teardown(test_next_heartbeat_past_the_end_of_time_never_fires, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backoff_past_the_end_of_time_never_ends, setup, teardown),

@@ -596,6 +596,76 @@ static void test_threaded_hammer_accounts_for_every_record(void **state)
     sem_destroy(&wakeup);
 }
 
+/* A test decoder: refuses records that start with 'X'; otherwise writes "n=<length>" and then the bytes as they are
+ * (control characters included, which the consumer must make printable). */
+static int test_decoder(const void *data, size_t length, char *text, size_t size)
+{
+    const char *bytes = data;
+    if (length > 0 && bytes[0] == 'X') {
+        return -SEL4FT_EBADMSG;
+    }
+    int n = snprintf(text, size, "n=%zu ", length);
+    for (size_t i = 0; i < length && (size_t)n + 1 < size; i++) {
+        text[n++] = bytes[i];
+    }
+    text[n] = '\0';
+    return n;
+}
+
+static void test_binary_records(void **state)
+{
+    (void)state;
+    sel4ft_logring_producer_t producer;
+    sel4ft_logring_consumer_t consumer;
+    sel4ft_log_record_t record;
+    assert_int_equal(sel4ft_logring_producer_init(&producer, region, SMALL_REGION, CHANNEL), 0);
+    assert_int_equal(sel4ft_logring_consumer_init(&consumer, region, SMALL_REGION, "monitor"), 0);
+
+    uint8_t data[SEL4FT_LOGRING_TEXT_MAX + 1] = { 'a', 0, 1, 0x7f, 0xff, 'z' };
+    assert_int_equal(sel4ft_logring_write_binary(&producer, SEL4FT_LOG_WARN, data, 6), 0);
+    assert_int_equal(sel4ft_logring_write_binary(&producer, SEL4FT_LOG_LEVEL_NUM, data, 6), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_logring_write_binary(&producer, SEL4FT_LOG_INFO, data, sizeof(data)), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_logring_write_binary(&producer, SEL4FT_LOG_INFO, NULL, 1), -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_logring_write_binary(NULL, SEL4FT_LOG_INFO, data, 1), -SEL4FT_EINVAL);
+    /* Without a decoder: malformed, skipped, counted. */
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), -SEL4FT_EBADMSG);
+    assert_int_equal(consumer.malformed, 1);
+
+    /* With one: the decoder's text, made printable, at the record's level. */
+    sel4ft_logring_consumer_set_decoder(&consumer, test_decoder);
+    assert_int_equal(sel4ft_logring_write_binary(&producer, SEL4FT_LOG_WARN, data, 6), 0);
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
+    assert_int_equal(record.level, SEL4FT_LOG_WARN);
+    assert_int_equal(record.length, 10);
+    assert_memory_equal(record.text, "n=6 a????z", 10);
+    /* The whole slot, and a text as long as a record's. */
+    memset(data, 'b', sizeof(data));
+    assert_int_equal(sel4ft_logring_write_binary(&producer, SEL4FT_LOG_DEBUG, data, SEL4FT_LOGRING_TEXT_MAX), 0);
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
+    assert_int_equal(record.length, SEL4FT_LOGRING_TEXT_MAX);
+    assert_int_equal(strlen(record.text), SEL4FT_LOGRING_TEXT_MAX);
+    assert_memory_equal(record.text, "n=240 bbb", 9);
+    /* Refused by the decoder: malformed; the slot was given back all the same. */
+    data[0] = 'X';
+    assert_int_equal(sel4ft_logring_write_binary(&producer, SEL4FT_LOG_INFO, data, 3), 0);
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), -SEL4FT_EBADMSG);
+    assert_int_equal(consumer.malformed, 2);
+    assert_int_equal(control()->tail, control()->head);
+    /* A hostile producer: a binary level out of range, a binary length past the slot. */
+    assert_int_equal(sel4ft_logring_write_binary(&producer, SEL4FT_LOG_INFO, "ok", 2), 0);
+    sel4ft_logring_slot_t *slot = (sel4ft_logring_slot_t *)(region + sizeof(sel4ft_logring_control_t));
+    slot[(producer.head - 1) & producer.mask].level = SEL4FT_LOGRING_BINARY | SEL4FT_LOG_LEVEL_NUM;
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), -SEL4FT_EBADMSG);
+    assert_int_equal(sel4ft_logring_write_binary(&producer, SEL4FT_LOG_INFO, "ok", 2), 0);
+    slot[(producer.head - 1) & producer.mask].length = SEL4FT_LOGRING_TEXT_MAX + 1;
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), -SEL4FT_EBADMSG);
+    assert_int_equal(consumer.malformed, 4);
+    /* Text records are unchanged beside them. */
+    assert_int_equal(sel4ft_logring_write(&producer, SEL4FT_LOG_INFO, "plain", 5), 0);
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
+    assert_string_equal(record.text, "plain");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -617,6 +687,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_uninitialised_or_foreign_ring_reads_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drain_respects_budget, setup, teardown),
         cmocka_unit_test(test_level_names),
+        cmocka_unit_test_setup_teardown(test_binary_records, setup, teardown),
         cmocka_unit_test(test_threaded_hammer_accounts_for_every_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

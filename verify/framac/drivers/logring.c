@@ -4,10 +4,11 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* EVA driver: the log ring's consumer (init, read, drain, arm, dropped) on a ring whose producer writes
- * anything at any moment. The region is the shared window (verify/framac/shared.c): the consumer can reach
- * it only through the fence primitives and the copy out of shared memory, each of which returns arbitrary
- * values on every call. Ring sizes: 2, 4 and 8 slots exactly, and a region with room to spare. */
+/* EVA driver: the log ring's consumer (init, read, drain, arm, dropped, with a decoder of binary records or
+ * without) on a ring whose producer writes anything at any moment. The region is the shared window
+ * (verify/framac/shared.c): the consumer can reach it only through the fence primitives and the copy out of
+ * shared memory, each of which returns arbitrary values on every call. Ring sizes: 2, 4 and 8 slots exactly, and
+ * a region with room to spare. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,19 @@ static void handler(void *context, const sel4ft_log_record_t *record)
     (void)record;
 }
 
+/* A decoder of binary records as a consumer may be given: it writes any bytes into the text it was given, at most
+ * its size, and returns any length or an error (a full length past the size, as sel4ft_fmt() does when it cuts). */
+static int any_decoder(const void *data, size_t length, char *text, size_t size)
+{
+    (void)data;
+    (void)length;
+    size_t written = Frama_C_size_t_interval(0, size);
+    for (size_t i = 0; i < written; i++) {
+        text[i] = (char)Frama_C_interval(-128, 127);
+    }
+    return Frama_C_interval(-1, 2147483647);
+}
+
 static void consume_any(size_t region_size, const char *source)
 {
     sel4ft_logring_consumer_t consumer;
@@ -35,7 +49,7 @@ static void consume_any(size_t region_size, const char *source)
     }
     /* Any number of reads in any order with the other calls: each starts from the state the last left. */
     while (Frama_C_nondet(0, 1)) {
-        switch (Frama_C_interval(0, 3)) {
+        switch (Frama_C_interval(0, 4)) {
         case 0:
             sel4ft_logring_read(&consumer, &record);
             break;
@@ -45,8 +59,12 @@ static void consume_any(size_t region_size, const char *source)
         case 2:
             sel4ft_logring_consumer_arm(&consumer);
             break;
-        default:
+        case 3:
             sel4ft_logring_consumer_dropped(&consumer);
+            break;
+        default:
+            /* Binary records taken (decoded) or not (malformed) from here on. */
+            sel4ft_logring_consumer_set_decoder(&consumer, Frama_C_nondet(0, 1) ? any_decoder : NULL);
             break;
         }
     }

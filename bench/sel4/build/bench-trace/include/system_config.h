@@ -1,0 +1,2 @@
+#pragma once
+#include "bench_config.h"
