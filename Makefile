@@ -19,17 +19,34 @@ HOST_CC ?= cc
 EXAMPLE ?= hello
 EXAMPLES := hello ipc_demo fault_tolerance counter recovery campaign tree blk
 # Every system the QEMU tests boot: an example, or example:variant for examples built in variants (the recovery
-# example's scenarios: one source each in examples/recovery/scenarios/).
+# example's scenarios: one source each in examples/recovery/scenarios/), and the port test (tests/port: console,
+# counter, timer, fault messages and clean restarts on the board).
 RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/examples/recovery/scenarios/*.c))))
 # Systems built on sDDF (examples/sddf.mk finds it) are booted only when it is there, in the release they are
-# written for; otherwise they are counted as skipped, never as passed (SDDF_SKIP_REASON says why).
+# written for, and only on qemu_virt_aarch64 (examples/blk is not ported to riscv64 yet, though sDDF 0.6.0 supports
+# it); otherwise they are counted as skipped, never as passed (board_skip_reason says why).
 SDDF_SYSTEMS := blk blk:giveup
 SDDF_USABLE := $(if $(SEL4FT_HAVE_SDDF),$(if $(filter $(SDDF_VERSION),$(SEL4FT_SDDF_RELEASE)),yes))
-QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign tree \
-	$(if $(SDDF_USABLE),$(SDDF_SYSTEMS))
-QEMU_SKIPPED_SYSTEMS := $(if $(SDDF_USABLE),,$(SDDF_SYSTEMS))
+QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign tree port
+# What each board boots (a list per board, to leave a system out where it cannot run), and what it skips: the
+# supervision tree (examples/tree) is not ported to riscv64 yet (its system file has aarch64's devices only).
+RISCV64_NOT_PORTED := tree
+QEMU_SYSTEMS_qemu_virt_aarch64 ?= $(QEMU_SYSTEMS) $(if $(SDDF_USABLE),$(SDDF_SYSTEMS))
+QEMU_SYSTEMS_qemu_virt_riscv64 ?= $(filter-out $(RISCV64_NOT_PORTED),$(QEMU_SYSTEMS))
+QEMU_SKIPPED_SYSTEMS_qemu_virt_aarch64 := $(if $(SDDF_USABLE),,$(SDDF_SYSTEMS))
+QEMU_SKIPPED_SYSTEMS_qemu_virt_riscv64 := $(RISCV64_NOT_PORTED) $(SDDF_SYSTEMS)
+board_systems = $(QEMU_SYSTEMS_$(1))
+board_skipped_systems = $(QEMU_SKIPPED_SYSTEMS_$(1))
+board_skip_reason = $(if $(filter qemu_virt_aarch64,$(1)),$(SDDF_SKIP_REASON),not ported to $(1) yet (the \
+	system files of the tree and block examples name aarch64's devices only))
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
+# The boards the QEMU tests (and the install test) run on: those the Microkit port supports that the SDK was built
+# for, in every config of QEMU_TEST_CONFIGS; only MICROKIT_BOARD when it is given on the command line.
+SEL4FT_SDK_BOARDS := $(if $(SEL4FT_HAVE_SDK),$(foreach b,$(SEL4FT_MICROKIT_BOARDS),$(if $(strip $(foreach \
+	c,$(QEMU_TEST_CONFIGS),$(if $(wildcard $(MICROKIT_SDK)/board/$(b)/$(c)/include),,$(c)))),,$(b))))
+QEMU_TEST_BOARDS ?= $(if $(filter command line,$(origin MICROKIT_BOARD)),$(MICROKIT_BOARD),$(SEL4FT_SDK_BOARDS))
+QEMU_SKIPPED_BOARDS := $(filter-out $(QEMU_TEST_BOARDS),$(SEL4FT_MICROKIT_BOARDS))
 QEMU_TIMEOUT ?= 60
 PYTHON ?= /usr/bin/python3
 SEL4FT_VERSION := $(shell sed -n 's/^#define SEL4FT_VERSION_STRING "\(.*\)"/\1/p' include/sel4ft/sel4ft.h)
@@ -54,8 +71,8 @@ UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
 .PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench bench-trace \
-	inject inject-seeds inject-smoke blk-inject blk-bench examples qemu qemu-test install install-lib install-includes \
-	install-examples print-pd-cflags \
+	inject inject-seeds inject-smoke blk-inject blk-bench examples qemu qemu-test qemu-test-board install install-lib \
+	install-includes install-examples print-pd-cflags print-toolchain \
 	docs sdk sddf clean format pd-lib
 
 all: lib
@@ -70,17 +87,23 @@ help:
 	@echo "                    (examples: $(EXAMPLES); counter is the tutorial, examples/counter/README.md)"
 	@echo "  make qemu EXAMPLE=recovery SCENARIO=server_crash   (scenarios: $(RECOVERY_SCENARIOS))"
 	@echo "  make qemu EXAMPLE=campaign   the fault-injection campaign's serial log (INJECT_SEED, INJECTIONS)"
-	@echo "  make qemu EXAMPLE=blk   sDDF's virtio-blk driver crashed mid-I/O and restarted (needs sDDF $(SDDF_VERSION))"
-	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) and check its serial log"
-	@echo "  make install PREFIX=... DESTDIR=...   PD library and sel4ft-<board>-<config>.pc (several configs side by"
-	@echo "                    side; sel4ft.pc: the last installed), headers, bin/sel4ft-sdf;"
+	@echo "  make qemu EXAMPLE=port       the port test: console, counter, timer, fault messages, clean restarts"
+	@echo "  make qemu-test    boot every example in QEMU ($(QEMU_TEST_CONFIGS)) on every board in QEMU_TEST_BOARDS"
+	@echo "                    ($(or $(QEMU_TEST_BOARDS),none)) and check its serial log"
+	@echo "  make install PREFIX=... DESTDIR=...   PD library and sel4ft-<board>-<config>.pc (several boards and configs"
+	@echo "                    side by side; sel4ft.pc: the last installed), headers, bin/sel4ft-sdf;"
+	@echo "  make qemu EXAMPLE=blk   sDDF's virtio-blk driver crashed mid-I/O and restarted (needs sDDF $(SDDF_VERSION);"
+	@echo "                    qemu_virt_aarch64)"
 	@echo "                    share/sel4ft: example.mk, examples/common, services (to build an example anywhere)"
 	@echo "  make bench        seL4 vs Linux in the same QEMU under -icount: CSV, plots, report in $(BUILD_DIR)/bench/"
-	@echo "  make bench-trace  instructions of one round trip and one log record, by PD and function (QEMU trace)"
+	@echo "                    (seL4 on BENCH_BOARDS=$(BENCH_BOARDS), side by side; Linux on aarch64)"
+	@echo "  make bench-trace  instructions of one round trip and one log record, by PD and function (QEMU trace;"
+	@echo "                    qemu_virt_aarch64)"
 	@echo "  make baseline     the Linux baseline: build/baseline/sel4ft-baseline demo | bench"
 	@echo "  make linux-vm     the measurement VM (Debian arm64 kernel, busybox, static sel4ft-baseline)"
 	@echo "  make fuzz         run each libFuzzer harness for FUZZ_SECONDS (default 60) from tests/fuzz/corpus"
-	@echo "  make inject       seeded fault-injection campaign on seL4 and Linux, tabulated (INJECT_SEED, INJECTIONS)"
+	@echo "  make inject       seeded fault-injection campaign on seL4 (MICROKIT_BOARD) and Linux, tabulated"
+	@echo "                    (INJECT_SEED, INJECTIONS)"
 	@echo "  make inject-seeds the campaign over SEEDS=20 seeds from FIRST_SEED=1, INJECTIONS=3000 each, JOBS=1 at a"
 	@echo "                    time, Linux beside INJECT_LOAD=2 busy loops per processor; a summary across seeds (hours)"
 	@echo "  make blk-inject   driver injections into sDDF's virtio-blk driver under -icount (BLK_INJECT_SEED, BLK_INJECTIONS)"
@@ -93,8 +116,10 @@ help:
 	@echo "  make docker       build the container image (Debian 12, the packages, the SDK); docker/README.md"
 	@echo "  make docker-check make check inside it on this tree, as you; make docker-shell: a shell there"
 	@echo "  make docker-test  build the image and boot every example in QEMU inside it (skipped without Docker)"
-	@echo "Variables: MICROKIT_SDK MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(MICROKIT_CONFIG)"
-	@echo "           BUILD_DIR=$(BUILD_DIR) TOOLCHAIN=$(TOOLCHAIN) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "Variables: MICROKIT_SDK MICROKIT_BOARD=$(MICROKIT_BOARD) (or $(filter-out $(MICROKIT_BOARD),$(SEL4FT_MICROKIT_BOARDS)))"
+	@echo "           MICROKIT_CONFIG=$(MICROKIT_CONFIG) BUILD_DIR=$(BUILD_DIR) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "           TOOLCHAIN=$(TOOLCHAIN) (per board: $(foreach b,$(SEL4FT_MICROKIT_BOARDS),TOOLCHAIN_$(b)=$(TOOLCHAIN_$(b))))"
+	@echo "           QEMU_TEST_BOARDS=$(QEMU_TEST_BOARDS) QEMU_TEST_CONFIGS=$(QEMU_TEST_CONFIGS)"
 	@echo "SDK: $(if $(SEL4FT_HAVE_SDK),$(MICROKIT_SDK),none found)"
 	@echo "sDDF: $(if $(SDDF_USABLE),$(SDDF),$(SDDF_SKIP_REASON) (the blk example is skipped))"
 
@@ -145,9 +170,10 @@ RESULTS_DIR := $(BUILD_DIR)/results
 unit-tests: $(UNIT_BINS) $(UNIT_SAN_BINS)
 	@$(PYTHON) tests/run_unit.py --results $(RESULTS_DIR) $(UNIT_BINS) $(UNIT_SAN_BINS)
 
+# With an SDK, on every board of QEMU_TEST_BOARDS.
 install-test: lib
-	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) MICROKIT_SDK=$(MICROKIT_SDK) MICROKIT_BOARD=$(MICROKIT_BOARD) \
-		MICROKIT_CONFIG=$(MICROKIT_CONFIG) TOOLCHAIN=$(TOOLCHAIN) HAVE_SDK=$(SEL4FT_HAVE_SDK) sh tests/install/run.sh
+	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) MICROKIT_SDK=$(MICROKIT_SDK) BOARDS="$(QEMU_TEST_BOARDS)" \
+		MICROKIT_CONFIG=$(MICROKIT_CONFIG) HAVE_SDK=$(SEL4FT_HAVE_SDK) sh tests/install/run.sh
 
 # examples/counter/README.md, followed literally in an empty folder against an install (tests/tutorial/).
 tutorial-test: lib
@@ -186,9 +212,14 @@ include $(SEL4FT_DIR)/docker/docker.mk
 include $(SEL4FT_DIR)/tools/sdf.mk
 include $(SEL4FT_DIR)/verify/verify.mk
 
-# Every stage runs (-k) even when an earlier one fails; the last line totals them all.
-CHECK_STAGES := unit install tutorial harness fuzz baseline $(if $(SEL4FT_HAVE_SDK),qemu inject) sdf verify
-QEMU_TEST_COUNT := $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(QEMU_SYSTEMS) $(QEMU_SKIPPED_SYSTEMS)))
+# Every stage runs (-k) even when an earlier one fails; the last line totals them all. The QEMU tests are one
+# stage per board; a board the port supports but the SDK was not built for is skipped, and said so. The short
+# multi-seed campaign (inject) runs on MICROKIT_BOARD.
+CHECK_STAGES := unit install tutorial harness fuzz baseline \
+	$(if $(SEL4FT_HAVE_SDK),$(addprefix qemu-,$(QEMU_TEST_BOARDS)) inject) sdf verify
+qemu_test_count = $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(call board_systems,$(1)) $(call board_skipped_systems,$(1))))
+QEMU_SKIPPED := $(foreach b,$(if $(SEL4FT_HAVE_SDK),$(QEMU_SKIPPED_BOARDS),$(SEL4FT_MICROKIT_BOARDS)),qemu-$(b)=$(call qemu_test_count,$(b))) \
+	$(if $(SEL4FT_HAVE_SDK),,inject=4)
 SDDF_SKIP_REASON := $(if $(SEL4FT_HAVE_SDDF),the sDDF at $(SDDF) is release '$(SEL4FT_SDDF_RELEASE)' (its \
 	CHANGES.md)$(sel4ft_comma) not $(SDDF_VERSION),$(if $(filter variable,$(SEL4FT_SDDF_FROM)),SDDF=$(SDDF) is not \
 	an sDDF source tree (no include/sddf/blk/queue.h in it),sDDF $(SDDF_VERSION) not found (looked in \
@@ -201,34 +232,38 @@ check:
 		$(if $(SEL4FT_HAVE_SDK),qemu-test inject-smoke) sdf-test verify; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
-	$(if $(SEL4FT_HAVE_SDK),$(if $(QEMU_SKIPPED_SYSTEMS),echo "QEMU tests of $(QEMU_SKIPPED_SYSTEMS) SKIPPED: $(SDDF_SKIP_REASON). A skip is not a pass.";)) \
+	$(if $(SEL4FT_HAVE_SDK),$(foreach b,$(QEMU_SKIPPED_BOARDS),echo "QEMU tests SKIPPED on $(b): $(if $(filter $(b),$(SEL4FT_SDK_BOARDS)),not in QEMU_TEST_BOARDS,the SDK at $(MICROKIT_SDK) was not built for it (in $(QEMU_TEST_CONFIGS))). A skip is not a pass.";)) \
+	$(if $(SEL4FT_HAVE_SDK),$(foreach b,$(QEMU_TEST_BOARDS),$(if $(call board_skipped_systems,$(b)),echo "QEMU tests of $(call board_skipped_systems,$(b)) SKIPPED on $(b): $(call board_skip_reason,$(b)). A skip is not a pass.";))) \
 	echo "== make check summary"; \
-	$(PYTHON) tests/summary.py $(RESULTS_DIR) --expect "$(CHECK_STAGES)" \
-		$(if $(SEL4FT_HAVE_SDK),,--skipped "qemu=$(QEMU_TEST_COUNT) inject=4") && [ $$status -eq 0 ]
+	$(PYTHON) tests/summary.py $(RESULTS_DIR) --expect "$(CHECK_STAGES)" --skipped "$(strip $(QEMU_SKIPPED))" && [ $$status -eq 0 ]
 
 # Examples and QEMU ------------------------------------------------------------
 
+# A system's folder: examples/<name>, or tests/<name> for the port test.
+system_src = $(if $(wildcard examples/$(1)/Makefile),examples/$(1),tests/$(1))
 # $(call system_make,example,variant,config): build one system.
 system_dir = $(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(3)/$(1)$(if $(2),-$(2))
-system_make = $(MAKE) --no-print-directory -C examples/$(1) MICROKIT_SDK=$(MICROKIT_SDK) \
+system_make = $(MAKE) --no-print-directory -C $(call system_src,$(1)) MICROKIT_SDK=$(MICROKIT_SDK) \
 	MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$(3) TOOLCHAIN=$(TOOLCHAIN) $(if $(2),SCENARIO=$(2)) \
 	BUILD_DIR=$(call system_dir,$(1),$(2),$(3))
-# Shell loop over QEMU_SYSTEMS: sets ex, variant and label (ex or ex-variant) for each, then builds it for $$config.
-for_each_system = for system in $(QEMU_SYSTEMS); do ex=$${system%%:*}; variant=$${system\#$$ex}; \
-	variant=$${variant\#:}; label=$$ex$${variant:+-$$variant};
-shell_system_make = $(MAKE) --no-print-directory -C examples/$$ex MICROKIT_SDK=$(MICROKIT_SDK) \
+# Shell loop over MICROKIT_BOARD's systems: sets ex, variant, label (ex or ex-variant) and src (its folder) for
+# each, then builds it for $$config.
+for_each_system = for system in $(call board_systems,$(MICROKIT_BOARD)); do ex=$${system%%:*}; \
+	variant=$${system\#$$ex}; variant=$${variant\#:}; label=$$ex$${variant:+-$$variant}; \
+	src=examples/$$ex; [ -f $$src/Makefile ] || src=tests/$$ex;
+shell_system_make = $(MAKE) --no-print-directory -C $$src MICROKIT_SDK=$(MICROKIT_SDK) \
 	MICROKIT_BOARD=$(MICROKIT_BOARD) MICROKIT_CONFIG=$$config TOOLCHAIN=$(TOOLCHAIN) $${variant:+SCENARIO=$$variant} \
 	BUILD_DIR=$(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$$config/$$label
 
 examples: sdk-check
 	@config=$(MICROKIT_CONFIG); $(for_each_system) \
-		echo "== $$label ($$config)"; \
+		echo "== $$label ($(MICROKIT_BOARD), $$config)"; \
 		$(shell_system_make) >/dev/null || exit 1; \
 	done
-	@echo "built: $(QEMU_SYSTEMS) ($(MICROKIT_CONFIG)) under $(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)"
+	@echo "built: $(call board_systems,$(MICROKIT_BOARD)) ($(MICROKIT_CONFIG)) under $(BUILD_DIR)/examples/$(MICROKIT_BOARD)/$(MICROKIT_CONFIG)"
 
 qemu: sdk-check
-	@if [ ! -d examples/$(EXAMPLE) ]; then echo "error: EXAMPLE=$(EXAMPLE) is not one of: $(EXAMPLES)" >&2; exit 1; fi
+	@if [ ! -f $(call system_src,$(EXAMPLE))/Makefile ]; then echo "error: EXAMPLE=$(EXAMPLE) is not one of: $(EXAMPLES) port" >&2; exit 1; fi
 	@if [ -n "$(filter $(EXAMPLE),$(SDDF_SYSTEMS))" ]; then $(MAKE) --no-print-directory sddf-check; fi
 	@if [ "$(EXAMPLE)" = recovery ] && [ -z "$(filter $(SCENARIO),$(RECOVERY_SCENARIOS))" ]; then \
 		echo "error: EXAMPLE=recovery needs SCENARIO= one of: $(RECOVERY_SCENARIOS)" >&2; \
@@ -237,27 +272,40 @@ qemu: sdk-check
 	@$(call system_make,$(EXAMPLE),$(SCENARIO),$(MICROKIT_CONFIG))
 	$(PYTHON) tests/qemu/run.py --image $(call system_dir,$(EXAMPLE),$(SCENARIO),$(MICROKIT_CONFIG))/loader.img \
 		--expect tests/qemu/$(EXAMPLE)$(if $(SCENARIO),-$(SCENARIO)).expect --config $(MICROKIT_CONFIG) \
-		--name $(EXAMPLE)$(if $(SCENARIO),-$(SCENARIO)) --log-dir $(BUILD_DIR)/logs --timeout $(QEMU_TIMEOUT) --live
+		--board $(MICROKIT_BOARD) --name $(EXAMPLE)$(if $(SCENARIO),-$(SCENARIO)) --log-dir $(BUILD_DIR)/logs \
+		--timeout $(QEMU_TIMEOUT) --live
 
-qemu-test: sdk-check
+# Every board of QEMU_TEST_BOARDS in turn, each built and booted by a make of its own (its TOOLCHAIN default).
+qemu-test:
+	@if [ -z "$(strip $(QEMU_TEST_BOARDS))" ]; then $(MAKE) --no-print-directory sdk-check || exit 1; \
+		echo "error: no board to test: the SDK at $(MICROKIT_SDK) has none of $(SEL4FT_MICROKIT_BOARDS) in every config of $(QEMU_TEST_CONFIGS)." >&2; exit 1; fi
+	@status=0; for board in $(QEMU_TEST_BOARDS); do \
+		$(MAKE) --no-print-directory qemu-test-board MICROKIT_BOARD=$$board || status=1; \
+	done; exit $$status
+
+qemu-test-board: sdk-check
 	@for config in $(QEMU_TEST_CONFIGS); do $(for_each_system) \
 		$(shell_system_make) >/dev/null || exit 1; \
 	done; done
 	@$(PYTHON) tests/qemu/qemu_test.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) \
-		--configs "$(QEMU_TEST_CONFIGS)" --systems "$(QEMU_SYSTEMS)" --timeout $(QEMU_TIMEOUT) --results $(RESULTS_DIR) \
-		$(if $(QEMU_SKIPPED_SYSTEMS),--skip "$(QEMU_SKIPPED_SYSTEMS)" --skip-reason "$(SDDF_SKIP_REASON)")
+		--configs "$(QEMU_TEST_CONFIGS)" --systems "$(call board_systems,$(MICROKIT_BOARD))" --timeout $(QEMU_TIMEOUT) \
+		--results $(RESULTS_DIR) $(if $(call board_skipped_systems,$(MICROKIT_BOARD)),--skip \
+		"$(call board_skipped_systems,$(MICROKIT_BOARD))" --skip-reason "$(call board_skip_reason,$(MICROKIT_BOARD))")
 
 # Benchmarks -------------------------------------------------------------------
 
-# Needs the SDK, the Debian packages in bench/README.md, and (without BENCH_FLAGS=--skip-linux) the Linux VM.
+# Needs the SDK, the Debian packages in bench/README.md, and (without BENCH_FLAGS=--skip-linux) the Linux VM. The
+# seL4 system runs on every board of BENCH_BOARDS (default: those the QEMU tests use), the Linux VM on aarch64.
+BENCH_BOARDS ?= $(QEMU_TEST_BOARDS)
 bench: sdk-check
 	@$(PYTHON) -c 'import matplotlib' 2>/dev/null || { echo "error: make bench needs Debian's python3-matplotlib \
 (apt-get install python3-matplotlib)" >&2; exit 1; }
-	$(PYTHON) bench/harness.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) --toolchain $(TOOLCHAIN) \
-		--sdk $(MICROKIT_SDK) $(BENCH_FLAGS)
+	$(PYTHON) bench/harness.py --build-dir $(BUILD_DIR) --boards "$(BENCH_BOARDS)" --sdk $(MICROKIT_SDK) $(BENCH_FLAGS)
 
 # Where the instructions of a round trip and of a log record go: by PD and function, from an instruction trace.
 bench-trace: sdk-check
+	@[ "$(MICROKIT_BOARD)" = qemu_virt_aarch64 ] || { echo "error: make bench-trace reads aarch64 instruction \
+traces: MICROKIT_BOARD=qemu_virt_aarch64 only" >&2; exit 1; }
 	$(PYTHON) bench/trace.py --build-dir $(BUILD_DIR) --board $(MICROKIT_BOARD) --toolchain $(TOOLCHAIN) \
 		--sdk $(MICROKIT_SDK)
 
@@ -282,6 +330,7 @@ inject: sdk-check baseline
 		BUILD_DIR=$(INJECT_BUILD_DIR) >/dev/null
 	$(PYTHON) bench/inject.py --image $(INJECT_BUILD_DIR)/loader.img \
 		--out-dir $(BUILD_DIR)/inject --seed $(INJECT_SEED) --injections $(INJECTIONS) --config $(INJECT_CONFIG) \
+		--board $(MICROKIT_BOARD) \
 		--linux-binary $(BUILD_DIR)/baseline/sel4ft-baseline
 
 # The campaign over many seeds (doc/fault-injection.md, "Over many seeds"): SEEDS seeds from FIRST_SEED, INJECTIONS
@@ -361,12 +410,17 @@ install-lib: $(PD_LIB) sel4ft.pc.in | sdk-check
 	install -m 644 $(PORT_HEADER) $(DESTDIR)$(CONFIG_LIBDIR)/include/sel4ft/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SDK@|$(abspath $(MICROKIT_SDK))|g' \
 		-e 's|@VERSION@|$(SEL4FT_VERSION)|g' -e 's|@BOARD@|$(MICROKIT_BOARD)|g' -e 's|@CONFIG@|$(MICROKIT_CONFIG)|g' \
-		-e 's|@PD_CFLAGS@|$(SEL4FT_PD_CFLAGS)|g' sel4ft.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/$(PC_NAME).pc
+		-e 's|@PD_CFLAGS@|$(SEL4FT_PD_CFLAGS)|g' -e 's|@TOOLCHAIN@|$(TOOLCHAIN)|g' sel4ft.pc.in \
+		> $(DESTDIR)$(LIBDIR)/pkgconfig/$(PC_NAME).pc
 	install -m 644 $(DESTDIR)$(LIBDIR)/pkgconfig/$(PC_NAME).pc $(DESTDIR)$(LIBDIR)/pkgconfig/sel4ft.pc
 
-# The flags pkg-config's pd_cflags carries (the install test compares them).
+# The flags pkg-config's pd_cflags carries, and the cross compiler's prefix, for MICROKIT_BOARD (the install test
+# uses them).
 print-pd-cflags:
 	@echo '$(SEL4FT_PD_CFLAGS)'
+
+print-toolchain:
+	@echo '$(TOOLCHAIN)'
 
 install-includes:
 	install -d $(DESTDIR)$(INCLUDEDIR)/sel4ft

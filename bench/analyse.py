@@ -9,12 +9,14 @@ import os
 import re
 import statistics
 
-TICK_HZ = 62_500_000  # the ARM generic counter on QEMU virt
-INSTRUCTIONS_PER_TICK = 16  # under -icount shift=0
+TICK_HZ = 62_500_000  # the ARM generic counter on QEMU virt: the rate of a system that names none (Linux)
+INSTRUCTIONS_PER_TICK = 16  # of that counter, under -icount shift=0 (1 ns per instruction)
+NS_PER_SECOND = 1_000_000_000
 
 BENCH_LINE = re.compile(r"^BENCH (\w+) (\w+) (\w+) (\d+) (\d+) (\d+)\s*$")
 MEM_LINE = re.compile(r"^MEM (\w+) (\S+) (\w+) (\d+)\s*$")
 DONE_LINE = re.compile(r"^BENCH-DONE (\w+)\s*$")
+CLOCK_LINE = re.compile(r"^BENCH-CLOCK (\w+) (\d+)\s*$")
 
 
 class ParseError(Exception):
@@ -24,12 +26,13 @@ class ParseError(Exception):
 def parse_log(text):
     """Return (samples, memory, systems_done) from a serial log.
 
-    samples: list of dicts {system, metric, mechanism, payload, ops, ticks};
+    samples: list of dicts {system, metric, mechanism, payload, ops, ticks, hz}, hz the rate of the system's
+    counter (its BENCH-CLOCK line, TICK_HZ without one);
     memory: list of dicts {system, component, kind, bytes}.
     Lines that are not benchmark output (kernel messages, logs) are ignored; a BENCH line that is
     malformed (zero ops) raises ParseError rather than being silently skipped.
     """
-    samples, memory, done = [], [], []
+    samples, memory, done, clocks = [], [], [], {}
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip("\r")
         m = BENCH_LINE.match(line)
@@ -38,7 +41,14 @@ def parse_log(text):
             if int(ops) == 0:
                 raise ParseError(f"line {number}: a sample of zero operations")
             samples.append({"system": system, "metric": metric, "mechanism": mechanism,
-                            "payload": int(payload), "ops": int(ops), "ticks": int(ticks)})
+                            "payload": int(payload), "ops": int(ops), "ticks": int(ticks),
+                            "hz": clocks.get(system, TICK_HZ)})
+            continue
+        m = CLOCK_LINE.match(line)
+        if m:
+            if int(m.group(2)) == 0:
+                raise ParseError(f"line {number}: a counter of 0 Hz")
+            clocks[m.group(1)] = int(m.group(2))
             continue
         m = MEM_LINE.match(line)
         if m:
@@ -61,22 +71,35 @@ def percentile(values, fraction):
 
 
 def summarise(samples):
-    """Group samples by (system, metric, mechanism, payload) and compute per-operation statistics in ticks."""
-    groups = {}
+    """Group samples by (system, metric, mechanism, payload) and compute per-operation statistics in ticks of
+    the system's counter, with the median also in microseconds and, under -icount shift=0, in instructions."""
+    groups, rates = {}, {}
     for s in samples:
         key = (s["system"], s["metric"], s["mechanism"], s["payload"])
         groups.setdefault(key, []).append(s["ticks"] / s["ops"])
+        rates[key] = s.get("hz", TICK_HZ)
     rows = []
-    for (system, metric, mechanism, payload), per_op in sorted(groups.items()):
-        median = statistics.median(per_op)
+    for key, per_op in sorted(groups.items()):
+        system, metric, mechanism, payload = key
+        median, hz = statistics.median(per_op), rates[key]
         rows.append({
             "system": system, "metric": metric, "mechanism": mechanism, "payload": payload,
             "samples": len(per_op), "min_ticks": min(per_op), "median_ticks": median,
             "p99_ticks": percentile(per_op, 0.99),
-            "median_us": median * 1e6 / TICK_HZ,
-            "ops_per_second": TICK_HZ / median if median > 0 else float("inf"),
+            "median_us": median * 1e6 / hz,
+            "ops_per_second": hz / median if median > 0 else float("inf"),
+            "hz": hz,
+            "median_instructions": median * NS_PER_SECOND / hz,
         })
     return rows
+
+
+def reference_rows(rows):
+    """The rows the tables and plots show in ticks: those of the systems on the reference counter (seL4 on aarch64
+    and Linux, TICK_HZ), or all rows when no seL4 system ran on it. Another board's seL4 figures are set beside
+    them in instructions (report.boards_side_by_side())."""
+    reference = [r for r in rows if r.get("hz", TICK_HZ) == TICK_HZ]
+    return reference if any(r["system"] != "linux" for r in reference) else rows
 
 
 def find(rows, system, metric, mechanism, payload):
@@ -200,6 +223,10 @@ def plot(rows, memory, out_dir, before=None, library=None):
         return find(before_rows, r["system"], r["metric"], r["mechanism"], r["payload"]) if before_rows else None
 
     written = []
+    # The systems on the reference counter only (seL4 and Linux on aarch64): ticks of other boards' counters are
+    # another unit; the report sets the boards side by side in instructions.
+    rows = reference_rows(rows)
+    memory = [m for m in memory if m["system"] in {r["system"] for r in rows} | {"linux"}]
     payloads = sorted({r["payload"] for r in rows if r["metric"] == "rtt"})
     fig, ax = plt.subplots(figsize=(10, 5))
     for system, mechanism in sorted({(r["system"], r["mechanism"]) for r in rows if r["metric"] == "rtt"}):
@@ -221,7 +248,8 @@ def plot(rows, memory, out_dir, before=None, library=None):
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xlabel("payload bytes each way (0 plotted at 1)")
-    ax.set_ylabel("round trip, median counter ticks (1 tick = 16 instructions)")
+    hz = rows[0]["hz"] if rows and "hz" in rows[0] else TICK_HZ
+    ax.set_ylabel(f"round trip, median counter ticks (1 tick = {NS_PER_SECOND // hz} instructions)")
     ax.set_title("Request/reply round trip under QEMU -icount")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))

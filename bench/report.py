@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """The Markdown report of a benchmark run."""
 
-from analyse import INSTRUCTIONS_PER_TICK, find, logs_ratio
+from analyse import INSTRUCTIONS_PER_TICK, find, logs_ratio, reference_rows
 
 
 def _key_figures(rows, library):
@@ -43,9 +43,44 @@ def _fmt(value, digits=1):
     return f"{value:.{digits}f}"
 
 
+# The label of each board's seL4 system in a run: the reference board, where Linux runs beside it, is "sel4".
+BOARD_SYSTEMS = {"qemu_virt_aarch64": "sel4", "qemu_virt_riscv64": "sel4-riscv64"}
+
+
+def boards_side_by_side(rows):
+    """The seL4 figures of every board measured, side by side in guest instructions (Markdown lines), or []."""
+    systems = [s for s in BOARD_SYSTEMS.values() if any(r["system"] == s for r in rows)]
+    if len(systems) < 2:
+        return []
+    names = {v: k for k, v in BOARD_SYSTEMS.items()}
+    out = ["## seL4 on both boards (guest instructions per operation)", "",
+           "The same benchmark system (`bench/sel4`) on each board, under the same `-icount shift=0` flags: one "
+           "instruction is one nanosecond of virtual time on both, so the boards compare in instructions (each "
+           "counter's ticks are converted: 16 instructions per 62.5 MHz tick on aarch64, 100 per 10 MHz tick on "
+           "riscv64). This compares the code paths of two ISAs and their kernels, not two CPUs.", "",
+           "| metric | mechanism | payload B | " + " | ".join(f"{names[s]} median" for s in systems) +
+           f" | {names[systems[1]]} / {names[systems[0]]} |",
+           "|---|---|---:|" + "---:|" * len(systems) + "---:|"]
+    keys = sorted({(r["metric"], r["mechanism"], r["payload"]) for r in rows if r["system"] in systems},
+                  key=lambda k: ({"rtt": 0, "logs": 1, "recovery": 2, "boot": 3}.get(k[0], 9), k[1], k[2]))
+    for metric, mechanism, payload in keys:
+        found = [find(rows, s, metric, mechanism, payload) for s in systems]
+        if any(f is None for f in found):
+            continue
+        cells = [f"{f['median_instructions']:,.0f}" for f in found]
+        quotient = found[1]["median_instructions"] / found[0]["median_instructions"]
+        out.append(f"| {metric} | {mechanism} | {payload} | " + " | ".join(cells) + f" | {quotient:.2f}x |")
+    out.append("")
+    return out
+
+
 def write_report(path, rows, memory, library_code, target_rows, meta):
     lines = []
     add = lines.append
+    everything = rows
+    # The tables in ticks are those of one counter: seL4 and Linux in qemu-system-aarch64 (the 62.5 MHz generic
+    # counter) when aarch64 ran; another board's seL4 figures appear in the side-by-side section, in instructions.
+    rows = reference_rows(rows)
     add(f"# sel4ft benchmark report")
     add("")
     add(f"Commit `{meta['commit']}`, run `{meta['run']}`. Reproduce with `{meta['command']}`.")
@@ -55,7 +90,14 @@ def write_report(path, rows, memory, library_code, target_rows, meta):
         "(1 ns each; one 62.5 MHz counter tick = 16 instructions). The figures measure code-path length, "
         "not latency on real hardware: caches, TLBs, pipelines and memory bandwidth are not modelled. Two runs "
         "of the same commit give the same figures.")
+    if any(r["system"] == "sel4-riscv64" for r in everything):
+        add("")
+        add("The seL4 system also ran on `qemu_virt_riscv64` (`qemu-system-riscv64 -machine virt`, the same "
+            "flags; its counter is the 10 MHz time CSR): those figures are in the side-by-side section below, in "
+            "instructions. The Linux comparison runs on aarch64 only, where Debian ships the kernel and userland "
+            "it needs.")
     add("")
+    lines += boards_side_by_side(everything)
 
     add("## Request/reply round trip (ticks per round trip)")
     add("")

@@ -21,8 +21,9 @@
 #
 # In the source tree it builds the library from source (lib/sel4ft.mk's sel4ft_library). Installed (make
 # install puts it in $(PREFIX)/share/sel4ft, beside examples/common and services/), it builds against that
-# install only: its libsel4ft.a and headers, pkg-config's Cflags and Libs for the board and config, and its
-# bin/sel4ft-sdf; such an example folder can live anywhere.
+# install only: its libsel4ft.a and headers, pkg-config's Cflags, Libs and cross compiler for the board and
+# config, and its bin/sel4ft-sdf; such an example folder can live anywhere. Either way the system file Microkit
+# reads is the example's for MICROKIT_BOARD (sel4ft-sdf select: a .system file marks each board's devices).
 # Variables: MICROKIT_SDK, MICROKIT_BOARD, MICROKIT_CONFIG, TOOLCHAIN, BUILD_DIR; SEL4FT_PREFIX (an install).
 # Targets: all (loader.img), run (boot it in QEMU, with the arguments of qemu.args in BUILD_DIR if the example
 # writes one; RUN_SECONDS=N stops after N seconds), clean.
@@ -68,6 +69,11 @@ endif
 ifeq ($(strip $(MICROKIT_SDK)),)
 MICROKIT_SDK := $(call sel4ft_pc,--variable=sdk,$(SEL4FT_PC))
 endif
+# The install's cross compiler, unless one is named (sdk.mk's per-board default otherwise).
+SEL4FT_INSTALLED_TOOLCHAIN := $(call sel4ft_pc,--variable=toolchain,$(SEL4FT_PC))
+ifneq ($(SEL4FT_INSTALLED_TOOLCHAIN),)
+TOOLCHAIN ?= $(SEL4FT_INSTALLED_TOOLCHAIN)
+endif
 include $(SEL4FT_SHARE_DIR)/sdk.mk
 COMMON_DIR := $(SEL4FT_SHARE_DIR)/common
 SERVICES_DIR := $(SEL4FT_SHARE_DIR)/services
@@ -80,17 +86,20 @@ CC := $(TOOLCHAIN)-gcc
 LD := $(TOOLCHAIN)-ld
 AR := $(TOOLCHAIN)-ar
 OBJCOPY := $(TOOLCHAIN)-objcopy
-LIBGCC = $(shell $(CC) -print-libgcc-file-name)
+# libgcc for the ABI the PDs are built with (riscv64-unknown-elf-gcc has one per ISA and ABI).
+LIBGCC = $(shell $(CC) $(SEL4FT_EXAMPLE_PD_CFLAGS) -print-libgcc-file-name)
 
 # Compile and link lines: in the tree, the library built from source; installed, exactly pkg-config's Cflags and
 # Libs (the README's "Using the library in your own PD" shows the same lines).
 ifdef SEL4FT_DIR
 LIBSEL4FT := $(BUILD_DIR)/sel4ft/libsel4ft.a
+SEL4FT_EXAMPLE_PD_CFLAGS = $(SEL4FT_PD_CFLAGS)
 SEL4FT_EXAMPLE_CFLAGS = $(SEL4FT_PD_LIB_CFLAGS)
 SEL4FT_LIBS = -L$(BUILD_DIR)/sel4ft -lsel4ft -L$(MICROKIT_BOARD_DIR)/lib -lmicrokit -Tmicrokit.ld
 $(call sel4ft_library,$(BUILD_DIR)/sel4ft,$(CC),$(AR),$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 else
 LIBSEL4FT := $(call sel4ft_pc,--variable=configdir,$(SEL4FT_PC))/libsel4ft.a
+SEL4FT_EXAMPLE_PD_CFLAGS := $(call sel4ft_pc,--variable=pd_cflags,$(SEL4FT_PC))
 SEL4FT_EXAMPLE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror $(call sel4ft_pc,--cflags,$(SEL4FT_PC)) -O2 -g
 SEL4FT_LIBS := $(call sel4ft_pc,--libs,$(SEL4FT_PC))
 endif
@@ -180,11 +189,18 @@ endif
 endef
 $(foreach pd,$(PDS),$(eval $(call PD_template,$(pd))))
 
-# The system is checked with its program images before Microkit builds the image (a snapshot region too small
-# for its PD's .data and .bss, a request region shared the wrong way, ... stop the build here, with the fix).
-$(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(EXAMPLE_DIR)/$(SYSTEM) | $(SEL4FT_CHECKS)
+# The system file Microkit reads: the example's, with the elements for other boards left out (a .system file
+# marks a board's devices with <!-- sel4ft: board=B -->; doc/sdf.md). The system is checked with its program
+# images before Microkit builds the image (a snapshot region too small for its PD's .data and .bss, a request
+# region shared the wrong way, ... stop the build here, with the fix).
+BOARD_SYSTEM := $(BUILD_DIR)/$(SYSTEM)
+$(BOARD_SYSTEM): $(EXAMPLE_DIR)/$(SYSTEM) $(SEL4FT_SDF) | sdk-check
+	@mkdir -p $(dir $@)
+	$(SEL4FT_SDF) select --board $(MICROKIT_BOARD) $< -o $@
+
+$(IMAGE): $(addprefix $(BUILD_DIR)/,$(addsuffix .elf,$(PDS))) $(BOARD_SYSTEM) | $(SEL4FT_CHECKS)
 	$(SEL4FT_SDF) check --board $(MICROKIT_BOARD) --search-path $(BUILD_DIR) $(EXAMPLE_DIR)/$(SYSTEM)
-	$(MICROKIT_TOOL) $(EXAMPLE_DIR)/$(SYSTEM) --search-path $(BUILD_DIR) --board $(MICROKIT_BOARD) \
+	$(MICROKIT_TOOL) $(BOARD_SYSTEM) --search-path $(BUILD_DIR) --board $(MICROKIT_BOARD) \
 		--config $(MICROKIT_CONFIG) -o $@ -r $(REPORT)
 
 # Boot the image in QEMU: `make run` until you leave it (Ctrl-a x), `make run RUN_SECONDS=N` for N seconds.

@@ -11,7 +11,15 @@
 MICROKIT_SDK_VERSION := 2.0.1
 MICROKIT_BOARD ?= qemu_virt_aarch64
 MICROKIT_CONFIG ?= debug
-TOOLCHAIN ?= aarch64-linux-gnu
+# The cross compiler's prefix: per board by default (TOOLCHAIN_<board>), TOOLCHAIN for the board being built.
+# aarch64: Debian's gcc-aarch64-linux-gnu (the SDK's own examples name aarch64-none-elf); riscv64: Debian's
+# gcc-riscv64-unknown-elf, the prefix upstream's SDK build names.
+TOOLCHAIN_qemu_virt_aarch64 ?= aarch64-linux-gnu
+TOOLCHAIN_qemu_virt_riscv64 ?= riscv64-unknown-elf
+TOOLCHAIN ?= $(TOOLCHAIN_$(MICROKIT_BOARD))
+# The Debian package that has each default toolchain, for the error message.
+SEL4FT_TOOLCHAIN_PACKAGE_aarch64-linux-gnu := gcc-aarch64-linux-gnu
+SEL4FT_TOOLCHAIN_PACKAGE_riscv64-unknown-elf := gcc-riscv64-unknown-elf
 
 sel4ft_comma := ,
 sel4ft_space := $() $()
@@ -55,7 +63,11 @@ sdk-check:
 		echo "       Boards it has: $$(ls $(MICROKIT_SDK)/board 2>/dev/null | tr '\n' ' ')" >&2; \
 		exit 1; \
 	fi
+	@if [ -n "$(SEL4FT_MICROKIT_BOARDS)" ] && [ -z "$(filter $(MICROKIT_BOARD),$(SEL4FT_MICROKIT_BOARDS))" ]; then \
+		echo "error: sel4ft's Microkit port has no board '$(MICROKIT_BOARD)': it supports $(SEL4FT_MICROKIT_BOARDS)." >&2; \
+		exit 1; \
+	fi
 	@if ! command -v $(TOOLCHAIN)-gcc >/dev/null 2>&1; then \
-		echo "error: no cross compiler $(TOOLCHAIN)-gcc on PATH (Debian: apt-get install gcc-aarch64-linux-gnu; or set TOOLCHAIN=prefix)." >&2; \
+		echo "error: no cross compiler $(TOOLCHAIN)-gcc on PATH for $(MICROKIT_BOARD) (Debian: apt-get install $(or $(SEL4FT_TOOLCHAIN_PACKAGE_$(TOOLCHAIN)),gcc-$(TOOLCHAIN)); or set TOOLCHAIN=prefix)." >&2; \
 		exit 1; \
 	fi

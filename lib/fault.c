@@ -6,6 +6,7 @@
 #include <sel4ft/error.h>
 #include <sel4ft/fault.h>
 #include <sel4ft/fmt.h>
+#include <sel4ft/os.h>
 
 #include "internal.h"
 
@@ -18,6 +19,23 @@
 #define EC_INSTRUCTION_ABORT_SAME 0x21u
 #define EC_DATA_ABORT_LOWER 0x24u
 #define EC_DATA_ABORT_SAME 0x25u
+
+/* RISC-V exception codes (the privileged architecture's scause values with the interrupt bit clear) that the
+ * decoder reads meaning from. seL4 reports every VM fault as an access fault: a load, store/AMO or instruction
+ * page fault (13, 15, 12) arrives as 5, 7 or 1 (src/arch/riscv/kernel/vspace.c, handleVMFault). */
+#define SCAUSE_INTERRUPT_BIT (1ull << 63)
+#define SCAUSE_INSTRUCTION_MISALIGNED 0u
+#define SCAUSE_INSTRUCTION_ACCESS 1u
+#define SCAUSE_LOAD_ACCESS 5u
+#define SCAUSE_STORE_MISALIGNED 6u
+#define SCAUSE_STORE_ACCESS 7u
+#define SCAUSE_INSTRUCTION_PAGE 12u
+#define SCAUSE_STORE_PAGE 15u
+
+static const char *const arch_names[SEL4FT_FAULT_ARCH_NUM] = {
+    [SEL4FT_FAULT_ARCH_AARCH64] = "aarch64",
+    [SEL4FT_FAULT_ARCH_RISCV64] = "riscv64",
+};
 
 static const char *const kind_names[SEL4FT_FAULT_KIND_NUM] = {
     [SEL4FT_FAULT_NULL] = "null fault",
@@ -131,6 +149,85 @@ static const char *const fault_statuses[64] = {
 };
 #endif
 
+static const char *const riscv_causes[20] = {
+    [0] = "instruction address misaligned",
+    [1] = "instruction access fault",
+    [2] = "illegal instruction",
+    [3] = "breakpoint",
+    [4] = "load address misaligned",
+    [5] = "load access fault",
+    [6] = "store/AMO address misaligned",
+    [7] = "store/AMO access fault",
+    [8] = "environment call from U-mode",
+    [9] = "environment call from S-mode",
+    [11] = "environment call from M-mode",
+    [12] = "instruction page fault",
+    [13] = "load page fault",
+    [15] = "store/AMO page fault",
+    [18] = "software check",
+    [19] = "hardware error",
+};
+
+/* A riscv64 VM fault's cause as seL4 reports it: page and access faults alike. */
+static const char *riscv_vm_cause_str(uint64_t scause)
+{
+    switch (scause) {
+    case SCAUSE_INSTRUCTION_ACCESS:
+        return "instruction page or access fault";
+    case SCAUSE_LOAD_ACCESS:
+        return "load page or access fault";
+    case SCAUSE_STORE_ACCESS:
+        return "store/AMO page or access fault";
+    default:
+        return sel4ft_fault_scause_str(scause);
+    }
+}
+
+const char *sel4ft_fault_arch_str(uint32_t arch)
+{
+    return arch < SEL4FT_FAULT_ARCH_NUM ? arch_names[arch] : "unknown architecture";
+}
+
+const char *sel4ft_fault_scause_str(uint64_t scause)
+{
+    if ((scause & SCAUSE_INTERRUPT_BIT) != 0) {
+        return "interrupt (not an exception)";
+    }
+    const char *s = scause < SEL4FT_ARRAY_SIZE_(riscv_causes) ? riscv_causes[scause] : NULL;
+    return s != NULL ? s : "reserved exception code";
+}
+
+bool sel4ft_fault_kind_known(uint32_t arch, uint32_t kind)
+{
+    switch (kind) {
+    case SEL4FT_FAULT_CAP:
+    case SEL4FT_FAULT_UNKNOWN_SYSCALL:
+    case SEL4FT_FAULT_USER_EXCEPTION:
+    case SEL4FT_FAULT_TIMEOUT:
+    case SEL4FT_FAULT_VM:
+        return arch < SEL4FT_FAULT_ARCH_NUM;
+    case SEL4FT_FAULT_DEBUG:
+    case SEL4FT_FAULT_VGIC_MAINTENANCE:
+    case SEL4FT_FAULT_VCPU:
+    case SEL4FT_FAULT_VPPI:
+        return arch == SEL4FT_FAULT_ARCH_AARCH64;
+    default:
+        return false;
+    }
+}
+
+const char *sel4ft_fault_cause_str(const sel4ft_fault_t *fault)
+{
+    if (fault == NULL || !fault->has_syndrome) {
+        return "no cause reported";
+    }
+    if (fault->arch == SEL4FT_FAULT_ARCH_RISCV64) {
+        return fault->kind == SEL4FT_FAULT_VM ? riscv_vm_cause_str(fault->syndrome)
+                                              : sel4ft_fault_scause_str(fault->syndrome);
+    }
+    return sel4ft_fault_exception_class_str(fault->exception_class);
+}
+
 const char *sel4ft_fault_kind_str(uint32_t kind)
 {
     return kind < SEL4FT_FAULT_KIND_NUM ? kind_names[kind] : "unknown fault";
@@ -181,18 +278,16 @@ static void set_esr(sel4ft_fault_t *fault, uint64_t esr)
     fault->esr = esr;
     fault->has_esr = true;
     fault->exception_class = (uint32_t)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+    fault->syndrome = esr;
+    fault->has_syndrome = true;
 }
 
-int sel4ft_fault_decode(uint64_t label, const uint64_t *mrs, uint32_t count, sel4ft_fault_t *fault)
-{
-    if (fault == NULL || (mrs == NULL && count != 0)) {
-        return -SEL4FT_EINVAL;
-    }
-    sel4ft_zero_(fault, sizeof(*fault));
-    fault->kind = label > UINT32_MAX ? UINT32_MAX : (uint32_t)label;
-
-    /* Registers the kernel did not send read as zero. */
+/* Registers the kernel did not send read as zero. */
 #define MR_(i) ((uint32_t)(i) < count ? mrs[(i)] : 0)
+
+/* aarch64 (libsel4/sel4_arch_include/aarch64/sel4/sel4_arch/constants.h): the ESR in the syndrome's place. */
+static int decode_aarch64(uint64_t label, const uint64_t *mrs, uint32_t count, sel4ft_fault_t *fault)
+{
     switch (label) {
     case SEL4FT_FAULT_CAP:
         fault->ip = MR_(0);
@@ -240,8 +335,91 @@ int sel4ft_fault_decode(uint64_t label, const uint64_t *mrs, uint32_t count, sel
     default:
         return -SEL4FT_EBADMSG;
     }
-#undef MR_
     return 0;
+}
+
+/* The access a riscv64 exception code names, if any. */
+static void set_riscv_access(sel4ft_fault_t *fault, uint64_t scause)
+{
+    fault->is_instruction = scause == SCAUSE_INSTRUCTION_MISALIGNED || scause == SCAUSE_INSTRUCTION_ACCESS ||
+                            scause == SCAUSE_INSTRUCTION_PAGE;
+    fault->is_write = scause == SCAUSE_STORE_MISALIGNED || scause == SCAUSE_STORE_ACCESS || scause == SCAUSE_STORE_PAGE;
+}
+
+/* riscv64 (libsel4/sel4_arch_include/riscv64/sel4/sel4_arch/constants.h and types.bf): the exception code in
+ * the syndrome's place. A VM fault's address is stval; a user exception carries no address. */
+static int decode_riscv64(uint64_t label, const uint64_t *mrs, uint32_t count, sel4ft_fault_t *fault)
+{
+    switch (label) {
+    case SEL4FT_FAULT_CAP:
+        fault->ip = MR_(0);
+        fault->address = MR_(1);
+        fault->detail = MR_(3); /* lookup failure type */
+        break;
+    case SEL4FT_FAULT_UNKNOWN_SYSCALL:
+        /* FaultIP, SP, RA, A0..A6, then the syscall number. */
+        fault->ip = MR_(0);
+        fault->sp = MR_(1);
+        fault->detail = MR_(10);
+        break;
+    case SEL4FT_FAULT_USER_EXCEPTION:
+        /* FaultIP, SP, Number (scause), Code (0 from this kernel). */
+        fault->ip = MR_(0);
+        fault->sp = MR_(1);
+        fault->syndrome = MR_(2);
+        fault->has_syndrome = true;
+        fault->detail = MR_(3);
+        set_riscv_access(fault, fault->syndrome);
+        break;
+    case SEL4FT_FAULT_TIMEOUT:
+        fault->detail = MR_(1); /* budget consumed */
+        break;
+    case SEL4FT_FAULT_VM:
+        /* IP, Addr (stval), PrefetchFault, FSR (scause as an access fault). */
+        fault->ip = MR_(0);
+        fault->address = MR_(1);
+        fault->syndrome = MR_(3);
+        fault->has_syndrome = true;
+        set_riscv_access(fault, fault->syndrome);
+        /* As on aarch64, the prefetch flag wins. */
+        if (MR_(2) != 0) {
+            fault->is_instruction = true;
+            fault->is_write = false;
+        }
+        break;
+    default:
+        /* No hardware debug API or virtualisation faults in the riscv64 kernels. */
+        return -SEL4FT_EBADMSG;
+    }
+    return 0;
+}
+
+#undef MR_
+
+int sel4ft_fault_decode_arch(uint32_t arch, uint64_t label, const uint64_t *mrs, uint32_t count,
+                             sel4ft_fault_t *fault)
+{
+    if (fault == NULL || (mrs == NULL && count != 0) || arch >= SEL4FT_FAULT_ARCH_NUM) {
+        return -SEL4FT_EINVAL;
+    }
+    sel4ft_zero_(fault, sizeof(*fault));
+    fault->arch = arch;
+    fault->kind = label > UINT32_MAX ? UINT32_MAX : (uint32_t)label;
+    int err = arch == SEL4FT_FAULT_ARCH_RISCV64 ? decode_riscv64(label, mrs, count, fault)
+                                                : decode_aarch64(label, mrs, count, fault);
+    if (err != 0) {
+        /* Nothing half-decoded: the raw label and the architecture only. */
+        uint32_t kind = fault->kind;
+        sel4ft_zero_(fault, sizeof(*fault));
+        fault->arch = arch;
+        fault->kind = kind;
+    }
+    return err;
+}
+
+int sel4ft_fault_decode(uint64_t label, const uint64_t *mrs, uint32_t count, sel4ft_fault_t *fault)
+{
+    return sel4ft_fault_decode_arch(sel4ft_os_fault_arch(), label, mrs, count, fault);
 }
 
 int sel4ft_fault_format(const sel4ft_fault_t *fault, const char *pd_name, char *buffer, size_t size)
@@ -252,12 +430,32 @@ int sel4ft_fault_format(const sel4ft_fault_t *fault, const char *pd_name, char *
     /* Without a name the line starts with the fault's kind. */
     const char *name = pd_name != NULL ? pd_name : "";
     const char *colon = pd_name != NULL ? ": " : "";
-    const char *kind = sel4ft_fault_kind_str(fault->kind);
+    const char *kind = fault->kind == SEL4FT_FAULT_NULL || sel4ft_fault_kind_known(fault->arch, fault->kind)
+                           ? sel4ft_fault_kind_str(fault->kind)
+                           : "unknown fault";
     unsigned long ip = (unsigned long)fault->ip;
     unsigned long address = (unsigned long)fault->address;
     unsigned ec = fault->exception_class;
+    /* A kind this architecture never sends is shown by its raw label. */
+    uint32_t kind_known = sel4ft_fault_kind_known(fault->arch, fault->kind) ? fault->kind : SEL4FT_FAULT_NULL;
 
-    switch (fault->kind) {
+    if (fault->arch == SEL4FT_FAULT_ARCH_RISCV64) {
+        unsigned long scause = (unsigned long)fault->syndrome;
+        switch (kind_known) {
+        case SEL4FT_FAULT_VM: {
+            const char *access = fault->is_instruction ? "instruction fetch from" : fault->is_write ? "write to" : "read of";
+            return sel4ft_fmt(buffer, size, "%s%s%s: %s 0x%lx at ip 0x%lx: %s [scause 0x%lx]", name, colon, kind,
+                              access, address, ip, sel4ft_fault_cause_str(fault), scause);
+        }
+        case SEL4FT_FAULT_USER_EXCEPTION:
+            return sel4ft_fmt(buffer, size, "%s%s%s: %s at ip 0x%lx, sp 0x%lx [scause 0x%lx]", name, colon, kind,
+                              sel4ft_fault_cause_str(fault), ip, (unsigned long)fault->sp, scause);
+        default:
+            break; /* the kinds both architectures share are written alike */
+        }
+    }
+
+    switch (kind_known) {
     case SEL4FT_FAULT_VM: {
         const char *access = fault->is_instruction ? "instruction fetch from" : fault->is_write ? "write to" : "read of";
         return sel4ft_fmt(buffer, size, "%s%s%s: %s 0x%lx at ip 0x%lx: %s [EC 0x%02x %s, FSC 0x%02x]", name, colon,

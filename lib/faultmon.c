@@ -116,8 +116,7 @@ sel4ft_faultmon_action_t sel4ft_faultmon_decide(const sel4ft_faultmon_t *monitor
         return SEL4FT_FAULTMON_STOP;
     }
     /* A message that is not a fault we know cannot be reasoned about: stop rather than guess. */
-    if (failure->cause == SEL4FT_FAILURE_FAULT &&
-        (failure->fault.kind == SEL4FT_FAULT_NULL || failure->fault.kind >= SEL4FT_FAULT_KIND_NUM)) {
+    if (failure->cause == SEL4FT_FAILURE_FAULT && !sel4ft_fault_kind_known(failure->fault.arch, failure->fault.kind)) {
         return SEL4FT_FAULTMON_STOP;
     }
     return (sel4ft_faultmon_action_t)monitor->children[child].config.on_fault;

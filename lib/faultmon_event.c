@@ -77,11 +77,36 @@ const char *sel4ft_failure_cause_str(uint32_t cause)
     return cause < SEL4FT_FAILURE_CAUSE_NUM ? cause_names[cause] : "?";
 }
 
-/* The decoded fault's facts, one field each; the one-line description comes last, from the caller. */
+/* A riscv64 fault's facts: the kinds whose cause is an exception code carry it as `scause`. */
+static bool add_riscv64_fault(sel4ft_logfmt_t *line, const sel4ft_fault_t *fault)
+{
+    switch (fault->kind) {
+    case SEL4FT_FAULT_VM:
+        sel4ft_logfmt_str(line, "access", fault->is_instruction ? "fetch" : fault->is_write ? "write" : "read");
+        sel4ft_logfmt_hex(line, "addr", fault->address, 0);
+        sel4ft_logfmt_hex(line, "ip", fault->ip, 0);
+        sel4ft_logfmt_hex(line, "scause", fault->syndrome, 0);
+        return true;
+    case SEL4FT_FAULT_USER_EXCEPTION:
+        sel4ft_logfmt_hex(line, "ip", fault->ip, 0);
+        sel4ft_logfmt_hex(line, "sp", fault->sp, 0);
+        sel4ft_logfmt_hex(line, "scause", fault->syndrome, 0);
+        return true;
+    default:
+        return false; /* the kinds both architectures share have the same fields */
+    }
+}
+
+/* The decoded fault's facts, one field each; the one-line description comes last, from the caller. A kind its
+ * architecture never sends is reported by its raw label. */
 static void add_fault(sel4ft_logfmt_t *line, const sel4ft_fault_t *fault)
 {
-    sel4ft_logfmt_str(line, "fault", fault->kind < SEL4FT_FAULT_KIND_NUM ? fault_words[fault->kind] : "unknown");
-    switch (fault->kind) {
+    bool known = sel4ft_fault_kind_known(fault->arch, fault->kind);
+    sel4ft_logfmt_str(line, "fault", known || fault->kind == SEL4FT_FAULT_NULL ? fault_words[fault->kind] : "unknown");
+    if (known && fault->arch == SEL4FT_FAULT_ARCH_RISCV64 && add_riscv64_fault(line, fault)) {
+        return;
+    }
+    switch (known ? fault->kind : SEL4FT_FAULT_KIND_NUM) {
     case SEL4FT_FAULT_VM:
         sel4ft_logfmt_str(line, "access", fault->is_instruction ? "fetch" : fault->is_write ? "write" : "read");
         sel4ft_logfmt_hex(line, "addr", fault->address, 0);
@@ -291,12 +316,12 @@ typedef struct {
     uint64_t ip;
     uint64_t address;
     uint64_t sp;
-    uint64_t esr;
+    uint64_t syndrome; /* the ESR on aarch64 (equal to it there), scause on riscv64 */
     uint64_t fault_detail;
     uint32_t exception_class;
     uint32_t status_code;
-    uint32_t flags; /* bit 0 has_esr, 1 is_instruction, 2 is_write */
-    uint32_t reserved;
+    uint32_t flags; /* bit 0 has_esr, 1 is_instruction, 2 is_write, 3 has_syndrome */
+    uint32_t arch;
 } record_failure_t;
 
 _Static_assert(sizeof(record_head_t) == 96, "binary event record layout");
@@ -357,10 +382,11 @@ int sel4ft_faultmon_record_write(sel4ft_logring_producer_t *log, const sel4ft_fa
         *(record_failure_t *)(bytes + length) = (record_failure_t){
             .cause = f->cause, .code = f->code, .detail = f->detail, .fault_kind = f->fault.kind,
             .fault_child = f->fault.child, .ip = f->fault.ip, .address = f->fault.address, .sp = f->fault.sp,
-            .esr = f->fault.esr, .fault_detail = f->fault.detail, .exception_class = f->fault.exception_class,
+            .syndrome = f->fault.syndrome, .fault_detail = f->fault.detail, .exception_class = f->fault.exception_class,
             .status_code = f->fault.status_code,
             .flags = (uint32_t)f->fault.has_esr | (uint32_t)f->fault.is_instruction << 1 |
-                     (uint32_t)f->fault.is_write << 2,
+                     (uint32_t)f->fault.is_write << 2 | (uint32_t)f->fault.has_syndrome << 3,
+            .arch = f->fault.arch,
         };
         length += sizeof(record_failure_t);
     }
@@ -429,16 +455,20 @@ int sel4ft_faultmon_record_format(const void *data, size_t length, char *buffer,
         }
         sel4ft_copy_(&f, bytes + at, sizeof(f));
         at += sizeof(f);
-        /* What the engine never writes: a cause it does not know, ESR fields wider than theirs, unknown flags. */
-        if (f.cause >= SEL4FT_FAILURE_CAUSE_NUM || f.exception_class > 63 || f.status_code > 63 || f.flags > 7) {
+        /* What the engine never writes: a cause it does not know, ESR fields wider than theirs, unknown flags, an
+         * architecture it does not know. */
+        if (f.cause >= SEL4FT_FAILURE_CAUSE_NUM || f.exception_class > 63 || f.status_code > 63 || f.flags > 15 ||
+            f.arch >= SEL4FT_FAULT_ARCH_NUM) {
             return -SEL4FT_EBADMSG;
         }
         event.failure = (sel4ft_failure_t){
             .cause = f.cause, .code = f.code, .detail = f.detail,
             .fault = { .kind = f.fault_kind, .child = f.fault_child, .ip = f.ip, .address = f.address, .sp = f.sp,
-                       .esr = f.esr, .detail = f.fault_detail, .exception_class = f.exception_class,
-                       .status_code = f.status_code, .has_esr = (f.flags & 1) != 0,
-                       .is_instruction = (f.flags & 2) != 0, .is_write = (f.flags & 4) != 0 },
+                       .arch = f.arch, .syndrome = f.syndrome, .has_syndrome = (f.flags & 8) != 0,
+                       .esr = (f.flags & 1) != 0 ? f.syndrome : 0, .detail = f.fault_detail,
+                       .exception_class = f.exception_class, .status_code = f.status_code,
+                       .has_esr = (f.flags & 1) != 0, .is_instruction = (f.flags & 2) != 0,
+                       .is_write = (f.flags & 4) != 0 },
         };
     }
     const char *name = take_string(bytes, length, &at);

@@ -62,12 +62,12 @@ typedef struct {
     uint64_t fault_ip;
     uint64_t fault_address;
     uint64_t fault_sp;
-    uint64_t fault_esr;
+    uint64_t fault_syndrome; /* the ESR on aarch64 (equal to the syndrome there), scause on riscv64 */
     uint64_t fault_detail;
     uint32_t fault_class;
     uint32_t fault_status;
-    uint32_t fault_flags; /* bit 0: has_esr, 1: is_instruction, 2: is_write */
-    uint32_t reserved2;
+    uint32_t fault_flags; /* bit 0: has_esr, 1: is_instruction, 2: is_write, 3: has_syndrome */
+    uint32_t fault_arch;
 } saved_child_t;
 
 _Static_assert(sizeof(saved_header_t) == SEL4FT_FAULTMON_SAVED_HEADER_SIZE, "saved monitor header layout");
@@ -109,10 +109,11 @@ int sel4ft_faultmon_save(const sel4ft_faultmon_t *monitor, void *buffer, size_t 
             .escalated = s->escalated, .last_failure_ticks = s->last_failure_ticks, .failures = s->failures,
             .cause = f->cause, .code = f->code, .detail = f->detail, .fault_kind = f->fault.kind,
             .fault_child = f->fault.child, .fault_ip = f->fault.ip, .fault_address = f->fault.address,
-            .fault_sp = f->fault.sp, .fault_esr = f->fault.esr, .fault_detail = f->fault.detail,
+            .fault_sp = f->fault.sp, .fault_syndrome = f->fault.syndrome, .fault_detail = f->fault.detail,
             .fault_class = f->fault.exception_class, .fault_status = f->fault.status_code,
             .fault_flags = (f->fault.has_esr ? 1u : 0u) | (f->fault.is_instruction ? 2u : 0u) |
-                           (f->fault.is_write ? 4u : 0u),
+                           (f->fault.is_write ? 4u : 0u) | (f->fault.has_syndrome ? 8u : 0u),
+            .fault_arch = f->fault.arch,
         };
         sel4ft_copy_(out->restart_times, s->restarts, sizeof(out->restart_times));
         out++;
@@ -126,7 +127,7 @@ static bool record_valid(const sel4ft_faultmon_t *monitor, const saved_child_t *
 {
     return r->id < SEL4FT_FAULTMON_MAX_CHILDREN && monitor->children[r->id].state != SEL4FT_FAULTMON_UNWATCHED &&
            r->state >= SEL4FT_FAULTMON_RUNNING && r->state <= SEL4FT_FAULTMON_RESTARTING &&
-           r->restart_count <= SEL4FT_SUPERVISOR_HISTORY && r->incarnation != 0;
+           r->restart_count <= SEL4FT_SUPERVISOR_HISTORY && r->incarnation != 0 && r->fault_arch < SEL4FT_FAULT_ARCH_NUM;
 }
 
 /* Take one child back as its record says; returns the event that reports it. */
@@ -164,11 +165,15 @@ static void adopt_child(sel4ft_faultmon_t *monitor, const saved_child_t *r, uint
     f->fault.ip = r->fault_ip;
     f->fault.address = r->fault_address;
     f->fault.sp = r->fault_sp;
-    f->fault.esr = r->fault_esr;
+    f->fault.arch = r->fault_arch;
+    f->fault.syndrome = r->fault_syndrome;
     f->fault.detail = r->fault_detail;
     f->fault.exception_class = r->fault_class;
     f->fault.status_code = r->fault_status;
     f->fault.has_esr = (r->fault_flags & 1u) != 0;
+    /* aarch64's syndrome is the ESR (lib/fault.c sets both); riscv64 has none. */
+    f->fault.esr = f->fault.has_esr ? r->fault_syndrome : 0;
+    f->fault.has_syndrome = (r->fault_flags & 8u) != 0;
     f->fault.is_instruction = (r->fault_flags & 2u) != 0;
     f->fault.is_write = (r->fault_flags & 4u) != 0;
 

@@ -4,20 +4,17 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* The campaign's monitor supervises its four targets (sel4ft/monitor.h) and runs the campaign (campaign_run.c). It is
- * a supervised monitor: the root (../common/root.c) restarts it, and its state (its children's records and the
- * campaign's) comes back from its checkpoint. */
+/* The campaign's monitor: supervises its four targets and runs the campaign (campaign_run.c); supervised itself by the
+ * root (../common/root.c), its children's records and the campaign's state back from its checkpoint after a restart. */
+
 #include <microkit.h>
 #include <sel4ft/sel4ft.h>
-
 #include "campaign.h"
 #include "campaign_config.h"
 
-uintptr_t log_ring, log_ring_size;
-uintptr_t crasher_heartbeat, client_b_heartbeat, logger_heartbeat;
-uintptr_t heartbeat_region; /* the link with the root (sel4ft_monitor_link_t) */
-uintptr_t checkpoint_region, checkpoint_region_size;
-uintptr_t snapshot_region, snapshot_region_size;
+uintptr_t log_ring, log_ring_size, crasher_heartbeat, client_b_heartbeat, logger_heartbeat;
+uintptr_t heartbeat_region /* the link with the root */, checkpoint_region, checkpoint_region_size, snapshot_region,
+    snapshot_region_size;
 
 static sel4ft_monitor_t monitor;
 
@@ -36,18 +33,14 @@ void init(void)
         { MONITOR_CHILD_LOGGER, { .name = "logger", .on_fault = SEL4FT_FAULTMON_RESTART, .priority = LOGGER_PRIORITY,
                                   .channel = MONITOR_CH_LOGGER_SUPERVISE, .heartbeat = (void *)logger_heartbeat } },
     };
-    /* Heartbeats every 100 ms: long enough that a target starved while one of higher priority floods the log, or
-     * blocked while the server restarts, is not taken for hung in QEMU (a hang is found 100 to 200 ms after it
-     * began); a second to serve again after a restart. With 20 ms, client_b, starved while the logger hung, was
-     * taken for hung before the logger was (seeds 1 and 2 of 3000 injections). The timer is the root's, lent. */
+    /* Heartbeats every 100 ms, long enough that a starved target is not taken for hung (doc/fault-injection.md:
+     * 20 ms was not); a second to serve again after a restart. The timer is the root's, lent. */
     sel4ft_monitor_config_t config = {
         .children = children, .child_count = 4, .finish = SEL4FT_MONITOR_CHANNEL(MONITOR_CH_LOGGER_FINISH),
         .recovery_timeout_us = 1000000, .heartbeat_period_us = 100000, .log = { (void *)log_ring, log_ring_size },
-        .log_channel = MONITOR_CH_LOGGER,
-        .snapshot = { (void *)snapshot_region, snapshot_region_size },
-        .state = { (void *)checkpoint_region, checkpoint_region_size },
+        .log_channel = MONITOR_CH_LOGGER, .snapshot = { (void *)snapshot_region, snapshot_region_size },
+        .state = { (void *)checkpoint_region, checkpoint_region_size }, .parent_timer = MONITOR_CH_ROOT_TIMER,
         .parent_link = (sel4ft_monitor_link_t *)heartbeat_region, .parent_channel = MONITOR_CH_ROOT_SUPERVISE,
-        .parent_timer = MONITOR_CH_ROOT_TIMER,
     };
     campaign_configure(&config);
     sel4ft_monitor_start(&monitor, &config);

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* The logger: drains one sel4ft log ring per producer and owns the PL011 UART,
+/* The logger: drains one sel4ft log ring per producer and owns the board's UART,
  * so logs appear in every kernel configuration. The example's logger_config.h
  * names the rings and their channels:
  *   #define LOGGER_RINGS(X) X(client, 0) X(server, 1)
@@ -87,7 +87,7 @@ void init(void)
         sel4ft_logring_consumer_set_decoder(&rings[i].consumer, sel4ft_faultmon_record_format);
     }
     if (incarnation == 1) {
-        sel4ft_printf("logger|INFO: ready: %u log rings, console on the PL011 UART\n", (unsigned)RING_COUNT);
+        sel4ft_printf("logger|INFO: ready: %u log rings, console on the UART\n", (unsigned)RING_COUNT);
     } else {
         sel4ft_printf("logger|INFO: restarted as incarnation %lu: draining %u log rings from where they were\n",
                       (unsigned long)incarnation, (unsigned)RING_COUNT);

@@ -7,6 +7,7 @@
 #include "counter_config.h"
 
 uintptr_t log_ring, log_ring_size;
+uintptr_t timer_base; /* the timer's device, where the board's timer is one (riscv64); 0 elsewhere */
 
 static sel4ft_monitor_t monitor;
 
@@ -17,7 +18,7 @@ void init(void)
     sel4ft_monitor_config_t config = {
         .children = &counter, .child_count = 1, .timer = SEL4FT_MONITOR_CHANNEL(MONITOR_IRQ_TIMER),
         .finish = SEL4FT_MONITOR_CHANNEL(MONITOR_CH_LOGGER_FINISH), .recovery_timeout_us = 1000000,
-        .log = { (void *)log_ring, log_ring_size }, .log_channel = MONITOR_CH_LOGGER,
+        .log = { (void *)log_ring, log_ring_size }, .log_channel = MONITOR_CH_LOGGER, .timer_device = timer_base,
     };
     sel4ft_monitor_start(&monitor, &config);
 }

@@ -5,7 +5,7 @@
  */
 
 /* One PD that prints through libsel4ft: the console goes straight to the
- * PL011 UART, so the lines appear in debug, release and benchmark configs. */
+ * board's UART (PL011 or NS16550), so the lines appear in debug, release and benchmark configs. */
 
 #include <microkit.h>
 

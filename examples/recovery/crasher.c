@@ -43,7 +43,9 @@ void init(void)
         break;
     case 2:
         LOG_INFO("executing an undefined instruction");
-        __asm__ volatile("udf #0");
+        /* The all-zero word is undefined on both architectures: aarch64's UDF #0, and a
+         * RISC-V encoding reserved as illegal. */
+        __asm__ volatile(".4byte 0");
         break;
     case 3:
         LOG_INFO("reading unmapped memory at 0x10000000");

@@ -12,6 +12,8 @@
 #include "scenario.h"
 
 uintptr_t log_ring, log_ring_size, hanger_heartbeat;
+/* The timer's device, on boards whose timer is one (riscv64: the Goldfish RTC; recovery.system); 0 elsewhere. */
+uintptr_t timer_base;
 
 static sel4ft_monitor_t monitor;
 
@@ -39,7 +41,7 @@ void init(void)
         .children = children, .child_count = 3, .timer = SEL4FT_MONITOR_CHANNEL(MONITOR_IRQ_TIMER),
         .finish = SEL4FT_MONITOR_CHANNEL(MONITOR_CH_LOGGER_FINISH), .recovery_timeout_us = 1000000,
         .heartbeat_period_us = beat != NULL ? 10000 : 0, .on_change = changed, .on_alarm = sel4ft_monitor_finish,
-        .log = { (void *)log_ring, log_ring_size }, .log_channel = MONITOR_CH_LOGGER,
+        .log = { (void *)log_ring, log_ring_size }, .log_channel = MONITOR_CH_LOGGER, .timer_device = timer_base,
     };
     sel4ft_monitor_start(&monitor, &config);
 }

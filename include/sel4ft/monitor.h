@@ -30,11 +30,14 @@
  * deadline moved, it would fire again at once).
  *
  * Back-offs, recovery deadlines and heartbeats need the timer: on QEMU virt
- * (aarch64) the EL1 physical timer, PPI 30, given to the monitor as
+ * for aarch64 the EL1 physical timer, PPI 30, given to the monitor as
  * `<irq irq="30" id="N"><!-- sel4ft: name=timer --></irq>` and to the skeleton
- * as SEL4FT_MONITOR_CHANNEL(N). A configuration that needs the timer and has none
- * is refused at start, with a `refused` event that says what needs it, instead
- * of a back-off that silently never ends.
+ * as SEL4FT_MONITOR_CHANNEL(N); for riscv64 the Goldfish RTC, its page mapped
+ * into the monitor (its address as sel4ft_monitor_config_t.timer_device) and
+ * its PLIC interrupt 11 given as the irq (doc/timers.md). A configuration that
+ * needs the timer and has none, or whose board's timer device is not mapped, is
+ * refused at start, with a `refused` event that says what needs it, instead of
+ * a back-off that silently never ends.
  *
  * At start the skeleton reports a `watching` event per child (doc/events.md);
  * sel4ft_monitor_finish() reports every child's summary.
@@ -195,6 +198,9 @@ typedef struct sel4ft_monitor_config {
     sel4ft_channel_t parent_channel;    /**< With parent_link: "serving" to the parent; heartbeat requests from it. */
     sel4ft_channel_t parent_timer;      /**< With parent_link and no timer of its own: the parent's timer, lent (its
                                              notifications are this monitor's timer ticks). */
+    uintptr_t timer_device;       /**< Where the board's timer device is mapped, on boards whose timer is one
+                                       (qemu_virt_riscv64: the Goldfish RTC; the setvar `timer_base`): passed to
+                                       sel4ft_os_timer_use_device(). 0 where the timer needs no mapping (aarch64). */
 } sel4ft_monitor_config_t;
 
 /** A child monitor this monitor lends its timer to. */

@@ -29,7 +29,11 @@
  * sel4ft_msginfo_count() and sel4ft_msginfo_matches().
  *
  * Board and tool facts (a PD's entry point and initial stack, the UART, the
- * timer) live in the backend; nothing here names them.
+ * timer) live in the backend; nothing here names them. The Microkit backend
+ * keeps what differs per architecture in its header (the counter read, the
+ * kind of fault message) and what differs per board in one source file per
+ * board, `lib/port/microkit/board/BOARD.c`, which the build chooses from
+ * MICROKIT_BOARD (qemu_virt_aarch64 or qemu_virt_riscv64).
  * @{
  */
 
@@ -153,14 +157,16 @@ void sel4ft_os_copy(void *destination, const void *source, size_t length);
 
 /**
  * @brief Read the free-running system counter.
- * @return Counter ticks since an arbitrary origin: CNTPCT_EL0 on Microkit (aarch64); on Linux the
- *         generic timer's virtual count (CNTVCT_EL0) on aarch64, CLOCK_MONOTONIC nanoseconds elsewhere.
+ * @return Counter ticks since an arbitrary origin: on Microkit CNTPCT_EL0 (aarch64) or the time CSR
+ *         (riscv64); on Linux the generic timer's virtual count (CNTVCT_EL0) on aarch64, CLOCK_MONOTONIC
+ *         nanoseconds elsewhere.
  */
 uint64_t sel4ft_os_ticks(void);
 
 /**
  * @brief The counter's frequency: the one rate every sel4ft_os_ticks() value is in.
- * @return Ticks per second (CNTFRQ_EL0 on aarch64, 1000000000 for CLOCK_MONOTONIC).
+ * @return Ticks per second (CNTFRQ_EL0 on aarch64, the board's timebase on riscv64: 10000000 on QEMU
+ *         virt; 1000000000 for CLOCK_MONOTONIC).
  */
 uint64_t sel4ft_os_tick_hz(void);
 
@@ -179,7 +185,8 @@ void sel4ft_os_console_write(const char *text, size_t length);
  * @brief Send console output straight to the board's UART, mapped into this PD.
  *
  * Map the UART's page uncached (`cached="false"`); the backend knows the
- * UART's kind (a PL011 on QEMU virt for aarch64). Newlines are expanded to
+ * UART's kind (on QEMU virt a PL011 at 0x9000000 for aarch64, an
+ * NS16550-compatible UART at 0x10000000 for riscv64). Newlines are expanded to
  * CR LF. Only one PD of a system should drive the UART.
  * @param base The virtual address of the UART's registers; 0 restores the default.
  * @return 0, or -SEL4FT_ENOTSUP where there is no UART (Linux).
@@ -253,14 +260,31 @@ int sel4ft_os_image_writable(uintptr_t *start, size_t *size);
 void sel4ft_os_serve_after_restart(sel4ft_msginfo_t first_reply);
 
 /**
+ * @brief Tell the backend where the board's timer device is mapped in this PD, if it needs one.
+ *
+ * On qemu_virt_aarch64 the timer is the EL1 physical timer, a set of system
+ * registers: nothing is mapped and @p base is ignored. On qemu_virt_riscv64 it
+ * is QEMU's Goldfish RTC (physical address 0x101000, one page, map it
+ * uncached), since seL4 exports no CPU timer to user level there. Call it
+ * before sel4ft_os_timer_set(); doc/timers.md says why each board uses what.
+ * @param base The virtual address of the device's registers; 0 forgets it.
+ * @return 0 when the timer can then be armed; -SEL4FT_ENOTSUP when it cannot:
+ *         on riscv64 with @p base 0, on Linux without a timer hook.
+ */
+int sel4ft_os_timer_use_device(uintptr_t base);
+
+/**
  * @brief Arm the one-shot timer to fire when the counter reaches a deadline.
  *
- * On Microkit (aarch64) this is the EL1 physical timer (CNTP_CVAL_EL0,
- * exported to user level); its interrupt (PPI 30 on QEMU virt) must be given
- * to the PD as an `irq` in the system description. A deadline in the past
- * fires at once.
+ * The timer's interrupt must be given to the PD as an `irq` in the system
+ * description: on QEMU virt the EL1 physical timer's PPI 30 (aarch64), the
+ * Goldfish RTC's PLIC interrupt 11 (riscv64). A deadline in the past fires at
+ * once. The interrupt is level-triggered on both boards: when it arrives, call
+ * this (with the next deadline, or 0) before sel4ft_os_irq_ack(), which drops
+ * the line; otherwise the acknowledgement raises it again at once.
  * @param deadline_ticks The deadline in sel4ft_os_ticks() units; 0 disarms.
- * @return 0, or -SEL4FT_ENOTSUP (Linux).
+ * @return 0; -SEL4FT_ENOTSUP where there is no timer (Linux), or on riscv64
+ *         before sel4ft_os_timer_use_device().
  */
 int sel4ft_os_timer_set(uint64_t deadline_ticks);
 
@@ -269,5 +293,17 @@ int sel4ft_os_timer_set(uint64_t deadline_ticks);
  * @param ch The IRQ's channel.
  */
 void sel4ft_os_irq_ack(sel4ft_channel_t ch);
+
+/**
+ * @brief The architecture whose seL4 fault messages this PD receives.
+ *
+ * A fault message's registers mean different things on each architecture;
+ * sel4ft_fault_decode() asks this, sel4ft_fault_decode_arch() is told.
+ * @return A sel4ft_fault_arch_t: SEL4FT_FAULT_ARCH_AARCH64 or
+ *         SEL4FT_FAULT_ARCH_RISCV64 on Microkit, as compiled; on Linux, which
+ *         receives seL4 fault messages only from tests, the hooks' `fault_arch`
+ *         (aarch64 unless set).
+ */
+uint32_t sel4ft_os_fault_arch(void);
 
 /** @} */

@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.join(TOP, "tests"))
 import analyse  # noqa: E402
 import inject  # noqa: E402
 import inject_seeds  # noqa: E402
+import report  # noqa: E402
 import qemu  # noqa: E402  (bench/inject.py put tests/qemu on the path)
 import results  # noqa: E402
 import test_blk  # noqa: E402  (tests/bench: this folder)
@@ -84,6 +85,43 @@ class StatisticsTest(unittest.TestCase):
         recovery = analyse.find(rows, "sel4", "recovery", "monitor_restart", 0)
         self.assertEqual(recovery["median_ticks"], 2019)
 
+    def test_each_system_in_its_own_counter(self):
+        # riscv64's seL4 names its 10 MHz counter (BENCH-CLOCK); a log without that line is at 62.5 MHz.
+        samples, _, done = analyse.parse_log(data("sel4-riscv64-serial.log"))
+        self.assertEqual(done, ["sel4"])
+        self.assertTrue(all(s["hz"] == 10_000_000 for s in samples))
+        rows = analyse.summarise(samples)
+        raw = analyse.find(rows, "sel4", "rtt", "microkit_ppc_passive", 64)
+        self.assertEqual(raw["median_ticks"], 9.19)
+        self.assertAlmostEqual(raw["median_us"], 0.919)
+        self.assertAlmostEqual(raw["median_instructions"], 919.0)
+        aarch64, _, _ = analyse.parse_log(data("sel4-serial.log"))
+        self.assertTrue(all(s["hz"] == analyse.TICK_HZ for s in aarch64))
+        row = analyse.find(analyse.summarise(aarch64), "sel4", "rtt", "microkit_ppc_passive", 64)
+        self.assertAlmostEqual(row["median_instructions"], 50.046 * 16)
+        with self.assertRaises(analyse.ParseError):
+            analyse.parse_log("BENCH-CLOCK sel4 0\n")
+
+    def test_report_sets_both_boards_side_by_side(self):
+        aarch64, _, _ = analyse.parse_log(data("sel4-serial.log"))
+        riscv64, _, _ = analyse.parse_log(data("sel4-riscv64-serial.log"))
+        for s in riscv64:
+            s["system"] = report.BOARD_SYSTEMS["qemu_virt_riscv64"]
+        rows = analyse.summarise(aarch64 + riscv64)
+        table = report.boards_side_by_side(rows)
+        header = next(line for line in table if line.startswith("| metric"))
+        self.assertIn("qemu_virt_aarch64 median | qemu_virt_riscv64 median", header)
+        passive = next(line for line in table if "| rtt | microkit_ppc_passive | 64 |" in line)
+        self.assertEqual(passive, "| rtt | microkit_ppc_passive | 64 | 801 | 919 | 1.15x |")
+        # The tables in ticks keep to one counter: riscv64's rows are not among them.
+        self.assertEqual({r["system"] for r in analyse.reference_rows(rows)}, {"sel4"})
+        self.assertEqual(report.boards_side_by_side(analyse.summarise(aarch64)), [])
+        with tempfile.TemporaryDirectory() as directory:
+            text = report.write_report(os.path.join(directory, "report.md"), rows, [], {}, [],
+                                       {"commit": "c", "run": "r", "command": "make bench"})
+        self.assertIn("## seL4 on both boards", text)
+        self.assertNotIn("| sel4-riscv64 | microkit_ppc_passive", text)
+
     def test_targets_say_met_or_missed(self):
         samples, _, _ = analyse.parse_log(data("sel4-serial.log"))
         rows = analyse.summarise(samples)
@@ -130,6 +168,34 @@ class StatisticsTest(unittest.TestCase):
         typed = analyse.find(loaded, "sel4", "rtt", "sel4ft_rpc_passive", 64)
         self.assertEqual(typed["median_ticks"], 73.107)
         self.assertEqual(typed["payload"], 64)
+
+
+class InjectTabulateRiscv64Test(unittest.TestCase):
+    """bench/inject.py on a recorded seL4 campaign on qemu_virt_riscv64 (release, seed 1, 60 injections)."""
+
+    def tabulate(self, board):
+        saved = inject.EXPECTED_FAILURE
+        inject.EXPECTED_FAILURE = inject.EXPECTED_FAILURE_BY_BOARD[board]
+        try:
+            return inject.tabulate(data("inject-riscv64-serial.log").splitlines())
+        finally:
+            inject.EXPECTED_FAILURE = saved
+
+    def test_recorded_campaign_is_clean_with_riscv64_causes(self):
+        rows, summary = self.tabulate("qemu_virt_riscv64")
+        self.assertEqual(sum(r["injected"] for r in rows), 60)
+        self.assertEqual([(r["target"], r["kind"]) for r in rows if not inject.row_ok(r)], [])
+        self.assertEqual(summary["done"], (60, 1))
+        self.assertEqual(summary["read_backs_exact"], {"client_a": 1, "client_b": 1})
+        self.assertTrue(summary["shared_exact"])
+
+    def test_aarch64_causes_do_not_match_riscv64_faults(self):
+        # The same log read with aarch64's expectations: an undefined instruction has no ec=0x00 there, a
+        # read-only write no permission-fault fsc: those rows are not "as expected".
+        rows, _ = self.tabulate("qemu_virt_aarch64")
+        failing = {r["kind"] for r in rows if r["injected"] and r["as_expected"] < r["detected"]}
+        self.assertIn("undefined_instruction", failing)
+        self.assertIn("readonly_write", failing)
 
 
 class InjectTabulateTest(unittest.TestCase):

@@ -4,14 +4,15 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
-/* libFuzzer: any fault label and message registers; the decoder, the formatter and the monitor's event line
- * (sel4ft_faultmon_event_format(), cut at a size the input chooses) stay in bounds and always produce a
- * terminated line. */
+/* libFuzzer: any fault label and message registers of either architecture (the label's bits 8 and up choose it,
+ * an unknown one included); the decoder, the formatter and the monitor's event line (sel4ft_faultmon_event_format(),
+ * cut at a size the input chooses) stay in bounds and always produce a terminated line. */
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include <sel4ft/error.h>
 #include <sel4ft/fault.h>
 #include <sel4ft/faultmon.h>
 
@@ -26,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     memcpy(&label, data, 8);
+    uint32_t arch = (uint32_t)((label >> 8) % (SEL4FT_FAULT_ARCH_NUM + 1));
     label %= 16;
     uint32_t count = (uint32_t)((size - 8) / 8);
     if (count > 16) {
@@ -33,7 +35,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     memcpy(mrs, data + 8, count * 8);
     sel4ft_fault_t fault;
-    sel4ft_fault_decode(label, mrs, count, &fault);
+    memset(&fault, 0, sizeof(fault));
+    /* An unknown architecture is refused and leaves the result alone; a known one always decodes something. */
+    int err = sel4ft_fault_decode_arch(arch, label, mrs, count, &fault);
+    if ((err == -SEL4FT_EINVAL) != (arch >= SEL4FT_FAULT_ARCH_NUM)) {
+        __builtin_trap();
+    }
     int n = sel4ft_fault_format(&fault, "pd", line, sizeof(line));
     size_t length = strlen(line);
     if (n < 0 || length >= sizeof(line) || ((size_t)n < sizeof(line) && length != (size_t)n)) {
@@ -57,5 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     (void)sel4ft_fault_exception_class_str(fault.exception_class);
     (void)sel4ft_fault_status_str(fault.status_code);
+    (void)sel4ft_fault_scause_str(fault.syndrome);
+    (void)sel4ft_fault_cause_str(&fault);
     return 0;
 }

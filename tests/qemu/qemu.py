@@ -10,7 +10,9 @@ Expectation files (tests/qemu/<example>.expect), one directive a line, '#' for c
   present: REGEX      must appear somewhere (for events whose order against others is not fixed)
   forbid: REGEX       must not appear anywhere
   count: N REGEX      exactly N lines match
-A directive may start with [debug], [release] or [benchmark] to apply to that config only.
+A directive may start with tags in brackets, each a config ([debug], [release], [benchmark]) or a board
+([qemu_virt_aarch64], [qemu_virt_riscv64]): it then applies only where every tag matches, e.g.
+[qemu_virt_riscv64] [release] expect: ...
 
 A value that starts with '@' is an event pattern instead of a regex (expect, present, forbid, count and done):
   @[PD[|LEVEL]:] KIND FIELD...
@@ -31,15 +33,40 @@ import subprocess
 import sys
 import time
 
-QEMU_COMMAND = [
-    "qemu-system-aarch64", "-machine", "virt,virtualization=on", "-cpu", "cortex-a53", "-m", "size=2G",
-    "-nographic", "-serial", "mon:stdio", "-monitor", "none",
-]
+# The boot command of each board, as upstream documents it (Microkit's README and example/hello), with the
+# serial port on stdio and no monitor; the image's place in it is {image}. aarch64: the loader image at
+# 0x70000000, the kernel at EL2. riscv64: the image as the kernel OpenSBI starts (Debian's QEMU packages carry
+# OpenSBI, in qemu-system-data).
+QEMU_COMMANDS = {
+    "qemu_virt_aarch64": [
+        "qemu-system-aarch64", "-machine", "virt,virtualization=on", "-cpu", "cortex-a53", "-m", "size=2G",
+        "-nographic", "-serial", "mon:stdio", "-monitor", "none",
+        "-device", "loader,file={image},addr=0x70000000,cpu-num=0",
+    ],
+    "qemu_virt_riscv64": [
+        "qemu-system-riscv64", "-machine", "virt", "-m", "size=2G",
+        "-nographic", "-serial", "mon:stdio", "-monitor", "none",
+        "-kernel", "{image}",
+    ],
+}
+BOARDS = tuple(QEMU_COMMANDS)
+CONFIGS = ("debug", "release", "benchmark")
+
+
+def qemu_command(board, image, extra_args=()):
+    """The command that boots image on board, with extra_args before the image's part."""
+    if board not in QEMU_COMMANDS:
+        raise ValueError(f"no QEMU command for board '{board}' (known: {', '.join(BOARDS)})")
+    command = QEMU_COMMANDS[board]
+    at = next(i for i, word in enumerate(command) if "{image}" in word) - 1
+    return command[:at] + list(extra_args) + [word.replace("{image}", image) for word in command[at:]]
 
 # Deterministic virtual time: it counts guest instructions (1 ns each), an idle guest skips ahead to its next
 # timer, and randomness and the clock are fixed. A system then runs the same, to the instruction, whatever the
 # host is doing: a heartbeat period or a recovery deadline cannot be missed because the host was busy. Every
-# test, `make qemu`, the campaign and the benchmark boot this way (DESIGN.md, "Deterministic measurement").
+# test, `make qemu`, the campaign and the benchmark boot this way (DESIGN.md, "Deterministic measurement"), on
+# both boards: on riscv64 -rtc clock=vm puts the Goldfish RTC, the monitor's timer there, on the same virtual
+# time as the counter (doc/timers.md).
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-seed", "1", "-rtc", "base=2024-01-01T00:00:00,clock=vm"]
 
 # Signs of trouble in any system, whatever the example says.
@@ -139,7 +166,7 @@ class Expectations:
         self.timeout = timeout  # seconds of host time the system may take, if it needs more than the default
 
 
-def load_expectations(path, config):
+def load_expectations(path, config, board="qemu_virt_aarch64"):
     done = None
     timeout = None
     expect, forbid, count, present = [], list(DEFAULT_FORBID), [], []
@@ -148,11 +175,18 @@ def load_expectations(path, config):
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
+            applies = True
             m = re.match(r"^\[(\w+)\]\s*(.*)$", line)
-            if m:
-                if m.group(1) != config:
-                    continue
+            while m:
+                tag = m.group(1)
+                if tag not in CONFIGS and tag not in BOARDS:
+                    raise ValueError(f"{path}:{number}: unknown tag '[{tag}]' (a config: {', '.join(CONFIGS)}; "
+                                     f"or a board: {', '.join(BOARDS)})")
+                applies = applies and tag in (config, board)
                 line = m.group(2)
+                m = re.match(r"^\[(\w+)\]\s*(.*)$", line)
+            if not applies:
+                continue
             key, sep, value = line.partition(":")
             value = value.strip()
             if not sep or not value:
@@ -198,13 +232,13 @@ def system_args(image):
         return [line.rstrip("\n") for line in f if line.strip()]
 
 
-def boot(image, log_path, timeout, done_regex, live=False, extra_args=(), deterministic=True, on_line=None):
-    """Run QEMU until done_regex is seen or timeout seconds pass. Returns (lines, finished, seconds).
+def boot(image, log_path, timeout, done_regex, live=False, extra_args=(), deterministic=True, on_line=None,
+         board="qemu_virt_aarch64"):
+    """Run QEMU for board until done_regex is seen or timeout seconds pass. Returns (lines, finished, seconds).
     deterministic: under ICOUNT (the default). on_line: called with each line as it comes (progress reports)."""
     if not os.path.exists(image):
         raise FileNotFoundError(f"no image at {image}: build the example first")
-    command = QEMU_COMMAND + (ICOUNT if deterministic else []) + list(extra_args) + system_args(image) + [
-        "-device", f"loader,file={image},addr=0x70000000,cpu-num=0"]
+    command = qemu_command(board, image, (ICOUNT if deterministic else []) + list(extra_args) + system_args(image))
     done = matcher(done_regex)
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     start = time.monotonic()

@@ -2,7 +2,7 @@
 # Copyright 2026, the sel4ft authors
 #
 # SPDX-License-Identifier: BSD-2-Clause
-"""Boot every example in every config in QEMU and check each serial log (`make qemu-test`)."""
+"""Boot every example in every config in QEMU on one board and check each serial log (`make qemu-test`)."""
 
 import argparse
 import os
@@ -35,13 +35,13 @@ def main():
         for system in args.systems.split():
             example, _, variant = system.partition(":")
             label = example + ("-" + variant if variant else "")
-            name = f"{label} ({config})"
+            name = f"{label} ({args.board}, {config})"
             image = os.path.join(args.build_dir, "examples", args.board, config, label, "loader.img")
-            expectations = qemu.load_expectations(os.path.join(HERE, label + ".expect"), config)
-            log_path = qemu.log_path_for(log_dir, label, config)
+            expectations = qemu.load_expectations(os.path.join(HERE, label + ".expect"), config, args.board)
+            log_path = qemu.log_path_for(log_dir, f"{label}-{args.board}", config)
             timeout = max(args.timeout, expectations.timeout or 0)
             try:
-                lines, finished, seconds = qemu.boot(image, log_path, timeout, expectations.done)
+                lines, finished, seconds = qemu.boot(image, log_path, timeout, expectations.done, board=args.board)
             except FileNotFoundError as e:
                 print(f"[ FAIL ] {name}: {e}")
                 failed += 1
@@ -60,9 +60,10 @@ def main():
                 print(f"[  OK  ] {name} ({seconds:.1f} s, {len(lines)} lines), log {log_path}", flush=True)
         for system in args.skip.split():
             skipped += 1
-            print(f"[ SKIP ] {system.replace(':', '-')} ({config}): {args.skip_reason}", flush=True)
-    print(f"qemu: {passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""), flush=True)
-    results.record(args.results, "qemu", passed, failed, skipped)
+            print(f"[ SKIP ] {system.replace(':', '-')} ({args.board}, {config}): {args.skip_reason}", flush=True)
+    print(f"qemu ({args.board}): {passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""),
+          flush=True)
+    results.record(args.results, "qemu-" + args.board, passed, failed, skipped)
     return 1 if failed else 0
 
 

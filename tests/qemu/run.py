@@ -17,6 +17,7 @@ def main():
     parser.add_argument("--expect", required=True)
     parser.add_argument("--name", required=True)
     parser.add_argument("--config", required=True)
+    parser.add_argument("--board", default="qemu_virt_aarch64", choices=qemu.BOARDS)
     parser.add_argument("--log-dir", required=True)
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--live", action="store_true")
@@ -24,12 +25,13 @@ def main():
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
 
-    expectations = qemu.load_expectations(args.expect, args.config)
+    expectations = qemu.load_expectations(args.expect, args.config, args.board)
     timeout = max(args.timeout, expectations.timeout or 0)
-    log_path = qemu.log_path_for(args.log_dir, args.name, args.config)
-    print(f"Booting {args.name} ({args.config}) in QEMU; stops by itself when done or after {timeout:g} s.",
-          flush=True)
-    lines, finished, seconds = qemu.boot(args.image, log_path, timeout, expectations.done, live=args.live)
+    log_path = qemu.log_path_for(args.log_dir, f"{args.name}-{args.board}", args.config)
+    print(f"Booting {args.name} ({args.board}, {args.config}) in QEMU; stops by itself when done or after "
+          f"{timeout:g} s.", flush=True)
+    lines, finished, seconds = qemu.boot(args.image, log_path, timeout, expectations.done, live=args.live,
+                                         board=args.board)
     problems = qemu.check(lines, expectations, finished, timeout)
     print(f"\n-- serial log saved to {os.path.relpath(log_path)} ({seconds:.1f} s)")
     if problems:

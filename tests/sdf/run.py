@@ -128,6 +128,8 @@ def build_fixtures(text, directory):
         words = directive.split()
         if words[0] == "search-path":
             args += ["--search-path", words[1]]
+        elif words[0] == "board":
+            args += ["--board", words[1]]
         elif words[0] == "elf":
             made = True
             name, options = words[1], dict(w.split("=", 1) if "=" in w else (w, "") for w in words[2:])
@@ -305,7 +307,7 @@ def test_hostile(counts):
                                                    f"stdout:\n{out}\nstderr:\n{err}")
         # The other commands refuse broken input the same way: diagnostics on stderr, no output, exit 1.
         bad = os.path.join(directory, "non-utf8.system")
-        for command in (["header"], ["report"], ["diagram"]):
+        for command in (["header"], ["report"], ["diagram"], ["select"]):
             status, out, err = tool(command + [bad])
             counts.check(f"hostile: {command[0]} of a broken file", status == 1 and not out and
                          err.count("\n") == 1 and "[encoding]" in err and "Traceback" not in err,
@@ -415,17 +417,26 @@ def repository_systems():
 
 
 def image_dirs(system, build_dir):
-    """Build directories that hold this system's program images, one per configuration built."""
+    """Build directories that hold this system's program images, one per board and configuration built."""
     name = os.path.basename(system)
-    if system.startswith("examples/"):
+    if system.startswith("examples/") or system == "tests/port/port.system":
         example = system.split("/")[1]
         label = {"recovery.system": "recovery-server_crash"}.get(name, example)
         return sorted(glob.glob(os.path.join(build_dir, "examples", "*", "*", label)))
     if name == "bench.system":
-        return sorted(glob.glob(os.path.join(build_dir, "bench-sel4", "*")))
+        return sorted(glob.glob(os.path.join(build_dir, "bench-sel4", "*", "*")))
     if name == "probe.system":
-        return [os.path.join(build_dir, "install-test", "probe")]
+        return sorted(glob.glob(os.path.join(build_dir, "install-test", "*", "probe")))
     return []
+
+
+BOARDS = ("qemu_virt_aarch64", "qemu_virt_riscv64")
+
+
+def board_of(directory):
+    """The board a build directory is for (build/examples/<board>/<config>/<label>), else the default."""
+    parts = os.path.normpath(directory).split(os.sep)
+    return next((p for p in parts if p in BOARDS), BOARDS[0])
 
 
 def test_repository(counts, build_dir):
@@ -433,9 +444,10 @@ def test_repository(counts, build_dir):
     counts.check("repository: .system files found", len(systems) >= 6, "\n".join(systems))
     for system in systems:
         path = os.path.join(TOP, system)
-        status, out, err = tool(["check", "--no-elf", path])
-        counts.check(f"check {system} (without program images)", status == 0 and ": error: " not in out and
-                     not err, out + err)
+        for board in BOARDS:
+            status, out, err = tool(["check", "--no-elf", "--board", board, path])
+            counts.check(f"check {system} for {board} (without program images)", status == 0 and
+                         ": error: " not in out and not err, out + err)
         with open(path, encoding="utf-8") as f:
             text = f.read()
         images = set(re.findall(r'<program_image path="([^"]*)"', text))
@@ -444,7 +456,7 @@ def test_repository(counts, build_dir):
         if not built:
             counts.skip(f"check {system} with its program images", "not built (make examples, make qemu-test)")
         for directory in built:
-            status, out, err = tool(["check", path, "--search-path", directory])
+            status, out, err = tool(["check", path, "--board", board_of(directory), "--search-path", directory])
             counts.check(f"check {system} with the images in {os.path.relpath(directory, TOP)}",
                          status == 0 and "elf-missing" not in out and not err, out + err)
         for args in (["report"], ["report", "--format", "text"], ["report", "--compact"], ["diagram"],
@@ -455,6 +467,45 @@ def test_repository(counts, build_dir):
                                               path])
             counts.check(f"{' '.join(args)} {system}: works and is deterministic",
                          status == 0 and status2 == 0 and first and first == second and not err, err)
+
+
+def test_select(counts):
+    """select: each board's file holds that board's elements only, passes check for that board, and is the input
+    (with a note) where nothing is marked; a broken file is refused."""
+    boards = os.path.join(HERE, "good", "boards.system")
+    with open(boards, encoding="utf-8") as f:
+        source = f.read()
+    for board, kept, dropped in (("qemu_virt_aarch64", ['phys_addr="0x9000000"', 'irq="30"'],
+                                  ['phys_addr="0x10000000"', 'name="rtc"', 'mr="rtc"', 'irq="11"']),
+                                 ("qemu_virt_riscv64", ['phys_addr="0x10000000"', 'name="rtc"', 'mr="rtc"', 'irq="11"'],
+                                  ['phys_addr="0x9000000"', 'irq="30"'])):
+        status, out, err = tool(["select", "--board", board, boards])
+        status2, again, _ = tool(["select", "--board", board, boards])
+        counts.check(f"select: boards.system for {board} keeps its elements and no other board's",
+                     status == 0 and not err and all(k in out for k in kept) and not any(d in out for d in dropped)
+                     and out == again and f"Generated for {board} by sel4ft-sdf select from boards.system" in out,
+                     f"exit {status}\n{out}\n{err}")
+        # Everything not marked is kept as written, line for line.
+        unmarked = [line for line in source.splitlines() if "board=" not in line and "<map mr=\"rtc\"" not in line
+                    and line.strip() != "</map>"]
+        counts.check(f"select: boards.system for {board} keeps every unmarked line",
+                     all(line in out.splitlines() for line in unmarked), out)
+        with tempfile.TemporaryDirectory(prefix="sdf-select-") as directory:
+            selected = os.path.join(directory, "boards.system")
+            with open(selected, "w", encoding="utf-8") as f:
+                f.write(out)
+            status, checked, err = tool(["check", "--no-elf", "--board", board, selected])
+            counts.check(f"select: the file for {board} passes check for {board}",
+                         status == 0 and checked.endswith(": ok\n") and not err, checked + err)
+    minimal = os.path.join(HERE, "good", "minimal.system")
+    with open(minimal, encoding="utf-8") as f:
+        text = f.read()
+    status, out, err = tool(["select", "--board", "qemu_virt_riscv64", minimal])
+    counts.check("select: a file without board= is kept whole, after the note",
+                 status == 0 and out.replace(out.splitlines(True)[1], "", 1) == text, out + err)
+    status, out, err = tool(["select", "--board", "qemu_virt_aarch64", os.path.join(HERE, "broken", "board.system")])
+    counts.check("select: a file with errors is refused, its diagnostics on stderr",
+                 status == 1 and not out and "[annotation]" in err, f"exit {status}\n{out}\n{err}")
 
 
 # The generated parts of the docs: (file, marker, the sel4ft-sdf arguments that generate it, run from TOP).
@@ -488,7 +539,9 @@ def checks_block():
     for expect in sorted(glob.glob(os.path.join(HERE, "broken", "*.expect"))):
         case = os.path.basename(expect)[:-len(".expect")]
         with open(expect[:-len(".expect")] + ".system", encoding="utf-8") as f:
-            verdicts = [d.split()[1] for d in DIRECTIVE.findall(f.read()) if d.split()[0] == "microkit"]
+            directives = [d.split() for d in DIRECTIVE.findall(f.read()) if d.split()[0] == "microkit"]
+        # A case about one board shows Microkit's verdict on that board.
+        verdicts = [d[1] for d in directives if len(d) > 2] + [d[1] for d in directives if len(d) == 2]
         with open(expect, encoding="utf-8") as f:
             for line in f:
                 found = line_re.match(line.rstrip("\n"))
@@ -671,7 +724,10 @@ def microkit_verdicts(counts, sdk, board, toolchain, build_dir):
         name = os.path.relpath(path, HERE)
         with open(path, encoding="utf-8", errors="replace") as f:
             text = f.read()
-        verdicts = [d.split()[1] for d in DIRECTIVE.findall(text) if d.split()[0] == "microkit"]
+        # <!-- sdf-test: microkit VERDICT [board=B] -->: a verdict for one board wins over one for all.
+        directives = [d.split() for d in DIRECTIVE.findall(text) if d.split()[0] == "microkit"]
+        verdicts = [d[1] for d in directives if f"board={board}" in d[2:]] + [d[1] for d in directives if
+                                                                              len(d) == 2]
         want = verdicts[0] if verdicts else ("accept" if name.startswith("good/") else None)
         if want is None:
             counts.fail(f"microkit: {name}", "the case does not say whether Microkit accepts it "
@@ -693,7 +749,15 @@ def microkit_verdicts(counts, sdk, board, toolchain, build_dir):
         if broken_image:
             counts.fail(f"microkit: {name}", "could not build its program images")
             continue
-        command = [tool_path, path, "--search-path", directory, "--board", board, "--config", "debug",
+        system = path
+        if re.search(r"<!--\s*sel4ft:[^>]*\bboard=", text):
+            # Microkit reads the file for one board: what select writes.
+            system = os.path.join(directory, os.path.basename(path))
+            status, out, err = tool(["select", "--board", board, path, "-o", system])
+            if status != 0:
+                counts.fail(f"microkit: {name}", f"select refused it: {err}")
+                continue
+        command = [tool_path, system, "--search-path", directory, "--board", board, "--config", "debug",
                    "-o", os.path.join(directory, "loader.img"), "-r", os.path.join(directory, "report.txt")]
         proc = subprocess.run(command,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120, check=False)
@@ -735,6 +799,8 @@ def main():
         test_logger_config(counts, args.cc, build_dir)
     if part("repository"):
         test_repository(counts, build_dir)
+    if part("select"):
+        test_select(counts)
     if part("docs"):
         codes = test_docs(counts)
         if part("broken") and part("good"):

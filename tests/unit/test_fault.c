@@ -19,6 +19,9 @@
 
 #include <sel4ft/error.h>
 #include <sel4ft/fault.h>
+#include <sel4ft/os_linux.h>
+
+#include "recorded_faults.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define CANARY        0xa5
@@ -49,6 +52,17 @@ static int decode(uint64_t label, const uint64_t *registers, uint32_t count, sel
     uint64_t *copy = exact_registers(registers, count);
     memset(fault, CANARY, sizeof(*fault));
     int err = sel4ft_fault_decode(label, copy, count, fault);
+    free(copy);
+    return err;
+}
+
+/* The same for a given architecture. */
+static int decode_arch(uint32_t arch, uint64_t label, const uint64_t *registers, uint32_t count,
+                       sel4ft_fault_t *fault)
+{
+    uint64_t *copy = exact_registers(registers, count);
+    memset(fault, CANARY, sizeof(*fault));
+    int err = sel4ft_fault_decode_arch(arch, label, copy, count, fault);
     free(copy);
     return err;
 }
@@ -841,6 +855,264 @@ static void test_format_invalid_arguments(void **state)
     assert_int_equal(sel4ft_fault_format(&fault, "pd", NULL, sizeof(line)), -SEL4FT_EINVAL);
 }
 
+
+/* Messages recorded from seL4 on both boards (recorded_faults.h) */
+
+static void test_recorded_messages(void **state)
+{
+    (void)state;
+    uint32_t seen[SEL4FT_FAULT_ARCH_NUM] = { 0 };
+
+    for (size_t i = 0; i < ARRAY_SIZE(recorded_faults); i++) {
+        const recorded_fault_t *r = &recorded_faults[i];
+        sel4ft_fault_t fault;
+        char line[256];
+
+        assert_int_equal(decode_arch(r->arch, r->label, r->mrs, r->count, &fault), 0);
+        assert_int_equal(fault.arch, r->arch);
+        assert_int_equal(fault.kind, r->kind);
+        assert_true(sel4ft_fault_kind_known(r->arch, fault.kind));
+        assert_int_equal(fault.child, 0);
+        assert_int_equal(fault.ip, r->ip);
+        assert_int_equal(fault.address, r->address);
+        assert_int_equal(fault.sp, r->sp);
+        assert_int_equal(fault.syndrome, r->syndrome);
+        assert_int_equal(fault.has_syndrome, r->syndrome != 0 || r->kind == SEL4FT_FAULT_USER_EXCEPTION ||
+                                                 r->kind == SEL4FT_FAULT_VM);
+        assert_int_equal(fault.detail, r->detail);
+        assert_int_equal(fault.is_instruction, r->is_instruction);
+        assert_int_equal(fault.is_write, r->is_write);
+        /* The aarch64 words only on aarch64, and then the ESR is the syndrome. */
+        if (r->arch == SEL4FT_FAULT_ARCH_AARCH64) {
+            assert_int_equal(fault.has_esr, fault.has_syndrome);
+            assert_int_equal(fault.esr, fault.syndrome);
+        } else {
+            assert_false(fault.has_esr);
+            assert_int_equal(fault.esr, 0);
+            assert_int_equal(fault.exception_class, 0);
+            assert_int_equal(fault.status_code, 0);
+        }
+        int n = sel4ft_fault_format(&fault, NULL, line, sizeof(line));
+        assert_int_equal((size_t)n, strlen(line));
+        assert_string_equal(line, r->text);
+        seen[r->arch]++;
+    }
+    /* Both architectures, every kind the faulter raises. */
+    assert_int_equal(seen[SEL4FT_FAULT_ARCH_AARCH64], 9);
+    assert_int_equal(seen[SEL4FT_FAULT_ARCH_RISCV64], 9);
+}
+
+static void test_decode_follows_the_port(void **state)
+{
+    (void)state;
+    /* sel4ft_fault_decode() decodes for sel4ft_os_fault_arch(): on Linux the hooks say which (aarch64 unless set). */
+    const recorded_fault_t *riscv = &recorded_faults[0];
+    sel4ft_fault_t fault;
+
+    assert_int_equal(riscv->arch, SEL4FT_FAULT_ARCH_RISCV64);
+    assert_int_equal(sel4ft_os_fault_arch(), SEL4FT_FAULT_ARCH_AARCH64);
+    assert_int_equal(decode(riscv->label, riscv->mrs, riscv->count, &fault), 0);
+    assert_int_equal(fault.arch, SEL4FT_FAULT_ARCH_AARCH64);
+    assert_false(fault.is_write); /* 0x7 is no data abort syndrome */
+
+    sel4ft_os_linux_hooks_t hooks = { .fault_arch = SEL4FT_FAULT_ARCH_RISCV64 };
+    sel4ft_os_linux_set_hooks(&hooks);
+    assert_int_equal(sel4ft_os_fault_arch(), SEL4FT_FAULT_ARCH_RISCV64);
+    assert_int_equal(decode(riscv->label, riscv->mrs, riscv->count, &fault), 0);
+    assert_int_equal(fault.arch, SEL4FT_FAULT_ARCH_RISCV64);
+    assert_true(fault.is_write);
+    assert_int_equal(fault.syndrome, 0x7);
+    sel4ft_os_linux_set_hooks(NULL);
+}
+
+static void test_decode_arch_invalid(void **state)
+{
+    (void)state;
+    const uint64_t mrs[] = { PD_IP, 0, 0, 7 };
+    sel4ft_fault_t fault;
+
+    static const uint32_t archs[] = { SEL4FT_FAULT_ARCH_NUM, 7, UINT32_MAX };
+    for (size_t i = 0; i < ARRAY_SIZE(archs); i++) {
+        memset(&fault, CANARY, sizeof(fault));
+        assert_int_equal(sel4ft_fault_decode_arch(archs[i], SEL4FT_FAULT_VM, mrs, 4, &fault), -SEL4FT_EINVAL);
+        /* Left alone. */
+        for (size_t j = 0; j < sizeof(fault); j++) {
+            assert_int_equal(((unsigned char *)&fault)[j], CANARY);
+        }
+    }
+    assert_int_equal(sel4ft_fault_decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_VM, NULL, 1, &fault),
+                     -SEL4FT_EINVAL);
+    assert_int_equal(sel4ft_fault_decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_VM, mrs, 4, NULL),
+                     -SEL4FT_EINVAL);
+    assert_string_equal(sel4ft_fault_arch_str(SEL4FT_FAULT_ARCH_AARCH64), "aarch64");
+    assert_string_equal(sel4ft_fault_arch_str(SEL4FT_FAULT_ARCH_RISCV64), "riscv64");
+    assert_string_equal(sel4ft_fault_arch_str(SEL4FT_FAULT_ARCH_NUM), "unknown architecture");
+}
+
+static void test_riscv64_labels_of_aarch64_only(void **state)
+{
+    (void)state;
+    /* No hardware debug API or virtualisation faults in the riscv64 kernels: labels 4, 7, 8, 9 are unknown there. */
+    const uint64_t mrs[] = { PD_IP, 0x1234, 1, 7, 5 };
+    static const uint32_t labels[] = { SEL4FT_FAULT_DEBUG, SEL4FT_FAULT_VGIC_MAINTENANCE, SEL4FT_FAULT_VCPU,
+                                       SEL4FT_FAULT_VPPI, SEL4FT_FAULT_NULL, SEL4FT_FAULT_KIND_NUM, 42 };
+    for (size_t i = 0; i < ARRAY_SIZE(labels); i++) {
+        sel4ft_fault_t fault;
+        char line[128];
+
+        assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, labels[i], mrs, ARRAY_SIZE(mrs), &fault),
+                         -SEL4FT_EBADMSG);
+        assert_int_equal(fault.kind, labels[i]);
+        assert_int_equal(fault.arch, SEL4FT_FAULT_ARCH_RISCV64);
+        assert_int_equal(fault.ip, 0);
+        assert_int_equal(fault.detail, 0);
+        assert_int_equal(fault.syndrome, 0);
+        assert_false(fault.has_syndrome);
+        assert_false(sel4ft_fault_kind_known(SEL4FT_FAULT_ARCH_RISCV64, labels[i]));
+        sel4ft_fault_format(&fault, NULL, line, sizeof(line));
+        char expected[128];
+        snprintf(expected, sizeof(expected), "%s (label %u) at ip 0x0, detail 0x0",
+                 labels[i] == SEL4FT_FAULT_NULL ? "null fault" : "unknown fault", labels[i]);
+        assert_string_equal(line, expected);
+    }
+    /* The kinds both share, and aarch64's own. */
+    for (uint32_t kind = 1; kind < SEL4FT_FAULT_KIND_NUM; kind++) {
+        assert_true(sel4ft_fault_kind_known(SEL4FT_FAULT_ARCH_AARCH64, kind));
+        bool shared = kind == SEL4FT_FAULT_CAP || kind == SEL4FT_FAULT_UNKNOWN_SYSCALL ||
+                      kind == SEL4FT_FAULT_USER_EXCEPTION || kind == SEL4FT_FAULT_TIMEOUT || kind == SEL4FT_FAULT_VM;
+        assert_int_equal(sel4ft_fault_kind_known(SEL4FT_FAULT_ARCH_RISCV64, kind), shared);
+        assert_false(sel4ft_fault_kind_known(SEL4FT_FAULT_ARCH_NUM, kind));
+    }
+    assert_false(sel4ft_fault_kind_known(SEL4FT_FAULT_ARCH_AARCH64, SEL4FT_FAULT_NULL));
+}
+
+static void test_riscv64_access_from_the_cause(void **state)
+{
+    (void)state;
+    sel4ft_fault_t fault;
+
+    /* VM faults: the store cause is a write, the load cause a read; the prefetch flag wins over both. */
+    const uint64_t store[] = { PD_IP, 0x8, 0, 7 };
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_VM, store, 4, &fault), 0);
+    assert_true(fault.is_write);
+    assert_false(fault.is_instruction);
+    const uint64_t store_page[] = { PD_IP, 0x8, 0, 15 };
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_VM, store_page, 4, &fault), 0);
+    assert_true(fault.is_write);
+    assert_string_equal(sel4ft_fault_cause_str(&fault), "store/AMO page fault");
+    const uint64_t prefetch[] = { PD_IP, PD_IP, 1, 7 };
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_VM, prefetch, 4, &fault), 0);
+    assert_true(fault.is_instruction);
+    assert_false(fault.is_write);
+
+    /* User exceptions: a misaligned store is a write, a misaligned fetch an instruction access, the rest neither. */
+    const uint64_t misaligned_store[] = { PD_IP, PD_SP, 6, 0 };
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_USER_EXCEPTION, misaligned_store, 4, &fault),
+                     0);
+    assert_true(fault.is_write);
+    assert_false(fault.is_instruction);
+    assert_int_equal(fault.address, 0); /* the kernel sends no stval with a user exception */
+    const uint64_t misaligned_fetch[] = { PD_IP, PD_SP, 0, 0 };
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_USER_EXCEPTION, misaligned_fetch, 4, &fault),
+                     0);
+    assert_true(fault.is_instruction);
+    assert_false(fault.is_write);
+    assert_true(fault.has_syndrome);
+    assert_int_equal(fault.syndrome, 0);
+    assert_string_equal(sel4ft_fault_cause_str(&fault), "instruction address misaligned");
+    const uint64_t illegal[] = { PD_IP, PD_SP, 2, 9 };
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_USER_EXCEPTION, illegal, 4, &fault), 0);
+    assert_false(fault.is_instruction);
+    assert_false(fault.is_write);
+    assert_int_equal(fault.detail, 9);
+}
+
+static void test_riscv64_missing_registers(void **state)
+{
+    (void)state;
+    const uint64_t vm[] = { PD_IP, 0x1000, 0, 7 };
+    for (uint32_t count = 0; count <= ARRAY_SIZE(vm); count++) {
+        sel4ft_fault_t fault;
+        assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_VM, vm, count, &fault), 0);
+        assert_int_equal(fault.ip, register_or_zero(vm, count, 0));
+        assert_int_equal(fault.address, register_or_zero(vm, count, 1));
+        assert_int_equal(fault.syndrome, register_or_zero(vm, count, 3));
+        assert_int_equal(fault.is_write, count == 4);
+    }
+    const uint64_t user[] = { PD_IP, PD_SP, 3, 1 };
+    for (uint32_t count = 0; count <= ARRAY_SIZE(user); count++) {
+        sel4ft_fault_t fault;
+        assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_USER_EXCEPTION, user, count, &fault), 0);
+        assert_int_equal(fault.ip, register_or_zero(user, count, 0));
+        assert_int_equal(fault.sp, register_or_zero(user, count, 1));
+        assert_int_equal(fault.syndrome, register_or_zero(user, count, 2));
+        assert_int_equal(fault.detail, register_or_zero(user, count, 3));
+    }
+    uint64_t syscall[11];
+    for (uint32_t i = 0; i < ARRAY_SIZE(syscall); i++) {
+        syscall[i] = 0xa000 + i;
+    }
+    for (uint32_t count = 0; count <= ARRAY_SIZE(syscall); count++) {
+        sel4ft_fault_t fault;
+        assert_int_equal(
+            decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_UNKNOWN_SYSCALL, syscall, count, &fault), 0);
+        assert_int_equal(fault.ip, register_or_zero(syscall, count, 0));
+        assert_int_equal(fault.sp, register_or_zero(syscall, count, 1));
+        assert_int_equal(fault.detail, register_or_zero(syscall, count, 10));
+    }
+    const uint64_t timeout[] = { 3, 777 };
+    sel4ft_fault_t fault;
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_TIMEOUT, timeout, 2, &fault), 0);
+    assert_int_equal(fault.detail, 777);
+    assert_false(fault.has_syndrome);
+}
+
+static void test_scause_str(void **state)
+{
+    (void)state;
+    static const char *const names[20] = {
+        [0] = "instruction address misaligned", [1] = "instruction access fault", [2] = "illegal instruction",
+        [3] = "breakpoint", [4] = "load address misaligned", [5] = "load access fault",
+        [6] = "store/AMO address misaligned", [7] = "store/AMO access fault", [8] = "environment call from U-mode",
+        [9] = "environment call from S-mode", [11] = "environment call from M-mode", [12] = "instruction page fault",
+        [13] = "load page fault", [15] = "store/AMO page fault", [18] = "software check",
+        [19] = "hardware error",
+    };
+    for (uint64_t code = 0; code < ARRAY_SIZE(names); code++) {
+        assert_string_equal(sel4ft_fault_scause_str(code), names[code] != NULL ? names[code] : "reserved exception code");
+    }
+    static const uint64_t reserved[] = { 10, 14, 17, 20, 24, 63, 64, UINT32_MAX, (1ull << 63) - 1 };
+    for (size_t i = 0; i < ARRAY_SIZE(reserved); i++) {
+        assert_string_equal(sel4ft_fault_scause_str(reserved[i]), "reserved exception code");
+    }
+    /* Interrupts are never faults. */
+    assert_string_equal(sel4ft_fault_scause_str(1ull << 63), "interrupt (not an exception)");
+    assert_string_equal(sel4ft_fault_scause_str((1ull << 63) | 5), "interrupt (not an exception)");
+}
+
+static void test_cause_str(void **state)
+{
+    (void)state;
+    sel4ft_fault_t fault;
+
+    /* riscv64: a VM fault's folded code reads as both, a user exception's as the code's own name. */
+    const uint64_t load[] = { PD_IP, 0x10, 0, 5 };
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_VM, load, 4, &fault), 0);
+    assert_string_equal(sel4ft_fault_cause_str(&fault), "load page or access fault");
+    const uint64_t user_load[] = { PD_IP, PD_SP, 5, 0 };
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_USER_EXCEPTION, user_load, 4, &fault), 0);
+    assert_string_equal(sel4ft_fault_cause_str(&fault), "load access fault");
+    /* aarch64: the exception class. */
+    const uint64_t abort[] = { PD_IP, 0, 0, ESR_DABT_WRITE_L2 };
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_AARCH64, SEL4FT_FAULT_VM, abort, 4, &fault), 0);
+    assert_string_equal(sel4ft_fault_cause_str(&fault), "data abort from a lower exception level");
+    /* No cause: cap faults, timeouts, nothing at all. */
+    const uint64_t cap[] = { PD_IP, 0x42, 0, 2 };
+    assert_int_equal(decode_arch(SEL4FT_FAULT_ARCH_RISCV64, SEL4FT_FAULT_CAP, cap, 4, &fault), 0);
+    assert_string_equal(sel4ft_fault_cause_str(&fault), "no cause reported");
+    assert_string_equal(sel4ft_fault_cause_str(NULL), "no cause reported");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -880,6 +1152,14 @@ int main(void)
         cmocka_unit_test(test_format_null_pd_name),
         cmocka_unit_test(test_format_truncation),
         cmocka_unit_test(test_format_invalid_arguments),
+        cmocka_unit_test(test_recorded_messages),
+        cmocka_unit_test(test_decode_follows_the_port),
+        cmocka_unit_test(test_decode_arch_invalid),
+        cmocka_unit_test(test_riscv64_labels_of_aarch64_only),
+        cmocka_unit_test(test_riscv64_access_from_the_cause),
+        cmocka_unit_test(test_riscv64_missing_registers),
+        cmocka_unit_test(test_scause_str),
+        cmocka_unit_test(test_cause_str),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -839,6 +839,67 @@ static void test_garbage_fault_message_stops_the_child(void **state)
     assert_int_equal(stopped->failures, 1);
 }
 
+/* A riscv64 kernel's messages (the port's fault_arch, here the Linux hooks'): the recorded ones restart the child
+ * as an aarch64 fault would; a label that kernel never sends is stopped, not guessed at. */
+static void test_riscv64_fault_messages_take_the_same_path(void **state)
+{
+    (void)state;
+    sel4ft_os_linux_hooks_t hooks = { .notify = on_notify, .child_stop = on_stop, .child_restart = on_restart,
+                                      .console = on_console, .ticks = on_ticks,
+                                      .fault_arch = SEL4FT_FAULT_ARCH_RISCV64 };
+    sel4ft_os_linux_set_hooks(&hooks);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
+
+    /* A store to NULL, as seL4 on qemu_virt_riscv64 reported it (recorded_faults.h). */
+    sel4ft_os_mr_set(0, 0x2001d0);
+    sel4ft_os_mr_set(1, 0);
+    sel4ft_os_mr_set(2, 0);
+    sel4ft_os_mr_set(3, 7);
+    assert_false(sel4ft_faultmon_fault(&monitor, CRASHER, (sel4ft_msginfo_t){ SEL4FT_FAULT_VM, 4 }, kernel.now));
+    assert_int_equal(kernel.restarts, 1);
+    const sel4ft_faultmon_event_t *failed = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "crasher", 1, kernel.now);
+    assert_int_equal(failed->failure.fault.arch, SEL4FT_FAULT_ARCH_RISCV64);
+    assert_int_equal(failed->failure.fault.kind, SEL4FT_FAULT_VM);
+    assert_true(failed->failure.fault.is_write);
+    assert_int_equal(failed->failure.fault.syndrome, 7);
+    assert_int_equal(failed->failure.fault.ip, 0x2001d0);
+    char line[512];
+    sel4ft_faultmon_event_format(failed, 10000000, line, sizeof(line));
+    assert_string_equal(line, "failed child=crasher incarnation=1 cause=fault fault=vm access=write addr=0x0 "
+                              "ip=0x2001d0 scause=0x7 at=1000000 text=\"VM fault: write to 0x0 at ip 0x2001d0: "
+                              "store/AMO page or access fault [scause 0x7]\"");
+    expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "crasher", 2, kernel.now);
+
+    /* A supervised monitor's saved state keeps the riscv64 fault as it was: arch, scause, no ESR. */
+    static _Alignas(8) uint8_t saved[SEL4FT_FAULTMON_SAVED_SIZE(1)];
+    assert_int_equal(sel4ft_faultmon_save(&monitor, saved, sizeof(saved)), (int)sizeof(saved));
+    const sel4ft_fault_t before = sel4ft_faultmon_child(&monitor, CRASHER)->last_failure.fault;
+    assert_int_equal(sel4ft_faultmon_init(&monitor, NULL, capture, &captured), 0);
+    watch(CRASHER, "crasher", SEL4FT_FAULTMON_RESTART, NULL, NULL, CRASHER_CHANNEL, 0);
+    skip_events();
+    assert_int_equal(sel4ft_faultmon_adopt(&monitor, saved, sizeof(saved), kernel.now), 1);
+    skip_events();
+    const sel4ft_fault_t *adopted = &sel4ft_faultmon_child(&monitor, CRASHER)->last_failure.fault;
+    assert_memory_equal(adopted, &before, sizeof(before));
+    assert_int_equal(adopted->arch, SEL4FT_FAULT_ARCH_RISCV64);
+    assert_int_equal(adopted->syndrome, 7);
+    assert_true(adopted->has_syndrome);
+    assert_false(adopted->has_esr);
+
+    /* Label 8 is a VCPU fault on aarch64 only. */
+    kernel.now += 100;
+    assert_true(sel4ft_faultmon_notified(&monitor, CRASHER_CHANNEL, kernel.now));
+    expect_event(SEL4FT_FAULTMON_EVENT_RECOVERED, "crasher", 2, kernel.now);
+    sel4ft_os_mr_set(0, 0x6232c041);
+    assert_false(sel4ft_faultmon_fault(&monitor, CRASHER, (sel4ft_msginfo_t){ SEL4FT_FAULT_VCPU, 1 }, kernel.now));
+    assert_int_equal(kernel.stops, 1);
+    assert_int_equal(kernel.restarts, 1);
+    expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "crasher", 2, kernel.now);
+    const sel4ft_faultmon_event_t *stopped = expect_event(SEL4FT_FAULTMON_EVENT_STOPPED, "crasher", 2, kernel.now);
+    assert_string_equal(stopped->reason, "a failure the monitor cannot reason about: stopped, not guessed at");
+    expect_no_more_events();
+}
+
 /* The default sink without a ring: one line per event on the console, with the prefix the logger gives records,
  * each cut as a record would be (the description goes first: see test_event_line_truncation_and_quoting). */
 static void test_default_sink_writes_prefixed_lines_to_the_console(void **state)
@@ -1086,6 +1147,15 @@ static void fault_of(sel4ft_faultmon_event_t *event, uint64_t label, uint64_t mr
     sel4ft_fault_decode(label, mrs, 4, &event->failure.fault);
 }
 
+/* The same, for a riscv64 message. */
+static void riscv64_fault_of(sel4ft_faultmon_event_t *event, uint64_t label, uint64_t mr0, uint64_t mr1,
+                             uint64_t mr2, uint64_t mr3)
+{
+    const uint64_t mrs[] = { mr0, mr1, mr2, mr3 };
+    event->failure.cause = SEL4FT_FAILURE_FAULT;
+    sel4ft_fault_decode_arch(SEL4FT_FAULT_ARCH_RISCV64, label, mrs, 4, &event->failure.fault);
+}
+
 /* The one formatter: the exact line of every kind (doc/events.md documents these). */
 /* The event through the ring as a binary record, decoded by the logger's decoder: the same line, cut to a record. */
 static void assert_record_reads_as(const sel4ft_faultmon_event_t *event, uint32_t level, const char *expected)
@@ -1134,6 +1204,31 @@ static void test_event_lines(void **state)
          "at=123456 text=\"VM fault: instruction fetch from 0x0 at ip 0x0: translation fault, level 2 [EC 0x20 "
          "instruction abort from a lower exception level, FSC 0x06]\"",
          fault_of(&e, SEL4FT_FAULT_VM, 0, 0, 1, 0x82000006));
+    /* riscv64: the exception code as scause, in words in text (seL4 reports a store page fault as 7). */
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=fault fault=vm access=write addr=0x0 ip=0x2001d0 scause=0x7 "
+         "at=123456 text=\"VM fault: write to 0x0 at ip 0x2001d0: store/AMO page or access fault [scause 0x7]\"",
+         riscv64_fault_of(&e, SEL4FT_FAULT_VM, 0x2001d0, 0, 0, 7));
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=fault fault=vm access=fetch addr=0x0 ip=0x0 scause=0x1 "
+         "at=123456 text=\"VM fault: instruction fetch from 0x0 at ip 0x0: instruction page or access fault "
+         "[scause 0x1]\"",
+         riscv64_fault_of(&e, SEL4FT_FAULT_VM, 0, 0, 1, 1));
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=fault fault=user_exception ip=0x2001b2 sp=0x3fffffef30 "
+         "scause=0x2 at=123456 text=\"user exception: illegal instruction at ip 0x2001b2, sp 0x3fffffef30 "
+         "[scause 0x2]\"",
+         riscv64_fault_of(&e, SEL4FT_FAULT_USER_EXCEPTION, 0x2001b2, 0x3fffffef30, 2, 0));
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=fault fault=cap ip=0x20017c addr=0x4000000000000000 lookup=1 "
+         "at=123456 text=\"cap fault: invoked capability 0x4000000000000000 at ip 0x20017c (lookup failure type "
+         "1)\"",
+         riscv64_fault_of(&e, SEL4FT_FAULT_CAP, 0x20017c, 0x4000000000000000, 0, 1));
+    /* A label the riscv64 kernels never send is an unknown fault there, whatever it means on aarch64. */
+    CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
+         "failed child=server incarnation=2 cause=fault fault=unknown label=8 detail=0x0 at=123456 "
+         "text=\"unknown fault (label 8) at ip 0x0, detail 0x0\"",
+         riscv64_fault_of(&e, SEL4FT_FAULT_VCPU, 0x6232c041, 0, 0, 0));
     CASE(SEL4FT_FAULTMON_EVENT_FAILED, SEL4FT_LOG_ERROR,
          "failed child=server incarnation=2 cause=fault fault=unknown label=1048575 detail=0x0 at=123456 "
          "text=\"unknown fault (label 1048575) at ip 0x0, detail 0x0\"",
@@ -1271,7 +1366,8 @@ static void test_binary_records_refused(void **state)
         { 96, SEL4FT_FAILURE_CAUSE_NUM },      /* cause */
         { 96 + 64, 64 },                       /* exception class */
         { 96 + 68, 64 },                       /* status code */
-        { 96 + 72, 8 },                        /* flags */
+        { 96 + 72, 16 },                       /* flags */
+        { 96 + 76, SEL4FT_FAULT_ARCH_NUM },    /* architecture */
     };
     for (size_t i = 0; i < sizeof(corrupt) / sizeof(corrupt[0]); i++) {
         memcpy(bad, good, length);
@@ -1492,6 +1588,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_add_child_validates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decide_follows_configuration, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_riscv64_fault_messages_take_the_same_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_policy_stops_logs_and_tells_dependents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_failure_restarts_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_repeated_failures_back_off_then_escalate, setup, teardown),

@@ -183,6 +183,21 @@ static void test_heartbeats_and_deadlines_without_a_timer_are_refused(void **sta
     assert_int_equal(kernel.timer_sets, 0);
 }
 
+static void test_a_timer_whose_device_is_not_there_is_refused(void **state)
+{
+    (void)state;
+    /* A port that cannot arm its timer (on riscv64: the Goldfish RTC not mapped, timer_device 0; here, no timer
+     * hook) refuses a monitor given a timer, before anything is supervised. */
+    console_setup((sel4ft_os_linux_hooks_t){ .ticks = on_ticks, .tick_hz = HZ, .child_restart = on_restart,
+                                             .child_stop = on_stop }, "monitor");
+    sel4ft_monitor_config_t c = config(SEL4FT_MONITOR_CHANNEL(TIMER_CHANNEL));
+    assert_int_equal(sel4ft_monitor_start(&monitor, &c), -SEL4FT_EINVAL);
+    assert_non_null(strstr(console, "monitor|ERROR: refused needs=timer_device reason=\"the board's timer is a "
+                                    "device that is not mapped"));
+    assert_null(strstr(console, "watching"));
+    assert_int_equal(kernel.timer_sets, 0);
+}
+
 static void test_start_reports_what_it_watches_and_arms_nothing_yet(void **state)
 {
     (void)state;
@@ -568,6 +583,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_a_back_off_without_a_timer_is_refused),
         T(test_heartbeats_and_deadlines_without_a_timer_are_refused),
+        T(test_a_timer_whose_device_is_not_there_is_refused),
         T(test_start_reports_what_it_watches_and_arms_nothing_yet),
         T(test_a_back_off_arms_the_timer_and_the_tick_moves_it_before_the_ack),
         T(test_the_alarm_is_the_monitors_own_deadline),

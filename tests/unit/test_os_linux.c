@@ -19,6 +19,7 @@
 
 #include <sel4ft/error.h>
 #include <sel4ft/os.h>
+#include <sel4ft/fault.h>
 #include <sel4ft/os_linux.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -448,6 +449,34 @@ static void test_console_default_is_stderr(void **state)
     assert_int_equal(record.console_calls, 0);
 }
 
+static int fake_timer_set(void *context, uint64_t deadline_ticks)
+{
+    (void)context;
+    (void)deadline_ticks;
+    return 0;
+}
+
+static void test_timer_and_fault_arch(void **state)
+{
+    (void)state;
+    /* No timer on Linux but a hook's, which needs no device. */
+    assert_int_equal(sel4ft_os_timer_use_device(0x101000), -SEL4FT_ENOTSUP);
+    assert_int_equal(sel4ft_os_timer_use_device(0), -SEL4FT_ENOTSUP);
+    assert_int_equal(sel4ft_os_timer_set(12345), -SEL4FT_ENOTSUP);
+    sel4ft_os_linux_hooks_t timer = { .timer_set = fake_timer_set };
+    sel4ft_os_linux_set_hooks(&timer);
+    assert_int_equal(sel4ft_os_timer_use_device(0), 0);
+    assert_int_equal(sel4ft_os_timer_set(12345), 0);
+    sel4ft_os_linux_set_hooks(NULL);
+    /* The fault messages tests feed are aarch64's unless the hooks say otherwise. */
+    assert_int_equal(sel4ft_os_fault_arch(), SEL4FT_FAULT_ARCH_AARCH64);
+    sel4ft_os_linux_hooks_t hooks = { .fault_arch = SEL4FT_FAULT_ARCH_RISCV64 };
+    sel4ft_os_linux_set_hooks(&hooks);
+    assert_int_equal(sel4ft_os_fault_arch(), SEL4FT_FAULT_ARCH_RISCV64);
+    sel4ft_os_linux_set_hooks(NULL);
+    assert_int_equal(sel4ft_os_fault_arch(), SEL4FT_FAULT_ARCH_AARCH64);
+}
+
 static void test_console_use_uart(void **state)
 {
     (void)state;
@@ -574,6 +603,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_console_hook, setup_with_hooks, teardown),
         cmocka_unit_test_setup_teardown(test_console_default_is_stderr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_console_use_uart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timer_and_fault_arch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_child_control_without_hooks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_child_control_with_hooks, setup_with_hooks, teardown),
         cmocka_unit_test_setup_teardown(test_hooks_are_copied, setup, teardown),

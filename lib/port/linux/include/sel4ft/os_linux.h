@@ -37,6 +37,9 @@ typedef struct sel4ft_os_linux_hooks {
     uint64_t (*ticks)(void *context);
     /** With @c ticks: the rate of its ticks (0: the port's own rate). */
     uint64_t tick_hz;
+    /** The architecture of the seL4 fault messages a test feeds the fault monitor (sel4ft_os_fault_arch()): a
+     *  sel4ft_fault_arch_t; 0, SEL4FT_FAULT_ARCH_AARCH64, unless set. */
+    uint32_t fault_arch;
     /** Passed to every hook. */
     void *context;
     /** Arm the one-shot timer (sel4ft_os_timer_set()); without it the port has no timer (-SEL4FT_ENOTSUP). */
