@@ -12,9 +12,8 @@
 #include "campaign.h"
 #include "campaign_config.h"
 
-uintptr_t log_ring, log_ring_size, crasher_heartbeat, client_b_heartbeat, logger_heartbeat;
-uintptr_t heartbeat_region /* the link with the root */, checkpoint_region, checkpoint_region_size, snapshot_region,
-    snapshot_region_size;
+uintptr_t log_ring, log_ring_size, crasher_heartbeat, client_b_heartbeat, logger_heartbeat, snapshot_region;
+uintptr_t heartbeat_region /* the link with the root */, checkpoint_region, checkpoint_region_size, snapshot_region_size;
 
 static sel4ft_monitor_t monitor;
 
