@@ -13,7 +13,7 @@
 #include "campaign_config.h"
 
 uintptr_t log_ring, log_ring_size, crasher_heartbeat, client_b_heartbeat, logger_heartbeat, snapshot_region;
-uintptr_t heartbeat_region /* the link with the root */, checkpoint_region, checkpoint_region_size, snapshot_region_size;
+uintptr_t heartbeat_region /* the root's link */, checkpoint_region, checkpoint_region_size, snapshot_region_size;
 
 static sel4ft_monitor_t monitor;
 
