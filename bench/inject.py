@@ -9,6 +9,7 @@ lost or applied twice or any fault escaped into another PD."""
 import argparse
 import csv
 import datetime
+import json
 import os
 import re
 import subprocess
@@ -25,7 +26,7 @@ import qemu  # noqa: E402
 KINDS = ["null_read", "null_write", "unmapped_write", "readonly_write", "undefined_instruction", "stack_overflow",
          "hang", "foreign_notify", "request_garbage", "ring_garbage", "log_flood"]
 LINUX_KINDS = KINDS[:7]
-TARGETS = ["crasher", "server", "client_b", "logger"]
+TARGETS = ["crasher", "server", "client_b", "logger", "monitor"]
 FAULT_KINDS = set(KINDS[:6])
 CONTAINED_KINDS = {"foreign_notify", "request_garbage", "ring_garbage", "log_flood"}
 # What a target gets (inject_kinds_of), and why the rest is left out.
@@ -34,6 +35,7 @@ APPLIES = {
     "server": FAULT_KINDS | {"foreign_notify", "ring_garbage", "log_flood"},
     "client_b": set(KINDS),
     "logger": FAULT_KINDS | {"hang", "foreign_notify"},
+    "monitor": FAULT_KINDS | {"hang", "foreign_notify"},
 }
 NOT_APPLICABLE = [
     ("server", "hang", "not recoverable on Microkit 2.0.1: a passive server runs on its caller's scheduling context "
@@ -41,8 +43,12 @@ NOT_APPLICABLE = [
      "from an endless one; the caller would wait for ever"),
     ("crasher, server, logger", "request_garbage", "not applicable: only a client owns a request region"),
     ("logger", "ring_garbage, log_flood", "not applicable: the logger is the consumer and owns no ring to write"),
-    ("monitor", "all", "not a target: it is the root of the campaign and of recovery; its own failure is not "
-     "recoverable in this design (nothing supervises it)"),
+    ("monitor", "request_garbage", "not applicable: it owns no request region"),
+    ("monitor", "ring_garbage, log_flood", "not checkable: the monitor runs above its logger (it supervises it), so "
+     "its ring is drained only while it waits, and garbage or a flood there loses its own unread records "
+     "(contained: nobody else's), which are the campaign's record; nothing would be left to check the injection by"),
+    ("root", "all", "not a target: the root of the supervision tree (examples/common/root.c, one child, no state "
+     "of its own) is the trusted base, as the kernel is"),
 ]
 # What the monitor's failure event (doc/events.md) must say for each kind, per board: each field's value matches
 # its regex whole. aarch64: translation faults are FSC 0x04-0x07 (levels 0-3), permission faults 0x0c-0x0f; EC
@@ -77,7 +83,7 @@ EXPECTED_FAILURE = EXPECTED_FAILURE_AARCH64  # the board being tabulated's (main
 OUTCOME = {k: "recovered_hang" if k == "hang" else "contained" if k in CONTAINED_KINDS else "recovered_fault"
            for k in KINDS}
 
-TARGET_INJECT = re.compile(r"^(crasher|server|client_b|logger)\|INFO: INJECT (\d+) (\w+) (\w+) at (\w+)$")
+TARGET_INJECT = re.compile(r"^(crasher|server|client_b|logger|monitor)\|INFO: INJECT (\d+) (\w+) (\w+) at (\w+)$")
 FOREIGN = re.compile(r"^\w+\|\w+: INJECT (\d+) foreign_notify: (\d+) signals and (\d+) calls on channels it may not "
                      r"use; the kernel refused (\d+) of the \d+ calls$")
 GARBAGE = re.compile(r"^client_b\|INFO: INJECT (\d+) request_garbage: (\d+) garbage requests: (\d+) rejected as "
@@ -89,9 +95,35 @@ FLOOD_DONE = re.compile(r"^(\w+)\|INFO: INJECT (\d+) log_flood: wrote (\d+) reco
 READ_BACK = re.compile(r"^client_[ab]\|INFO: read back after \d+ rounds: .*nothing lost, nothing applied twice$")
 SHARED = re.compile(r"^client_a\|INFO: shared counter: .*: exact$")
 LOST = re.compile(r"^client_[ab]\|ERROR: round .*an update was (lost|applied twice)$")
-PD_ERROR = re.compile(r"^(client_a|client_b|server|logger|crasher)\|ERROR")
+PD_ERROR = re.compile(r"^((client_a|client_b|server|logger|crasher)\|ERROR|root\|ERROR: (?!failed child=monitor ))")
 UNEXPECTED = re.compile(r"unexpected notification|unexpected report")
 NULL_CAP = re.compile(r"Attempted to invoke a null cap")
+RESULT_N = re.compile(r"^monitor\|INFO: result n=(\d+) ")
+AT = re.compile(r" at=(\d+)(?: |$)")
+TICK_HZ = 62.5e6  # the generic timer of QEMU's virt board: event fields at= count its ticks
+
+
+class Progress:
+    """Prints, every `every` seconds of wall time, how many injections the campaign has resolved (its result events)
+    and how far its virtual time has got, so that a long run shows it is moving."""
+
+    def __init__(self, label, injections, every):
+        self.label, self.injections, self.every = label, injections, every
+        self.start = self.last = time.monotonic()
+        self.resolved, self.ticks = 0, 0
+
+    def __call__(self, line):
+        m = RESULT_N.match(line)
+        if m:
+            self.resolved = int(m.group(1))
+        m = AT.search(line)
+        if m:
+            self.ticks = max(self.ticks, int(m.group(1)))
+        now = time.monotonic()
+        if self.every > 0 and now - self.last >= self.every:
+            self.last = now
+            print(f"{self.label}: {self.resolved}/{self.injections} injections resolved, "
+                  f"{self.ticks / TICK_HZ:.1f} s of virtual time, {now - self.start:.0f} s of wall time", flush=True)
 
 
 def failure_as_expected(kind, fields):
@@ -103,6 +135,12 @@ def monitor_event(line):
     """(kind, fields) of an event the monitor logged (doc/events.md), else None."""
     event = qemu.parse_log_event(line)
     return event[2:] if event is not None and event[0] == "monitor" else None
+
+
+def root_event(line):
+    """(kind, fields) of an event the root logged about the monitor, its child, else None."""
+    event = qemu.parse_log_event(line)
+    return event[2:] if event is not None and event[0] == "root" and event[3].get("child") == "monitor" else None
 
 
 def tabulate(lines):
@@ -120,12 +158,21 @@ def tabulate(lines):
     shared_exact = False
     results = {}
     announced = {}  # injection number -> (target, kind) as the target announced it carrying it out
+    points = {}  # injection number -> the point of the target's work it struck at
     read_backs = {"client_a": 0, "client_b": 0}
+    monitor_failures = {}  # the root's failure events of the monitor, by the monitor's incarnation that failed
     for line in lines:
+        event = root_event(line)
+        if event is not None:
+            kind, fields = event
+            if kind == "failed" and fields.get("cause") != "deadline":
+                monitor_failures.setdefault(int(fields.get("incarnation", "0")), []).append(fields)
+            continue
         m = TARGET_INJECT.match(line)
         if m:
             current = int(m.group(2))
             announced[current] = (m.group(1), m.group(4))
+            points[current] = m.group(5)
             if m.group(4) == "ring_garbage":
                 ring_pending[m.group(1)] = current
             continue
@@ -173,6 +220,9 @@ def tabulate(lines):
                 r = results.setdefault(int(fields["n"]), {})
                 r.update(target=fields["target"], kind=fields["kind"], outcome=fields["outcome"],
                          failures=failures.get(fields["target"], []))
+                if fields["target"] == "monitor":
+                    # The root reports the monitor's failures, in its own ring: matched by incarnation, not order.
+                    r["failed_incarnation"] = int(fields.get("incarnation", "0"))
                 failures = {t: [] for t in TARGETS}
             elif kind == "campaign_done":
                 summary["done"] = (int(fields["injections"]), int(fields["seed"]))
@@ -193,6 +243,14 @@ def tabulate(lines):
         summary["unexpected"] += bool(UNEXPECTED.search(line))
         summary["pd_errors"] += bool(PD_ERROR.match(line))
 
+    attributed = set()
+    for n, r in sorted(results.items()):
+        if r.get("failed_incarnation"):
+            r["failures"] = monitor_failures.get(r["failed_incarnation"], [])
+            attributed.add(r["failed_incarnation"])
+    # A failure of the monitor that no injection into it explains is an escape (the monitor reports it too, as an
+    # escaped event, once restarted); here it is a failure not attributable to an injection.
+    summary["unattributed_monitor_failures"] = sum(len(f) for i, f in monitor_failures.items() if i not in attributed)
     for n, r in sorted(results.items()):
         if "kind" not in r or (r["target"], r["kind"]) not in rows:
             summary["unattributed"] += 1
@@ -223,6 +281,11 @@ def tabulate(lines):
     # Failures the monitor reported after the last result: nothing was injected then, so they escaped.
     summary["escaped_after"] = sum(len(f) for f in failures.values())
     summary["read_backs_exact"] = read_backs
+    # The schedule's last injection, which ends the campaign wherever it strikes (a verdict must not depend on it).
+    last = max((n for n, r in results.items() if "kind" in r), default=None)
+    summary["last"] = None if last is None else (
+        f"{last}: {results[last]['target']} {results[last]['kind']} at {points.get(last, '?')}: "
+        f"{results[last]['outcome']}")
     summary["shared_exact"] = shared_exact
     return [rows[(t, k)] for t in TARGETS for k in KINDS if (t, k) in rows], summary
 
@@ -305,10 +368,13 @@ def linux_ok(rows, summary, status, injections, seed):
             summary["done"] == (injections, seed))
 
 
-def run_linux(binary, seed, injections, run_dir, timeout):
-    """Run the same schedule natively; returns (rows, summary, seconds, ok)."""
+def run_linux(binary, seed, injections, run_dir, timeout, load=0):
+    """Run the same schedule natively, beside `load` busy loops per processor (a loaded machine); returns (rows,
+    summary, seconds, ok)."""
     log_path = os.path.join(run_dir, "linux-inject.log")
-    print(f"running the campaign on Linux ({binary}): {injections} injections, seed {seed}", flush=True)
+    loops = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(load * (os.cpu_count() or 1))]
+    print(f"running the campaign on Linux ({binary}): {injections} injections, seed {seed}" +
+          (f", beside {len(loops)} busy loops" if loops else ""), flush=True)
     start = time.monotonic()
     try:
         proc = subprocess.run([binary, "inject", "--seed", str(seed), "--injections", str(injections)],
@@ -318,12 +384,18 @@ def run_linux(binary, seed, injections, run_dir, timeout):
         stdout = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
         stderr = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
         status = None
+    finally:
+        for loop in loops:
+            loop.kill()
+            loop.wait()
+    summary_loops = len(loops)
     seconds = time.monotonic() - start
     with open(log_path, "w", encoding="utf-8") as f:
         f.write(stdout)
         if stderr:
             f.write("# stderr\n" + stderr)
     rows, summary = tabulate_linux(stdout.splitlines())
+    summary["busy_loops"] = summary_loops
     ok = linux_ok(rows, summary, status, injections, seed)
     return rows, summary, seconds, ok
 
@@ -356,7 +428,8 @@ def linux_section(rows, summary, seconds, binary, injections):
              f"The same schedule, as far as it applies on Linux: of its {injections} injections, the "
              f"{summary['applicable']} into the crasher of the fault kinds and the hang, into a crasher process "
              "supervised by the library's engine as on seL4, while a client incremented a counter in the server over "
-             f"its shared-memory slot and its Unix socket ({seconds:.1f} s of wall time, native). Detected: the "
+             f"its shared-memory slot and its Unix socket ({seconds:.1f} s of wall time, native" +
+             (f", beside {summary['busy_loops']} busy loops" if summary.get("busy_loops") else "") + "). Detected: the "
              "engine's failure event, from waitpid (which signal) or two missed heartbeats; as expected: SIGSEGV for "
              "the memory kinds and the stack overflow, SIGILL or SIGTRAP for the undefined instruction, two missed "
              "heartbeats for the hang. Not run on Linux: the server, the client and the logger as targets, and "
@@ -432,6 +505,12 @@ def main():
                         help="host seconds each half may take (default: 600, plus 0.5 s per injection past 1000)")
     parser.add_argument("--linux-binary", help="also run PATH inject with the same seed and injections")
     parser.add_argument("--linux-only", action="store_true", help="run only the Linux campaign (needs --linux-binary)")
+    parser.add_argument("--linux-load", type=int, default=0,
+                        help="busy loops per processor beside the Linux campaign (a loaded machine; default 0)")
+    parser.add_argument("--progress", type=float, default=30,
+                        help="report progress every this many seconds of wall time (0: never; default 30)")
+    parser.add_argument("--label", default="", help="how progress lines start (default: seed N)")
+    parser.add_argument("--run-dir", help="write the results here (default: a new folder under --out-dir)")
     args = parser.parse_args()
     if args.linux_only and not args.linux_binary:
         parser.error("--linux-only needs --linux-binary")
@@ -439,18 +518,24 @@ def main():
         parser.error("--image is required (unless --linux-only)")
     if args.timeout < 0:
         parser.error("--timeout must not be negative")
+    if args.linux_load < 0 or args.progress < 0:
+        parser.error("--linux-load and --progress must not be negative")
+    args.label = args.label or f"seed {args.seed}"
     if args.timeout == 0:
         args.timeout = 600 + 0.5 * max(0, args.injections - 1000)
     global EXPECTED_FAILURE
     EXPECTED_FAILURE = EXPECTED_FAILURE_BY_BOARD[args.board]
 
     commit = git_commit()
-    run_dir = os.path.join(args.out_dir, f"{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}-{commit}-seed{args.seed}")
+    run_dir = args.run_dir or os.path.join(
+        args.out_dir, f"{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}-{commit}-seed{args.seed}")
     os.makedirs(run_dir, exist_ok=True)
     fields = ["seed", "commit", "system", "target", "kind"] + list(COLUMNS)
     sel4_ok, sections, sel4_rows = True, [], None
+    # What bench/inject_seeds.py sums up across seeds (verdict.json).
+    verdict = {"seed": args.seed, "injections": args.injections, "commit": commit, "sel4": None, "linux": None}
     if not args.linux_only:
-        sel4_ok, text, sel4_rows = run_sel4(args, commit, run_dir, fields)
+        sel4_ok, text, sel4_rows, verdict["sel4"] = run_sel4(args, commit, run_dir, fields)
         sections.append(text)
     else:
         with open(os.path.join(run_dir, "inject.csv"), "w", newline="", encoding="utf-8") as f:
@@ -459,7 +544,16 @@ def main():
     linux_ok = True
     if args.linux_binary:
         rows, summary, seconds, linux_ok = run_linux(args.linux_binary, args.seed, args.injections, run_dir,
-                                                     args.timeout)
+                                                     args.timeout, args.linux_load)
+        m = margin(summary)
+        verdict["linux"] = {"ok": linux_ok, "wall_seconds": round(seconds, 1), "applicable": summary["applicable"],
+                            "busy_loops": summary["busy_loops"], "lost": summary["lost"],
+                            "doubled": summary["doubled"], "escaped": summary["escaped"],
+                            "unattributed": summary["unattributed"],
+                            "totals": {k: sum(r[k] for r in rows) for k in COLUMNS if k in rows[0]},
+                            "rows": rows,
+                            "margin": None if m is None else {"threshold_ms": m[0], "slowest": m[1],
+                                                              "ran_ms": m[2], "wall_ms": m[3]}}
         with open(os.path.join(run_dir, "inject.csv"), "a", newline="", encoding="utf-8") as f:
             writer = csv.DictWriter(f, fieldnames=fields)
             for row in rows:
@@ -473,21 +567,31 @@ def main():
     text = "\n".join(sections)
     with open(os.path.join(run_dir, "summary.md"), "w", encoding="utf-8") as f:
         f.write(text)
+    with open(os.path.join(run_dir, "verdict.json"), "w", encoding="utf-8") as f:
+        json.dump(verdict, f, indent=1)
     if args.linux_binary:
         print(text)
-    print(f"results in {run_dir}: inject.csv, summary.md" + ("" if args.linux_only else ", sel4-serial.log") +
+    print(f"results in {run_dir}: inject.csv, summary.md, verdict.json" +
+          ("" if args.linux_only else ", sel4-serial.log") +
           (", linux-inject.log" if args.linux_binary else ""))
     return 0 if sel4_ok and linux_ok else 1
 
 
 def run_sel4(args, commit, run_dir, fields):
-    """The seL4 campaign in QEMU: writes inject.csv (seL4 rows); returns (ok, summary text, rows)."""
+    """The seL4 campaign in QEMU: writes inject.csv (seL4 rows); returns (ok, summary text, rows, verdict)."""
     log_path = os.path.join(run_dir, "sel4-serial.log")
     print(f"booting the campaign on seL4 ({args.board}, {args.config}): {args.injections} injections, seed "
           f"{args.seed}", flush=True)
-    lines, finished, seconds = qemu.boot(args.image, log_path, args.timeout, r"^logger\|INFO: done$", board=args.board)
+    progress = Progress(f"{args.label}: seL4", args.injections, args.progress)
+    lines, finished, seconds = qemu.boot(args.image, log_path, args.timeout, r"^logger\|INFO: done$",
+                                         on_line=progress, board=args.board)
     if not finished:
-        raise SystemExit(f"error: the campaign did not finish within {args.timeout:g} s (log {log_path})")
+        text = (f"# Fault-injection campaign on seL4: seed {args.seed}, commit {commit}\n\n**FAILED:** the campaign "
+                f"did not finish within {args.timeout:g} s ({progress.resolved} of {args.injections} injections "
+                f"resolved; log {log_path}).\n")
+        print(text, file=sys.stderr)
+        return False, text, None, {"ok": False, "finished": False, "wall_seconds": round(seconds, 1),
+                                   "resolved": progress.resolved}
     rows, summary = tabulate(lines)
     with open(os.path.join(run_dir, "inject.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
@@ -500,10 +604,12 @@ def run_sel4(args, commit, run_dir, fields):
              summary["mismatches"] == 0)
     failing = [f"{r['target']}/{r['kind']}" for r in rows if not row_ok(r)]
     out = [f"# Fault-injection campaign on seL4 ({args.board}): seed {args.seed}, commit {commit}", "",
-           f"{total['injected']} injections into the passive server, the crasher, client_b and the logger, one at a "
-           "time, while client_a and client_b kept up their exact-count workload against the server "
+           f"{total['injected']} injections into the passive server, the crasher, client_b, the logger and the "
+           "monitor (its parent, the root, restarts it), one at a time, while client_a and client_b kept up their "
+           "exact-count workload against the server "
            f"({seconds:.0f} s of wall time in QEMU, {args.config} config). Detected: for faults and hangs, the "
-           "monitor's failure event (a decoded fault or missed heartbeats); for foreign_notify, the kernel refused "
+           "monitor's failure event, or the root's for the monitor (a decoded fault or missed heartbeats); for "
+           "foreign_notify, the kernel refused "
            "every call; for request_garbage, the server refused every garbage request; for ring_garbage, the logger "
            "reported and skipped the impossible record and head; for log_flood, every record was printed or counted "
            "as dropped. As expected: the failure event's fields name the address and cause the kind implies. "
@@ -515,7 +621,8 @@ def run_sel4(args, commit, run_dir, fields):
            f"- Faults that escaped into another PD: {total['escaped']} during injections, "
            f"{summary['escaped_outside']} between them, {summary['escaped_after']} after the last; errors from any "
            f"PD: {summary['pd_errors']}; unexpected notifications: {summary['unexpected']}.",
-           f"- Results not matched to an injection: {summary['unattributed']}.",
+           f"- Results not matched to an injection: {summary['unattributed']}; failures of the monitor that no "
+           f"injection into it explains: {summary['unattributed_monitor_failures']}.",
            ] + ([f"- The debug kernel printed {summary['null_cap_refusals']} refusals of empty capability slots."]
                 if summary["null_cap_refusals"] else []) + ["", "Not injected, and why:", ""]
     out += [f"- {who}: {what}: {why}." for who, what, why in NOT_APPLICABLE]
@@ -524,10 +631,18 @@ def run_sel4(args, commit, run_dir, fields):
     text = "\n".join(line for line in out) + "\n"
     print(text)
     ok = (not failing and exact and summary["unattributed"] == 0 and summary["pd_errors"] == 0 and
+          summary["unattributed_monitor_failures"] == 0 and
           summary["escaped_after"] == 0 and summary["escaped_outside"] == 0 and
           summary["unexpected"] == 0 and total["injected"] == args.injections and
           summary["done"] == (args.injections, args.seed))
-    return ok, text, rows
+    verdict = {"ok": ok, "finished": True, "wall_seconds": round(seconds, 1),
+               "virtual_seconds": round(progress.ticks / TICK_HZ, 2), "exact": exact, "failing": failing,
+               "totals": total, "rows": rows, "last": summary["last"],
+               "escaped_outside": summary["escaped_outside"], "escaped_after": summary["escaped_after"],
+               "pd_errors": summary["pd_errors"], "unexpected": summary["unexpected"],
+               "unattributed": summary["unattributed"],
+               "unattributed_monitor_failures": summary["unattributed_monitor_failures"]}
+    return ok, text, rows, verdict
 
 
 if __name__ == "__main__":

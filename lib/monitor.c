@@ -464,7 +464,7 @@ int sel4ft_monitor_start(sel4ft_monitor_t *monitor, const sel4ft_monitor_config_
         return -SEL4FT_EINVAL;
     }
     /* The board's timer device, where it has one: the port says whether the timer can be armed then. */
-    if (has_timer(monitor) && sel4ft_os_timer_use_device(config->timer_device) != 0) {
+    if (owns_timer(monitor) && sel4ft_os_timer_use_device(config->timer_device) != 0) {
         refuse(NULL, "timer_device", "the board's timer is a device that is not mapped: map it into the monitor and "
                "give its address as timer_device (doc/timers.md)");
         return -SEL4FT_EINVAL;

@@ -32,14 +32,16 @@ enum inject_target {
     INJECT_TARGET_SERVER,
     INJECT_TARGET_CLIENT,
     INJECT_TARGET_LOGGER,
+    INJECT_TARGET_MONITOR, /* the supervised monitor itself: its parent, the root, detects and restarts it */
     INJECT_TARGETS
 };
 
 /* Where in a target's work an injection strikes, for targets that have more than one place. */
 enum inject_point {
-    INJECT_POINT_BEFORE = 0, /* server: before applying an update; client: before sending a request */
+    INJECT_POINT_BEFORE = 0, /* server: before applying an update; client: before sending a request; monitor: as it
+                                takes its next event (a fault or a notification), before it acts on it */
     INJECT_POINT_MIDDLE,     /* server: after applying, before the checkpoint; client: after the reply, before
-                                counting it */
+                                counting it; monitor: after it acted on its next event, before it commits */
     INJECT_POINT_AFTER,      /* server: after the checkpoint, before the reply */
     INJECT_POINTS
 };
@@ -50,7 +52,8 @@ __attribute__((unused)) static const char *const inject_kind_names[INJECT_KINDS]
     "log_flood",
 };
 
-__attribute__((unused)) static const char *const inject_target_names[INJECT_TARGETS] = { "crasher", "server", "client_b", "logger" };
+__attribute__((unused)) static const char *const inject_target_names[INJECT_TARGETS] = { "crasher", "server", "client_b",
+                                                                                      "logger", "monitor" };
 
 #define INJECT_BIT(kind) (1u << (kind))
 #define INJECT_FAULTS                                                                                             \
@@ -62,7 +65,11 @@ __attribute__((unused)) static const char *const inject_target_names[INJECT_TARG
  * - a hang in the server: a passive server runs on its caller's scheduling context and answers no heartbeat;
  *   Microkit 2.0.1 gives no timeout-fault handler, so nothing can tell a long request from an endless one;
  * - request garbage from anyone but a client: only clients own a request region;
- * - ring garbage and log floods from the logger: it is the consumer, it owns no ring to write to. */
+ * - ring garbage and log floods from the logger: it is the consumer, it owns no ring to write to;
+ * - request garbage into the monitor: it owns no request region;
+ * - ring garbage and log floods into the monitor: it runs above its logger (it supervises it), so its ring is
+ *   drained only while it waits, and garbage or a flood there loses its own unread records (contained: nobody
+ *   else's), which are the campaign's record of what happened; nothing would be left to check the injection by. */
 __attribute__((unused)) static const uint32_t inject_kinds_of[INJECT_TARGETS] = {
     [INJECT_TARGET_CRASHER] = INJECT_FAULTS | INJECT_BIT(INJECT_HANG) | INJECT_BIT(INJECT_FOREIGN_NOTIFY) |
                               INJECT_BIT(INJECT_RING_GARBAGE) | INJECT_BIT(INJECT_LOG_FLOOD),
@@ -72,6 +79,7 @@ __attribute__((unused)) static const uint32_t inject_kinds_of[INJECT_TARGETS] = 
                              INJECT_BIT(INJECT_REQUEST_GARBAGE) | INJECT_BIT(INJECT_RING_GARBAGE) |
                              INJECT_BIT(INJECT_LOG_FLOOD),
     [INJECT_TARGET_LOGGER] = INJECT_FAULTS | INJECT_BIT(INJECT_HANG) | INJECT_BIT(INJECT_FOREIGN_NOTIFY),
+    [INJECT_TARGET_MONITOR] = INJECT_FAULTS | INJECT_BIT(INJECT_HANG) | INJECT_BIT(INJECT_FOREIGN_NOTIFY),
 };
 
 /* Kinds after which the target keeps running (everything else ends in a fault or a hang and a restart). */
@@ -105,12 +113,13 @@ static inline uint32_t inject_kind_of(uint64_t seed, uint64_t n)
     return INJECT_NULL_READ; /* not reached: pick < the number of kinds */
 }
 
-/* The server has three points, a client two; the crasher and the logger take injections as they come. */
+/* The server has three points, a client and the monitor two; the crasher and the logger take injections as they
+ * come. */
 static inline uint32_t inject_point_of(uint64_t seed, uint64_t n)
 {
     static const uint32_t points[INJECT_TARGETS] = {
         [INJECT_TARGET_CRASHER] = 1, [INJECT_TARGET_SERVER] = 3, [INJECT_TARGET_CLIENT] = 2,
-        [INJECT_TARGET_LOGGER] = 1,
+        [INJECT_TARGET_LOGGER] = 1, [INJECT_TARGET_MONITOR] = 2,
     };
     return (uint32_t)(inject_draw(seed, n, 2) % points[inject_target_of(seed, n)]);
 }

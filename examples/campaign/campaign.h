@@ -65,14 +65,14 @@ void inject_contained(const campaign_target_t *target);
  * reported contained. */
 void inject_at(const campaign_target_t *target, uint32_t point);
 
-/* The campaign runner, in the monitor (campaign_run.c), beside the monitor skeleton (sel4ft/monitor.h). */
+/* The campaign runner, in the monitor (campaign_run.c), beside the monitor skeleton (sel4ft/monitor.h). Its state is
+ * the monitor's own block, checkpointed with the children's records: a restarted monitor carries on with the
+ * injection under way. */
 #include <sel4ft/monitor.h>
 
-/* Run the campaign beside @p monitor (started). */
-void campaign_init(sel4ft_monitor_t *monitor);
+/* Give the monitor's configuration the runner: its state (user_state) and hooks (on_change, on_notified, at). */
+void campaign_configure(sel4ft_monitor_config_t *config);
 
-/* The skeleton's on_change: start the campaign once every target serves; then judge the injection under way. */
-void campaign_changed(sel4ft_monitor_t *monitor, uint64_t now);
-
-/* A notification of the campaign's own (a target's report, client_a's "done"): true if it was one. */
-bool campaign_notified(sel4ft_channel_t channel, uint64_t now);
+/* After sel4ft_monitor_start(). (A restarted monitor judges the injection under way, its own or an escape, in its
+ * first handler.) */
+void campaign_started(sel4ft_monitor_t *monitor);

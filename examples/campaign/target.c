@@ -19,8 +19,9 @@ enum {
     FOREIGN_TRIES = 8,   /* channels tried per foreign_notify injection */
 };
 
-/* Every target maps the campaign page read-only (campaign.system). */
-uintptr_t campaign_page;
+/* Every target maps the campaign page read-only (campaign.system); the monitor maps it read-write, and read-only
+ * at a second address for its own readonly_write (campaign_page_readonly; 0 in the others). */
+uintptr_t campaign_page, campaign_page_readonly;
 
 static uint32_t last_sequence;
 
@@ -105,9 +106,10 @@ void inject_perform(const campaign_target_t *target, const inject_command_t *com
     case INJECT_READONLY_WRITE:
     case INJECT_UNDEFINED_INSTRUCTION:
     case INJECT_STACK_OVERFLOW:
-        /* Nothing maps 0x10000000; the campaign page is read-only; frames of 512 bytes run off a 4 KiB stack into
-         * the unmapped page below it. */
-        inject_fault(kind, (volatile uint32_t *)0x10000000, (volatile uint32_t *)campaign_page, 512);
+        /* Nothing maps 0x10000000; the campaign page is read-only (the monitor's second, read-only view of it);
+         * frames of 512 bytes run off a 4 KiB stack into the unmapped page below it. */
+        inject_fault(kind, (volatile uint32_t *)0x10000000,
+                     (volatile uint32_t *)(campaign_page_readonly != 0 ? campaign_page_readonly : campaign_page), 512);
         break;
     case INJECT_HANG:
         for (;;) {

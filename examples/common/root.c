@@ -28,7 +28,7 @@
 #define ROOT_MONITOR_BACKOFF_US 0
 #endif
 
-uintptr_t log_ring, log_ring_size;
+uintptr_t log_ring, log_ring_size, timer_base; /* timer_base: riscv64's timer device; 0 elsewhere */
 uintptr_t monitor_heartbeat; /* the monitor's link: its heartbeat and the deadline it wants (sel4ft_monitor_link_t) */
 
 static sel4ft_monitor_t root;
@@ -53,6 +53,7 @@ void init(void)
         .children = &monitor, .child_count = 1, .lend = &lend, .lend_count = 1,
         .timer = SEL4FT_MONITOR_CHANNEL(ROOT_IRQ_TIMER), .heartbeat_period_us = 100000,
         .recovery_timeout_us = 1000000, .log = { (void *)log_ring, log_ring_size }, .log_channel = ROOT_CH_LOGGER,
+        .timer_device = timer_base,
     };
     sel4ft_monitor_start(&root, &config);
 }

@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.join(TOP, "tests"))
 
 import analyse  # noqa: E402
 import inject  # noqa: E402
+import inject_seeds  # noqa: E402
 import report  # noqa: E402
 import qemu  # noqa: E402  (bench/inject.py put tests/qemu on the path)
 import results  # noqa: E402
@@ -259,6 +260,68 @@ class InjectTabulateTest(unittest.TestCase):
         _, summary = inject.tabulate(self.lines() + extra)
         self.assertEqual(summary["read_backs_exact"], {"client_a": 1, "client_b": 2})
         self.assertEqual(summary["mismatches"], 1)
+
+
+class InjectMonitorTest(unittest.TestCase):
+    """bench/inject.py on a recorded campaign with the monitor among the targets (release, seed 5, 20 injections, 5 of
+    them into the monitor, which its parent, the root, restarts): each of the monitor's results is matched to the
+    root's failure event by the incarnation that failed, whatever the order the two rings were printed in."""
+
+    def lines(self):
+        return data("inject-serial-monitor.log").splitlines()
+
+    def test_recorded_campaign_is_clean(self):
+        rows, summary = inject.tabulate(self.lines())
+        monitor = [r for r in rows if r["target"] == "monitor" and r["injected"]]
+        self.assertEqual(sum(r["injected"] for r in monitor), 5)
+        self.assertTrue(all(inject.row_ok(r) for r in rows))
+        self.assertEqual(sum(r["recovered"] for r in monitor), 5)
+        self.assertEqual((summary["unattributed"], summary["unattributed_monitor_failures"], summary["pd_errors"]),
+                         (0, 0, 0))
+        self.assertEqual(summary["done"], (20, 5))
+        self.assertEqual(summary["last"], "20: monitor readonly_write at middle: recovered_fault")
+
+    def test_a_monitor_result_without_the_roots_failure_fails_its_row(self):
+        failed = "root|ERROR: failed child=monitor incarnation=1 "
+        lines = [line for line in self.lines() if not line.startswith(failed)]
+        rows, _ = inject.tabulate(lines)
+        self.assertEqual([(r["target"], r["kind"]) for r in rows if not inject.row_ok(r)], [("monitor", "null_read")])
+
+    def test_a_failure_of_the_monitor_no_injection_explains_is_counted(self):
+        extra = ("root|ERROR: failed child=monitor incarnation=6 cause=fault fault=vm access=read addr=0x0 ip=0x1 "
+                 "ec=0x24 fsc=0x06 at=1")
+        _, summary = inject.tabulate(self.lines() + [extra])
+        self.assertEqual(summary["unattributed_monitor_failures"], 1)
+        # Any other error of the root is a PD error; its reports of the monitor's failures are not.
+        _, summary = inject.tabulate(self.lines() + ["root|ERROR: something else"])
+        self.assertEqual(summary["pd_errors"], 1)
+
+
+class InjectSeedsTest(unittest.TestCase):
+    """bench/inject_seeds.py's summary across seeds: a seed that fails on either system shows, and is counted."""
+
+    def verdict(self, seed, sel4_ok, linux_ok):
+        rows, summary = inject.tabulate(data("inject-serial-monitor.log").splitlines())
+        totals = {k: sum(r[k] for r in rows) for k in inject.COLUMNS}
+        sel4 = {"ok": sel4_ok, "finished": True, "wall_seconds": 5, "virtual_seconds": 0.3, "failing": [] if sel4_ok
+                else ["monitor/null_read"], "totals": totals, "rows": rows, "last": summary["last"],
+                "escaped_outside": 0, "escaped_after": 0}
+        linux = {"ok": linux_ok, "applicable": 1, "lost": 0, "doubled": 0, "escaped": 0, "margin": None,
+                 "totals": {"recovered": 1}, "rows": []}
+        return {"seed": seed, "sel4": sel4, "linux": linux}
+
+    def test_summary(self):
+        class Args:
+            injections, config, jobs, linux_load, linux_only, linux_binary = 20, "release", 1, 2, False, "x"
+        text = inject_seeds.summary_text(Args, [self.verdict(5, True, True), self.verdict(6, False, True)], "c0ffee",
+                                         60, 3)
+        self.assertIn("1 of 2 seeds passed; Linux", text)
+        self.assertIn("2 of 2 seeds passed", text)
+        self.assertIn("**Incomplete:** 2 of the 3 seeds planned", text)
+        self.assertIn("| 6 | **FAILED** monitor/null_read |", text)
+        self.assertIn("| monitor | null_read | 2 | 2 | 2 | 2 | 0 | 0 | 0 | 0 | 2 |", text)
+        self.assertFalse(inject_seeds.passed(self.verdict(6, False, True), "sel4"))
+        self.assertFalse(inject_seeds.passed({"seed": 7, "sel4": None}, "sel4"))
 
 
 class InjectLinuxTabulateTest(unittest.TestCase):

@@ -232,10 +232,10 @@ def system_args(image):
         return [line.rstrip("\n") for line in f if line.strip()]
 
 
-def boot(image, log_path, timeout, done_regex, live=False, extra_args=(), deterministic=True,
+def boot(image, log_path, timeout, done_regex, live=False, extra_args=(), deterministic=True, on_line=None,
          board="qemu_virt_aarch64"):
     """Run QEMU for board until done_regex is seen or timeout seconds pass. Returns (lines, finished, seconds).
-    deterministic: under ICOUNT (the default)."""
+    deterministic: under ICOUNT (the default). on_line: called with each line as it comes (progress reports)."""
     if not os.path.exists(image):
         raise FileNotFoundError(f"no image at {image}: build the example first")
     command = qemu_command(board, image, (ICOUNT if deterministic else []) + list(extra_args) + system_args(image))
@@ -275,6 +275,8 @@ def boot(image, log_path, timeout, done_regex, live=False, extra_args=(), determ
                 for raw in complete:
                     text = raw.decode("utf-8", "replace").rstrip("\r")
                     lines.append(text)
+                    if on_line is not None:
+                        on_line(text)
                     if not finished and done.search(text):
                         finished = True
                         # Keep reading briefly: anything printed after 'done' is part of the record too.

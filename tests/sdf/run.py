@@ -384,8 +384,8 @@ def test_logger_config(counts, cc, build_dir):
     expected = {
         "examples/recovery/recovery.system": ("X(client_a, 0) X(client_b, 1) X(server, 2) X(crasher, 3) X(hanger, 4) "
                                               "X(monitor, 5)", "9", None),
-        "examples/campaign/campaign.system": ("X(client_a, 0) X(client_b, 1) X(server, 2) X(crasher, 3) X(monitor, 5)",
-                                              "9", "8"),
+        "examples/campaign/campaign.system": ("X(client_a, 0) X(client_b, 1) X(server, 2) X(crasher, 3) X(monitor, 5) "
+                                              "X(root, 6)", "9", "8"),
         "examples/counter/counter.system": ("X(client, 0) X(counter, 1) X(monitor, 2)", "9", None),
     }
     for system, (rings, finish, supervisor) in expected.items():
