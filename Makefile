@@ -28,9 +28,8 @@ RECOVERY_SCENARIOS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_DIR)/exampl
 SDDF_SYSTEMS := blk blk:giveup
 SDDF_USABLE := $(if $(SEL4FT_HAVE_SDDF),$(if $(filter $(SDDF_VERSION),$(SEL4FT_SDDF_RELEASE)),yes))
 QEMU_SYSTEMS := hello ipc_demo fault_tolerance counter $(addprefix recovery:,$(RECOVERY_SCENARIOS)) campaign tree port
-# What each board boots (a list per board, to leave a system out where it cannot run), and what it skips: the
-# supervision tree (examples/tree) is not ported to riscv64 yet (its system file has aarch64's devices only).
-RISCV64_NOT_PORTED := tree
+# What each board boots (a list per board, to leave a system out where it cannot run), and what it skips.
+RISCV64_NOT_PORTED :=
 QEMU_SYSTEMS_qemu_virt_aarch64 ?= $(QEMU_SYSTEMS) $(if $(SDDF_USABLE),$(SDDF_SYSTEMS))
 QEMU_SYSTEMS_qemu_virt_riscv64 ?= $(filter-out $(RISCV64_NOT_PORTED),$(QEMU_SYSTEMS))
 QEMU_SKIPPED_SYSTEMS_qemu_virt_aarch64 := $(if $(SDDF_USABLE),,$(SDDF_SYSTEMS))
@@ -38,7 +37,7 @@ QEMU_SKIPPED_SYSTEMS_qemu_virt_riscv64 := $(RISCV64_NOT_PORTED) $(SDDF_SYSTEMS)
 board_systems = $(QEMU_SYSTEMS_$(1))
 board_skipped_systems = $(QEMU_SKIPPED_SYSTEMS_$(1))
 board_skip_reason = $(if $(filter qemu_virt_aarch64,$(1)),$(SDDF_SKIP_REASON),not ported to $(1) yet (the \
-	system files of the tree and block examples name aarch64's devices only))
+	block example's system file names aarch64's devices only))
 SCENARIO ?=
 QEMU_TEST_CONFIGS ?= debug release
 # The boards the QEMU tests (and the install test) run on: those the Microkit port supports that the SDK was built
