@@ -71,8 +71,11 @@ def client_clean(done):
 
 
 def git_commit():
-    proc = subprocess.run(["git", "-C", TOP, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True, check=False)
+    try:
+        proc = subprocess.run(["git", "-C", TOP, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True, check=False)
+    except OSError:  # no git here
+        return "?"
     return proc.stdout.strip() or "?"
 
 

@@ -3,7 +3,6 @@
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <limits.h>
 
 #include <sel4ft/error.h>
 #include <sel4ft/fence.h>
@@ -400,7 +399,7 @@ int sel4ft_logring_drain(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_
     /* The head is read once per batch of records, not once per record; every slot taken, and every
      * resynchronisation, counts against the budget. The count is returned as an int: a budget past INT_MAX
      * stops at INT_MAX records delivered, which verify/ proves. */
-    for (uint32_t taken = 0; taken < budget && delivered < INT_MAX;) {
+    for (uint32_t taken = 0; taken < budget && delivered < __INT_MAX__;) {
         int64_t count = available(consumer);
         if (count == 0) {
             break;
@@ -410,7 +409,7 @@ int sel4ft_logring_drain(sel4ft_logring_consumer_t *consumer, sel4ft_log_record_
             continue;
         }
         uint32_t batch = (uint64_t)count < budget - taken ? (uint32_t)count : budget - taken;
-        for (uint32_t i = 0; i < batch && delivered < INT_MAX; i++, taken++) {
+        for (uint32_t i = 0; i < batch && delivered < __INT_MAX__; i++, taken++) {
             /* Malformed records were counted; carry on. */
             if (take(consumer, &record) == 0) {
                 handler(context, &record);
