@@ -159,8 +159,10 @@ SDK's lib path, -lmicrokit and the linker script ($libs)";; *) bad "$board: pkg-
             make -C "$example" SEL4FT_PREFIX="$stage$prefix" MICROKIT_SDK="$MICROKIT_SDK" MICROKIT_BOARD="$board" \
             > "$work/$board/example-build.log" 2>&1; then
         # What it compiled from: no source or header of the tree (the stage, under build/, is the install).
+        # Whole path tokens first, then their start: a path of the stage (under build/) can contain the tree's
+        # name again (a tree mounted at /sel4ft, an install's share/sel4ft/services), which is not the tree.
         from_tree=$(cat "$work/$board/example-build.log" $(find "$example/build" -name '*.d') |
-            grep -Eo "$top/(examples|services|include|lib|tools)/[^ :]*" | sort -u | head -3)
+            grep -Eo "/[^ :\\]+" | grep -E "^$top/(examples|services|include|lib|tools)/" | sort -u | head -3)
         if [ -z "$from_tree" ]; then
             ok "$board: an example copied out of the tree builds against the install alone (make SEL4FT_PREFIX=...)"
         else
