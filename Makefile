@@ -64,7 +64,7 @@ $(call sel4ft_library,$(BUILD_DIR)/host,$(HOST_CC),ar,$(HOST_CFLAGS),$(SEL4FT_LI
 $(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_FLAGS),$(SEL4FT_LINUX_SRCS))
 $(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
-UNIT_TESTS := error fmt logfmt logring logger rpc fault fault_terse faultmon supervisor checkpoint dedup restart os_linux log \
+UNIT_TESTS := error fmt logfmt logring logger rpc fault fault_terse faultmon supervisor checkpoint dedup restart os_linux procmon log \
 	service call monitor inflight driver
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
