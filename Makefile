@@ -64,12 +64,12 @@ $(call sel4ft_library,$(BUILD_DIR)/host,$(HOST_CC),ar,$(HOST_CFLAGS),$(SEL4FT_LI
 $(call sel4ft_library,$(BUILD_DIR)/host-san,$(HOST_CC),ar,$(HOST_CFLAGS) $(SAN_FLAGS),$(SEL4FT_LINUX_SRCS))
 $(call sel4ft_library,$(PD_LIB_DIR),$(TOOLCHAIN)-gcc,$(TOOLCHAIN)-ar,$(SEL4FT_PD_LIB_CFLAGS),$(SEL4FT_MICROKIT_SRCS),sdk-check)
 
-UNIT_TESTS := error fmt logfmt logring logger rpc fault fault_terse faultmon supervisor checkpoint dedup restart os_linux log \
+UNIT_TESTS := error fmt logfmt logring logger rpc fault fault_terse faultmon supervisor checkpoint dedup restart os_linux procmon log \
 	service call monitor inflight driver
 UNIT_BINS := $(addprefix $(BUILD_DIR)/tests/,$(addprefix test_,$(UNIT_TESTS)))
 UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TESTS)))
 
-.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test fuzz fuzz-smoke bench bench-trace \
+.PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test footprint-test fuzz fuzz-smoke bench bench-trace \
 	inject inject-seeds inject-smoke blk-inject blk-bench examples qemu qemu-test qemu-test-board install install-lib \
 	install-includes install-examples print-pd-cflags print-toolchain \
 	docs sdk sddf clean format pd-lib
@@ -179,6 +179,15 @@ tutorial-test: lib
 	@BUILD_DIR=$(BUILD_DIR) RESULTS_DIR=$(RESULTS_DIR) MICROKIT_SDK=$(MICROKIT_SDK) HAVE_SDK=$(SEL4FT_HAVE_SDK) \
 		PYTHON=$(PYTHON) sh tests/tutorial/run.sh
 
+# The request-path PDs' library footprint (<= 4 KiB each, counted in the linker maps as make bench counts it), on
+# the benchmark system built in the release configuration for every board make check boots.
+footprint-test: sdk-check
+	@$(foreach b,$(QEMU_TEST_BOARDS),$(MAKE) --no-print-directory -C bench/sel4 MICROKIT_CONFIG=release \
+		MICROKIT_BOARD=$(b) TOOLCHAIN=$(TOOLCHAIN_$(b)) MICROKIT_SDK=$(MICROKIT_SDK) \
+		BUILD_DIR=$(BUILD_DIR)/bench-sel4/$(b)/release >/dev/null || exit 1;) true
+	@$(PYTHON) tests/bench/test_footprint.py "$(RESULTS_DIR)" $(BUILD_DIR)/bench-sel4 \
+		$(foreach b,$(QEMU_TEST_BOARDS),$(b)/release)
+
 harness-test:
 	@$(PYTHON) tests/bench/test_analyse.py $(RESULTS_DIR)
 
@@ -215,10 +224,10 @@ include $(SEL4FT_DIR)/verify/verify.mk
 # stage per board; a board the port supports but the SDK was not built for is skipped, and said so. The short
 # multi-seed campaign (inject) runs on MICROKIT_BOARD.
 CHECK_STAGES := unit install tutorial harness fuzz baseline \
-	$(if $(SEL4FT_HAVE_SDK),$(addprefix qemu-,$(QEMU_TEST_BOARDS)) inject) sdf verify
+	$(if $(SEL4FT_HAVE_SDK),$(addprefix qemu-,$(QEMU_TEST_BOARDS)) inject footprint) sdf verify
 qemu_test_count = $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(call board_systems,$(1)) $(call board_skipped_systems,$(1))))
 QEMU_SKIPPED := $(foreach b,$(if $(SEL4FT_HAVE_SDK),$(QEMU_SKIPPED_BOARDS),$(SEL4FT_MICROKIT_BOARDS)),qemu-$(b)=$(call qemu_test_count,$(b))) \
-	$(if $(SEL4FT_HAVE_SDK),,inject=4)
+	$(if $(SEL4FT_HAVE_SDK),,inject=4 footprint=3)
 SDDF_SKIP_REASON := $(if $(SEL4FT_HAVE_SDDF),the sDDF at $(SDDF) is release '$(SEL4FT_SDDF_RELEASE)' (its \
 	CHANGES.md)$(sel4ft_comma) not $(SDDF_VERSION),$(if $(filter variable,$(SEL4FT_SDDF_FROM)),SDDF=$(SDDF) is not \
 	an sDDF source tree (no include/sddf/blk/queue.h in it),sDDF $(SDDF_VERSION) not found (looked in \
@@ -228,7 +237,7 @@ SDDF_SKIP_REASON := $(if $(SEL4FT_HAVE_SDDF),the sDDF at $(SDDF) is release '$(S
 check:
 	@rm -rf $(RESULTS_DIR)
 	@$(MAKE) --no-print-directory -k unit-tests install-test tutorial-test harness-test fuzz-smoke baseline-test \
-		$(if $(SEL4FT_HAVE_SDK),qemu-test inject-smoke) sdf-test verify; \
+		$(if $(SEL4FT_HAVE_SDK),qemu-test inject-smoke footprint-test) sdf-test verify; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
 	$(if $(SEL4FT_HAVE_SDK),$(foreach b,$(QEMU_SKIPPED_BOARDS),echo "QEMU tests SKIPPED on $(b): $(if $(filter $(b),$(SEL4FT_SDK_BOARDS)),not in QEMU_TEST_BOARDS,the SDK at $(MICROKIT_SDK) was not built for it (in $(QEMU_TEST_CONFIGS))). A skip is not a pass.";)) \

@@ -16,7 +16,7 @@ BASELINE_DIR := $(SEL4FT_DIR)/baseline
 # What the seL4 examples and the baseline share: the key-value service's protocol and core, the restart policies,
 # the fault-injection schedule (services/).
 SERVICES_DIR := $(SEL4FT_DIR)/services
-BASELINE_SRCS := main.c cli.c shared.c stream.c slot.c spawn.c control.c port.c engine.c log.c \
+BASELINE_SRCS := main.c cli.c shared.c stream.c slot.c spawn.c control.c log.c \
 	role.c logger.c server.c transport.c client.c crasher.c supervisor.c demo.c bench.c inject.c services/kv_store.c \
 	services/kv_client.c
 BASELINE_CFLAGS = -D_GNU_SOURCE -I$(SERVICES_DIR) -MD -MP

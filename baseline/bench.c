@@ -34,8 +34,9 @@
 #include <sel4ft/os_linux.h>
 #include <sel4ft/supervisor.h>
 
+#include <sel4ft/procmon.h>
+
 #include "cli.h"
-#include "engine.h"
 #include "inject_fault.h"
 #include "log.h"
 #include "shared.h"
@@ -81,7 +82,7 @@ static void wait_child(pid_t pid, const char *what)
     int status;
     char how[96];
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        baseline_describe_status(status, how, sizeof(how));
+        sel4ft_procmon_describe_status(status, how, sizeof(how));
         baseline_die("%s %s", what, how);
     }
 }
@@ -202,7 +203,7 @@ static void rtt_futex_shm(void)
     void *mapping = baseline_shm_anonymous(BASELINE_SLOT_MAPPING_SIZE);
     baseline_slot_setup(mapping);
 
-    pid_t server = baseline_fork();
+    pid_t server = sel4ft_procmon_fork();
     if (server == 0) {
         serve_slot(mapping);
         _exit(0);
@@ -219,7 +220,7 @@ static void rtt_streams(const char *mechanism, int client_read, int client_write
                         int server_write)
 {
     static rtt_client_t client;
-    pid_t server = baseline_fork();
+    pid_t server = sel4ft_procmon_fork();
     if (server == 0) {
         close(client_read);
         close(client_write);
@@ -332,7 +333,7 @@ static void logs_ring(void)
         baseline_die("pipe: %s", strerror(errno));
     }
 
-    pid_t producer = baseline_fork();
+    pid_t producer = sel4ft_procmon_fork();
     if (producer == 0) {
         close(go[1]);
         sel4ft_logring_producer_t ring;
@@ -403,7 +404,7 @@ static void logs_dgram(void)
     if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) != 0 || pipe2(go, O_CLOEXEC) != 0) {
         baseline_die("socketpair: %s", strerror(errno));
     }
-    pid_t producer = baseline_fork();
+    pid_t producer = sel4ft_procmon_fork();
     if (producer == 0) {
         close(go[1]);
         close(pair[0]);
@@ -538,7 +539,7 @@ static bool recovery_ended(void *context, int child, pid_t pid, int status)
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char how[96];
-        baseline_describe_status(status, how, sizeof(how));
+        sel4ft_procmon_describe_status(status, how, sizeof(how));
         baseline_die("recovery client %s", how);
     }
     recovery->client_done = true;
@@ -631,12 +632,12 @@ static void boot_and_recovery(void)
     };
     const sel4ft_faultmon_child_config_t server = { .name = "server", .on_fault = SEL4FT_FAULTMON_RESTART,
                                                     .policy = &policy };
-    static baseline_engine_t engine;
+    static sel4ft_procmon_t engine;
     static recovery_t recovery;
-    const baseline_engine_ops_t ops = { .start = start_bench_server, .ended = recovery_ended, .context = &recovery };
+    const sel4ft_procmon_ops_t ops = { .start = start_bench_server, .ended = recovery_ended, .context = &recovery };
     recovery = (recovery_t){ .fds = { control_fd, listener } };
-    baseline_engine_init(&engine, &ops, !options.verbose);
-    baseline_engine_start(&engine, 0, &server);
+    baseline_check(sel4ft_procmon_init(&engine, &ops, !options.verbose), "process monitor");
+    baseline_check(sel4ft_procmon_start(&engine, 0, &server), "benchmark server");
 
     int fd = -1;
     if (echo_once(&fd, run, 1, message) != 0) {
@@ -645,20 +646,20 @@ static void boot_and_recovery(void)
     close(fd);
     result("boot", "first_request", 0, 1, control->first_served);
 
-    recovery.client = baseline_fork();
+    recovery.client = sel4ft_procmon_fork();
     if (recovery.client == 0) {
         _exit(recovery_client(control, run));
     }
     while (!recovery.client_done) {
-        if (!baseline_engine_wait(&engine, NULL, 0, 0)) {
+        if (baseline_check(sel4ft_procmon_wait(&engine, NULL, 0, 0), "wait") == 0) {
             baseline_die("interrupted");
         }
-        if (baseline_engine_child(&engine, 0)->state == SEL4FT_FAULTMON_STOPPED) {
+        if (sel4ft_procmon_child(&engine, 0)->state == SEL4FT_FAULTMON_STOPPED) {
             kill(recovery.client, SIGKILL);
             baseline_die("recovery: the policy gave up on the server");
         }
     }
-    baseline_engine_close(&engine);
+    sel4ft_procmon_close(&engine);
     close(listener);
     close(control_fd);
     munmap(control, RECOVERY_CONTROL_SIZE);

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <sel4ft/error.h>
+
 #include "cli.h"
 
 const char *baseline_role = "sel4ft-baseline";
@@ -23,6 +25,14 @@ void baseline_die(const char *format, ...)
     va_end(args);
     fprintf(stderr, "sel4ft-baseline: %s: %s\n", baseline_role, text);
     exit(2);
+}
+
+int baseline_check(int err, const char *what)
+{
+    if (err < 0) {
+        baseline_die("%s: %s", what, sel4ft_strerror(err));
+    }
+    return err;
 }
 
 uint64_t baseline_parse_number(const char *option, const char *text, uint64_t min, uint64_t max)

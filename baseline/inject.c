@@ -7,7 +7,7 @@
 /* `sel4ft-baseline inject`: the seeded fault-injection campaign of the seL4 examples (make inject) on
  * Linux, as far as it applies: of the schedule (inject_schedule.h), the injections into the crasher of the fault
  * kinds and the hang, numbered 1.. in schedule order. The crasher's incarnation n performs injection n. It is
- * supervised by the library's engine (engine.h), as the demo's processes are: its death (a signal) or its hang
+ * supervised by the library's engine over processes (sel4ft/procmon.h), as the demo's processes are: its death (a signal) or its hang
  * (its heartbeat in shared memory stops) is a failure, the engine restarts it at once, and counts it recovered
  * when the next incarnation says it is up. Meanwhile a client keeps incrementing a counter in the demo's
  * key-value server (the server role, started with fork + exec, over its request slot in shared memory and its
@@ -32,9 +32,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sel4ft/procmon.h>
+
 #include "cli.h"
 #include "control.h"
-#include "engine.h"
 #include "inject_fault.h"
 #include "log.h"
 #include "role.h"
@@ -73,12 +74,12 @@ typedef struct {
     uint32_t planned;
     baseline_run_t run;     /* The server's slots, bells and socket (role.h). */
     campaign_shared_t *shared;
-    baseline_engine_t engine;
+    sel4ft_procmon_t engine;
     int up[2];              /* Each incarnation of the crasher writes its number here when it is up. */
     int control;            /* The server's control socket. */
     uint32_t pending;       /* The injection under way (its go was given), else 0. */
     uint64_t go_at;         /* When its go was given (ticks). */
-    uint64_t go_ran, go_waited; /* The crasher's scheduler statistics then (baseline_engine_schedstat()). */
+    uint64_t go_ran, go_waited; /* The crasher's scheduler statistics then (sel4ft_procmon_schedstat()). */
     bool go_known;
     uint32_t unexpected;    /* Deaths of the crasher with no injection under way. */
     bool done;
@@ -206,7 +207,7 @@ static pid_t start(void *context, sel4ft_child_t child, uint32_t incarnation)
         /* The demo's server role, with fork + exec; it logs to standard error. */
         return baseline_run_start(&c->run, "server", 1, NULL, &c->control);
     }
-    pid_t pid = baseline_fork();
+    pid_t pid = sel4ft_procmon_fork();
     if (pid < 0) {
         baseline_die("fork: %s", strerror(errno));
     }
@@ -233,12 +234,12 @@ static bool ended(void *context, int child, pid_t pid, int status)
     if (c->done && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         return true; /* the incarnation after the last injection, told to stop */
     }
-    uint32_t incarnation = baseline_engine_child(&c->engine, CHILD_CRASHER)->supervision.incarnation;
+    uint32_t incarnation = sel4ft_procmon_child(&c->engine, CHILD_CRASHER)->supervision.incarnation;
     if (c->pending != 0) {
         /* The margin: from the go to the end, the time the crasher ran (its fault's cost, which the heartbeat's
          * hang threshold must exceed by far), the time it waited for a processor, and the wall time until the
          * supervisor reaped it. */
-        const baseline_engine_end_t *end = &c->engine.ends[CHILD_CRASHER];
+        const sel4ft_procmon_end_t *end = &c->engine.ends[CHILD_CRASHER];
         uint64_t hz = sel4ft_os_tick_hz(), wall = sel4ft_os_ticks() - c->go_at;
         if (end->known && c->go_known && end->ran_ticks >= c->go_ran && end->waited_ticks >= c->go_waited) {
             LOG_INFO("fault_time n=%u kind=%s ran_us=%lu waited_us=%lu wall_us=%lu", c->pending,
@@ -263,7 +264,7 @@ static bool ended(void *context, int child, pid_t pid, int status)
 /* Incarnation `up` of the crasher is up: give it its injection, or tell it the campaign is over. */
 static void crasher_up(campaign_t *c, uint32_t up)
 {
-    if (up != baseline_engine_child(&c->engine, CHILD_CRASHER)->supervision.incarnation) {
+    if (up != sel4ft_procmon_child(&c->engine, CHILD_CRASHER)->supervision.incarnation) {
         return; /* a word from an incarnation that is gone */
     }
     uint64_t now = sel4ft_os_ticks();
@@ -280,7 +281,7 @@ static void crasher_up(campaign_t *c, uint32_t up)
         LOG_INFO("inject n=%u kind=%s incarnation=%u", up, inject_kind_names[kind_of(c, up)], up);
         c->pending = up;
         c->go_at = sel4ft_os_ticks();
-        c->go_known = baseline_engine_schedstat(&c->engine, CHILD_CRASHER, &c->go_ran, &c->go_waited) == 0;
+        c->go_known = sel4ft_procmon_schedstat(&c->engine, CHILD_CRASHER, &c->go_ran, &c->go_waited) == 0;
         __atomic_store_n(&c->shared->go, up, __ATOMIC_RELEASE);
     }
     baseline_futex_wake(&c->shared->go);
@@ -290,14 +291,13 @@ static void crasher_up(campaign_t *c, uint32_t up)
 static bool wait_clean(campaign_t *c, enum child_id child)
 {
     int status;
-    pid_t pid = c->engine.pids[child];
-    c->engine.pids[child] = 0;
+    pid_t pid = sel4ft_procmon_release(&c->engine, child);
     return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 static int run_campaign(campaign_t *c)
 {
-    const baseline_engine_ops_t ops = { .start = start, .ended = ended, .context = c };
+    const sel4ft_procmon_ops_t ops = { .start = start, .ended = ended, .context = c };
     const sel4ft_faultmon_child_config_t children[] = {
         /* Restarted at once, every time (no policy); it beats on its own, so its heartbeat needs no requests. */
         [CHILD_CRASHER] = { .name = "crasher", .on_fault = SEL4FT_FAULTMON_RESTART, .heartbeat = &c->shared->heartbeat },
@@ -314,27 +314,27 @@ static int run_campaign(campaign_t *c)
     if (pipe2(c->up, O_CLOEXEC | O_NONBLOCK) != 0) {
         baseline_die("pipe: %s", strerror(errno));
     }
-    baseline_engine_init(&c->engine, &ops, false);
-    baseline_engine_start(&c->engine, CHILD_SERVER, &children[CHILD_SERVER]);
+    baseline_check(sel4ft_procmon_init(&c->engine, &ops, false), "process monitor");
+    baseline_check(sel4ft_procmon_start(&c->engine, CHILD_SERVER, &children[CHILD_SERVER]), "server");
     baseline_control_t message;
     if (baseline_control_receive(c->control, &message) != 1 || message.type != BASELINE_CONTROL_READY) {
         baseline_die("the server did not start");
     }
-    baseline_engine_start(&c->engine, CHILD_CLIENT, &children[CHILD_CLIENT]);
-    baseline_engine_start(&c->engine, CHILD_CRASHER, &children[CHILD_CRASHER]);
+    baseline_check(sel4ft_procmon_start(&c->engine, CHILD_CLIENT, &children[CHILD_CLIENT]), "client");
+    baseline_check(sel4ft_procmon_start(&c->engine, CHILD_CRASHER, &children[CHILD_CRASHER]), "crasher");
     const uint64_t hz = sel4ft_os_tick_hz();
     c->period = hz * c->period_ms / 1000;
     const uint64_t deadline = sel4ft_os_ticks() + (uint64_t)(60 + c->injections / 10) * hz;
 
     while (!c->done && !aborted) {
         struct pollfd up = { .fd = c->up[0], .events = POLLIN };
-        aborted = !baseline_engine_wait(&c->engine, &up, 1, deadline);
+        aborted = baseline_check(sel4ft_procmon_wait(&c->engine, &up, 1, deadline), "wait") == 0;
         uint32_t reported;
         while (!c->done && read(c->up[0], &reported, sizeof(reported)) == (ssize_t)sizeof(reported)) {
             crasher_up(c, reported);
         }
         for (enum child_id i = CHILD_SERVER; i <= CHILD_CLIENT; i++) {
-            if (baseline_engine_child(&c->engine, i)->state == SEL4FT_FAULTMON_STOPPED) {
+            if (sel4ft_procmon_child(&c->engine, i)->state == SEL4FT_FAULTMON_STOPPED) {
                 fprintf(stderr, "sel4ft-baseline: inject: ESCAPED: the %s failed\n", children[i].name);
                 escaped++;
                 aborted = true;
@@ -357,7 +357,7 @@ static int run_campaign(campaign_t *c)
         baseline_control_send(c->control, BASELINE_CONTROL_FINISH, 0, 0, 0);
         escaped += !wait_clean(c, CHILD_SERVER);
     }
-    baseline_engine_close(&c->engine);
+    sel4ft_procmon_close(&c->engine);
 
     const campaign_shared_t *shared = c->shared;
     uint64_t lost = 0, doubled = 0;

@@ -17,7 +17,6 @@
 
 #include "cli.h"
 #include "log.h"
-#include "port.h"
 #include "shared.h"
 #include "stream.h"
 
@@ -95,7 +94,7 @@ void baseline_log_open(enum baseline_log_mode mode, const char *run, const char 
             baseline_die("log ring %s: %s", what, sel4ft_strerror(err));
         }
         log_bell = bell;
-        baseline_port_route(BASELINE_LOG_CHANNEL, notify_logger, NULL);
+        sel4ft_os_linux_route(BASELINE_LOG_CHANNEL, notify_logger, NULL);
     } else if (mode == BASELINE_LOG_DGRAM) {
         struct sockaddr_un address;
         socklen_t length = baseline_unix_address(&address, run, "log");
@@ -115,7 +114,7 @@ void baseline_log_close(void)
     sel4ft_log_init(NULL, 0, 0);
     sel4ft_os_linux_hooks()->console = NULL;
     if (log_ring != NULL) {
-        baseline_port_route(BASELINE_LOG_CHANNEL, NULL, NULL);
+        sel4ft_os_linux_route(BASELINE_LOG_CHANNEL, NULL, NULL);
         baseline_shm_unmap(log_ring, BASELINE_LOG_RING_SIZE);
         log_ring = NULL;
     }

@@ -13,6 +13,11 @@
 #include <stdbool.h>
 
 #include <sel4ft/log.h>
+#include <sel4ft/os.h>
+
+/* The channel a process's log ring notifies its logger on (a process monitor's children's channels are their
+ * ids). */
+#define BASELINE_LOG_CHANNEL SEL4FT_OS_MAX_CHANNEL
 
 /* How a process's log lines reach the logger. */
 enum baseline_log_mode {

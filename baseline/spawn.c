@@ -10,10 +10,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include <sel4ft/procmon.h>
 
 #include "cli.h"
 #include "spawn.h"
@@ -30,33 +29,9 @@ void baseline_set_program(const char *argv0)
     }
 }
 
-static void die_with_parent(void)
-{
-    /* Roles never outlive their starter (a killed test, a crashed supervisor). */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-pid_t baseline_fork(void)
-{
-    fflush(NULL);
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0) {
-        /* The parent may block signals it takes through a signalfd; the child starts with none blocked. */
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        die_with_parent();
-        if (getppid() != parent) {
-            _exit(1);
-        }
-    }
-    return pid;
-}
-
 pid_t baseline_spawn(const char *const *argv, const int *fds, unsigned fd_count)
 {
-    pid_t pid = baseline_fork();
+    pid_t pid = sel4ft_procmon_fork();
     if (pid < 0) {
         baseline_die("fork: %s", strerror(errno));
     }
@@ -97,45 +72,4 @@ pid_t baseline_spawn(const char *const *argv, const int *fds, unsigned fd_count)
     execv(program_path, args);
     fprintf(stderr, "sel4ft-baseline: exec %s: %s\n", program_path, strerror(errno));
     _exit(127);
-}
-
-void baseline_describe_status(int status, char *text, size_t size)
-{
-    if (WIFEXITED(status)) {
-        snprintf(text, size, "exited with status %d", WEXITSTATUS(status));
-    } else if (WIFSIGNALED(status)) {
-        int sig = WTERMSIG(status);
-        const char *abbreviation = sigabbrev_np(sig);
-        snprintf(text, size, "killed by signal %d (SIG%s)%s", sig, abbreviation != NULL ? abbreviation : "?",
-                 WCOREDUMP(status) ? ", core dumped" : "");
-    } else {
-        snprintf(text, size, "wait status 0x%x", status);
-    }
-}
-
-static void child_signal_set(sigset_t *signals)
-{
-    sigemptyset(signals);
-    sigaddset(signals, SIGCHLD);
-    sigaddset(signals, SIGINT);
-    sigaddset(signals, SIGTERM);
-}
-
-void baseline_child_signals_unblock(void)
-{
-    sigset_t signals;
-    child_signal_set(&signals);
-    sigprocmask(SIG_UNBLOCK, &signals, NULL);
-}
-
-int baseline_child_signals(void)
-{
-    sigset_t signals;
-    child_signal_set(&signals);
-    sigprocmask(SIG_BLOCK, &signals, NULL);
-    int fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (fd < 0) {
-        baseline_die("signalfd: %s", strerror(errno));
-    }
-    return fd;
 }

@@ -5,8 +5,8 @@
  */
 #pragma once
 
-/* Starting processes: roles of this program with exec and a fixed descriptor layout, or forks that keep running
- * this image; and saying how one ended. Every child gets SIGKILL if its parent dies. */
+/* Starting roles of this program with exec and a fixed descriptor layout (sel4ft_procmon_fork(): every child
+ * gets SIGKILL if its parent dies). */
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -21,15 +21,3 @@ void baseline_set_program(const char *argv0);
  * over fds[i] as descriptor BASELINE_FD_FIRST + i and closing every other descriptor above 2. Returns the
  * child's pid; dies if fork fails. */
 pid_t baseline_spawn(const char *const *argv, const int *fds, unsigned fd_count);
-
-/* fork for a child that keeps running this image (benchmark peers, the campaign's processes). Returns as
- * fork(). */
-pid_t baseline_fork(void);
-
-/* Describe a wait status: "exited with status 1", "killed by signal 11 (SIGSEGV)". */
-void baseline_describe_status(int status, char *text, size_t size);
-
-/* Block SIGCHLD, SIGINT and SIGTERM and return a non-blocking signalfd that delivers them (dies on failure). */
-int baseline_child_signals(void);
-/* Unblock them again (the caller closes the descriptor). */
-void baseline_child_signals_unblock(void);

@@ -6,7 +6,7 @@
 
 /* The demo's supervisor. Like the fault monitor of the seL4 examples, it owns every shared resource (the system
  * description's part: shared memory objects, eventfds, sockets) and supervises the processes with the library's
- * engine (engine.h): a process's end is a failure, the engine restarts it under the seL4 recovery example's
+ * engine over processes (sel4ft/procmon.h): a process's end is a failure, the engine restarts it under the seL4 recovery example's
  * policies, tells its dependents, and reports every step as an event. What is left here is the scenario: which
  * process starts when, and how a run ends. */
 
@@ -19,9 +19,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sel4ft/procmon.h>
+
 #include "cli.h"
 #include "control.h"
-#include "engine.h"
 #include "log.h"
 #include "policies.h"
 #include "role.h"
@@ -41,7 +42,7 @@ typedef struct {
     supervisor_options_t options;
     supervisor_result_t *result;
     baseline_run_t run;
-    baseline_engine_t engine;
+    sel4ft_procmon_t engine;
     int control[CHILD_NUM];    /* The supervisor's end of each child's control socket, or -1. */
     bool finishing[CHILD_NUM]; /* Asked to finish. */
     bool finished[CHILD_NUM];  /* Ended as planned. */
@@ -87,12 +88,12 @@ static void start_child(supervisor_t *s, enum child_id id)
         /* The client depends on the crasher: it is told of each of its failures. */
         .dependents = id == CHILD_CRASHER ? 1ull << CHILD_CLIENT : 0,
     };
-    baseline_engine_start(&s->engine, id, &config);
+    baseline_check(sel4ft_procmon_start(&s->engine, id, &config), child_names[id]);
 }
 
 static bool started(const supervisor_t *s, enum child_id id)
 {
-    return baseline_engine_child(&s->engine, id)->state != SEL4FT_FAULTMON_UNWATCHED;
+    return sel4ft_procmon_child(&s->engine, id)->state != SEL4FT_FAULTMON_UNWATCHED;
 }
 
 /* The engine notifies a dependent's channel (its id): a process it depends on failed. */
@@ -210,7 +211,7 @@ static bool ended(void *context, int child, pid_t pid, int status)
     s->finished[child] = true;
     if (child != CHILD_LOGGER) {
         char how[96];
-        baseline_describe_status(status, how, sizeof(how));
+        sel4ft_procmon_describe_status(status, how, sizeof(how));
         LOG_INFO("%s: finished (%s)", child_names[child], how);
     }
     finish_scenario(s);
@@ -221,12 +222,12 @@ static bool ended(void *context, int child, pid_t pid, int status)
  * scenario cannot. */
 static void follow_decisions(supervisor_t *s)
 {
-    if (baseline_engine_child(&s->engine, CHILD_CRASHER)->state == SEL4FT_FAULTMON_STOPPED && !s->result->crasher_stopped) {
+    if (sel4ft_procmon_child(&s->engine, CHILD_CRASHER)->state == SEL4FT_FAULTMON_STOPPED && !s->result->crasher_stopped) {
         s->result->crasher_stopped = true;
         baseline_control_send(s->control[CHILD_CLIENT], BASELINE_CONTROL_CONTINUE, 0, 0, 0);
     }
     for (unsigned i = CHILD_LOGGER; i < CHILD_CRASHER; i++) {
-        if (baseline_engine_child(&s->engine, i)->state == SEL4FT_FAULTMON_STOPPED && !s->aborted) {
+        if (sel4ft_procmon_child(&s->engine, i)->state == SEL4FT_FAULTMON_STOPPED && !s->aborted) {
             LOG_ERROR("the scenario cannot go on without the %s", child_names[i]);
             s->aborted = true;
         }
@@ -238,7 +239,7 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
     static supervisor_t supervisor;
     static unsigned runs;
     supervisor_t *s = &supervisor;
-    const baseline_engine_ops_t ops = { .start = start, .notify = notify, .ended = ended, .context = s };
+    const sel4ft_procmon_ops_t ops = { .start = start, .notify = notify, .ended = ended, .context = s };
 
     memset(s, 0, sizeof(*s));
     memset(result, 0, sizeof(*result));
@@ -249,7 +250,7 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
     }
     char run[32];
     snprintf(run, sizeof(run), "%d-%u", (int)getpid(), ++runs);
-    baseline_engine_init(&s->engine, &ops, false);
+    baseline_check(sel4ft_procmon_init(&s->engine, &ops, false), "process monitor");
     baseline_run_create(&s->run, run, options->log, options->scenario == SCENARIO_SHARED);
     baseline_log_open(options->log, run, "supervisor", s->run.log_bells[0]);
     LOG_INFO("scenario %s: logs over %s; server, client, crasher and logger are processes started with fork + exec",
@@ -268,7 +269,7 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
         for (unsigned i = 0; i < CHILD_NUM; i++) {
             fds[i] = (struct pollfd){ .fd = s->control[i], .events = POLLIN };
         }
-        if (!baseline_engine_wait(&s->engine, fds, CHILD_NUM, deadline)) {
+        if (baseline_check(sel4ft_procmon_wait(&s->engine, fds, CHILD_NUM, deadline), "wait") == 0) {
             LOG_ERROR("interrupted by a signal");
             s->aborted = true;
         }
@@ -289,8 +290,8 @@ int baseline_supervise(const supervisor_options_t *options, supervisor_result_t 
         fprintf(stderr, "sel4ft-baseline: scenario %s aborted (see the log above)\n",
                 baseline_scenario_name(options->scenario));
     }
-    baseline_engine_close(&s->engine);
-    const sel4ft_faultmon_child_t *crasher = baseline_engine_child(&s->engine, CHILD_CRASHER);
+    sel4ft_procmon_close(&s->engine);
+    const sel4ft_faultmon_child_t *crasher = sel4ft_procmon_child(&s->engine, CHILD_CRASHER);
     result->crasher_failures = crasher->faults;
     result->crasher_restarts = crasher->restarts;
     if (s->run.state != NULL) {

@@ -6,7 +6,7 @@
 #pragma once
 
 /* The demo's supervisor: starts the logger, server, client and crasher as processes, supervises them with the
- * library's engine (engine.h), and runs one scenario of the demo. */
+ * library's engine over processes (sel4ft/procmon.h), and runs one scenario of the demo. */
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -42,7 +42,7 @@ SEL4FT_MICROKIT_SRCS = $(SEL4FT_CORE_SRCS) freestanding.c port/microkit/os_micro
 	port/microkit/driver_shim.c port/microkit/board/$(MICROKIT_BOARD).c
 # The boards the Microkit port has a board file for.
 SEL4FT_MICROKIT_BOARDS := $(sort $(basename $(notdir $(wildcard $(SEL4FT_LIB_DIR)/port/microkit/board/*.c))))
-SEL4FT_LINUX_SRCS := $(SEL4FT_CORE_SRCS) port/linux/os_linux.c
+SEL4FT_LINUX_SRCS := $(SEL4FT_CORE_SRCS) port/linux/os_linux.c port/linux/procmon.c
 
 SEL4FT_MICROKIT_INCLUDES := -I$(SEL4FT_INCLUDE) -I$(SEL4FT_LIB_DIR)/port/microkit/include
 SEL4FT_LINUX_INCLUDES := -I$(SEL4FT_INCLUDE) -I$(SEL4FT_LIB_DIR)/port/linux/include

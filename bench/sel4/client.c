@@ -329,7 +329,9 @@ void init(void)
     }
 
     /* The counter's rate: every tick below is one of these (bench/FORMAT.md). */
-    sel4ft_printf("BENCH-CLOCK sel4 %lu\n", (unsigned long)sel4ft_os_tick_hz());
+    say("BENCH-CLOCK sel4 ");
+    say_number(sel4ft_os_tick_hz());
+    say("\n");
 
     /* Boot: the counter counts from the moment QEMU started the machine. The first request is a batch of one
      * (each rpc call site inlines the call: this client keeps one per server). */

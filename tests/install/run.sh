@@ -94,7 +94,9 @@ test_board() {
             bin/sel4ft-sdf; do
         [ -f "$stage$prefix/$f" ] || { bad "$board: missing $prefix/$f"; return; }
     done
-    [ ! -e "$stage$prefix/include/sel4ft/os_linux.h" ] || bad "$board: host-only header os_linux.h was installed"
+    for f in os_linux.h procmon.h; do
+        [ ! -e "$stage$prefix/include/sel4ft/$f" ] || bad "$board: host-only header $f was installed"
+    done
     grep -q 'SEL4FT_PORT_NAME "microkit"' "$stage$prefix/$configdir/include/sel4ft/port.h" ||
         bad "$board: the installed port is not Microkit's"
     cmp -s "$stage$prefix/lib/pkgconfig/$pc.pc" "$stage$prefix/lib/pkgconfig/sel4ft.pc" ||

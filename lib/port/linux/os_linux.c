@@ -39,6 +39,29 @@ void sel4ft_os_linux_set_name(const char *name)
     pd_name = name != NULL ? name : "host";
 }
 
+static struct {
+    sel4ft_os_linux_route_t handler;
+    void *context;
+} routes[SEL4FT_OS_MAX_CHANNEL + 1];
+
+static void route_notify(void *context, sel4ft_channel_t channel)
+{
+    (void)context;
+    /* sel4ft_os_notify() passes only channels up to SEL4FT_OS_MAX_CHANNEL. */
+    if (routes[channel].handler != NULL) {
+        routes[channel].handler(routes[channel].context, channel);
+    }
+}
+
+void sel4ft_os_linux_route(sel4ft_channel_t channel, sel4ft_os_linux_route_t handler, void *context)
+{
+    if (channel <= SEL4FT_OS_MAX_CHANNEL) {
+        routes[channel].handler = handler;
+        routes[channel].context = context;
+        hooks.notify = route_notify;
+    }
+}
+
 void sel4ft_os_copy(void *destination, const void *source, size_t length)
 {
     if (length != 0) {

@@ -68,4 +68,17 @@ sel4ft_os_linux_hooks_t *sel4ft_os_linux_hooks(void);
  */
 void sel4ft_os_linux_set_name(const char *name);
 
+/** A handler of the notifications sent on one channel. */
+typedef void (*sel4ft_os_linux_route_t)(void *context, sel4ft_channel_t channel);
+
+/**
+ * @brief Send sel4ft_os_notify(@p channel) to @p handler, as a system description connects a channel to one peer.
+ *
+ * Routes replace the notify hook (they install their own); channels without a route drop their notifications.
+ * @param channel The channel (at most SEL4FT_OS_MAX_CHANNEL; others are ignored).
+ * @param handler The handler, or NULL to drop the channel's notifications again.
+ * @param context Passed to @p handler.
+ */
+void sel4ft_os_linux_route(sel4ft_channel_t channel, sel4ft_os_linux_route_t handler, void *context);
+
 /** @} */
