@@ -58,6 +58,10 @@ int sel4ft_faultmon_add_child(sel4ft_faultmon_t *monitor, sel4ft_child_t child,
     record->config.policy = &record->policy;
     sel4ft_supervisor_state_init(&record->supervision);
     record->state = SEL4FT_FAULTMON_RUNNING;
+    /* Measured once: every event about the child carries it, so a binary record copies the name, not scans it. */
+    while (record->name_length < SEL4FT_LOGRING_TEXT_MAX && config->name[record->name_length] != '\0') {
+        record->name_length++;
+    }
     return 0;
 }
 
@@ -164,6 +168,7 @@ static sel4ft_faultmon_event_t event_about(const sel4ft_faultmon_t *monitor, sel
     event.kind = kind;
     event.child = child;
     event.name = record->config.name;
+    event.name_length = record->name_length;
     event.incarnation = record->supervision.incarnation;
     event.at = now;
     return event;

@@ -390,8 +390,16 @@ int sel4ft_faultmon_record_write(sel4ft_logring_producer_t *log, const sel4ft_fa
         };
         length += sizeof(record_failure_t);
     }
-    /* The name takes what it needs, leaving room for at least an empty reason. */
-    length += put_string((char *)bytes + length, SEL4FT_LOGRING_TEXT_MAX - length - 1, event->name);
+    /* The name takes what it needs, leaving room for at least an empty reason: copied whole where the engine
+     * measured it (a record is written on the way to every restart), else scanned. */
+    size_t room = SEL4FT_LOGRING_TEXT_MAX - length - 1;
+    if (event->name != NULL && event->name_length != 0 && event->name_length < room) {
+        sel4ft_copy_(bytes + length, event->name, event->name_length);
+        bytes[length + event->name_length] = '\0';
+        length += event->name_length + 1u;
+    } else {
+        length += put_string((char *)bytes + length, room, event->name);
+    }
     length += put_string((char *)bytes + length, SEL4FT_LOGRING_TEXT_MAX - length, reason == 0 ? event->reason : NULL);
     sel4ft_logring_binary_end_(log, sel4ft_faultmon_event_level(event->kind), length);
     return 0;

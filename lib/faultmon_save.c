@@ -202,6 +202,7 @@ static void adopt_child(sel4ft_faultmon_t *monitor, const saved_child_t *r, uint
     event->kind = SEL4FT_FAULTMON_EVENT_ADOPTED;
     event->child = r->id;
     event->name = c->config.name;
+    event->name_length = c->name_length;
     event->incarnation = s->incarnation;
     event->at = now;
     event->state = c->state;

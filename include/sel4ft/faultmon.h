@@ -178,6 +178,7 @@ typedef struct sel4ft_faultmon_child {
     uint32_t missed_beats;                 /**< Consecutive heartbeat periods without a beat. */
     uint32_t starved_spares;               /**< Times in a row it was spared as starved by a child above it. */
     uint32_t serving;                      /**< Non-zero once it said it serves: heartbeats are checked from then. */
+    uint32_t name_length;                  /**< The length of config.name, measured once when it was added. */
     uint64_t last_beats;                   /**< The counter at the last check. */
     uint64_t beats_since;                  /**< When last_beats was taken (it said it serves, or its counter moved):
                                                 a miss is counted only once the child could have run for as many
@@ -219,6 +220,8 @@ typedef struct sel4ft_faultmon_event {
     uint32_t kind;                   /**< A sel4ft_faultmon_event_kind_t. */
     sel4ft_child_t child;            /**< The child's id. */
     const char *name;                /**< The child's name; NULL for UNKNOWN_CHILD. */
+    uint32_t name_length;            /**< Its length, without the NUL, where the engine knows it (0: a sink
+                                          measures @c name itself). */
     uint32_t incarnation;            /**< FAILED, STOPPED, GAVE_UP, GROUP_RESTART, SPARED, SUMMARY, ADOPTED: the
                                           incarnation that failed or runs; RESTART, BACKOFF, RESTART_FAILED,
                                           RECOVERED: the incarnation the restart starts. */

@@ -619,7 +619,7 @@ static void test_saved_state_is_adopted_field_for_field(void **state)
     const sel4ft_faultmon_event_t *adopted = expect_event(SEL4FT_FAULTMON_EVENT_ADOPTED, "crasher", 3, kernel.now);
     assert_int_equal(adopted->state, SEL4FT_FAULTMON_WAITING);
     assert_int_equal(adopted->delay_ticks, before.restart_at - kernel.now);
-    expect_event(SEL4FT_FAULTMON_EVENT_ADOPTED, "server", 1, kernel.now);
+    assert_int_equal(expect_event(SEL4FT_FAULTMON_EVENT_ADOPTED, "server", 1, kernel.now)->name_length, 6);
     expect_no_more_events();
     char line[SEL4FT_LOGRING_TEXT_MAX + 1];
     sel4ft_faultmon_event_format(adopted, 0, line, sizeof(line));
@@ -1073,6 +1073,7 @@ static void test_linux_failures_take_the_same_path(void **state)
     fail_now(SERVER, SEL4FT_FAILURE_SIGNAL, 11);
     assert_int_equal(kernel.restarts_of[SERVER], 1);
     const sel4ft_faultmon_event_t *failed = expect_event(SEL4FT_FAULTMON_EVENT_FAILED, "server", 1, kernel.now);
+    assert_int_equal(failed->name_length, strlen("server")); /* measured once, when it was added */
     assert_int_equal(failed->failure.cause, SEL4FT_FAILURE_SIGNAL);
     assert_int_equal(failed->failure.code, 11);
     expect_event(SEL4FT_FAULTMON_EVENT_RESTART, "server", 2, kernel.now);
@@ -1418,6 +1419,22 @@ static void test_binary_records_refused(void **state)
     assert_true(sel4ft_faultmon_record_format(good, SEL4FT_LOGRING_TEXT_MAX, line, sizeof(line)) > 0);
     assert_memory_equal(line + strlen("failed child="), name, 62);
     assert_int_equal(line[strlen("failed child=") + 62], ' ');
+    /* A length the engine measured gives the same bytes as a scan, cut alike where it does not fit. */
+    uint8_t measured[SEL4FT_LOGRING_TEXT_MAX];
+    e.name_length = (uint32_t)strlen(name);
+    assert_int_equal(sel4ft_faultmon_record_write(&producer, &e, 62500000), 0);
+    assert_int_equal(last_record(measured), SEL4FT_LOGRING_TEXT_MAX);
+    assert_memory_equal(measured, good, SEL4FT_LOGRING_TEXT_MAX);
+    e.name = "server";
+    e.name_length = 0;
+    assert_int_equal(sel4ft_faultmon_record_write(&producer, &e, 62500000), 0);
+    size_t scanned = last_record(good);
+    e.name_length = 6;
+    assert_int_equal(sel4ft_faultmon_record_write(&producer, &e, 62500000), 0);
+    assert_int_equal(last_record(measured), scanned);
+    assert_memory_equal(measured, good, scanned);
+    e.name = name;
+    e.name_length = 0;
     assert_int_equal(sel4ft_faultmon_record_write(NULL, &e, 1), -SEL4FT_EINVAL);
     assert_int_equal(sel4ft_faultmon_record_write(&producer, NULL, 1), -SEL4FT_EINVAL);
     kernel.clock_reads = 0;
