@@ -110,6 +110,7 @@ help:
 	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
 	@echo "  make verify       Frama-C proofs of the shared-memory parsers, Spin model of the log ring (doc/verification.md)"
 	@echo "  make sdf-test     tests of tools/sel4ft-sdf (checks, header, report, diagram of .system files)"
+	@echo "  make footprint-test   the benchmark's request-path PDs link at most 4 KiB of the library each (part of check)"
 	@echo "  make sdk          download the official Microkit SDK $(MICROKIT_SDK_VERSION) into ./sdk/"
 	@echo "  make sddf         download sDDF $(SDDF_VERSION) (its release, or git clone --branch $(SDDF_VERSION)) into ./sdk/"
 	@echo "  make docker       build the container image (Debian 12, the packages, the SDK); docker/README.md"
@@ -227,7 +228,7 @@ CHECK_STAGES := unit install tutorial harness fuzz baseline \
 	$(if $(SEL4FT_HAVE_SDK),$(addprefix qemu-,$(QEMU_TEST_BOARDS)) inject footprint) sdf verify
 qemu_test_count = $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(call board_systems,$(1)) $(call board_skipped_systems,$(1))))
 QEMU_SKIPPED := $(foreach b,$(if $(SEL4FT_HAVE_SDK),$(QEMU_SKIPPED_BOARDS),$(SEL4FT_MICROKIT_BOARDS)),qemu-$(b)=$(call qemu_test_count,$(b))) \
-	$(if $(SEL4FT_HAVE_SDK),,inject=4 footprint=3)
+	$(if $(SEL4FT_HAVE_SDK),,inject=4 footprint=$(words $(foreach b,$(SEL4FT_MICROKIT_BOARDS),client echo recovery)))
 SDDF_SKIP_REASON := $(if $(SEL4FT_HAVE_SDDF),the sDDF at $(SDDF) is release '$(SEL4FT_SDDF_RELEASE)' (its \
 	CHANGES.md)$(sel4ft_comma) not $(SDDF_VERSION),$(if $(filter variable,$(SEL4FT_SDDF_FROM)),SDDF=$(SDDF) is not \
 	an sDDF source tree (no include/sddf/blk/queue.h in it),sDDF $(SDDF_VERSION) not found (looked in \

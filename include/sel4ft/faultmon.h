@@ -147,7 +147,8 @@ static inline void sel4ft_heartbeat_beat(sel4ft_heartbeat_t *heartbeat)
 
 /** How a child is supervised. */
 typedef struct sel4ft_faultmon_child_config {
-    const char *name;    /**< The child's name, for the log (kept by pointer). */
+    const char *name;    /**< The child's name, for the log (kept by pointer: measured when the child is added,
+                              it must not change after). */
     uint32_t on_fault;   /**< A sel4ft_faultmon_action_t. */
     uint32_t group;      /**< Children that share a non-zero group restart together when one escalates with
                               SEL4FT_SUPERVISOR_ESCALATE_GROUP. */
@@ -221,7 +222,8 @@ typedef struct sel4ft_faultmon_event {
     sel4ft_child_t child;            /**< The child's id. */
     const char *name;                /**< The child's name; NULL for UNKNOWN_CHILD. */
     uint32_t name_length;            /**< Its length, without the NUL, where the engine knows it (0: a sink
-                                          measures @c name itself). */
+                                          measures @c name itself). A sink that changes @c name sets it to 0;
+                                          the name's bytes must not change once the child is added. */
     uint32_t incarnation;            /**< FAILED, STOPPED, GAVE_UP, GROUP_RESTART, SPARED, SUMMARY, ADOPTED: the
                                           incarnation that failed or runs; RESTART, BACKOFF, RESTART_FAILED,
                                           RECOVERED: the incarnation the restart starts. */

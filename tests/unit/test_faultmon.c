@@ -1433,6 +1433,19 @@ static void test_binary_records_refused(void **state)
     assert_int_equal(sel4ft_faultmon_record_write(&producer, &e, 62500000), 0);
     assert_int_equal(last_record(measured), scanned);
     assert_memory_equal(measured, good, scanned);
+    /* Where the name only just fits, or only just does not, the copy and the scan agree. */
+    for (size_t fit = SEL4FT_LOGRING_TEXT_MAX - 96 - 80 - 3; fit <= SEL4FT_LOGRING_TEXT_MAX - 96 - 80; fit++) {
+        name[fit] = '\0';
+        e.name = name;
+        e.name_length = 0;
+        assert_int_equal(sel4ft_faultmon_record_write(&producer, &e, 62500000), 0);
+        scanned = last_record(good);
+        e.name_length = (uint32_t)fit;
+        assert_int_equal(sel4ft_faultmon_record_write(&producer, &e, 62500000), 0);
+        assert_int_equal(last_record(measured), scanned);
+        assert_memory_equal(measured, good, scanned);
+        name[fit] = 'n';
+    }
     e.name = name;
     e.name_length = 0;
     assert_int_equal(sel4ft_faultmon_record_write(NULL, &e, 1), -SEL4FT_EINVAL);

@@ -38,6 +38,7 @@ static struct {
     bool fail_start;
     bool planned;                /* ended() says every end was planned */
     uint32_t ended_calls;
+    int last_child;
     int last_status;
     uint32_t notified;
     sel4ft_channel_t notified_channel;
@@ -96,9 +97,9 @@ static pid_t start(void *context, sel4ft_child_t child, uint32_t incarnation)
 static bool ended(void *context, int child, pid_t pid, int status)
 {
     (void)context;
-    (void)child;
     (void)pid;
     t.ended_calls++;
+    t.last_child = child;
     t.last_status = status;
     return t.planned;
 }
@@ -283,7 +284,19 @@ static void test_bad_arguments(void **state)
     t.fail_start = true;
     assert_int_equal(sel4ft_procmon_start(&pm, 0, &config), -SEL4FT_EIO);
     assert_int_equal(t.starts, 1);
+    /* Not supervised after all: no record without a process, no route to its channel. */
+    assert_int_equal(sel4ft_procmon_child(&pm, 0)->state, SEL4FT_FAULTMON_UNWATCHED);
+    sel4ft_os_notify(0);
+    assert_int_equal(t.notified, 0);
+    t.fail_start = false;
+    assert_int_equal(sel4ft_procmon_start(&pm, 0, &config), 0);
+    pid_t first = pm.pids[0];
+    /* A second start would lose the running process: refused, and the first goes on. */
+    assert_int_equal(sel4ft_procmon_start(&pm, 0, &config), -SEL4FT_EINVAL);
+    assert_int_equal(pm.pids[0], first);
+    assert_int_equal(kill(first, 0), 0);
     sel4ft_procmon_close(&pm);
+    assert_int_equal(kill(first, 0), -1);
 }
 
 static void test_terminate_ends_the_wait(void **state)
@@ -313,10 +326,44 @@ static void test_release_hands_the_process_back(void **state)
     assert_true(pid > 0);
     assert_int_equal(pm.pids[0], 0);
     kill(pid, SIGKILL);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    sel4ft_procmon_close(&pm);
+    /* Its end reaches ops.ended as a process the monitor does not supervise, and is no failure. */
+    uint64_t limit = sel4ft_os_ticks() + 5 * sel4ft_os_tick_hz();
+    while (t.ended_calls == 0) {
+        assert_int_equal(sel4ft_procmon_wait(&pm, NULL, 0, sel4ft_os_ticks() + sel4ft_os_tick_hz() / 100), 1);
+        assert_true(sel4ft_os_ticks() < limit);
+    }
+    assert_int_equal(t.last_child, -1);
+    assert_true(WIFSIGNALED(t.last_status) && WTERMSIG(t.last_status) == SIGKILL);
     assert_int_equal(sel4ft_procmon_child(&pm, 0)->faults, 0);
+    assert_int_equal(kill(pid, 0), -1); /* reaped */
+    sel4ft_procmon_close(&pm);
+}
+
+/* Closed, the monitor gives everything back: the caller's signal mask, the port's child hooks, the channels. */
+static void test_close_gives_back(void **state)
+{
+    (void)state;
+    sel4ft_procmon_t pm;
+    sigset_t interrupt, blocked;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    sigprocmask(SIG_BLOCK, &interrupt, NULL);
+    assert_int_equal(sel4ft_procmon_init(&pm, &ops, true), 0);
+    const sel4ft_faultmon_child_config_t config = { .name = "child", .on_fault = SEL4FT_FAULTMON_RESTART };
+    assert_int_equal(sel4ft_procmon_start(&pm, 0, &config), 0);
+    sel4ft_os_notify(0); /* routed to ops.notify while open */
+    assert_int_equal(t.notified, 1);
+    assert_int_equal(sel4ft_os_child_stop(0), 0); /* through the port's hook: killed and reaped */
+    assert_int_equal(pm.pids[0], 0);
+    sel4ft_procmon_close(&pm);
+    sigprocmask(SIG_BLOCK, NULL, &blocked);
+    assert_true(sigismember(&blocked, SIGINT));   /* the caller's, kept */
+    assert_false(sigismember(&blocked, SIGCHLD)); /* the monitor's, given back */
+    sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
+    assert_int_equal(sel4ft_os_child_restart(0), -SEL4FT_ENOTSUP);
+    assert_int_equal(sel4ft_os_child_stop(0), -SEL4FT_ENOTSUP);
+    sel4ft_os_notify(0);
+    assert_int_equal(t.notified, 1);
 }
 
 static void test_fork_unblocks_signals(void **state)
@@ -370,6 +417,12 @@ static void test_route(void **state)
     seen = 0;
     sel4ft_os_notify(5);
     assert_int_equal(seen, 0);
+    /* New hooks clear the routes: a later route does not bring an old one back. */
+    sel4ft_os_linux_route(5, route_handler, &seen);
+    sel4ft_os_linux_set_hooks(NULL);
+    sel4ft_os_linux_route(6, route_handler, &seen);
+    sel4ft_os_notify(5);
+    assert_int_equal(seen, 0);
     sel4ft_os_linux_set_hooks(NULL);
 }
 
@@ -384,6 +437,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_terminate_ends_the_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_release_hands_the_process_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_close_gives_back, setup, teardown),
         cmocka_unit_test(test_fork_unblocks_signals),
         cmocka_unit_test(test_describe_status),
         cmocka_unit_test(test_route),

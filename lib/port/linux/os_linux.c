@@ -20,8 +20,15 @@ static sel4ft_os_linux_hooks_t hooks;
 static const char *pd_name = "host";
 _Thread_local uint64_t sel4ft_linux_message_registers_[SEL4FT_OS_MAX_MRS];
 
+static struct {
+    sel4ft_os_linux_route_t handler;
+    void *context;
+} routes[SEL4FT_OS_MAX_CHANNEL + 1];
+
 void sel4ft_os_linux_set_hooks(const sel4ft_os_linux_hooks_t *new_hooks)
 {
+    /* New hooks replace the routes too: a later route must not bring old ones back. */
+    memset(routes, 0, sizeof(routes));
     if (new_hooks != NULL) {
         hooks = *new_hooks;
     } else {
@@ -38,11 +45,6 @@ void sel4ft_os_linux_set_name(const char *name)
 {
     pd_name = name != NULL ? name : "host";
 }
-
-static struct {
-    sel4ft_os_linux_route_t handler;
-    void *context;
-} routes[SEL4FT_OS_MAX_CHANNEL + 1];
 
 static void route_notify(void *context, sel4ft_channel_t channel)
 {

@@ -190,10 +190,10 @@ int sel4ft_procmon_init(sel4ft_procmon_t *procmon, const sel4ft_procmon_ops_t *o
     memset(procmon, 0, sizeof(*procmon));
     sigset_t signals;
     signal_set(&signals);
-    sigprocmask(SIG_BLOCK, &signals, NULL);
+    sigprocmask(SIG_BLOCK, &signals, &procmon->saved_mask);
     procmon->signals = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
     if (procmon->signals < 0) {
-        sigprocmask(SIG_UNBLOCK, &signals, NULL);
+        sigprocmask(SIG_SETMASK, &procmon->saved_mask, NULL);
         return -SEL4FT_EIO;
     }
     procmon->ops = *ops;
@@ -206,8 +206,9 @@ int sel4ft_procmon_init(sel4ft_procmon_t *procmon, const sel4ft_procmon_ops_t *o
 int sel4ft_procmon_start(sel4ft_procmon_t *procmon, sel4ft_child_t child,
                          const sel4ft_faultmon_child_config_t *config)
 {
-    if (child >= SEL4FT_PROCMON_CHILDREN || config == NULL) {
-        return -SEL4FT_EINVAL;
+    if (child >= SEL4FT_PROCMON_CHILDREN || config == NULL || procmon->pids[child] > 0 ||
+        procmon->monitor.children[child].state != SEL4FT_FAULTMON_UNWATCHED) {
+        return -SEL4FT_EINVAL; /* a second start would lose the running process */
     }
     sel4ft_faultmon_child_config_t watched = *config;
     watched.channel = child;
@@ -217,8 +218,14 @@ int sel4ft_procmon_start(sel4ft_procmon_t *procmon, sel4ft_child_t child,
     }
     sel4ft_os_linux_route(child, notify, procmon);
     pid_t pid = procmon->ops.start(procmon->ops.context, child, 1);
-    procmon->pids[child] = pid > 0 ? pid : 0;
-    return pid > 0 ? 0 : -SEL4FT_EIO;
+    if (pid <= 0) {
+        /* Not supervised after all: a record with no process would never fail, hang or restart. */
+        sel4ft_os_linux_route(child, NULL, NULL);
+        memset(&procmon->monitor.children[child], 0, sizeof(procmon->monitor.children[child]));
+        return -SEL4FT_EIO;
+    }
+    procmon->pids[child] = pid;
+    return 0;
 }
 
 /* Hand every process that ended to ops.ended, and a child's unplanned end to the engine. A child's last figures
@@ -314,9 +321,7 @@ void sel4ft_procmon_close(sel4ft_procmon_t *procmon)
     hook_children(NULL);
     close(procmon->signals);
     procmon->signals = -1;
-    sigset_t signals;
-    signal_set(&signals);
-    sigprocmask(SIG_UNBLOCK, &signals, NULL);
+    sigprocmask(SIG_SETMASK, &procmon->saved_mask, NULL);
 }
 
 pid_t sel4ft_procmon_fork(void)

@@ -74,7 +74,8 @@ typedef void (*sel4ft_os_linux_route_t)(void *context, sel4ft_channel_t channel)
 /**
  * @brief Send sel4ft_os_notify(@p channel) to @p handler, as a system description connects a channel to one peer.
  *
- * Routes replace the notify hook (they install their own); channels without a route drop their notifications.
+ * Routes replace the notify hook (they install their own); channels without a route drop their notifications;
+ * sel4ft_os_linux_set_hooks() clears every route.
  * @param channel The channel (at most SEL4FT_OS_MAX_CHANNEL; others are ignored).
  * @param handler The handler, or NULL to drop the channel's notifications again.
  * @param context Passed to @p handler.

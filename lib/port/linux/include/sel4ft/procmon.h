@@ -27,6 +27,7 @@
  */
 
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +79,7 @@ typedef struct sel4ft_procmon {
     sel4ft_procmon_end_t ends[SEL4FT_PROCMON_CHILDREN]; /**< Each child's last end, for ops.ended. */
     sel4ft_procmon_usage_t usage[SEL4FT_PROCMON_CHILDREN];
     int signals;                                      /**< The signalfd of SIGCHLD, SIGINT and SIGTERM. */
+    sigset_t saved_mask;                              /**< The caller's signal mask, given back by close. */
     bool quiet;                                       /**< The engine's events are not logged. */
 } sel4ft_procmon_t;
 
@@ -90,8 +92,9 @@ int sel4ft_procmon_init(sel4ft_procmon_t *procmon, const sel4ft_procmon_ops_t *o
 
 /**
  * Supervise @p child as @p config says (its channel becomes its id) and start its first incarnation.
- * @return 0, -SEL4FT_EINVAL (an id >= SEL4FT_PROCMON_CHILDREN or a configuration the engine refuses), or
- *         -SEL4FT_EIO (ops.start failed).
+ * @return 0, -SEL4FT_EINVAL (an id >= SEL4FT_PROCMON_CHILDREN, a child already supervised, or a configuration
+ *         the engine refuses), or -SEL4FT_EIO (ops.start failed: the child is then not supervised, as before
+ *         the call).
  */
 int sel4ft_procmon_start(sel4ft_procmon_t *procmon, sel4ft_child_t child,
                          const sel4ft_faultmon_child_config_t *config);
@@ -122,7 +125,8 @@ const sel4ft_faultmon_child_t *sel4ft_procmon_child(const sel4ft_procmon_t *proc
  */
 pid_t sel4ft_procmon_release(sel4ft_procmon_t *procmon, sel4ft_child_t child);
 
-/** Kill and reap every child still running; give back the signals and the port's child hooks. */
+/** Kill and reap every child still running; give back the caller's signal mask, the port's child hooks and the
+ *  children's channels. */
 void sel4ft_procmon_close(sel4ft_procmon_t *procmon);
 
 /**
