@@ -75,6 +75,12 @@ static int restart_child(void *context, sel4ft_child_t child)
     return pid > 0 ? 0 : -SEL4FT_EIO;
 }
 
+/* Nanoseconds as the port's ticks, without overflow for any count a process's statistics hold. */
+static uint64_t ns_to_ticks(unsigned long long ns, uint64_t hz)
+{
+    return ns / 1000000000ull * hz + ns % 1000000000ull * hz / 1000000000ull;
+}
+
 /* A process's scheduler statistics, /proc/<pid>/schedstat: the time it ran and the time it waited, runnable, for a
  * processor (run_delay), nanoseconds, as the port's ticks. */
 static int schedstat(pid_t pid, uint64_t *ran, uint64_t *waited_ticks)
@@ -90,9 +96,8 @@ static int schedstat(pid_t pid, uint64_t *ran, uint64_t *waited_ticks)
     if (fields != 2) {
         return -SEL4FT_ENOTSUP; /* no scheduler statistics: the engine counts wall time only */
     }
-    uint64_t hz = sel4ft_os_tick_hz();
-    *ran = running / 1000000000ull * hz + running % 1000000000ull * hz / 1000000000ull;
-    *waited_ticks = delay / 1000000000ull * hz + delay % 1000000000ull * hz / 1000000000ull;
+    *ran = ns_to_ticks(running, sel4ft_os_tick_hz());
+    *waited_ticks = ns_to_ticks(delay, sel4ft_os_tick_hz());
     return 0;
 }
 
