@@ -72,7 +72,7 @@ UNIT_SAN_BINS := $(addprefix $(BUILD_DIR)/tests-san/,$(addprefix test_,$(UNIT_TE
 .PHONY: all help lib check verify unit-tests install-test tutorial-test harness-test footprint-test fuzz fuzz-smoke bench bench-trace \
 	inject inject-seeds inject-smoke blk-inject blk-bench examples qemu qemu-test qemu-test-board install install-lib \
 	install-includes install-examples print-pd-cflags print-toolchain \
-	docs sdk sddf clean format pd-lib
+	docs docs-test sdk sddf clean format pd-lib
 
 all: lib
 
@@ -107,7 +107,7 @@ help:
 	@echo "                    time, Linux beside INJECT_LOAD=2 busy loops per processor; a summary across seeds (hours)"
 	@echo "  make blk-inject   driver injections into sDDF's virtio-blk driver under -icount (BLK_INJECT_SEED, BLK_INJECTIONS)"
 	@echo "  make blk-bench    block throughput with a driver crash every 1, 4 and 25 s of virtual time vs none"
-	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs"
+	@echo "  make docs         doxygen HTML in $(BUILD_DIR)/docs (warnings are errors; make docs-test: the check stage)"
 	@echo "  make verify       Frama-C proofs of the shared-memory parsers, Spin model of the log ring (doc/verification.md)"
 	@echo "  make sdf-test     tests of tools/sel4ft-sdf (checks, header, report, diagram of .system files)"
 	@echo "  make footprint-test   the benchmark's request-path PDs link at most 4 KiB of the library each (part of check)"
@@ -224,7 +224,7 @@ include $(SEL4FT_DIR)/verify/verify.mk
 # Every stage runs (-k) even when an earlier one fails; the last line totals them all. The QEMU tests are one
 # stage per board; a board the port supports but the SDK was not built for is skipped, and said so. The short
 # multi-seed campaign (inject) runs on MICROKIT_BOARD.
-CHECK_STAGES := unit install tutorial harness fuzz baseline \
+CHECK_STAGES := docs unit install tutorial harness fuzz baseline \
 	$(if $(SEL4FT_HAVE_SDK),$(addprefix qemu-,$(QEMU_TEST_BOARDS)) inject footprint) sdf verify
 qemu_test_count = $(words $(foreach c,$(QEMU_TEST_CONFIGS),$(call board_systems,$(1)) $(call board_skipped_systems,$(1))))
 QEMU_SKIPPED := $(foreach b,$(if $(SEL4FT_HAVE_SDK),$(QEMU_SKIPPED_BOARDS),$(SEL4FT_MICROKIT_BOARDS)),qemu-$(b)=$(call qemu_test_count,$(b))) \
@@ -237,7 +237,7 @@ SDDF_SKIP_REASON := $(if $(SEL4FT_HAVE_SDDF),the sDDF at $(SDDF) is release '$(S
 
 check:
 	@rm -rf $(RESULTS_DIR)
-	@$(MAKE) --no-print-directory -k unit-tests install-test tutorial-test harness-test fuzz-smoke baseline-test \
+	@$(MAKE) --no-print-directory -k docs-test unit-tests install-test tutorial-test harness-test fuzz-smoke baseline-test \
 		$(if $(SEL4FT_HAVE_SDK),qemu-test inject-smoke footprint-test) sdf-test verify; \
 	status=$$?; \
 	$(if $(SEL4FT_HAVE_SDK),,echo "QEMU tests SKIPPED: no Microkit SDK found (looked in \$$MICROKIT_SDK, ./sdk/microkit-sdk-$(MICROKIT_SDK_VERSION), /opt/microkit-sdk-$(MICROKIT_SDK_VERSION)). A skip is not a pass.";) \
@@ -451,6 +451,16 @@ docs:
 	@mkdir -p $(BUILD_DIR)/docs
 	@(cat doc/Doxyfile; echo "OUTPUT_DIRECTORY = $(BUILD_DIR)/docs") | doxygen - > $(BUILD_DIR)/docs/doxygen.log
 	@echo "API docs: $(BUILD_DIR)/docs/html/index.html"
+
+# make check's stage: the API docs build with no warning (doc/Doxyfile makes every warning an error: an
+# undocumented member or parameter, a doc error).
+docs-test:
+	@if $(MAKE) --no-print-directory docs; then \
+		$(PYTHON) -c 'import sys; sys.path.insert(0, "tests"); import results; results.record(sys.argv[1], "docs", 1, 0)' "$(RESULTS_DIR)"; \
+	else \
+		$(PYTHON) -c 'import sys; sys.path.insert(0, "tests"); import results; results.record(sys.argv[1], "docs", 0, 1)' "$(RESULTS_DIR)"; \
+		echo "docs: FAIL: doxygen found the problems above (its log: $(BUILD_DIR)/docs/doxygen.log)" >&2; exit 1; \
+	fi
 
 SDK_URL := https://github.com/seL4/microkit/releases/download/$(MICROKIT_SDK_VERSION)/microkit-sdk-$(MICROKIT_SDK_VERSION)-linux-x86-64.tar.gz
 sdk:

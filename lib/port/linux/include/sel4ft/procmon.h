@@ -56,7 +56,7 @@ typedef struct sel4ft_procmon_ops {
     void *context;
 } sel4ft_procmon_ops_t;
 
-/** A child process's last scheduler statistics (/proc/<pid>/schedstat), taken just before it was reaped. */
+/** A child process's last scheduler statistics (/proc/PID/schedstat), taken just before it was reaped. */
 typedef struct sel4ft_procmon_end {
     bool known;            /**< The kernel keeps scheduler statistics. */
     uint64_t ran_ticks;    /**< The time it ran, in its whole life (port ticks). */
@@ -74,10 +74,10 @@ typedef struct sel4ft_procmon_usage {
 /** A process monitor. Read its fields; change them only through the functions below. */
 typedef struct sel4ft_procmon {
     sel4ft_faultmon_t monitor;                        /**< The engine: its children's records and policies. */
-    sel4ft_procmon_ops_t ops;
+    sel4ft_procmon_ops_t ops;                         /**< The user's callbacks, copied at init. */
     pid_t pids[SEL4FT_PROCMON_CHILDREN];              /**< Each child's process; 0: not running. */
     sel4ft_procmon_end_t ends[SEL4FT_PROCMON_CHILDREN]; /**< Each child's last end, for ops.ended. */
-    sel4ft_procmon_usage_t usage[SEL4FT_PROCMON_CHILDREN];
+    sel4ft_procmon_usage_t usage[SEL4FT_PROCMON_CHILDREN]; /**< What child_waited last found of each child. */
     int signals;                                      /**< The signalfd of SIGCHLD, SIGINT and SIGTERM. */
     sigset_t saved_mask;                              /**< The caller's signal mask, given back by close. */
     bool quiet;                                       /**< The engine's events are not logged. */
@@ -86,12 +86,18 @@ typedef struct sel4ft_procmon {
 /**
  * Set up a process monitor: block SIGCHLD, SIGINT and SIGTERM and take them through a signalfd, and install the
  * port's child hooks. Unless @p quiet, the engine's events are logged through sel4ft/log.h at their levels.
+ * @param procmon The monitor to set up (its previous contents are ignored).
+ * @param ops     The callbacks; copied, so the structure need not outlive the call.
+ * @param quiet   Do not log the engine's events.
  * @return 0, -SEL4FT_EINVAL (no ops->start), or -SEL4FT_EIO (no signalfd).
  */
 int sel4ft_procmon_init(sel4ft_procmon_t *procmon, const sel4ft_procmon_ops_t *ops, bool quiet);
 
 /**
  * Supervise @p child as @p config says (its channel becomes its id) and start its first incarnation.
+ * @param procmon The monitor.
+ * @param child   The child's id, below SEL4FT_PROCMON_CHILDREN.
+ * @param config  Its restart policy, heartbeat and dependents, as for sel4ft_faultmon_add_child().
  * @return 0, -SEL4FT_EINVAL (an id >= SEL4FT_PROCMON_CHILDREN, a child already supervised, or a configuration
  *         the engine refuses), or -SEL4FT_EIO (ops.start failed: the child is then not supervised, as before
  *         the call).
@@ -103,6 +109,10 @@ int sel4ft_procmon_start(sel4ft_procmon_t *procmon, sel4ft_child_t child,
  * Wait until one of @p fds (at most SEL4FT_PROCMON_FDS; their revents filled in) is ready, a process ends, a
  * signal comes, or the engine's next deadline or @p deadline (port ticks; 0: none) passes; then hand every
  * process that ended to ops.ended and the engine, and run the engine's tick.
+ * @param procmon  The monitor.
+ * @param fds      The caller's descriptors (may be NULL when @p count is 0).
+ * @param count    How many there are.
+ * @param deadline When to return at the latest, in port ticks; 0: no deadline of the caller's.
  * @return 1, 0 once SIGINT or SIGTERM came, -SEL4FT_EINVAL (too many descriptors), or -SEL4FT_EIO (poll failed).
  */
 int sel4ft_procmon_wait(sel4ft_procmon_t *procmon, struct pollfd *fds, unsigned count, uint64_t deadline);
@@ -110,23 +120,37 @@ int sel4ft_procmon_wait(sel4ft_procmon_t *procmon, struct pollfd *fds, unsigned 
 /**
  * A running child's scheduler statistics so far, in port ticks: the time it ran and the time it waited,
  * runnable, for a processor.
+ * @param procmon The monitor.
+ * @param child   The child's id.
+ * @param ran     Set to the time it ran.
+ * @param waited  Set to the time it waited.
  * @return 0, -SEL4FT_EAGAIN (not running) or -SEL4FT_ENOTSUP (the kernel keeps no statistics).
  */
 int sel4ft_procmon_schedstat(const sel4ft_procmon_t *procmon, sel4ft_child_t child, uint64_t *ran,
                              uint64_t *waited);
 
-/** A child's record in the engine (NULL for an id the engine does not have). */
+/**
+ * A child's record in the engine.
+ * @param procmon The monitor.
+ * @param child   The child's id.
+ * @return its record, or NULL for an id the engine does not have.
+ */
 const sel4ft_faultmon_child_t *sel4ft_procmon_child(const sel4ft_procmon_t *procmon, sel4ft_child_t child);
 
 /**
  * Take a child's process out of the monitor's hands (the caller reaps or kills it itself): its end is then
  * reported to ops.ended with child -1.
+ * @param procmon The monitor.
+ * @param child   The child's id.
  * @return its pid, or 0 if it was not running.
  */
 pid_t sel4ft_procmon_release(sel4ft_procmon_t *procmon, sel4ft_child_t child);
 
-/** Kill and reap every child still running; give back the caller's signal mask, the port's child hooks and the
- *  children's channels. */
+/**
+ * Kill and reap every child still running; give back the caller's signal mask, the port's child hooks and the
+ * children's channels.
+ * @param procmon The monitor; it may be set up again with sel4ft_procmon_init().
+ */
 void sel4ft_procmon_close(sel4ft_procmon_t *procmon);
 
 /**
@@ -136,7 +160,12 @@ void sel4ft_procmon_close(sel4ft_procmon_t *procmon);
  */
 pid_t sel4ft_procmon_fork(void);
 
-/** A wait status in words ("exited with status 3", "killed by signal 11 (SIGSEGV)"), NUL-terminated. */
+/**
+ * A wait status in words ("exited with status 3", "killed by signal 11 (SIGSEGV)").
+ * @param status A status from waitpid().
+ * @param text   Where to write the words, NUL-terminated and cut short if need be.
+ * @param size   The size of @p text in bytes (0: nothing is written).
+ */
 void sel4ft_procmon_describe_status(int status, char *text, size_t size);
 
 /** @} */
