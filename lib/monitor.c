@@ -438,24 +438,12 @@ int sel4ft_monitor_start(sel4ft_monitor_t *monitor, const sel4ft_monitor_config_
         return -SEL4FT_EINVAL;
     }
     /* First of all: nothing may run on .data or .bss before they are as at first start (this struct is in .bss). */
-    uint64_t incarnation = 1;
-    int restart_err = 0;
-    if (config->snapshot.base != NULL) {
-        restart_err = sel4ft_restart_begin(config->snapshot.base, config->snapshot.size, &incarnation);
-    }
+    uint64_t incarnation = sel4ft_restart_begin_or_stop(config->snapshot.base, config->snapshot.size, config->log.base,
+                                                        config->log.size, config->log_channel);
     sel4ft_zero_(monitor, sizeof(*monitor));
     monitor->config = *config;
     monitor->incarnation = incarnation;
     monitor->hz = sel4ft_os_tick_hz();
-    if (config->log.base != NULL) {
-        sel4ft_log_init(config->log.base, config->log.size, config->log_channel);
-    }
-    if (restart_err != 0) {
-        char why[SEL4FT_LOGRING_TEXT_MAX];
-        sel4ft_restart_explain(restart_err, config->snapshot.size, why, sizeof(why));
-        sel4ft_log_printf(SEL4FT_LOG_ERROR, "cannot restore a clean image: %s; stopping", why);
-        __builtin_trap();
-    }
     sel4ft_faultmon_init(&monitor->engine, sel4ft_log_ring(), NULL, NULL);
     if (config->timer > SEL4FT_OS_MAX_CHANNEL + 1u || config->finish > SEL4FT_OS_MAX_CHANNEL + 1u ||
         (config->parent_link != NULL && (config->parent_channel > SEL4FT_OS_MAX_CHANNEL ||

@@ -35,7 +35,7 @@ SEL4FT_INCLUDE := $(SEL4FT_DIR)/include
 SEL4FT_LIB_DIR := $(SEL4FT_DIR)/lib
 
 SEL4FT_CORE_SRCS := error.c fmt.c logfmt.c logring.c logger.c rpc.c fault.c faultmon.c faultmon_event.c reasons.c \
-	faultmon_save.c faultmon_sel4.c supervisor.c checkpoint.c dedup.c restart.c log.c service.c call.c monitor.c \
+	faultmon_save.c faultmon_sel4.c supervisor.c checkpoint.c dedup.c restart.c restart_start.c log.c service.c call.c monitor.c \
 	inflight.c driver.c
 # The Microkit port's board file is chosen by MICROKIT_BOARD (examples/sdk.mk), hence the late expansion.
 SEL4FT_MICROKIT_SRCS = $(SEL4FT_CORE_SRCS) freestanding.c port/microkit/os_microkit.c port/microkit/serve_microkit.c \

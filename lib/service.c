@@ -227,20 +227,8 @@ int sel4ft_service_start(sel4ft_service_t *service, const sel4ft_service_config_
         return -SEL4FT_EINVAL;
     }
     /* First of all: nothing may run on .data or .bss before they are as at first start. */
-    uint64_t incarnation = 1;
-    int restart_err = 0;
-    if (config->snapshot.base != NULL) {
-        restart_err = sel4ft_restart_begin(config->snapshot.base, config->snapshot.size, &incarnation);
-    }
-    if (config->log.base != NULL) {
-        sel4ft_log_init(config->log.base, config->log.size, config->log_channel);
-    }
-    if (restart_err != 0) {
-        char why[SEL4FT_LOGRING_TEXT_MAX];
-        sel4ft_restart_explain(restart_err, config->snapshot.size, why, sizeof(why));
-        sel4ft_log_printf(SEL4FT_LOG_ERROR, "cannot restore a clean image: %s; stopping", why);
-        __builtin_trap();
-    }
+    uint64_t incarnation = sel4ft_restart_begin_or_stop(config->snapshot.base, config->snapshot.size, config->log.base,
+                                                        config->log.size, config->log_channel);
 
     size_t scratch_size;
     int err = check_config(config, &scratch_size);

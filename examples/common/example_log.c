@@ -19,18 +19,10 @@ void example_log_init(uintptr_t region, uintptr_t size, sel4ft_channel_t channel
 uint64_t example_restart_begin(uintptr_t snapshot, uintptr_t snapshot_size, uintptr_t log_region, uintptr_t log_size,
                                sel4ft_channel_t log_channel)
 {
-    uint64_t incarnation = 1;
-    int err = 0;
-    if (snapshot != 0) {
-        /* First of all: nothing may run on .data or .bss before they are as at first start. */
-        err = sel4ft_restart_begin((void *)snapshot, snapshot_size, &incarnation);
-    }
-    example_log_init(log_region, log_size, log_channel);
-    if (err != 0) {
-        char why[SEL4FT_LOGRING_TEXT_MAX];
-        sel4ft_restart_explain(err, snapshot_size, why, sizeof(why));
-        LOG_ERROR("cannot restore a clean image: %s; stopping", why);
-        __builtin_trap();
+    uint64_t incarnation = sel4ft_restart_begin_or_stop((void *)snapshot, snapshot_size, (void *)log_region, log_size,
+                                                        log_channel);
+    if (sel4ft_log_ring() == NULL) {
+        __builtin_trap(); /* as example_log_init(): sel4ft_log_init() said why, on the console */
     }
     return incarnation;
 }

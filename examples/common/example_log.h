@@ -16,9 +16,10 @@
 void example_log_init(uintptr_t region, uintptr_t size, sel4ft_channel_t channel);
 
 /* The start of a PD its monitor restarts (one that is not a durable service, which sel4ft_service_start() starts):
- * .data and .bss as at first start (sel4ft_restart_begin with the snapshot region, if there is one: without, the PD
- * is not restartable and always incarnation 1), then its log ring. A PD whose image cannot be made clean says why,
- * with the sizes, and stops loudly. Returns the incarnation: 1 at first start, 2 after the first restart, ... */
+ * sel4ft_restart_begin_or_stop(): .data and .bss as at first start (with the snapshot region, if there is one:
+ * without, the PD is not restartable and always incarnation 1), then its log ring. A PD whose image cannot be made
+ * clean says why, with the sizes, and stops loudly; so does one whose log ring cannot be used, as
+ * example_log_init(). Returns the incarnation: 1 at first start, 2 after the first restart, ... */
 uint64_t example_restart_begin(uintptr_t snapshot, uintptr_t snapshot_size, uintptr_t log_region, uintptr_t log_size,
                                sel4ft_channel_t log_channel);
 

@@ -61,6 +61,24 @@ _Static_assert(sizeof(sel4ft_restart_header_t) == 64, "restart header layout");
 int sel4ft_restart_begin(void *region, size_t region_size, uint64_t *incarnation);
 
 /**
+ * @brief How a restartable PD starts: sel4ft_restart_begin(), then sel4ft_log_init(), and a stop if the image
+ *        could not be restored.
+ *
+ * The log is attached after the image is restored (the log's own state is in .bss), so that the reason for a
+ * failed restore can go into the ring: `cannot restore a clean image: <sel4ft_restart_explain()>; stopping`, at
+ * ERROR, and then the PD traps, so that its monitor sees a fault and does not count on a PD whose memory is not as
+ * at its first start. A log ring that cannot be used leaves the log on the console (sel4ft_log_init() says so).
+ * @param snapshot The snapshot region, or NULL: no clean restart (the incarnation is then 1).
+ * @param snapshot_size Its size.
+ * @param log The log ring's region, or NULL: the log stays on the console.
+ * @param log_size Its size.
+ * @param log_channel The channel on which the logger is notified.
+ * @return The incarnation, as set by sel4ft_restart_begin(). It does not return if the image cannot be restored.
+ */
+uint64_t sel4ft_restart_begin_or_stop(void *snapshot, size_t snapshot_size, void *log, size_t log_size,
+                                      sel4ft_channel_t log_channel);
+
+/**
  * @brief As sel4ft_restart_begin(), for an explicit image (used by the port-independent tests).
  * @param region The snapshot region.
  * @param region_size Its size.

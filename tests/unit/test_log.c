@@ -7,12 +7,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <sel4ft/error.h>
 #include <sel4ft/log.h>
 #include <sel4ft/os_linux.h>
+#include <sel4ft/restart.h>
 
 #include "console.h"
 
@@ -78,6 +84,57 @@ static void test_with_a_ring_lines_go_into_it(void **state)
     assert_int_equal(sel4ft_logring_read(&consumer, &record), -SEL4FT_EAGAIN);
 }
 
+/* A PD without a snapshot region starts as incarnation 1, its log on its ring. */
+static void test_restart_begin_or_stop_without_a_snapshot(void **state)
+{
+    (void)state;
+    static _Alignas(8) uint8_t ring[4096];
+    memset(ring, 0, sizeof(ring));
+    assert_int_equal(sel4ft_restart_begin_or_stop(NULL, 0, ring, sizeof(ring), 2), 1);
+    assert_non_null(sel4ft_log_ring());
+    assert_int_equal(sel4ft_log_ring()->channel, 2);
+    assert_int_equal(console_length, 0);
+    assert_int_equal(sel4ft_log_init(NULL, 0, 0), 0);
+}
+
+/* An image that cannot be restored (on Linux the port cannot name one at all): the reason goes into the log ring,
+ * then the PD traps. Run in a child process, with the ring in memory both share. */
+static void test_restart_begin_or_stop_stops_and_says_why(void **state)
+{
+    (void)state;
+    const size_t ring_size = 4096;
+    uint8_t *ring = mmap(NULL, ring_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    assert_true(ring != MAP_FAILED);
+    static _Alignas(8) uint8_t snapshot[8192];
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* cmocka catches these in its own process; the child must die of them. */
+        signal(SIGILL, SIG_DFL);
+        signal(SIGTRAP, SIG_DFL);
+        sel4ft_restart_begin_or_stop(snapshot, sizeof(snapshot), ring, ring_size, 2);
+        _exit(0); /* not reached, unless it returned */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && (WTERMSIG(status) == SIGILL || WTERMSIG(status) == SIGTRAP));
+
+    sel4ft_logring_consumer_t consumer;
+    sel4ft_log_record_t record;
+    char why[SEL4FT_LOGRING_TEXT_MAX];
+    char expected[SEL4FT_LOGRING_TEXT_MAX + 64];
+    sel4ft_restart_explain(-SEL4FT_ENOTSUP, sizeof(snapshot), why, sizeof(why));
+    snprintf(expected, sizeof(expected), "cannot restore a clean image: %s; stopping", why);
+    expected[SEL4FT_LOGRING_TEXT_MAX] = '\0';
+    assert_int_equal(sel4ft_logring_consumer_init(&consumer, ring, ring_size, "pd"), 0);
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), 0);
+    assert_int_equal(record.level, SEL4FT_LOG_ERROR);
+    assert_string_equal(record.text, expected);
+    assert_int_equal(sel4ft_logring_read(&consumer, &record), -SEL4FT_EAGAIN);
+    munmap(ring, ring_size);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -94,6 +151,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_bad_ring_is_refused_and_said_so, setup, console_teardown),
         cmocka_unit_test_setup_teardown(test_with_a_ring_lines_go_into_it, setup, console_teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, console_teardown),
+        cmocka_unit_test_setup_teardown(test_restart_begin_or_stop_without_a_snapshot, setup, console_teardown),
+        cmocka_unit_test_setup_teardown(test_restart_begin_or_stop_stops_and_says_why, setup, console_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
