@@ -73,17 +73,6 @@ static const sel4ft_faultmon_child_t *driver(void)
     return sel4ft_faultmon_child(&mon->engine, DRIVER_ID);
 }
 
-typedef struct {
-    char text[SEL4FT_LOGRING_TEXT_MAX + 1];
-    sel4ft_logfmt_t line;
-} event_t;
-
-static sel4ft_logfmt_t *event(event_t *e, const char *kind)
-{
-    sel4ft_logfmt_begin(&e->line, e->text, sizeof(e->text), kind);
-    return &e->line;
-}
-
 static void command(uint64_t n, uint32_t kind, uint32_t point, uint32_t skip)
 {
     volatile blk_inject_command_t *c = &page()->command;
@@ -147,8 +136,8 @@ static void next(uint64_t now)
         return;
     }
     over();
-    event_t e;
-    sel4ft_logfmt_t *line = event(&e, "campaign_done");
+    sel4ft_log_line_t e;
+    sel4ft_logfmt_t *line = sel4ft_log_line_begin(&e, "campaign_done");
     sel4ft_logfmt_u64(line, "injections", issued);
     sel4ft_logfmt_u64(line, "seed", INJECT_SEED);
     sel4ft_logfmt_u64(line, "recovered", recovered);
@@ -159,8 +148,8 @@ static void next(uint64_t now)
 
 static void resolve(const char *outcome, uint64_t now)
 {
-    event_t e;
-    sel4ft_logfmt_t *line = event(&e, "result");
+    sel4ft_log_line_t e;
+    sel4ft_logfmt_t *line = sel4ft_log_line_begin(&e, "result");
     sel4ft_logfmt_u64(line, "n", pending.number);
     sel4ft_logfmt_str(line, "target", "blk_driver");
     sel4ft_logfmt_str(line, "kind", inject_kind_names[pending.kind]);
@@ -177,8 +166,8 @@ static void maybe_start(uint64_t now)
         return;
     }
     started = true;
-    event_t e;
-    sel4ft_logfmt_t *line = event(&e, "campaign");
+    sel4ft_log_line_t e;
+    sel4ft_logfmt_t *line = sel4ft_log_line_begin(&e, "campaign");
     sel4ft_logfmt_u64(line, "injections", INJECTIONS);
     sel4ft_logfmt_u64(line, "seed", INJECT_SEED);
     sel4ft_logfmt_u64(line, "crash_period_ms", CRASH_PERIOD_MS);
@@ -243,8 +232,8 @@ void blk_injector_period(sel4ft_monitor_t *m, uint64_t now)
     uint64_t n = issued + 1;
     uint32_t point = blk_inject_point_of(INJECT_SEED, n);
     command(n, INJECT_NULL_READ, point, 0);
-    event_t e;
-    sel4ft_logfmt_t *line = event(&e, "crash");
+    sel4ft_log_line_t e;
+    sel4ft_logfmt_t *line = sel4ft_log_line_begin(&e, "crash");
     sel4ft_logfmt_u64(line, "n", n);
     sel4ft_logfmt_str(line, "point", blk_inject_point_names[point]);
     sel4ft_logfmt_u64(line, "at", now);

@@ -82,18 +82,6 @@ static volatile inject_command_t *slot(uint32_t target)
     return &((volatile campaign_page_t *)campaign_page)->command[target];
 }
 
-/* The campaign's events: a line, filled in by the caller, logged at a level. */
-typedef struct {
-    char text[SEL4FT_LOGRING_TEXT_MAX + 1];
-    sel4ft_logfmt_t line;
-} campaign_event_t;
-
-static sel4ft_logfmt_t *campaign_event(campaign_event_t *event, const char *kind)
-{
-    sel4ft_logfmt_begin(&event->line, event->text, sizeof(event->text), kind);
-    return &event->line;
-}
-
 static void issue(uint64_t n, uint64_t now)
 {
     uint32_t target = inject_target_of(INJECT_SEED, n);
@@ -152,8 +140,8 @@ static void next(uint64_t now)
     }
     state.over = 1;
     __atomic_store_n(&((campaign_page_t *)campaign_page)->over, 1, __ATOMIC_RELEASE);
-    campaign_event_t event;
-    sel4ft_logfmt_t *line = campaign_event(&event, "campaign_done");
+    sel4ft_log_line_t event;
+    sel4ft_logfmt_t *line = sel4ft_log_line_begin(&event, "campaign_done");
     sel4ft_logfmt_u64(line, "injections", state.issued);
     sel4ft_logfmt_u64(line, "seed", INJECT_SEED);
     sel4ft_logfmt_u64(line, "recovered", state.recovered);
@@ -169,8 +157,8 @@ static void next(uint64_t now)
  * names. */
 static void resolve_monitor(const char *outcome, uint64_t now, uint32_t failed_incarnation)
 {
-    campaign_event_t event;
-    sel4ft_logfmt_t *line = campaign_event(&event, "result");
+    sel4ft_log_line_t event;
+    sel4ft_logfmt_t *line = sel4ft_log_line_begin(&event, "result");
     sel4ft_logfmt_u64(line, "n", state.pending.number);
     sel4ft_logfmt_str(line, "target", inject_target_names[state.pending.target]);
     sel4ft_logfmt_str(line, "kind", inject_kind_names[state.pending.kind]);
@@ -191,8 +179,8 @@ static void report_escape(const char *child, uint32_t failures)
 {
     state.escaped += failures;
     /* Without an injection under way the event names none. */
-    campaign_event_t event;
-    sel4ft_logfmt_t *line = campaign_event(&event, "escaped");
+    sel4ft_log_line_t event;
+    sel4ft_logfmt_t *line = sel4ft_log_line_begin(&event, "escaped");
     sel4ft_logfmt_str(line, "child", child);
     sel4ft_logfmt_u64(line, "failures", failures);
     if (state.pending.active) {
@@ -303,8 +291,8 @@ static void maybe_start(uint64_t now)
     }
     state.started = 1;
     state.incarnation = (uint32_t)monitor->incarnation;
-    campaign_event_t event;
-    sel4ft_logfmt_t *line = campaign_event(&event, "campaign");
+    sel4ft_log_line_t event;
+    sel4ft_logfmt_t *line = sel4ft_log_line_begin(&event, "campaign");
     sel4ft_logfmt_u64(line, "injections", INJECTIONS);
     sel4ft_logfmt_u64(line, "seed", INJECT_SEED);
     sel4ft_logfmt_str(line, "targets", "server crasher client_b logger monitor");

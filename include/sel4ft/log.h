@@ -78,6 +78,24 @@ int sel4ft_log_vprintf(uint32_t level, const char *format, va_list args);
  */
 int sel4ft_log_event(uint32_t level, const sel4ft_logfmt_t *line);
 
+/** An event line together with its text: room for the longest line a log record holds. */
+typedef struct sel4ft_log_line {
+    char text[SEL4FT_LOGRING_TEXT_MAX + 1]; /**< The line's text, written by the field functions. */
+    sel4ft_logfmt_t fmt;                    /**< The line being written into @c text. */
+} sel4ft_log_line_t;
+
+/**
+ * @brief Begin an event line in @p line (sel4ft_logfmt_begin() on its own text), for sel4ft_log_event().
+ * @param line The line and its text, usually on the caller's stack.
+ * @param kind The event's kind, its first word.
+ * @return The line to add fields to (sel4ft_logfmt_u64(), sel4ft_logfmt_str(), ...).
+ */
+static inline sel4ft_logfmt_t *sel4ft_log_line_begin(sel4ft_log_line_t *line, const char *kind)
+{
+    sel4ft_logfmt_begin(&line->fmt, line->text, sizeof(line->text), kind);
+    return &line->fmt;
+}
+
 #ifndef SEL4FT_LOG_NO_SHORT_NAMES
 /** Log an error: something failed and was not recovered here. */
 #define LOG_ERROR(...) sel4ft_log_printf(SEL4FT_LOG_ERROR, __VA_ARGS__)

@@ -135,6 +135,25 @@ static void test_restart_begin_or_stop_stops_and_says_why(void **state)
     munmap(ring, ring_size);
 }
 
+/* sel4ft_log_line_t: the line and room for the longest text a record holds; a longer line is cut there. */
+static void test_log_line_holds_a_whole_record(void **state)
+{
+    (void)state;
+    sel4ft_log_line_t event;
+    sel4ft_logfmt_t *line = sel4ft_log_line_begin(&event, "thing");
+    sel4ft_logfmt_u64(line, "n", 3);
+    assert_string_equal(event.text, "thing n=3");
+    assert_int_equal(sel4ft_log_event(SEL4FT_LOG_WARN, line), 0);
+    assert_string_equal(console, "pd|WARN: thing n=3\n");
+
+    char long_value[2 * SEL4FT_LOGRING_TEXT_MAX];
+    memset(long_value, 'x', sizeof(long_value) - 1);
+    long_value[sizeof(long_value) - 1] = '\0';
+    line = sel4ft_log_line_begin(&event, "long");
+    sel4ft_logfmt_str(line, "v", long_value);
+    assert_int_equal(strlen(event.text), SEL4FT_LOGRING_TEXT_MAX);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -151,6 +170,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_bad_ring_is_refused_and_said_so, setup, console_teardown),
         cmocka_unit_test_setup_teardown(test_with_a_ring_lines_go_into_it, setup, console_teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, console_teardown),
+        cmocka_unit_test_setup_teardown(test_log_line_holds_a_whole_record, setup, console_teardown),
         cmocka_unit_test_setup_teardown(test_restart_begin_or_stop_without_a_snapshot, setup, console_teardown),
         cmocka_unit_test_setup_teardown(test_restart_begin_or_stop_stops_and_says_why, setup, console_teardown),
     };
